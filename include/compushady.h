@@ -1,0 +1,457 @@
+/*
+ * compushady.h - run GPU compute shaders from C.
+ *
+ * The whole public C API of the compushady core library. The Python module
+ * is built on this header alone.
+ *
+ * Conventions, for every function below:
+ * - Functions that can fail return a cs_status. CS_OK (0) is success; on any
+ *   other value nothing was created or changed, and cs_last_error() returns
+ *   a readable message describing the failure (what was wrong, and what was
+ *   expected). The message is per thread and is overwritten by the next
+ *   failing call on that thread.
+ * - Out-parameters are written only on success.
+ * - Objects (cs_instance, cs_resource, cs_sampler, cs_heap, cs_compute) are
+ *   reference counted. A create function gives the caller one reference;
+ *   cs_*_release() drops it. Objects that use other objects keep their own
+ *   references (a compute keeps its resources, a resource keeps its heap,
+ *   every object keeps its device's instance), so the release order never
+ *   matters. Releasing NULL does nothing.
+ * - Devices (cs_device) belong to their instance and live as long as it.
+ * - Thread safety: every function may be called from any thread at the same
+ *   time, on the same or different objects, except that one object must not
+ *   be released while another thread is still using it through the same
+ *   reference. Functions that wait for the GPU block only the calling thread.
+ * - Zero means "default" in every desc struct; each struct says its defaults.
+ * - Sizes and offsets are in bytes, as uint64_t.
+ *
+ * The library never prints, except the debug messages of the validation
+ * layer, and only when asked (CS_INSTANCE_DEBUG) and never to stdout: they are
+ * collected and returned by cs_device_take_debug_messages().
+ *
+ * SPIR-V binding convention (for people who bring their own SPIR-V):
+ * descriptor set 0; HLSL register bN -> binding N, tN -> 1024+N,
+ * uN -> 2048+N, sN -> 3072+N. Push constants: one block, offset 0.
+ */
+#ifndef COMPUSHADY_H
+#define COMPUSHADY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CS_API __attribute__((visibility("default")))
+#else
+#define CS_API
+#endif
+
+#define CS_VERSION_MAJOR 0
+#define CS_VERSION_MINOR 17
+#define CS_VERSION_PATCH 5
+
+/* >>status ---------------------------------------------------------------- */
+
+typedef enum cs_status {
+    CS_OK = 0,
+    /* An argument is out of range, inconsistent or of the wrong kind
+     * (zero size, unknown heap type, offset past the end, ...). */
+    CS_ERROR_INVALID_ARGUMENT,
+    /* The device or this build lacks a capability the call needs (a format
+     * for a usage, sparse binding, a shader language, ...). */
+    CS_ERROR_UNSUPPORTED,
+    /* The shader's declared bindings and the given resources disagree. */
+    CS_ERROR_BINDING_MISMATCH,
+    /* A shader failed to compile; the message holds the diagnostics. */
+    CS_ERROR_SHADER_COMPILE,
+    /* A SPIR-V blob is malformed or uses something the library cannot use. */
+    CS_ERROR_INVALID_SHADER,
+    /* Host memory could not be allocated. */
+    CS_ERROR_OUT_OF_HOST_MEMORY,
+    /* Device memory could not be allocated. */
+    CS_ERROR_OUT_OF_DEVICE_MEMORY,
+    /* The device was lost; every later call on it fails with this. */
+    CS_ERROR_DEVICE_LOST,
+    /* No usable backend, driver or device. */
+    CS_ERROR_NO_DEVICE,
+    /* The operation is not valid for this object (upload to a device-local
+     * buffer, binding a texture where a buffer is needed, ...). */
+    CS_ERROR_INVALID_OPERATION,
+    /* The backend API failed in a way not listed above. */
+    CS_ERROR_BACKEND,
+} cs_status;
+
+/* The message of the last failure on this thread ("" when none). The string
+ * stays valid until the next failing call on this thread. */
+CS_API const char *cs_last_error(void);
+
+/* A short constant name for a status ("CS_ERROR_INVALID_ARGUMENT"). */
+CS_API const char *cs_status_name(cs_status status);
+
+/* >>constants ------------------------------------------------------------- */
+
+/* Heap types; the values match the Python module's HEAP_* constants. */
+typedef enum cs_heap_type {
+    CS_HEAP_DEFAULT = 0,  /* device-local memory, not visible to the CPU */
+    CS_HEAP_UPLOAD = 1,   /* host-visible memory the CPU writes */
+    CS_HEAP_READBACK = 2, /* host-visible, host-cached memory the CPU reads */
+} cs_heap_type;
+
+/* Texel formats use the DXGI numbering of compushady.formats (e.g.
+ * R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28, R32_UINT = 42); 0 is
+ * "no format". cs_format_texel_size() gives 0 for an unknown format. */
+typedef uint32_t cs_format;
+CS_API uint32_t cs_format_texel_size(cs_format format);
+/* The DXGI name without prefix ("R8G8B8A8_UNORM"), or NULL when unknown. */
+CS_API const char *cs_format_name(cs_format format);
+
+typedef enum cs_resource_kind {
+    CS_RESOURCE_BUFFER = 0,
+    CS_RESOURCE_TEXTURE1D,
+    CS_RESOURCE_TEXTURE2D,
+    CS_RESOURCE_TEXTURE3D,
+} cs_resource_kind;
+
+typedef enum cs_filter {
+    CS_FILTER_POINT = 0,
+    CS_FILTER_LINEAR = 1,
+} cs_filter;
+
+typedef enum cs_address_mode {
+    CS_ADDRESS_MODE_WRAP = 0,
+    CS_ADDRESS_MODE_MIRROR = 1,
+    CS_ADDRESS_MODE_CLAMP = 2,
+} cs_address_mode;
+
+/* >>instance and devices -------------------------------------------------- */
+
+typedef struct cs_instance cs_instance;
+typedef struct cs_device cs_device;
+
+enum {
+    /* Enable the Vulkan validation layer (when installed) and collect its
+     * messages; see cs_device_take_debug_messages(). */
+    CS_INSTANCE_DEBUG = 1u << 0,
+};
+
+typedef struct cs_instance_desc {
+    uint32_t flags;      /* CS_INSTANCE_*; default 0 */
+    const char *backend; /* backend name; NULL (default) = first available,
+                            "vulkan" is the only one today */
+} cs_instance_desc;
+
+/* Creates an instance and discovers its devices. desc may be NULL (all
+ * defaults). Fails with CS_ERROR_NO_DEVICE when no backend can start, and
+ * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
+ * zero devices is not an error. */
+CS_API cs_status cs_instance_create(const cs_instance_desc *desc,
+                                    cs_instance **out_instance);
+CS_API void cs_instance_retain(cs_instance *instance);
+CS_API void cs_instance_release(cs_instance *instance);
+/* The backend's name ("vulkan"). */
+CS_API const char *cs_instance_backend_name(const cs_instance *instance);
+CS_API size_t cs_instance_device_count(const cs_instance *instance);
+/* The index-th device, or NULL when index >= cs_instance_device_count(). */
+CS_API cs_device *cs_instance_get_device(cs_instance *instance, size_t index);
+
+typedef struct cs_device_info {
+    char name[256];
+    uint64_t dedicated_video_memory;  /* device-local heaps, discrete GPUs */
+    uint64_t dedicated_system_memory; /* always 0 on Vulkan */
+    uint64_t shared_system_memory;    /* host memory the device can use */
+    uint32_t vendor_id;
+    uint32_t device_id;
+    bool is_hardware; /* false for CPU implementations (lavapipe) */
+    bool is_discrete;
+    /* capabilities that change what the library accepts */
+    bool supports_sparse;
+    bool supports_bindless;
+    bool supports_float16;
+    bool supports_storage_image_without_format; /* read and write */
+    uint32_t max_push_constants_size;
+    uint32_t max_compute_workgroup_count[3];
+    uint32_t max_compute_workgroup_size[3];
+    uint64_t max_buffer_size;
+} cs_device_info;
+
+/* Fills *out_info. Cheap: nothing is queried from the driver. */
+CS_API void cs_device_get_info(const cs_device *device,
+                               cs_device_info *out_info);
+
+/* Moves the validation messages collected for this device's instance into a
+ * new NULL-terminated array of strings (*out_messages) and returns their
+ * count. The caller frees the array with cs_free_strings(). When there are
+ * no messages, *out_messages is NULL and 0 is returned. */
+CS_API size_t cs_device_take_debug_messages(cs_device *device,
+                                            char ***out_messages);
+CS_API void cs_free_strings(char **strings);
+
+/* >>heaps ----------------------------------------------------------------- */
+
+typedef struct cs_heap cs_heap;
+
+/* A block of device memory that resources can be placed in (aliasing). */
+CS_API cs_status cs_heap_create(cs_device *device, cs_heap_type type,
+                                uint64_t size, cs_heap **out_heap);
+CS_API void cs_heap_retain(cs_heap *heap);
+CS_API void cs_heap_release(cs_heap *heap);
+CS_API uint64_t cs_heap_size(const cs_heap *heap);
+CS_API cs_heap_type cs_heap_get_type(const cs_heap *heap);
+
+/* >>resources ------------------------------------------------------------- */
+
+typedef struct cs_resource cs_resource;
+
+typedef struct cs_resource_desc {
+    cs_resource_kind kind; /* default CS_RESOURCE_BUFFER */
+    cs_heap_type heap_type; /* default CS_HEAP_DEFAULT; textures: DEFAULT only */
+    /* Buffers: size in bytes (required, > 0). */
+    uint64_t size;
+    /* Buffers: > 0 makes a structured buffer of this element size. */
+    uint32_t stride;
+    /* Buffers: a typed (texel) buffer viewed with this format; textures:
+     * the texel format (required). 0 = none. */
+    cs_format format;
+    /* Textures: extent in texels (required, > 0 where the kind has it). */
+    uint32_t width, height, depth;
+    /* Textures 1D and 2D: array layers; default 1. */
+    uint32_t slices;
+    /* Place the resource in this heap at heap_offset instead of giving it
+     * memory of its own. The heap's type must equal heap_type. */
+    cs_heap *heap;
+    uint64_t heap_offset;
+    /* Sparse (tiled) resource; needs cs_device_info.supports_sparse. */
+    bool sparse;
+} cs_resource_desc;
+
+typedef struct cs_resource_info {
+    cs_resource_kind kind;
+    cs_heap_type heap_type;
+    uint64_t size;      /* bytes of the linear, packed representation */
+    uint64_t heap_size; /* bytes of memory the resource really takes */
+    uint32_t stride;
+    cs_format format;
+    uint32_t width, height, depth, slices; /* buffers: size,1,1,1 */
+    uint32_t row_pitch; /* textures: bytes between rows, linear layout */
+    /* sparse resources: tiles and tile extent (texels; bytes for buffers) */
+    uint32_t tiles_x, tiles_y, tiles_z;
+    uint32_t tile_width, tile_height, tile_depth;
+} cs_resource_info;
+
+CS_API cs_status cs_resource_create(cs_device *device,
+                                    const cs_resource_desc *desc,
+                                    cs_resource **out_resource);
+CS_API void cs_resource_retain(cs_resource *resource);
+CS_API void cs_resource_release(cs_resource *resource);
+CS_API void cs_resource_get_info(const cs_resource *resource,
+                                 cs_resource_info *out_info);
+CS_API cs_device *cs_resource_device(const cs_resource *resource);
+
+/* Buffers in an UPLOAD or READBACK heap are mapped for their whole life.
+ * Returns the CPU address of byte 0, or NULL (with the reason in
+ * cs_last_error()) for a buffer that is not host-visible. Writes through it
+ * reach the GPU at the next GPU operation; reads see the results of every
+ * GPU operation that has returned. */
+CS_API void *cs_buffer_mapped(cs_resource *buffer);
+
+/* Copies size bytes from data into an UPLOAD buffer at offset. */
+CS_API cs_status cs_buffer_upload(cs_resource *buffer, uint64_t offset,
+                                  const void *data, uint64_t size);
+/* Copies height rows of width*bytes_per_pixel bytes from tightly packed
+ * data (data_size bytes at least) into rows pitch bytes apart. */
+CS_API cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
+                                    uint64_t data_size, uint32_t pitch,
+                                    uint32_t width, uint32_t height,
+                                    uint32_t bytes_per_pixel);
+/* Copies data into the buffer inserting the filler bytes after every stride
+ * bytes of data (RGB -> RGBA). */
+CS_API cs_status cs_buffer_upload_chunked(cs_resource *buffer,
+                                          const void *data, uint64_t data_size,
+                                          uint32_t stride, const void *filler,
+                                          uint32_t filler_size);
+/* Copies size bytes at offset of a READBACK buffer into data. */
+CS_API cs_status cs_buffer_readback(cs_resource *buffer, uint64_t offset,
+                                    void *data, uint64_t size);
+/* The inverse of cs_buffer_upload2d: packs height rows of
+ * width*bytes_per_pixel bytes, pitch bytes apart, into data. */
+CS_API cs_status cs_buffer_readback2d(cs_resource *buffer, void *data,
+                                      uint64_t data_size, uint32_t pitch,
+                                      uint32_t width, uint32_t height,
+                                      uint32_t bytes_per_pixel);
+
+/* What cs_resource_copy() copies. All zero = everything. */
+typedef struct cs_copy_desc {
+    uint64_t size;       /* buffer->buffer bytes; 0 = whole source */
+    uint64_t src_offset; /* buffer source: first byte */
+    uint64_t dst_offset; /* buffer destination: first byte */
+    /* texture side: a box of width x height x depth texels, 0 = the whole
+     * extent of the source texture (or of the destination when the source
+     * is a buffer) */
+    uint32_t width, height, depth;
+    uint32_t src_x, src_y, src_z;
+    uint32_t dst_x, dst_y, dst_z;
+    uint32_t src_slice, dst_slice;
+} cs_copy_desc;
+
+/* A GPU copy between two resources of the same device, finished when the
+ * call returns. Every range is bounds-checked: CS_ERROR_INVALID_ARGUMENT
+ * names the side and the sizes. desc may be NULL (all zero). */
+CS_API cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
+                                  const cs_copy_desc *desc);
+
+/* >>samplers -------------------------------------------------------------- */
+
+typedef struct cs_sampler cs_sampler;
+
+typedef struct cs_sampler_desc {
+    cs_address_mode address_u, address_v, address_w; /* default WRAP */
+    cs_filter filter_min, filter_mag;                /* default POINT */
+} cs_sampler_desc;
+
+CS_API cs_status cs_sampler_create(cs_device *device,
+                                   const cs_sampler_desc *desc,
+                                   cs_sampler **out_sampler);
+CS_API void cs_sampler_retain(cs_sampler *sampler);
+CS_API void cs_sampler_release(cs_sampler *sampler);
+
+/* >>shaders --------------------------------------------------------------- */
+
+typedef enum cs_shader_language {
+    CS_SHADER_HLSL = 0,
+    CS_SHADER_GLSL = 1,
+} cs_shader_language;
+
+typedef struct cs_shader_compile_desc {
+    cs_shader_language language; /* default HLSL */
+    const char *source;          /* required */
+    size_t source_size;          /* 0 = strlen(source) */
+    const char *entry_point;     /* default "main" */
+    const char *target;          /* HLSL profile, default "cs_6_0" */
+    const char *file_name;       /* used in diagnostics; default "shader" */
+} cs_shader_compile_desc;
+
+/* Compiles a compute shader to SPIR-V following the binding convention at
+ * the top of this file, with HLSL (D3D) buffer layouts: structured buffers
+ * tightly packed, cbuffers with HLSL packing. On success *out_spirv is a
+ * malloc'd array of *out_size bytes that the caller frees with cs_free().
+ * CS_ERROR_SHADER_COMPILE's message carries the compiler's diagnostics with
+ * line numbers. Needs no instance or device. */
+CS_API cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
+                                   void **out_spirv, size_t *out_size);
+
+/* Frees memory the library handed to the caller. */
+CS_API void cs_free(void *memory);
+
+/* What a shader declares, read from its SPIR-V. */
+typedef enum cs_binding_type {
+    CS_BINDING_CONSTANT_BUFFER = 0, /* cbuffer: uniform buffer */
+    CS_BINDING_STORAGE_BUFFER,      /* (RW)StructuredBuffer, ByteAddress */
+    CS_BINDING_UNIFORM_TEXEL_BUFFER, /* Buffer<T> */
+    CS_BINDING_STORAGE_TEXEL_BUFFER, /* RWBuffer<T> */
+    CS_BINDING_SAMPLED_IMAGE,        /* Texture*<T> */
+    CS_BINDING_STORAGE_IMAGE,        /* RWTexture*<T> */
+    CS_BINDING_SAMPLER,
+} cs_binding_type;
+
+typedef enum cs_image_dim {
+    CS_IMAGE_DIM_NONE = 0,
+    CS_IMAGE_DIM_1D,
+    CS_IMAGE_DIM_2D,
+    CS_IMAGE_DIM_3D,
+    CS_IMAGE_DIM_CUBE,
+    CS_IMAGE_DIM_BUFFER,
+} cs_image_dim;
+
+typedef struct cs_shader_binding {
+    uint32_t set;
+    uint32_t binding;
+    cs_binding_type type;
+    bool read_only;      /* storage buffers/images declared non-writable */
+    cs_image_dim dim;    /* images and texel buffers */
+    bool arrayed;        /* image arrays (Texture2DArray) */
+    uint32_t image_format; /* SPIR-V ImageFormat; 0 = Unknown */
+    uint32_t array_size;   /* descriptors; 0 = runtime-sized (bindless) */
+    char name[64];         /* the variable's name when the SPIR-V has it */
+} cs_shader_binding;
+
+typedef struct cs_shader_reflection {
+    uint32_t workgroup_size[3];
+    uint32_t push_constant_size; /* bytes; 0 = no push constants */
+    uint32_t binding_count;
+    cs_shader_binding *bindings; /* sorted by (set, binding) */
+    char entry_point[64];
+} cs_shader_reflection;
+
+/* Reads a SPIR-V module (size in bytes). Fails with CS_ERROR_INVALID_SHADER
+ * for anything malformed, never crashes. Free with
+ * cs_shader_reflection_free(). */
+CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
+                                   cs_shader_reflection *out_reflection);
+CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
+
+/* >>compute --------------------------------------------------------------- */
+
+typedef struct cs_compute cs_compute;
+
+typedef struct cs_compute_desc {
+    const void *spirv; /* required: a SPIR-V module */
+    size_t spirv_size; /* bytes */
+    const char *entry_point; /* default: the module's only/first GLCompute
+                                entry point */
+    /* the i-th element binds to register bi / ti / ui / si */
+    cs_resource *const *cbv;
+    uint32_t cbv_count;
+    cs_resource *const *srv;
+    uint32_t srv_count;
+    cs_resource *const *uav;
+    uint32_t uav_count;
+    cs_sampler *const *samplers;
+    uint32_t sampler_count;
+    uint32_t push_size;    /* bytes of push constants, multiple of 4 */
+    bool bindless;         /* descriptor arrays filled by cs_compute_bind */
+    uint32_t max_bindless; /* entries per array; default 64 */
+} cs_compute_desc;
+
+/* Builds a compute pipeline and binds the given resources to the registers
+ * the shader declares. Fails with CS_ERROR_BINDING_MISMATCH, naming the
+ * register and both sides, when a declared register has no resource or a
+ * resource of the wrong kind. The compute keeps references to every
+ * resource and sampler. */
+CS_API cs_status cs_compute_create(cs_device *device,
+                                   const cs_compute_desc *desc,
+                                   cs_compute **out_compute);
+CS_API void cs_compute_retain(cs_compute *compute);
+CS_API void cs_compute_release(cs_compute *compute);
+
+/* Runs x*y*z workgroups and waits for them. push: push_size bytes at most
+ * (NULL/0 for none; shorter data is zero-padded). */
+CS_API cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x,
+                                     uint32_t y, uint32_t z, const void *push,
+                                     size_t push_size);
+/* Like cs_compute_dispatch, the group counts read as three uint32 at offset
+ * of a buffer of the same device. */
+CS_API cs_status cs_compute_dispatch_indirect(cs_compute *compute,
+                                              cs_resource *indirect_buffer,
+                                              uint64_t offset,
+                                              const void *push,
+                                              size_t push_size);
+
+typedef enum cs_bind_kind {
+    CS_BIND_CBV = 0,
+    CS_BIND_SRV,
+    CS_BIND_UAV,
+} cs_bind_kind;
+
+/* Bindless computes: puts a resource at index of the cbv/srv/uav array. */
+CS_API cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
+                                 uint32_t index, cs_resource *resource);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COMPUSHADY_H */

@@ -1,0 +1,82 @@
+/*
+ * backend.h - the table of functions a backend implements.
+ *
+ * The core validates every argument before it calls through this table, so a
+ * backend may assume: sizes, offsets and boxes are in bounds; formats are
+ * known (cs_format_texel_size() > 0) and only the device's support of them is
+ * left to check; heaps match the resource's type and have room; a compute's
+ * slots match its shader's bindings in type. A backend reports failures with
+ * cs_fail() and leaves no half-made object behind.
+ *
+ * Objects arrive filled by the core (device, info, heap, ...) with impl NULL;
+ * create functions set impl, destroy functions free it. Destroy functions are
+ * called once, when the last reference goes, and never for an object whose
+ * create failed.
+ *
+ * Thread safety: every function may be called concurrently from several
+ * threads, on the same device too; the backend synchronizes its own shared
+ * state (queues, pools).
+ */
+#ifndef CS_BACKEND_H
+#define CS_BACKEND_H
+
+#include "internal.h"
+
+struct cs_backend {
+    const char *name;
+
+    /* Starts the API and fills instance->devices / device_count (array
+     * allocated with calloc, each device's info and impl set; instance and
+     * index set). Logical devices may be created lazily on first use. */
+    cs_status (*instance_create)(cs_instance *instance);
+    /* Waits for the GPU to go idle and frees everything, devices included
+     * (the core frees the devices array itself afterwards). */
+    void (*instance_destroy)(cs_instance *instance);
+
+    cs_status (*heap_create)(cs_heap *heap);
+    void (*heap_destroy)(cs_heap *heap);
+
+    /* Buffers and textures. Must set resource->info.heap_size and, for
+     * UPLOAD/READBACK buffers, resource->mapped (persistently mapped).
+     * Sparse resources also set info.tiles_* and info.tile_*. */
+    cs_status (*resource_create)(cs_resource *resource);
+    void (*resource_destroy)(cs_resource *resource);
+
+    /* Make CPU writes of [offset, offset+size) in a mapped buffer visible to
+     * the device / device writes visible to the CPU. No-ops on coherent
+     * memory. */
+    cs_status (*buffer_flush)(cs_resource *buffer, uint64_t offset,
+                              uint64_t size);
+    cs_status (*buffer_invalidate)(cs_resource *buffer, uint64_t offset,
+                                   uint64_t size);
+
+    /* A GPU copy, waited for. desc is resolved: no zero-means-whole left
+     * (size, width, height, depth are the real amounts). */
+    cs_status (*copy)(cs_resource *src, cs_resource *dst,
+                      const cs_copy_desc *desc);
+
+    cs_status (*sampler_create)(cs_sampler *sampler);
+    void (*sampler_destroy)(cs_sampler *sampler);
+
+    /* compute->spirv/spirv_size, reflection, slots, push_size, bindless and
+     * max_bindless are set; the backend builds the pipeline and writes the
+     * descriptors of every slot. */
+    cs_status (*compute_create)(cs_compute *compute);
+    void (*compute_destroy)(cs_compute *compute);
+    /* Records and runs one dispatch, waits for it. indirect is NULL for a
+     * direct dispatch (groups used), else the groups are read at
+     * indirect_offset. push holds exactly compute->push_size bytes (NULL when
+     * push_size is 0), zero-padded by the core. */
+    cs_status (*compute_dispatch)(cs_compute *compute, const uint32_t groups[3],
+                                  cs_resource *indirect,
+                                  uint64_t indirect_offset, const void *push);
+    /* Bindless: write one descriptor of the array at binding. */
+    cs_status (*compute_bind)(cs_compute *compute,
+                              const cs_shader_binding *binding, uint32_t index,
+                              cs_resource *resource);
+};
+
+/* The backends compiled in, in order of preference. */
+extern const cs_backend cs_vulkan_backend;
+
+#endif

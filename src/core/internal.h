@@ -1,0 +1,115 @@
+/*
+ * internal.h - the core's object layouts and the helpers every part of the
+ * library (core, shader, backends) shares. Not installed; never included by
+ * the Python binding.
+ *
+ * Each public object is a core struct that holds what the core validates
+ * against (descs, infos, references) plus one `impl` pointer owned by the
+ * backend. The backend never sees Python and the core never sees Vulkan.
+ */
+#ifndef CS_INTERNAL_H
+#define CS_INTERNAL_H
+
+#include "compushady.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <threads.h>
+
+typedef struct cs_backend cs_backend;
+
+struct cs_instance {
+    atomic_int refcount;
+    const cs_backend *backend;
+    uint32_t flags;
+    void *impl;
+    size_t device_count;
+    cs_device *devices; /* array of device_count, owned */
+    /* validation messages, pushed from any thread by the backend */
+    mtx_t debug_lock;
+    char **debug_messages;
+    size_t debug_count, debug_capacity;
+};
+
+struct cs_device {
+    cs_instance *instance; /* not a counted reference: devices live in it */
+    size_t index;
+    cs_device_info info;
+    void *impl;
+};
+
+struct cs_heap {
+    atomic_int refcount;
+    cs_device *device;
+    cs_heap_type type;
+    uint64_t size;
+    void *impl;
+};
+
+struct cs_resource {
+    atomic_int refcount;
+    cs_device *device;
+    cs_resource_info info; /* size, row_pitch, ... filled by the core;
+                              heap_size (and tiles) by the backend */
+    cs_heap *heap;         /* counted reference, or NULL */
+    uint64_t heap_offset;
+    bool sparse;
+    void *mapped; /* UPLOAD/READBACK buffers: set by the backend */
+    void *impl;
+};
+
+struct cs_sampler {
+    atomic_int refcount;
+    cs_device *device;
+    cs_sampler_desc desc; /* resolved: no zero-means-default left */
+    void *impl;
+};
+
+/* One descriptor the compute binds, resolved and checked by the core. */
+typedef struct cs_bound_slot {
+    cs_shader_binding binding;
+    cs_resource *resource; /* for everything but samplers */
+    cs_sampler *sampler;   /* for samplers */
+} cs_bound_slot;
+
+struct cs_compute {
+    atomic_int refcount;
+    cs_device *device;
+    cs_shader_reflection reflection;
+    const void *spirv; /* valid during compute_create only */
+    size_t spirv_size;
+    const char *entry_point; /* reflection.entry_point */
+    uint32_t push_size;
+    bool bindless;
+    uint32_t max_bindless;
+    cs_bound_slot *slots; /* slot_count, every binding of the shader */
+    uint32_t slot_count;
+    /* counted references the compute keeps (the lists it was given) */
+    cs_resource **held_resources;
+    uint32_t held_resource_count;
+    cs_sampler **held_samplers;
+    uint32_t held_sampler_count;
+    mtx_t bind_lock; /* bindless: bound resources change */
+    void *impl;
+};
+
+/* >>errors: every failure goes through cs_fail(), which records the message
+ * for cs_last_error() and returns the status, so callers write
+ * `return cs_fail(CS_ERROR_..., "...", ...);`. */
+cs_status cs_fail(cs_status status, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+cs_status cs_failv(cs_status status, const char *format, va_list args);
+
+/* Adds a validation message to the instance's list (thread safe). */
+void cs_instance_push_debug_message(cs_instance *instance,
+                                    const char *message);
+
+/* Register classes of the binding convention. */
+enum {
+    CS_REGISTER_B_BASE = 0,
+    CS_REGISTER_T_BASE = 1024,
+    CS_REGISTER_U_BASE = 2048,
+    CS_REGISTER_S_BASE = 3072,
+};
+
+#endif
