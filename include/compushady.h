@@ -208,7 +208,8 @@ typedef struct cs_resource cs_resource;
 
 typedef struct cs_resource_desc {
     cs_resource_kind kind; /* default CS_RESOURCE_BUFFER */
-    cs_heap_type heap_type; /* default CS_HEAP_DEFAULT; textures: DEFAULT only */
+    cs_heap_type
+        heap_type; /* default CS_HEAP_DEFAULT; textures: DEFAULT only */
     /* Buffers: size in bytes (required, > 0). */
     uint64_t size;
     /* Buffers: > 0 makes a structured buffer of this element size. */
@@ -269,9 +270,9 @@ CS_API cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
                                     uint32_t bytes_per_pixel);
 /* Copies data into the buffer inserting the filler bytes after every stride
  * bytes of data (RGB -> RGBA). */
-CS_API cs_status cs_buffer_upload_chunked(cs_resource *buffer,
-                                          const void *data, uint64_t data_size,
-                                          uint32_t stride, const void *filler,
+CS_API cs_status cs_buffer_upload_chunked(cs_resource *buffer, const void *data,
+                                          uint64_t data_size, uint32_t stride,
+                                          const void *filler,
                                           uint32_t filler_size);
 /* Copies size bytes at offset of a READBACK buffer into data. */
 CS_API cs_status cs_buffer_readback(cs_resource *buffer, uint64_t offset,
@@ -348,8 +349,8 @@ CS_API void cs_free(void *memory);
 
 /* What a shader declares, read from its SPIR-V. */
 typedef enum cs_binding_type {
-    CS_BINDING_CONSTANT_BUFFER = 0, /* cbuffer: uniform buffer */
-    CS_BINDING_STORAGE_BUFFER,      /* (RW)StructuredBuffer, ByteAddress */
+    CS_BINDING_CONSTANT_BUFFER = 0,  /* cbuffer: uniform buffer */
+    CS_BINDING_STORAGE_BUFFER,       /* (RW)StructuredBuffer, ByteAddress */
     CS_BINDING_UNIFORM_TEXEL_BUFFER, /* Buffer<T> */
     CS_BINDING_STORAGE_TEXEL_BUFFER, /* RWBuffer<T> */
     CS_BINDING_SAMPLED_IMAGE,        /* Texture*<T> */
@@ -370,9 +371,9 @@ typedef struct cs_shader_binding {
     uint32_t set;
     uint32_t binding;
     cs_binding_type type;
-    bool read_only;      /* storage buffers/images declared non-writable */
-    cs_image_dim dim;    /* images and texel buffers */
-    bool arrayed;        /* image arrays (Texture2DArray) */
+    bool read_only;        /* storage buffers/images declared non-writable */
+    cs_image_dim dim;      /* images and texel buffers */
+    bool arrayed;          /* image arrays (Texture2DArray) */
     uint32_t image_format; /* SPIR-V ImageFormat; 0 = Unknown */
     uint32_t array_size;   /* descriptors; 0 = runtime-sized (bindless) */
     char name[64];         /* the variable's name when the SPIR-V has it */
@@ -398,8 +399,8 @@ CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
 typedef struct cs_compute cs_compute;
 
 typedef struct cs_compute_desc {
-    const void *spirv; /* required: a SPIR-V module */
-    size_t spirv_size; /* bytes */
+    const void *spirv;       /* required: a SPIR-V module */
+    size_t spirv_size;       /* bytes */
     const char *entry_point; /* default: the module's only/first GLCompute
                                 entry point */
     /* the i-th element binds to register bi / ti / ui / si */
@@ -436,8 +437,7 @@ CS_API cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x,
  * of a buffer of the same device. */
 CS_API cs_status cs_compute_dispatch_indirect(cs_compute *compute,
                                               cs_resource *indirect_buffer,
-                                              uint64_t offset,
-                                              const void *push,
+                                              uint64_t offset, const void *push,
                                               size_t push_size);
 
 typedef enum cs_bind_kind {

@@ -23,7 +23,10 @@ cs_status cs_fail(cs_status status, const char *format, ...)
     return status;
 }
 
-const char *cs_last_error(void) { return last_error; }
+const char *cs_last_error(void)
+{
+    return last_error;
+}
 
 const char *cs_status_name(cs_status status)
 {
@@ -44,4 +47,7 @@ const char *cs_status_name(cs_status status)
     return "CS_ERROR_UNKNOWN";
 }
 
-void cs_free(void *memory) { free(memory); }
+void cs_free(void *memory)
+{
+    free(memory);
+}

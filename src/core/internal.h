@@ -101,8 +101,7 @@ cs_status cs_fail(cs_status status, const char *format, ...)
 cs_status cs_failv(cs_status status, const char *format, va_list args);
 
 /* Adds a validation message to the instance's list (thread safe). */
-void cs_instance_push_debug_message(cs_instance *instance,
-                                    const char *message);
+void cs_instance_push_debug_message(cs_instance *instance, const char *message);
 
 /* Register classes of the binding convention. */
 enum {
