@@ -1,0 +1,662 @@
+"""compushady: run GPU compute shaders from Python.
+
+A drop-in replacement for the compushady 0.17 module, built on the native
+extension ``compushady._native``. Importing this package starts nothing: the
+backend (the Vulkan instance) is created by the first ``get_backend()`` call,
+directly or through the first device or resource, with the settings of
+``compushady.config`` at that time.
+"""
+
+import atexit
+import importlib
+import operator
+import os
+import threading
+
+from . import config
+from . import _native
+from ._native import (
+    BackendError,
+    BufferException,
+    ComputeException,
+    DeviceLost,
+    HeapException,
+    OutOfDeviceMemory,
+    SamplerException,
+    ShaderCompileError,
+    Texture1DException,
+    Texture2DException,
+    Texture3DException,
+    UnknownBackend,
+)
+from .backends import KNOWN_BACKENDS
+
+HEAP_DEFAULT = 0
+HEAP_UPLOAD = 1
+HEAP_READBACK = 2
+
+SHADER_BINARY_TYPE_DXIL = 0
+SHADER_BINARY_TYPE_SPIRV = 1
+SHADER_BINARY_TYPE_DXBC = 2
+SHADER_BINARY_TYPE_MSL = 3
+SHADER_BINARY_TYPE_GLSL = 4
+
+SAMPLER_FILTER_POINT = 0
+SAMPLER_FILTER_LINEAR = 1
+
+SAMPLER_ADDRESS_MODE_WRAP = 0
+SAMPLER_ADDRESS_MODE_MIRROR = 1
+SAMPLER_ADDRESS_MODE_CLAMP = 2
+
+SWAPCHAIN_NOT_IMPLEMENTED = (
+    "Swapchain is not implemented yet: this build of compushady cannot "
+    "present to a window"
+)
+
+# >>backend and devices ------------------------------------------------------
+
+# Guards the lazily created module state below; reentrant because
+# get_current_device() -> get_best_device() -> get_discovered_devices() ->
+# get_backend() nest.
+_lock = threading.RLock()
+_backend = None
+_discovered_devices = None
+_current_device = None
+
+
+def _print_debug_messages():
+    """atexit: print the validation messages nobody has taken yet."""
+    device = _current_device
+    if device is None and _discovered_devices:
+        device = _discovered_devices[0]
+    if device is None:
+        return
+    for message in device.get_debug_messages():
+        print(message)
+
+
+def get_backend():
+    """The backend module in use (``compushady.backends.vulkan``).
+
+    The first call starts it: it reads ``config.wanted_backend`` (default
+    from the COMPUSHADY_BACKEND environment variable) and ``config.debug``.
+    An unknown name raises UnknownBackend.
+    """
+    global _backend
+    with _lock:
+        if _backend is None:
+            name = config.wanted_backend
+            if name not in KNOWN_BACKENDS:
+                raise UnknownBackend(
+                    "unknown backend {0!r}: this build of compushady knows "
+                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                )
+            backend = importlib.import_module("compushady.backends." + name)
+            if config.debug:
+                backend.enable_debug()
+                atexit.register(_print_debug_messages)
+            _backend = backend
+        return _backend
+
+
+class Device:
+    """A GPU (or CPU implementation such as lavapipe) of the backend.
+
+    ``handle`` is the native device; its other attributes (``supports_sparse``,
+    ``max_push_constants_size``, ...) are reachable through this object too.
+    """
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    @property
+    def name(self):
+        return self.handle.name
+
+    @property
+    def dedicated_video_memory(self):
+        return self.handle.dedicated_video_memory
+
+    @property
+    def dedicated_system_memory(self):
+        return self.handle.dedicated_system_memory
+
+    @property
+    def shared_system_memory(self):
+        return self.handle.shared_system_memory
+
+    @property
+    def vendor_id(self):
+        return self.handle.vendor_id
+
+    @property
+    def device_id(self):
+        return self.handle.device_id
+
+    @property
+    def is_hardware(self):
+        return self.handle.is_hardware
+
+    @property
+    def is_discrete(self):
+        return self.handle.is_discrete
+
+    def get_debug_messages(self):
+        """The validation messages collected so far (the list is emptied)."""
+        return self.handle.get_debug_messages()
+
+    def __getattr__(self, name):
+        if name == "handle":
+            raise AttributeError(name)
+        return getattr(self.handle, name)
+
+    def __repr__(self):
+        return "<compushady.Device {0!r} vendor=0x{1:04x} device=0x{2:04x}>".format(
+            self.name, self.vendor_id, self.device_id
+        )
+
+
+def get_discovered_devices():
+    """The list of Device of the backend (discovered once, then cached)."""
+    global _discovered_devices
+    with _lock:
+        if _discovered_devices is None:
+            _discovered_devices = [
+                Device(handle) for handle in get_backend().get_discovered_devices()
+            ]
+        return _discovered_devices
+
+
+def _device_at(index, what):
+    devices = get_discovered_devices()
+    try:
+        index = operator.index(index)
+    except TypeError:
+        raise TypeError(
+            "{0} must be a device index (int), got {1}".format(
+                what, type(index).__name__
+            )
+        ) from None
+    if not 0 <= index < len(devices):
+        raise IndexError(
+            "{0} {1} is out of range: {2} device(s) discovered{3}".format(
+                what,
+                index,
+                len(devices),
+                " (valid: 0..{0})".format(len(devices) - 1) if devices else "",
+            )
+        )
+    return devices[index]
+
+
+def get_best_device():
+    """The device to use by default.
+
+    COMPUSHADY_DEVICE=N selects the N-th discovered device; otherwise the
+    one with the highest (is_hardware, is_discrete, dedicated_video_memory).
+    """
+    env = os.environ.get("COMPUSHADY_DEVICE")
+    if env is not None and env.strip() != "":
+        try:
+            index = int(env)
+        except ValueError:
+            raise ValueError(
+                "COMPUSHADY_DEVICE must be a device index, got {0!r}".format(env)
+            ) from None
+        return _device_at(index, "COMPUSHADY_DEVICE")
+    devices = get_discovered_devices()
+    if not devices:
+        raise BackendError(
+            "no device found by the {0} backend".format(get_backend().name)
+        )
+    return max(
+        devices,
+        key=lambda d: (d.is_hardware, d.is_discrete, d.dedicated_video_memory),
+    )
+
+
+def get_current_device():
+    """The device used when a resource is created with device=None."""
+    global _current_device
+    with _lock:
+        if _current_device is None:
+            _current_device = get_best_device()
+        return _current_device
+
+
+def set_current_device(index):
+    """Make the index-th discovered device the current one."""
+    global _current_device
+    with _lock:
+        _current_device = _device_at(index, "device index")
+
+
+def _native_device(device):
+    if device is None:
+        return get_current_device()
+    if isinstance(device, Device):
+        return device
+    # a native device given directly
+    for known in get_discovered_devices():
+        if known.handle is device:
+            return known
+    raise TypeError(
+        "device must be a compushady.Device (or None for the current "
+        "device), got {0}".format(type(device).__name__)
+    )
+
+
+def _handle(obj):
+    """The native object behind a wrapper (resource, heap, sampler)."""
+    return getattr(obj, "handle", obj)
+
+
+# >>resources ---------------------------------------------------------------
+
+
+class Resource:
+    """Common part of Buffer and Texture1D/2D/3D; ``handle`` is native."""
+
+    _exception = ValueError
+
+    @property
+    def size(self):
+        return self.handle.size
+
+    @property
+    def heap_size(self):
+        return self.handle.heap_size
+
+    @property
+    def heap_type(self):
+        return self.handle.heap_type
+
+    @property
+    def stride(self):
+        return self.handle.stride
+
+    @property
+    def format(self):
+        return self.handle.format
+
+    @property
+    def width(self):
+        return self.handle.width
+
+    @property
+    def height(self):
+        return self.handle.height
+
+    @property
+    def depth(self):
+        return self.handle.depth
+
+    @property
+    def slices(self):
+        return self.handle.slices
+
+    @property
+    def row_pitch(self):
+        return self.handle.row_pitch
+
+    @property
+    def tiles_x(self):
+        return self.handle.tiles_x
+
+    @property
+    def tiles_y(self):
+        return self.handle.tiles_y
+
+    @property
+    def tiles_z(self):
+        return self.handle.tiles_z
+
+    @property
+    def tile_width(self):
+        return self.handle.tile_width
+
+    @property
+    def tile_height(self):
+        return self.handle.tile_height
+
+    @property
+    def tile_depth(self):
+        return self.handle.tile_depth
+
+    def copy_to(
+        self,
+        destination,
+        size=0,
+        src_offset=0,
+        dst_offset=0,
+        width=0,
+        height=0,
+        depth=0,
+        src_x=0,
+        src_y=0,
+        src_z=0,
+        dst_x=0,
+        dst_y=0,
+        dst_z=0,
+        src_slice=0,
+        dst_slice=0,
+    ):
+        """GPU copy to another resource; finished when the call returns."""
+        if not isinstance(destination, Resource):
+            raise TypeError(
+                "copy_to destination must be a Buffer or a Texture, got "
+                "{0}".format(type(destination).__name__)
+            )
+        self.handle.copy_to(
+            destination.handle,
+            size=size,
+            src_offset=src_offset,
+            dst_offset=dst_offset,
+            width=width,
+            height=height,
+            depth=depth,
+            src_x=src_x,
+            src_y=src_y,
+            src_z=src_z,
+            dst_x=dst_x,
+            dst_y=dst_y,
+            dst_z=dst_z,
+            src_slice=src_slice,
+            dst_slice=dst_slice,
+        )
+
+    def bind_tile(self, x, y, z, heap, heap_offset=0, slice=0):
+        """Map one tile of a sparse resource onto heap (None unmaps)."""
+        bind = getattr(self.handle, "bind_tile", None)
+        if bind is None:
+            raise self._exception(
+                "sparse resources are not supported by this build of "
+                "compushady (bind_tile is not available)"
+            )
+        if heap is not None and not isinstance(heap, Heap):
+            raise TypeError(
+                "heap must be a compushady.Heap or None, got {0}".format(
+                    type(heap).__name__
+                )
+            )
+        bind(x, y, z, heap.handle if heap is not None else None, heap_offset, slice)
+
+    def __repr__(self):
+        return "<compushady.{0} size={1} heap_type={2}>".format(
+            type(self).__name__, self.size, self.heap_type
+        )
+
+
+def _check_heap(heap):
+    if heap is not None and not isinstance(heap, Heap):
+        raise TypeError(
+            "heap must be a compushady.Heap or None, got {0}".format(
+                type(heap).__name__
+            )
+        )
+    return heap.handle if heap is not None else None
+
+
+class Buffer(Resource):
+    """A linear block of memory: raw, structured (stride) or typed (format)."""
+
+    _exception = BufferException
+
+    def __init__(
+        self,
+        size,
+        heap_type=HEAP_DEFAULT,
+        stride=0,
+        format=0,
+        heap=None,
+        heap_offset=0,
+        sparse=False,
+        device=None,
+    ):
+        self.device = _native_device(device)
+        self.heap = heap
+        self.handle = self.device.handle.create_buffer(
+            heap_type,
+            size,
+            stride=stride,
+            format=format,
+            heap=_check_heap(heap),
+            heap_offset=heap_offset,
+            sparse=sparse,
+        )
+
+    def upload(self, data, offset=0):
+        """Copy bytes-like data into this UPLOAD buffer at offset."""
+        self.handle.upload(data, offset)
+
+    def upload2d(self, data, pitch, width, height, bytes_per_pixel):
+        """Copy height packed rows of width*bytes_per_pixel into pitch-apart rows."""
+        return self.handle.upload2d(data, pitch, width, height, bytes_per_pixel)
+
+    def upload_chunked(self, data, stride, filler):
+        """Copy data, writing filler after every stride bytes (RGB -> RGBA)."""
+        return self.handle.upload_chunked(data, stride, filler)
+
+    def readback(self, buffer_or_size=0, offset=0):
+        """Read this READBACK buffer.
+
+        With an int: returns that many bytes from offset (0 = to the end).
+        With a writable bytes-like object: fills it and returns None.
+        """
+        try:
+            size = operator.index(buffer_or_size)
+        except TypeError:
+            self.handle.readback_to_buffer(buffer_or_size, offset)
+            return None
+        return self.handle.readback(size, offset)
+
+    def readback2d(self, pitch, width, height, bytes_per_pixel):
+        """The inverse of upload2d: returns the rows packed as bytes."""
+        return self.handle.readback2d(pitch, width, height, bytes_per_pixel)
+
+
+class Texture1D(Resource):
+    _exception = Texture1DException
+
+    def __init__(
+        self, width, format, heap=None, heap_offset=0, slices=1, sparse=False, device=None
+    ):
+        self.device = _native_device(device)
+        self.heap = heap
+        self.handle = self.device.handle.create_texture(
+            1,
+            width,
+            1,
+            1,
+            format,
+            heap=_check_heap(heap),
+            heap_offset=heap_offset,
+            slices=slices,
+            sparse=sparse,
+        )
+
+
+class Texture2D(Resource):
+    _exception = Texture2DException
+
+    def __init__(
+        self,
+        width,
+        height,
+        format,
+        heap=None,
+        heap_offset=0,
+        slices=1,
+        sparse=False,
+        device=None,
+    ):
+        self.device = _native_device(device)
+        self.heap = heap
+        self.handle = self.device.handle.create_texture(
+            2,
+            width,
+            height,
+            1,
+            format,
+            heap=_check_heap(heap),
+            heap_offset=heap_offset,
+            slices=slices,
+            sparse=sparse,
+        )
+
+
+class Texture3D(Resource):
+    _exception = Texture3DException
+
+    def __init__(
+        self, width, height, depth, format, heap=None, heap_offset=0, sparse=False, device=None
+    ):
+        self.device = _native_device(device)
+        self.heap = heap
+        self.handle = self.device.handle.create_texture(
+            3,
+            width,
+            height,
+            depth,
+            format,
+            heap=_check_heap(heap),
+            heap_offset=heap_offset,
+            slices=1,
+            sparse=sparse,
+        )
+
+
+class Heap:
+    """A block of device memory that resources can be placed in (aliasing)."""
+
+    def __init__(self, heap_type, size, device=None):
+        self.device = _native_device(device)
+        self.handle = self.device.handle.create_heap(heap_type, size)
+
+    @property
+    def size(self):
+        return self.handle.size
+
+    @property
+    def heap_type(self):
+        return self.handle.heap_type
+
+    def __repr__(self):
+        return "<compushady.Heap size={0} heap_type={1}>".format(
+            self.size, self.heap_type
+        )
+
+
+class Sampler:
+    def __init__(
+        self,
+        address_mode_u=SAMPLER_ADDRESS_MODE_WRAP,
+        address_mode_v=SAMPLER_ADDRESS_MODE_WRAP,
+        address_mode_w=SAMPLER_ADDRESS_MODE_WRAP,
+        filter_min=SAMPLER_FILTER_POINT,
+        filter_mag=SAMPLER_FILTER_POINT,
+        device=None,
+    ):
+        self.device = _native_device(device)
+        self.handle = self.device.handle.create_sampler(
+            address_mode_u, address_mode_v, address_mode_w, filter_min, filter_mag
+        )
+
+
+class Swapchain:
+    """Presenting to a window; not implemented in this build."""
+
+    def __init__(
+        self, window_handle, format, num_buffers=3, device=None, width=0, height=0
+    ):
+        raise NotImplementedError(SWAPCHAIN_NOT_IMPLEMENTED)
+
+
+# >>compute -----------------------------------------------------------------
+
+
+def _handles(objects, what, expected_type):
+    handles = []
+    for index, obj in enumerate(objects):
+        if not isinstance(obj, expected_type):
+            raise TypeError(
+                "{0}[{1}] must be a {2}, got {3}".format(
+                    what,
+                    index,
+                    "compushady.Sampler"
+                    if expected_type is Sampler
+                    else "compushady Buffer or Texture",
+                    type(obj).__name__,
+                )
+            )
+        handles.append(obj.handle)
+    return handles
+
+
+class Compute:
+    """A compute pipeline with its bound resources.
+
+    The i-th element of cbv/srv/uav/samplers binds to register bi/ti/ui/si.
+    The resources stay alive as long as this object.
+    """
+
+    def __init__(
+        self,
+        shader,
+        cbv=(),
+        srv=(),
+        uav=(),
+        samplers=(),
+        push_size=0,
+        bindless=False,
+        max_bindless=64,
+        device=None,
+    ):
+        self.device = _native_device(device)
+        self.cbv = list(cbv)
+        self.srv = list(srv)
+        self.uav = list(uav)
+        self.samplers = list(samplers)
+        self._bound = {}
+        self.handle = self.device.handle.create_compute(
+            shader,
+            cbv=_handles(self.cbv, "cbv", Resource),
+            srv=_handles(self.srv, "srv", Resource),
+            uav=_handles(self.uav, "uav", Resource),
+            samplers=_handles(self.samplers, "samplers", Sampler),
+            push_size=push_size,
+            bindless=bindless,
+            max_bindless=max_bindless,
+        )
+
+    def dispatch(self, x, y, z, push=None):
+        """Run x*y*z thread groups; returns when the GPU has finished."""
+        self.handle.dispatch(x, y, z, push)
+
+    def dispatch_indirect(self, indirect_buffer, offset=0, push=None):
+        """Like dispatch, reading the 3 uint32 group counts from a buffer."""
+        if not isinstance(indirect_buffer, Buffer):
+            raise TypeError(
+                "indirect_buffer must be a compushady.Buffer, got {0}".format(
+                    type(indirect_buffer).__name__
+                )
+            )
+        self.handle.dispatch_indirect(indirect_buffer.handle, offset, push)
+
+    def _bind(self, kind, index, resource):
+        if not isinstance(resource, Resource):
+            raise TypeError(
+                "bind_{0} resource must be a compushady Buffer or Texture, "
+                "got {1}".format(kind, type(resource).__name__)
+            )
+        getattr(self.handle, "bind_" + kind)(index, resource.handle)
+        self._bound[(kind, index)] = resource
+
+    def bind_cbv(self, index, resource):
+        self._bind("cbv", index, resource)
+
+    def bind_srv(self, index, resource):
+        self._bind("srv", index, resource)
+
+    def bind_uav(self, index, resource):
+        self._bind("uav", index, resource)

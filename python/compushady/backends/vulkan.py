@@ -1,0 +1,36 @@
+"""The Vulkan backend: one native instance, created at first use."""
+
+import threading
+
+from .. import _native
+
+name = "vulkan"
+
+_lock = threading.Lock()
+_instance = None
+_debug = False
+
+
+def enable_debug():
+    """Create the instance with the validation layer; only before first use."""
+    global _debug
+    _debug = True
+
+
+def get_shader_binary_type():
+    # SHADER_BINARY_TYPE_SPIRV
+    return 1
+
+
+def get_instance():
+    """The native Instance, created on the first call."""
+    global _instance
+    with _lock:
+        if _instance is None:
+            _instance = _native.create_instance(debug=_debug)
+        return _instance
+
+
+def get_discovered_devices():
+    """The native Device objects of this backend's instance."""
+    return list(get_instance().devices())

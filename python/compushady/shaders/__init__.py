@@ -1,0 +1,2 @@
+"""Shader compilers: ``hlsl``, ``glsl`` (to SPIR-V); ``wgsl``, ``msl`` are
+not available in this build and raise NotImplementedError."""

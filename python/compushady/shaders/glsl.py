@@ -1,0 +1,12 @@
+"""GLSL compute shaders to SPIR-V."""
+
+from .. import _native
+
+
+def compile(source, entry_point="main"):
+    """Compile a GLSL compute shader (str or bytes) to SPIR-V bytes.
+
+    A compile error raises compushady.ShaderCompileError whose message holds
+    the compiler's diagnostics with line numbers.
+    """
+    return _native.compile_shader(source, entry_point, "cs_6_0", "glsl")
