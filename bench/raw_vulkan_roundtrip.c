@@ -11,6 +11,9 @@
  *     one pre-recorded command buffer each, median over a few runs, GB/s
  *     (1 GB = 1e9 bytes) of bytes copied. Also device-local -> device-local
  *     ("d2d", counted as bytes copied).
+ *  3. 1 MiB device-local buffer create+allocate+bind+destroy+free per second.
+ *  4. pipeline creation: shader module + set layout + pipeline layout +
+ *     compute pipeline + descriptor pool/set/write, then destroy; median ms.
  *
  * Device choice: the same rule as compushady.get_best_device(): highest
  * (is_hardware, is_discrete, dedicated_video_memory), first wins ties; the
@@ -551,6 +554,114 @@ static copy_result bench_copy(ctx *c, VkDeviceSize size, int runs)
     return r;
 }
 
+/* vkCreateBuffer + vkAllocateMemory (device-local) + bind + destroy + free
+ * of a 1 MiB buffer: the floor for Buffer(1 MiB) create+destroy */
+static double bench_buffer_create(ctx *c, int iterations)
+{
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < iterations; i++) {
+        buffer b = make_buffer(c, 1 << 20,
+                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                   VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                               VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+        free_buffer(c, &b);
+    }
+    return iterations / ((double)(now_ns() - t0) / 1e9);
+}
+
+/* everything a Compute needs for the trivial shader: shader module,
+ * descriptor set layout, pipeline layout, pipeline, descriptor pool + set,
+ * descriptor write; then destroy. Median ms. */
+static double bench_pipeline_create(ctx *c, int iterations)
+{
+    buffer buf = make_buffer(c, 256, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                             VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    uint64_t t[64];
+    if (iterations > 64)
+        iterations = 64;
+    for (int i = 0; i < iterations; i++) {
+        uint64_t t0 = now_ns();
+        VkDescriptorSetLayoutBinding binding = {
+            .binding = 0,
+            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+            .descriptorCount = 1,
+            .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+        };
+        VkDescriptorSetLayoutCreateInfo dslci = {
+            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+            .bindingCount = 1,
+            .pBindings = &binding,
+        };
+        VkDescriptorSetLayout dsl;
+        CHECK(vkCreateDescriptorSetLayout(c->device, &dslci, NULL, &dsl));
+        VkPipelineLayoutCreateInfo plci = {
+            .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+            .setLayoutCount = 1,
+            .pSetLayouts = &dsl,
+        };
+        VkPipelineLayout pl;
+        CHECK(vkCreatePipelineLayout(c->device, &plci, NULL, &pl));
+        VkShaderModuleCreateInfo smci = {
+            .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+            .codeSize = sizeof trivial_spirv,
+            .pCode = trivial_spirv,
+        };
+        VkShaderModule sm;
+        CHECK(vkCreateShaderModule(c->device, &smci, NULL, &sm));
+        VkComputePipelineCreateInfo cpci = {
+            .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+            .stage =
+                {
+                    .sType =
+                        VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                    .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                    .module = sm,
+                    .pName = "main",
+                },
+            .layout = pl,
+        };
+        VkPipeline pipe;
+        CHECK(vkCreateComputePipelines(c->device, VK_NULL_HANDLE, 1, &cpci,
+                                       NULL, &pipe));
+        VkDescriptorPoolSize ps = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1};
+        VkDescriptorPoolCreateInfo dpci = {
+            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+            .maxSets = 1,
+            .poolSizeCount = 1,
+            .pPoolSizes = &ps,
+        };
+        VkDescriptorPool dp;
+        CHECK(vkCreateDescriptorPool(c->device, &dpci, NULL, &dp));
+        VkDescriptorSetAllocateInfo dsai = {
+            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+            .descriptorPool = dp,
+            .descriptorSetCount = 1,
+            .pSetLayouts = &dsl,
+        };
+        VkDescriptorSet ds;
+        CHECK(vkAllocateDescriptorSets(c->device, &dsai, &ds));
+        VkDescriptorBufferInfo dbi = {buf.buffer, 0, VK_WHOLE_SIZE};
+        VkWriteDescriptorSet w = {
+            .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+            .dstSet = ds,
+            .dstBinding = 0,
+            .descriptorCount = 1,
+            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+            .pBufferInfo = &dbi,
+        };
+        vkUpdateDescriptorSets(c->device, 1, &w, 0, NULL);
+        vkDestroyDescriptorPool(c->device, dp, NULL);
+        vkDestroyPipeline(c->device, pipe, NULL);
+        vkDestroyShaderModule(c->device, sm, NULL);
+        vkDestroyPipelineLayout(c->device, pl, NULL);
+        vkDestroyDescriptorSetLayout(c->device, dsl, NULL);
+        t[i] = now_ns() - t0;
+    }
+    free_buffer(c, &buf);
+    return median_u64(t, (size_t)iterations) / 1e6;
+}
+
 static void usage(void)
 {
     fprintf(stderr,
@@ -594,6 +705,9 @@ int main(int argc, char **argv)
     if (do_copy)
         cp = bench_copy(&c, (VkDeviceSize)copy_mib << 20, quick ? 5 : 9);
 
+    double buffers_per_s = bench_buffer_create(&c, quick ? 200 : 2000);
+    double pipeline_ms = bench_pipeline_create(&c, quick ? 10 : 30);
+
     printf("{\"device\": ");
     json_string(c.props.deviceName);
     printf(", \"is_hardware\": %s, \"iterations\": %d"
@@ -609,7 +723,9 @@ int main(int argc, char **argv)
                ", \"copy_ok\": %s",
                (unsigned long long)((uint64_t)copy_mib << 20), cp.h2d_gbps,
                cp.d2h_gbps, cp.d2d_gbps, cp.ok ? "true" : "false");
-    printf("}\n");
+    printf(", \"buffer_create_destroy_per_s\": %.1f"
+           ", \"pipeline_create_ms\": %.4f}\n",
+           buffers_per_s, pipeline_ms);
 
     vkDestroyFence(c.device, c.fence, NULL);
     vkDestroyCommandPool(c.device, c.pool, NULL);
