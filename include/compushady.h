@@ -176,6 +176,10 @@ typedef struct cs_device_info {
     uint32_t max_compute_workgroup_count[3];
     uint32_t max_compute_workgroup_size[3];
     uint64_t max_buffer_size;
+    uint32_t max_image_dimension_1d, max_image_dimension_2d;
+    uint32_t max_image_dimension_3d, max_image_array_layers;
+    uint32_t max_texel_buffer_elements;
+    uint32_t max_uniform_buffer_range; /* bytes a cbuffer binding sees */
 } cs_device_info;
 
 /* Fills *out_info. Cheap: nothing is queried from the driver. */

@@ -103,6 +103,10 @@ cs_status cs_failv(cs_status status, const char *format, va_list args);
 /* Adds a validation message to the instance's list (thread safe). */
 void cs_instance_push_debug_message(cs_instance *instance, const char *message);
 
+/* Names for messages: "HEAP_UPLOAD", "Texture2D". */
+const char *cs_heap_type_name(cs_heap_type type);
+const char *cs_resource_kind_name(cs_resource_kind kind);
+
 /* Register classes of the binding convention. */
 enum {
     CS_REGISTER_B_BASE = 0,

@@ -1,0 +1,568 @@
+/* compute.c - compute pipelines: the shader's declared bindings checked
+ * against the resources given, push constants, dispatch arguments. */
+#include "../shader/shader_internal.h"
+#include "backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DEFAULT_MAX_BINDLESS = 64, PUSH_STACK_BYTES = 256 };
+
+/* The register of a binding in the HLSL convention, e.g. "u2". */
+typedef struct register_name {
+    char text[24];
+} register_name;
+
+static register_name name_register(uint32_t binding)
+{
+    register_name name;
+    static const char classes[4] = {'b', 't', 'u', 's'};
+    if (binding < 4 * 1024)
+        snprintf(name.text, sizeof name.text, "%c%u", classes[binding / 1024],
+                 binding % 1024);
+    else
+        snprintf(name.text, sizeof name.text, "binding %u", binding);
+    return name;
+}
+
+static const char *binding_type_name(const cs_shader_binding *binding)
+{
+    switch (binding->type) {
+    case CS_BINDING_CONSTANT_BUFFER: return "a constant buffer (cbuffer)";
+    case CS_BINDING_STORAGE_BUFFER:
+        return binding->read_only ? "a read-only storage buffer "
+                                    "(StructuredBuffer/ByteAddressBuffer)"
+                                  : "a read-write storage buffer "
+                                    "(RWStructuredBuffer/RWByteAddressBuffer)";
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER: return "a typed buffer (Buffer<T>)";
+    case CS_BINDING_STORAGE_TEXEL_BUFFER:
+        return "a read-write typed buffer (RWBuffer<T>)";
+    case CS_BINDING_SAMPLED_IMAGE: return "a texture (Texture*<T>)";
+    case CS_BINDING_STORAGE_IMAGE:
+        return "a read-write texture (RWTexture*<T>)";
+    case CS_BINDING_SAMPLER: return "a sampler";
+    }
+    return "an unknown binding";
+}
+
+static cs_resource_kind texture_kind_of(cs_image_dim dim)
+{
+    switch (dim) {
+    case CS_IMAGE_DIM_1D: return CS_RESOURCE_TEXTURE1D;
+    case CS_IMAGE_DIM_3D: return CS_RESOURCE_TEXTURE3D;
+    default: return CS_RESOURCE_TEXTURE2D;
+    }
+}
+
+static void describe_resource(const cs_resource *resource, char *text,
+                              size_t capacity)
+{
+    const cs_resource_info *info = &resource->info;
+    if (info->kind != CS_RESOURCE_BUFFER)
+        snprintf(text, capacity, "a %s of format %s%s",
+                 cs_resource_kind_name(info->kind),
+                 cs_format_name(info->format),
+                 info->slices > 1 ? " with slices" : "");
+    else if (info->format)
+        snprintf(text, capacity, "a typed buffer of format %s",
+                 cs_format_name(info->format));
+    else if (info->stride)
+        snprintf(text, capacity, "a structured buffer (stride %u)",
+                 info->stride);
+    else
+        snprintf(text, capacity, "a buffer without format");
+}
+
+static cs_status mismatch(const cs_shader_binding *binding,
+                          const cs_resource *resource, const char *hint)
+{
+    char given[128];
+    describe_resource(resource, given, sizeof given);
+    return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                   "register %s%s%s%s: the shader declares %s, the resource "
+                   "given is %s%s",
+                   name_register(binding->binding).text,
+                   binding->name[0] ? " (" : "", binding->name,
+                   binding->name[0] ? ")" : "", binding_type_name(binding),
+                   given, hint);
+}
+
+/* Whether a resource can stand where the shader declares binding. */
+static cs_status check_resource_fits(const cs_shader_binding *binding,
+                                     const cs_resource *resource)
+{
+    const cs_resource_info *info = &resource->info;
+    bool is_buffer = info->kind == CS_RESOURCE_BUFFER;
+    switch (binding->type) {
+    case CS_BINDING_CONSTANT_BUFFER:
+    case CS_BINDING_STORAGE_BUFFER:
+        return is_buffer ? CS_OK : mismatch(binding, resource, "");
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER:
+    case CS_BINDING_STORAGE_TEXEL_BUFFER:
+        if (!is_buffer)
+            return mismatch(binding, resource, "");
+        if (!info->format)
+            return mismatch(binding, resource,
+                            "; create the buffer with format=");
+        return CS_OK;
+    case CS_BINDING_SAMPLED_IMAGE:
+    case CS_BINDING_STORAGE_IMAGE:
+        if (is_buffer || info->kind != texture_kind_of(binding->dim))
+            return mismatch(binding, resource, "");
+        if (binding->arrayed != (info->slices > 1))
+            return mismatch(binding, resource,
+                            binding->arrayed
+                                ? "; an array texture needs slices > 1"
+                                : "; a texture with slices binds to a "
+                                  "*Array texture");
+        return CS_OK;
+    case CS_BINDING_SAMPLER:
+        return mismatch(binding, resource, "; pass samplers in samplers=");
+    }
+    return mismatch(binding, resource, "");
+}
+
+typedef struct resource_lists {
+    cs_resource *const *lists[3]; /* b, t, u */
+    uint32_t counts[3];
+    cs_sampler *const *samplers;
+    uint32_t sampler_count;
+} resource_lists;
+
+static const char *const list_names[4] = {"cbv", "srv", "uav", "samplers"};
+
+static cs_status fill_slot(const cs_device *device,
+                           const resource_lists *given, bool bindless,
+                           cs_bound_slot *slot)
+{
+    const cs_shader_binding *binding = &slot->binding;
+    register_name reg = name_register(binding->binding);
+    if (binding->set != 0)
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the shader declares %s in descriptor set %u; "
+                       "compushady binds descriptor set 0 only",
+                       reg.text, binding->set);
+    uint32_t register_class = binding->binding / 1024;
+    uint32_t index = binding->binding % 1024;
+    if (register_class > 3)
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the shader declares binding %u, outside the "
+                       "convention (b: 0+, t: 1024+, u: 2048+, s: 3072+)",
+                       binding->binding);
+    if (binding->array_size != 1) {
+        if (bindless)
+            return CS_OK; /* filled later by cs_compute_bind */
+        return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                       "register %s is an array of %u descriptors; "
+                       "descriptor arrays need bindless=True",
+                       reg.text, binding->array_size);
+    }
+    if (register_class == 3 || binding->type == CS_BINDING_SAMPLER) {
+        if (binding->type != CS_BINDING_SAMPLER || register_class != 3)
+            return cs_fail(CS_ERROR_INVALID_SHADER,
+                           "register %s is %s, which does not belong in "
+                           "that register class",
+                           reg.text, binding_type_name(binding));
+        if (index >= given->sampler_count)
+            return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                           "register %s: the shader declares a sampler, but "
+                           "samplers has %u element%s",
+                           reg.text, given->sampler_count,
+                           given->sampler_count == 1 ? "" : "s");
+        slot->sampler = given->samplers[index];
+        if (!slot->sampler)
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT, "samplers[%u] is NULL",
+                           index);
+        if (slot->sampler->device != device)
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "samplers[%u] belongs to another device", index);
+        return CS_OK;
+    }
+    if (index >= given->counts[register_class])
+        return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                       "register %s%s%s%s: the shader declares %s, but %s "
+                       "has %u element%s",
+                       reg.text, binding->name[0] ? " (" : "", binding->name,
+                       binding->name[0] ? ")" : "",
+                       binding_type_name(binding), list_names[register_class],
+                       given->counts[register_class],
+                       given->counts[register_class] == 1 ? "" : "s");
+    cs_resource *resource = given->lists[register_class][index];
+    if (!resource)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "%s[%u] is NULL",
+                       list_names[register_class], index);
+    if (resource->device != device)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "%s[%u] belongs to device '%s', the compute to '%s'",
+                       list_names[register_class], index,
+                       resource->device->info.name, device->info.name);
+    cs_status status = check_resource_fits(binding, resource);
+    if (status != CS_OK)
+        return status;
+    slot->resource = resource;
+    return CS_OK;
+}
+
+static cs_status hold_references(cs_compute *compute,
+                                 const cs_compute_desc *desc)
+{
+    uint32_t total = desc->cbv_count + desc->srv_count + desc->uav_count;
+    compute->held_resources = calloc(total ? total : 1, sizeof(cs_resource *));
+    compute->held_samplers = calloc(
+        desc->sampler_count ? desc->sampler_count : 1, sizeof(cs_sampler *));
+    if (!compute->held_resources || !compute->held_samplers)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory creating a compute");
+    cs_resource *const *lists[3] = {desc->cbv, desc->srv, desc->uav};
+    uint32_t counts[3] = {desc->cbv_count, desc->srv_count, desc->uav_count};
+    for (int list = 0; list < 3; list++) {
+        for (uint32_t i = 0; i < counts[list]; i++) {
+            cs_resource *resource = lists[list][i];
+            cs_resource_retain(resource);
+            compute->held_resources[compute->held_resource_count++] = resource;
+        }
+    }
+    for (uint32_t i = 0; i < desc->sampler_count; i++) {
+        cs_sampler_retain(desc->samplers[i]);
+        compute->held_samplers[compute->held_sampler_count++] =
+            desc->samplers[i];
+    }
+    return CS_OK;
+}
+
+/* Storage images and texel buffers must declare the format of the view
+ * bound to them; glslang declares the one its template type suggests, so
+ * the module is patched to the formats of the resources actually bound. */
+static cs_status match_image_formats(const cs_compute *compute,
+                                     const uint32_t *words, size_t word_count,
+                                     uint32_t **patched, size_t *patched_count)
+{
+    uint32_t bindings[64], formats[64];
+    size_t count = 0;
+    *patched = NULL;
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        const cs_bound_slot *slot = &compute->slots[i];
+        if (!slot->resource || (slot->binding.type != CS_BINDING_STORAGE_IMAGE &&
+                                slot->binding.type !=
+                                    CS_BINDING_STORAGE_TEXEL_BUFFER))
+            continue;
+        uint32_t wanted =
+            cs_spirv_image_format_from_dxgi(slot->resource->info.format);
+        if (wanted == slot->binding.image_format)
+            continue;
+        if (wanted == 0 &&
+            !compute->device->info.supports_storage_image_without_format)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "register %s: format %s has no SPIR-V image "
+                           "format, and device '%s' cannot access storage "
+                           "images without a format",
+                           name_register(slot->binding.binding).text,
+                           cs_format_name(slot->resource->info.format),
+                           compute->device->info.name);
+        if (count == sizeof bindings / sizeof bindings[0])
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "more than %zu storage images need a format "
+                           "patch",
+                           count);
+        bindings[count] = slot->binding.binding;
+        formats[count] = wanted;
+        count++;
+    }
+    if (count == 0)
+        return CS_OK;
+    return cs_spirv_patch_image_formats(words, word_count, bindings, formats,
+                                        count, patched, patched_count);
+}
+
+static void destroy_unfinished(cs_compute *compute)
+{
+    for (uint32_t i = 0; i < compute->held_resource_count; i++)
+        cs_resource_release(compute->held_resources[i]);
+    for (uint32_t i = 0; i < compute->held_sampler_count; i++)
+        cs_sampler_release(compute->held_samplers[i]);
+    free(compute->held_resources);
+    free(compute->held_samplers);
+    free(compute->slots);
+    cs_shader_reflection_free(&compute->reflection);
+    free(compute);
+}
+
+static cs_status check_desc(const cs_device *device,
+                            const cs_compute_desc *desc)
+{
+    if (!desc->spirv || desc->spirv_size == 0)
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the shader is empty: expected SPIR-V bytes from "
+                       "compushady.shaders.*.compile");
+    if ((desc->cbv_count && !desc->cbv) || (desc->srv_count && !desc->srv) ||
+        (desc->uav_count && !desc->uav) ||
+        (desc->sampler_count && !desc->samplers))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "a resource list has a count but no array");
+    if (desc->push_size % 4)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "push_size must be a multiple of 4, got %u",
+                       desc->push_size);
+    if (desc->push_size > device->info.max_push_constants_size)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "push_size %u is larger than the device's limit of "
+                       "%u bytes",
+                       desc->push_size, device->info.max_push_constants_size);
+    if (desc->bindless && !device->info.supports_bindless)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "bindless computes need descriptor indexing, which "
+                       "device '%s' does not support",
+                       device->info.name);
+    return CS_OK;
+}
+
+cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
+                            cs_compute **out_compute)
+{
+    if (!device || !desc || !out_compute)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_compute_create: device, desc and out_compute must "
+                       "not be NULL");
+    cs_status status = check_desc(device, desc);
+    if (status != CS_OK)
+        return status;
+    cs_compute *compute = calloc(1, sizeof *compute);
+    if (!compute)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory creating a compute");
+    atomic_init(&compute->refcount, 1);
+    compute->device = device;
+    compute->push_size = desc->push_size;
+    compute->bindless = desc->bindless;
+    compute->max_bindless =
+        desc->max_bindless ? desc->max_bindless : DEFAULT_MAX_BINDLESS;
+
+    status = cs_shader_reflect(desc->spirv, desc->spirv_size,
+                               &compute->reflection);
+    if (status != CS_OK) {
+        free(compute);
+        return status;
+    }
+    status = hold_references(compute, desc);
+    if (status != CS_OK) {
+        destroy_unfinished(compute);
+        return status;
+    }
+    const cs_shader_reflection *reflection = &compute->reflection;
+    if (desc->entry_point && *desc->entry_point &&
+        strcmp(desc->entry_point, reflection->entry_point) != 0) {
+        destroy_unfinished(compute);
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "entry point '%s' not found; the shader's compute "
+                       "entry point is '%s'",
+                       desc->entry_point, reflection->entry_point);
+    }
+    compute->entry_point = reflection->entry_point;
+    if (reflection->push_constant_size > desc->push_size) {
+        destroy_unfinished(compute);
+        return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                       "the shader declares %u bytes of push constants, "
+                       "push_size is %u",
+                       reflection->push_constant_size, desc->push_size);
+    }
+
+    compute->slot_count = reflection->binding_count;
+    compute->slots = calloc(reflection->binding_count + 1,
+                            sizeof *compute->slots);
+    if (!compute->slots) {
+        destroy_unfinished(compute);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory creating a compute");
+    }
+    resource_lists given = {
+        .lists = {desc->cbv, desc->srv, desc->uav},
+        .counts = {desc->cbv_count, desc->srv_count, desc->uav_count},
+        .samplers = desc->samplers,
+        .sampler_count = desc->sampler_count,
+    };
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        compute->slots[i].binding = reflection->bindings[i];
+        status = fill_slot(device, &given, desc->bindless, &compute->slots[i]);
+        if (status != CS_OK) {
+            destroy_unfinished(compute);
+            return status;
+        }
+    }
+
+    uint32_t *patched = NULL;
+    size_t patched_count = 0;
+    status = match_image_formats(compute, desc->spirv, desc->spirv_size / 4,
+                                 &patched, &patched_count);
+    if (status != CS_OK) {
+        destroy_unfinished(compute);
+        return status;
+    }
+    compute->spirv = patched ? (const void *)patched : desc->spirv;
+    compute->spirv_size = patched ? patched_count * 4 : desc->spirv_size;
+    if (mtx_init(&compute->bind_lock, mtx_plain) != thrd_success) {
+        free(patched);
+        destroy_unfinished(compute);
+        return cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    }
+    status = device->instance->backend->compute_create(compute);
+    free(patched);
+    compute->spirv = NULL;
+    compute->spirv_size = 0;
+    if (status != CS_OK) {
+        mtx_destroy(&compute->bind_lock);
+        destroy_unfinished(compute);
+        return status;
+    }
+    cs_instance_retain(device->instance);
+    *out_compute = compute;
+    return CS_OK;
+}
+
+void cs_compute_retain(cs_compute *compute)
+{
+    if (compute)
+        atomic_fetch_add(&compute->refcount, 1);
+}
+
+void cs_compute_release(cs_compute *compute)
+{
+    if (!compute || atomic_fetch_sub(&compute->refcount, 1) != 1)
+        return;
+    cs_instance *instance = compute->device->instance;
+    instance->backend->compute_destroy(compute);
+    mtx_destroy(&compute->bind_lock);
+    destroy_unfinished(compute);
+    cs_instance_release(instance);
+}
+
+static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t offset,
+                              const void *push, size_t push_size)
+{
+    if (push_size > compute->push_size)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "push data is %zu bytes, more than the compute's "
+                       "push_size of %u",
+                       push_size, compute->push_size);
+    if (push_size && !push)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "push data is NULL");
+    const cs_backend *backend = compute->device->instance->backend;
+    if (compute->push_size == 0)
+        return backend->compute_dispatch(compute, groups, indirect, offset,
+                                         NULL);
+    /* the pipeline layout's range is push_size bytes: pad short data */
+    unsigned char stack[PUSH_STACK_BYTES];
+    unsigned char *padded = stack;
+    if (compute->push_size > sizeof stack) {
+        padded = malloc(compute->push_size);
+        if (!padded)
+            return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                           "out of host memory for push constants");
+    }
+    if (push_size)
+        memcpy(padded, push, push_size);
+    memset(padded + push_size, 0, compute->push_size - push_size);
+    cs_status status =
+        backend->compute_dispatch(compute, groups, indirect, offset, padded);
+    if (padded != stack)
+        free(padded);
+    return status;
+}
+
+cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x, uint32_t y,
+                              uint32_t z, const void *push, size_t push_size)
+{
+    if (!compute)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "dispatch: compute is NULL");
+    const uint32_t groups[3] = {x, y, z};
+    const uint32_t *limit = compute->device->info.max_compute_workgroup_count;
+    static const char axes[3] = {'x', 'y', 'z'};
+    for (int axis = 0; axis < 3; axis++) {
+        if (limit[axis] && groups[axis] > limit[axis])
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "dispatch: %u groups in %c exceed the device's "
+                           "limit of %u",
+                           groups[axis], axes[axis], limit[axis]);
+    }
+    return run_dispatch(compute, groups, NULL, 0, push, push_size);
+}
+
+cs_status cs_compute_dispatch_indirect(cs_compute *compute,
+                                       cs_resource *indirect_buffer,
+                                       uint64_t offset, const void *push,
+                                       size_t push_size)
+{
+    if (!compute || !indirect_buffer)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_indirect: compute and buffer must not be "
+                       "NULL");
+    if (indirect_buffer->info.kind != CS_RESOURCE_BUFFER)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_indirect needs a buffer, not a %s",
+                       cs_resource_kind_name(indirect_buffer->info.kind));
+    if (indirect_buffer->device != compute->device)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_indirect: the buffer belongs to another "
+                       "device");
+    if (offset % 4)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_indirect: offset %llu is not a multiple of "
+                       "4",
+                       (unsigned long long)offset);
+    uint64_t size = indirect_buffer->info.size;
+    if (offset > size || size - offset < 12)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_indirect: 12 bytes of group counts at "
+                       "offset %llu do not fit in the %llu-byte buffer",
+                       (unsigned long long)offset, (unsigned long long)size);
+    const uint32_t unused[3] = {0, 0, 0};
+    return run_dispatch(compute, unused, indirect_buffer, offset, push,
+                        push_size);
+}
+
+cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
+                          uint32_t index, cs_resource *resource)
+{
+    if (!compute || !resource)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "bind: compute and resource must not be NULL");
+    if (!compute->bindless)
+        return cs_fail(CS_ERROR_INVALID_OPERATION,
+                       "bind_%s needs a compute created with bindless=True",
+                       list_names[kind <= CS_BIND_UAV ? kind : 0]);
+    if ((unsigned)kind > CS_BIND_UAV)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "invalid bind kind %d",
+                       (int)kind);
+    if (index >= compute->max_bindless)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "bind_%s: index %u is out of range: max_bindless is "
+                       "%u",
+                       list_names[kind], index, compute->max_bindless);
+    if (resource->device != compute->device)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "bind_%s: the resource belongs to another device",
+                       list_names[kind]);
+    const cs_shader_binding *target = NULL;
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        const cs_shader_binding *binding = &compute->slots[i].binding;
+        if (binding->binding / 1024 == (uint32_t)kind &&
+            binding->array_size != 1) {
+            target = binding;
+            break;
+        }
+    }
+    if (!target)
+        return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                       "bind_%s: the shader declares no descriptor array in "
+                       "register class %c",
+                       list_names[kind], "btu"[kind]);
+    cs_status status = check_resource_fits(target, resource);
+    if (status != CS_OK)
+        return status;
+    mtx_lock(&compute->bind_lock);
+    status = compute->device->instance->backend->compute_bind(
+        compute, target, index, resource);
+    mtx_unlock(&compute->bind_lock);
+    return status;
+}

@@ -1,0 +1,150 @@
+/* copy.c - bounds checks for GPU copies in every direction; the backend
+ * receives a desc with every default resolved. */
+#include "backend.h"
+
+static bool is_texture(const cs_resource *resource)
+{
+    return resource->info.kind != CS_RESOURCE_BUFFER;
+}
+
+static cs_status copy_buffer_to_buffer(const cs_resource *src,
+                                       const cs_resource *dst,
+                                       cs_copy_desc *desc)
+{
+    uint64_t src_size = src->info.size, dst_size = dst->info.size;
+    if (desc->src_offset > src_size)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: src_offset %llu is past the end of the "
+                       "%llu-byte source buffer",
+                       (unsigned long long)desc->src_offset,
+                       (unsigned long long)src_size);
+    if (desc->size == 0)
+        desc->size = src_size - desc->src_offset;
+    if (desc->size > src_size - desc->src_offset)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: %llu bytes from src_offset %llu exceed the "
+                       "%llu-byte source buffer",
+                       (unsigned long long)desc->size,
+                       (unsigned long long)desc->src_offset,
+                       (unsigned long long)src_size);
+    if (desc->dst_offset > dst_size || desc->size > dst_size - desc->dst_offset)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: %llu bytes to dst_offset %llu exceed the "
+                       "%llu-byte destination buffer",
+                       (unsigned long long)desc->size,
+                       (unsigned long long)desc->dst_offset,
+                       (unsigned long long)dst_size);
+    return CS_OK;
+}
+
+/* Resolves a box at (x, y, z) of a texture: zero extents mean "to the end"
+ * of the texture, then checks the box lies inside it. */
+static cs_status resolve_box(const cs_resource *texture, const char *side,
+                             uint32_t x, uint32_t y, uint32_t z,
+                             uint32_t slice, cs_copy_desc *desc)
+{
+    const cs_resource_info *info = &texture->info;
+    const uint32_t origin[3] = {x, y, z};
+    const uint32_t extent[3] = {info->width, info->height, info->depth};
+    uint32_t *box[3] = {&desc->width, &desc->height, &desc->depth};
+    static const char axes[3] = {'x', 'y', 'z'};
+    for (int axis = 0; axis < 3; axis++) {
+        if (origin[axis] >= extent[axis])
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "copy: %s_%c %u is outside the %s %s of %u", side,
+                           axes[axis], origin[axis],
+                           cs_resource_kind_name(info->kind),
+                           axis == 0   ? "width"
+                           : axis == 1 ? "height"
+                                       : "depth",
+                           extent[axis]);
+        if (*box[axis] == 0)
+            *box[axis] = extent[axis] - origin[axis];
+        if (*box[axis] > extent[axis] - origin[axis])
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "copy: a box of %u texels from %s_%c %u exceeds "
+                           "the %s extent of %u",
+                           *box[axis], side, axes[axis], origin[axis],
+                           cs_resource_kind_name(info->kind), extent[axis]);
+    }
+    if (slice >= info->slices)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: %s_slice %u is out of range: the %s has %u "
+                       "slice%s",
+                       side, slice, cs_resource_kind_name(info->kind),
+                       info->slices, info->slices == 1 ? "" : "s");
+    return CS_OK;
+}
+
+/* The buffer side of a buffer<->texture copy holds the box as packed rows. */
+static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
+                                   const cs_resource *texture,
+                                   const cs_copy_desc *desc, const char *side)
+{
+    uint64_t texel = cs_format_texel_size(texture->info.format);
+    uint64_t needed =
+        texel * desc->width * (uint64_t)desc->height * desc->depth;
+    uint64_t size = buffer->info.size;
+    if (offset > size || needed > size - offset)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: the %s buffer needs %llu bytes from offset %llu "
+                       "for %ux%ux%u texels of the %s, it has %llu",
+                       side, (unsigned long long)needed,
+                       (unsigned long long)offset, desc->width, desc->height,
+                       desc->depth, cs_resource_kind_name(texture->info.kind),
+                       (unsigned long long)size);
+    return CS_OK;
+}
+
+cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
+                           const cs_copy_desc *desc_in)
+{
+    if (!src || !dst)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: source and destination must not be NULL");
+    if (src->device != dst->device)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: the source is on device '%s', the destination "
+                       "on device '%s'; copies stay on one device",
+                       src->device->info.name, dst->device->info.name);
+    cs_copy_desc desc = {0};
+    if (desc_in)
+        desc = *desc_in;
+    cs_status status;
+    if (!is_texture(src) && !is_texture(dst)) {
+        status = copy_buffer_to_buffer(src, dst, &desc);
+    } else if (!is_texture(src)) {
+        status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y, desc.dst_z,
+                             desc.dst_slice, &desc);
+        if (status == CS_OK)
+            status = check_buffer_side(src, desc.src_offset, dst, &desc,
+                                       "source");
+    } else if (!is_texture(dst)) {
+        status = resolve_box(src, "src", desc.src_x, desc.src_y, desc.src_z,
+                             desc.src_slice, &desc);
+        if (status == CS_OK)
+            status = check_buffer_side(dst, desc.dst_offset, src, &desc,
+                                       "destination");
+    } else {
+        if (cs_format_texel_size(src->info.format) !=
+            cs_format_texel_size(dst->info.format))
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "copy: texel sizes differ: %s is %u bytes, %s is "
+                           "%u bytes",
+                           cs_format_name(src->info.format),
+                           cs_format_texel_size(src->info.format),
+                           cs_format_name(dst->info.format),
+                           cs_format_texel_size(dst->info.format));
+        status = resolve_box(src, "src", desc.src_x, desc.src_y, desc.src_z,
+                             desc.src_slice, &desc);
+        if (status == CS_OK) {
+            /* the destination must take the whole resolved box */
+            cs_copy_desc box = desc;
+            status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y,
+                                 desc.dst_z, desc.dst_slice, &box);
+        }
+    }
+    if (status != CS_OK)
+        return status;
+    return src->device->instance->backend->copy(src, dst, &desc);
+}

@@ -1,0 +1,171 @@
+/* instance.c - instances, their devices and the debug message list. */
+#include "backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const cs_backend *const available_backends[] = {
+    &cs_vulkan_backend,
+};
+enum {
+    AVAILABLE_BACKEND_COUNT =
+        sizeof available_backends / sizeof available_backends[0]
+};
+
+static cs_status find_backend(const char *name, const cs_backend **out)
+{
+    if (!name || !*name) {
+        *out = available_backends[0];
+        return CS_OK;
+    }
+    for (size_t i = 0; i < AVAILABLE_BACKEND_COUNT; i++) {
+        if (strcmp(available_backends[i]->name, name) == 0) {
+            *out = available_backends[i];
+            return CS_OK;
+        }
+    }
+    return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                   "unknown backend '%s'; this build has: vulkan", name);
+}
+
+cs_status cs_instance_create(const cs_instance_desc *desc,
+                             cs_instance **out_instance)
+{
+    static const cs_instance_desc defaults = {0};
+    if (!out_instance)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "out_instance is NULL");
+    if (!desc)
+        desc = &defaults;
+    const cs_backend *backend;
+    cs_status status = find_backend(desc->backend, &backend);
+    if (status != CS_OK)
+        return status;
+
+    cs_instance *instance = calloc(1, sizeof *instance);
+    if (!instance)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory creating an instance");
+    atomic_init(&instance->refcount, 1);
+    instance->backend = backend;
+    instance->flags = desc->flags;
+    if (mtx_init(&instance->debug_lock, mtx_plain) != thrd_success) {
+        free(instance);
+        return cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    }
+    status = backend->instance_create(instance);
+    if (status != CS_OK) {
+        mtx_destroy(&instance->debug_lock);
+        free(instance->devices);
+        free(instance);
+        return status;
+    }
+    *out_instance = instance;
+    return CS_OK;
+}
+
+void cs_instance_retain(cs_instance *instance)
+{
+    if (instance)
+        atomic_fetch_add(&instance->refcount, 1);
+}
+
+void cs_instance_release(cs_instance *instance)
+{
+    if (!instance || atomic_fetch_sub(&instance->refcount, 1) != 1)
+        return;
+    instance->backend->instance_destroy(instance);
+    free(instance->devices);
+    for (size_t i = 0; i < instance->debug_count; i++)
+        free(instance->debug_messages[i]);
+    free(instance->debug_messages);
+    mtx_destroy(&instance->debug_lock);
+    free(instance);
+}
+
+const char *cs_instance_backend_name(const cs_instance *instance)
+{
+    return instance ? instance->backend->name : "";
+}
+
+size_t cs_instance_device_count(const cs_instance *instance)
+{
+    return instance ? instance->device_count : 0;
+}
+
+cs_device *cs_instance_get_device(cs_instance *instance, size_t index)
+{
+    if (!instance || index >= instance->device_count)
+        return NULL;
+    return &instance->devices[index];
+}
+
+void cs_device_get_info(const cs_device *device, cs_device_info *out_info)
+{
+    if (device && out_info)
+        *out_info = device->info;
+}
+
+/* >>debug messages */
+
+enum { DEBUG_MESSAGE_LIMIT = 10000 }; /* keep a flood from eating memory */
+
+void cs_instance_push_debug_message(cs_instance *instance, const char *message)
+{
+    char *copy = strdup(message ? message : "");
+    if (!copy)
+        return;
+    mtx_lock(&instance->debug_lock);
+    if (instance->debug_count == instance->debug_capacity &&
+        instance->debug_capacity < DEBUG_MESSAGE_LIMIT) {
+        size_t capacity =
+            instance->debug_capacity ? instance->debug_capacity * 2 : 16;
+        char **grown =
+            realloc(instance->debug_messages, capacity * sizeof *grown);
+        if (grown) {
+            instance->debug_messages = grown;
+            instance->debug_capacity = capacity;
+        }
+    }
+    if (instance->debug_count < instance->debug_capacity) {
+        instance->debug_messages[instance->debug_count++] = copy;
+        copy = NULL;
+    }
+    mtx_unlock(&instance->debug_lock);
+    free(copy);
+}
+
+size_t cs_device_take_debug_messages(cs_device *device, char ***out_messages)
+{
+    if (!out_messages)
+        return 0;
+    *out_messages = NULL;
+    if (!device)
+        return 0;
+    cs_instance *instance = device->instance;
+    mtx_lock(&instance->debug_lock);
+    size_t count = instance->debug_count;
+    char **messages = NULL;
+    if (count > 0) {
+        messages = malloc((count + 1) * sizeof *messages);
+        if (messages) {
+            memcpy(messages, instance->debug_messages,
+                   count * sizeof *messages);
+            messages[count] = NULL;
+            instance->debug_count = 0;
+        } else {
+            count = 0;
+        }
+    }
+    mtx_unlock(&instance->debug_lock);
+    *out_messages = messages;
+    return count;
+}
+
+void cs_free_strings(char **strings)
+{
+    if (!strings)
+        return;
+    for (char **s = strings; *s; s++)
+        free(*s);
+    free(strings);
+}
