@@ -1,0 +1,159 @@
+/*
+ * device.c - the Device type: one GPU of an Instance, its attributes and
+ * the factory methods of every other object.
+ */
+#include "native.h"
+
+#include <stddef.h>
+
+/* T_BOOL reads a char; the info struct stores C bools. */
+_Static_assert(sizeof(bool) == sizeof(char), "T_BOOL needs 1-byte bool");
+
+PyObject *native_device_new(InstanceObject *instance, cs_device *device)
+{
+    DeviceObject *self = PyObject_GC_New(DeviceObject, &Native_DeviceType);
+    if (!self)
+        return NULL;
+    Py_INCREF(instance);
+    self->instance = (PyObject *)instance;
+    self->device = device;
+    self->weakrefs = NULL;
+    cs_device_get_info(device, &self->info);
+    PyObject_GC_Track((PyObject *)self);
+    return (PyObject *)self;
+}
+
+static PyObject *device_get_debug_messages(DeviceObject *self,
+                                           PyObject *Py_UNUSED(ignored))
+{
+    char **messages = NULL;
+    size_t count = cs_device_take_debug_messages(self->device, &messages);
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < count; i++) {
+        PyObject *text =
+            PyUnicode_DecodeUTF8(messages[i], strlen(messages[i]), "replace");
+        if (!text || PyList_Append(list, text) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(text);
+    }
+    /* Freed on every path: the messages were taken from the device. */
+    cs_free_strings(messages);
+    return list;
+}
+
+static PyObject *u32_triple(const uint32_t values[3])
+{
+    return Py_BuildValue("(III)", values[0], values[1], values[2]);
+}
+
+static PyObject *device_get_max_workgroup_count(DeviceObject *self,
+                                                void *Py_UNUSED(closure))
+{
+    return u32_triple(self->info.max_compute_workgroup_count);
+}
+
+static PyObject *device_get_max_workgroup_size(DeviceObject *self,
+                                               void *Py_UNUSED(closure))
+{
+    return u32_triple(self->info.max_compute_workgroup_size);
+}
+
+static PyObject *device_repr(DeviceObject *self)
+{
+    return PyUnicode_FromFormat("<compushady._native.Device '%s'>",
+                                self->info.name);
+}
+
+static int device_traverse(DeviceObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->instance);
+    return 0;
+}
+
+static void device_dealloc(DeviceObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    if (self->weakrefs)
+        PyObject_ClearWeakRefs((PyObject *)self);
+    /* The cs_device belongs to the instance: nothing to release. */
+    Py_CLEAR(self->instance);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+#define INFO_MEMBER(name, type)                                                \
+    {                                                                          \
+#name, type, offsetof(DeviceObject, info.name), READONLY, NULL         \
+    }
+
+static PyMemberDef device_members[] = {
+    {"name", T_STRING_INPLACE, offsetof(DeviceObject, info.name), READONLY,
+     "the device's name"},
+    INFO_MEMBER(dedicated_video_memory, T_ULONGLONG),
+    INFO_MEMBER(dedicated_system_memory, T_ULONGLONG),
+    INFO_MEMBER(shared_system_memory, T_ULONGLONG),
+    INFO_MEMBER(vendor_id, T_UINT),
+    INFO_MEMBER(device_id, T_UINT),
+    INFO_MEMBER(is_hardware, T_BOOL),
+    INFO_MEMBER(is_discrete, T_BOOL),
+    INFO_MEMBER(supports_sparse, T_BOOL),
+    INFO_MEMBER(supports_bindless, T_BOOL),
+    INFO_MEMBER(supports_float16, T_BOOL),
+    INFO_MEMBER(supports_storage_image_without_format, T_BOOL),
+    INFO_MEMBER(max_push_constants_size, T_UINT),
+    INFO_MEMBER(max_buffer_size, T_ULONGLONG),
+    {"instance", T_OBJECT, offsetof(DeviceObject, instance), READONLY,
+     "the Instance this device belongs to"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef device_getset[] = {
+    {"max_compute_workgroup_count", (getter)device_get_max_workgroup_count,
+     NULL, "(x, y, z) maximum dispatch size", NULL},
+    {"max_compute_workgroup_size", (getter)device_get_max_workgroup_size, NULL,
+     "(x, y, z) maximum threads of a workgroup", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef device_methods[] = {
+    {"get_debug_messages", (PyCFunction)device_get_debug_messages, METH_NOARGS,
+     "get_debug_messages() -> list of str; the messages are taken"},
+    {"create_heap", (PyCFunction)(void (*)(void))native_device_create_heap,
+     METH_VARARGS | METH_KEYWORDS, "create_heap(heap_type, size) -> Heap"},
+    {"create_buffer", (PyCFunction)(void (*)(void))native_device_create_buffer,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_buffer(heap_type, size, stride=0, format=0, heap=None, "
+     "heap_offset=0, sparse=False) -> Resource"},
+    {"create_texture",
+     (PyCFunction)(void (*)(void))native_device_create_texture,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_texture(kind, width, height, depth, format, heap=None, "
+     "heap_offset=0, slices=1, sparse=False) -> Resource"},
+    {"create_sampler",
+     (PyCFunction)(void (*)(void))native_device_create_sampler,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_sampler(address_u, address_v, address_w, filter_min, "
+     "filter_mag) -> Sampler"},
+    {"create_compute",
+     (PyCFunction)(void (*)(void))native_device_create_compute,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_compute(shader, cbv=(), srv=(), uav=(), samplers=(), "
+     "push_size=0, bindless=False, max_bindless=64) -> Compute"},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject Native_DeviceType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "compushady._native.Device",
+    .tp_doc = "A GPU; get them from Instance.devices().",
+    .tp_basicsize = sizeof(DeviceObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_dealloc = (destructor)device_dealloc,
+    .tp_traverse = (traverseproc)device_traverse,
+    /* No tp_clear: a Device must keep its Instance (its cs_device lives
+     * inside it) as long as it exists; the Instance's tp_clear breaks the
+     * Instance <-> devices cycle. */
+    .tp_repr = (reprfunc)device_repr,
+    .tp_weaklistoffset = offsetof(DeviceObject, weakrefs),
+    .tp_methods = device_methods,
+    .tp_members = device_members,
+    .tp_getset = device_getset,
+};

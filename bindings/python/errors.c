@@ -1,0 +1,209 @@
+/*
+ * errors.c - the module's exceptions and the one place where a cs_status
+ * becomes a Python exception.
+ */
+#include "native.h"
+
+PyObject *Native_UnknownBackend;
+PyObject *Native_BufferException;
+PyObject *Native_Texture1DException;
+PyObject *Native_Texture2DException;
+PyObject *Native_Texture3DException;
+PyObject *Native_SamplerException;
+PyObject *Native_HeapException;
+PyObject *Native_ComputeException;
+PyObject *Native_ShaderCompileError;
+PyObject *Native_OutOfDeviceMemory;
+PyObject *Native_DeviceLost;
+PyObject *Native_BackendError;
+
+typedef struct exception_spec {
+    PyObject **slot;
+    const char *name; /* without the module prefix */
+    const char *doc;
+    PyObject **base; /* address of a PyExc_* variable */
+} exception_spec;
+
+static int add_exception(PyObject *module, const exception_spec *spec)
+{
+    char qualified[128];
+    PyOS_snprintf(qualified, sizeof(qualified), "compushady._native.%s",
+                  spec->name);
+    PyObject *exception =
+        PyErr_NewExceptionWithDoc(qualified, spec->doc, *spec->base, NULL);
+    if (!exception)
+        return -1;
+    /* The module keeps one reference, the C global another: the global
+     * outlives any module dict clearing at shutdown. */
+    Py_INCREF(exception);
+    if (PyModule_AddObject(module, spec->name, exception) < 0) {
+        Py_DECREF(exception);
+        Py_DECREF(exception);
+        return -1;
+    }
+    *spec->slot = exception;
+    return 0;
+}
+
+int native_errors_init(PyObject *module)
+{
+    const exception_spec specs[] = {
+        {&Native_UnknownBackend, "UnknownBackend",
+         "The requested backend does not exist.", &PyExc_Exception},
+        {&Native_BufferException, "BufferException",
+         "Bad buffer arguments or operation.", &PyExc_ValueError},
+        {&Native_Texture1DException, "Texture1DException",
+         "Bad Texture1D arguments or operation.", &PyExc_ValueError},
+        {&Native_Texture2DException, "Texture2DException",
+         "Bad Texture2D arguments or operation.", &PyExc_ValueError},
+        {&Native_Texture3DException, "Texture3DException",
+         "Bad Texture3D arguments or operation.", &PyExc_ValueError},
+        {&Native_SamplerException, "SamplerException", "Bad sampler arguments.",
+         &PyExc_ValueError},
+        {&Native_HeapException, "HeapException", "Bad heap arguments.",
+         &PyExc_ValueError},
+        {&Native_ComputeException, "ComputeException",
+         "Bad Compute arguments, binding mismatch or invalid SPIR-V.",
+         &PyExc_ValueError},
+        {&Native_ShaderCompileError, "ShaderCompileError",
+         "A shader failed to compile; the message holds the diagnostics.",
+         &PyExc_ValueError},
+        {&Native_OutOfDeviceMemory, "OutOfDeviceMemory",
+         "Device memory could not be allocated.", &PyExc_MemoryError},
+        {&Native_DeviceLost, "DeviceLost",
+         "The device was lost; every later call on it fails.",
+         &PyExc_RuntimeError},
+        {&Native_BackendError, "BackendError",
+         "The GPU backend failed, or no usable device was found.",
+         &PyExc_RuntimeError},
+    };
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        if (add_exception(module, &specs[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+PyObject *native_raise(cs_status status, PyObject *object_exception)
+{
+    const char *message = cs_last_error();
+    if (!message || !message[0])
+        message = cs_status_name(status);
+
+    PyObject *type;
+    switch (status) {
+    case CS_ERROR_OUT_OF_HOST_MEMORY: type = PyExc_MemoryError; break;
+    case CS_ERROR_OUT_OF_DEVICE_MEMORY: type = Native_OutOfDeviceMemory; break;
+    case CS_ERROR_DEVICE_LOST: type = Native_DeviceLost; break;
+    case CS_ERROR_BACKEND:
+    case CS_ERROR_NO_DEVICE: type = Native_BackendError; break;
+    case CS_ERROR_SHADER_COMPILE: type = Native_ShaderCompileError; break;
+    default:
+        type = object_exception ? object_exception : PyExc_ValueError;
+        break;
+    }
+    PyErr_SetString(type, message);
+    return NULL;
+}
+
+/* Converts value (an int or an object with __index__) to a uint64_t that
+ * must also be <= max; bits is only used in the message. */
+static int as_unsigned(PyObject *value, const char *name, PyObject *exception,
+                       uint64_t max, int bits, uint64_t *out)
+{
+    if (!exception)
+        exception = PyExc_ValueError;
+    if (!PyIndex_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int, got %.200s", name,
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    PyObject *index = PyNumber_Index(value);
+    if (!index)
+        return -1;
+    int overflow = 0;
+    long long as_signed = PyLong_AsLongLongAndOverflow(index, &overflow);
+    if (as_signed == -1 && PyErr_Occurred())
+        goto fail;
+    if (overflow < 0 || (overflow == 0 && as_signed < 0)) {
+        PyErr_Format(exception, "%s must be >= 0, got %S", name, index);
+        goto fail;
+    }
+    uint64_t result;
+    if (overflow == 0) {
+        result = (uint64_t)as_signed;
+    } else {
+        /* Between 2**63 and 2**64 - 1 still fits an unsigned 64-bit. */
+        unsigned long long wide = PyLong_AsUnsignedLongLong(index);
+        if (wide == (unsigned long long)-1 && PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                goto fail;
+            PyErr_Clear();
+            PyErr_Format(exception, "%s %S does not fit in %d bits", name,
+                         index, bits);
+            goto fail;
+        }
+        result = wide;
+    }
+    if (result > max) {
+        PyErr_Format(exception, "%s %S does not fit in %d bits", name, index,
+                     bits);
+        goto fail;
+    }
+    Py_DECREF(index);
+    *out = result;
+    return 0;
+fail:
+    Py_DECREF(index);
+    return -1;
+}
+
+int native_as_u64(PyObject *value, const char *name, PyObject *exception,
+                  uint64_t *out)
+{
+    if (!value)
+        return 0;
+    return as_unsigned(value, name, exception, UINT64_MAX, 64, out);
+}
+
+int native_as_u32(PyObject *value, const char *name, PyObject *exception,
+                  uint32_t *out)
+{
+    if (!value)
+        return 0;
+    uint64_t wide;
+    if (as_unsigned(value, name, exception, UINT32_MAX, 32, &wide) < 0)
+        return -1;
+    *out = (uint32_t)wide;
+    return 0;
+}
+
+int native_get_buffer(PyObject *obj, const char *name, bool writable,
+                      Py_buffer *view)
+{
+    if (!PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be a %sbytes-like object, got %.200s", name,
+                     writable ? "writable " : "", Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    /* PyBUF_C_CONTIGUOUS (not PyBUF_SIMPLE) so that multi-dimensional
+     * arrays of any item type are accepted as their raw bytes; without
+     * PyBUF_FORMAT the exporter reports them as unsigned bytes. */
+    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) == 0)
+        return 0;
+    /* The exporter's own message ("ndarray is not C-contiguous", "Object
+     * is not writable.") does not say which argument; add it. */
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    PyErr_Format(PyExc_BufferError,
+                 "%s must be a C-contiguous%s buffer (%.200s): %S", name,
+                 writable ? " writable" : "", Py_TYPE(obj)->tp_name,
+                 value ? value : Py_None);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    return -1;
+}

@@ -1,0 +1,225 @@
+/*
+ * module.c - the `compushady._native` module: init, exceptions and the
+ * functions that need no device (shader compilation and reflection).
+ */
+#include "native.h"
+
+static PyObject *module_compile_shader(PyObject *module, PyObject *args,
+                                       PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"source", "entry_point", "target", "language",
+                               NULL};
+    PyObject *source;
+    const char *entry_point = "main";
+    const char *target = "cs_6_0";
+    const char *language = "hlsl";
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sss:compile_shader",
+                                     keywords, &source, &entry_point, &target,
+                                     &language))
+        return NULL;
+
+    cs_shader_compile_desc desc = {
+        .entry_point = entry_point,
+        .target = target,
+        .file_name = "shader",
+    };
+    if (strcmp(language, "hlsl") == 0) {
+        desc.language = CS_SHADER_HLSL;
+    } else if (strcmp(language, "glsl") == 0) {
+        desc.language = CS_SHADER_GLSL;
+    } else {
+        return PyErr_Format(PyExc_ValueError,
+                            "language must be \"hlsl\" or \"glsl\", got "
+                            "\"%s\"",
+                            language);
+    }
+
+    /* source as str (UTF-8, cached in the str) or as a bytes-like object;
+     * either way it stays alive in args while the GIL is released. */
+    Py_buffer view = {0};
+    if (PyUnicode_Check(source)) {
+        Py_ssize_t size;
+        desc.source = PyUnicode_AsUTF8AndSize(source, &size);
+        if (!desc.source)
+            return NULL;
+        desc.source_size = (size_t)size;
+    } else {
+        if (native_get_buffer(source, "source", false, &view) < 0)
+            return NULL;
+        desc.source = view.buf;
+        desc.source_size = (size_t)view.len;
+    }
+    if (desc.source_size == 0) {
+        PyBuffer_Release(&view);
+        /* source_size 0 would mean strlen() to the library. */
+        return PyErr_Format(Native_ShaderCompileError,
+                            "source is empty: expected the text of a %s "
+                            "compute shader",
+                            language);
+    }
+
+    void *spirv = NULL;
+    size_t spirv_size = 0;
+    cs_status status;
+    Py_BEGIN_ALLOW_THREADS status =
+        cs_shader_compile(&desc, &spirv, &spirv_size);
+    Py_END_ALLOW_THREADS PyBuffer_Release(&view);
+    if (status != CS_OK)
+        return native_raise(status, Native_ShaderCompileError);
+    PyObject *result = PyBytes_FromStringAndSize(spirv, (Py_ssize_t)spirv_size);
+    cs_free(spirv);
+    return result;
+}
+
+static const char *binding_type_name(cs_binding_type type)
+{
+    switch (type) {
+    case CS_BINDING_CONSTANT_BUFFER: return "cbv";
+    case CS_BINDING_STORAGE_BUFFER: return "storage_buffer";
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER: return "uniform_texel_buffer";
+    case CS_BINDING_STORAGE_TEXEL_BUFFER: return "storage_texel_buffer";
+    case CS_BINDING_SAMPLED_IMAGE: return "sampled_image";
+    case CS_BINDING_STORAGE_IMAGE: return "storage_image";
+    case CS_BINDING_SAMPLER: return "sampler";
+    }
+    return "unknown";
+}
+
+static PyObject *binding_to_dict(const cs_shader_binding *binding)
+{
+    return Py_BuildValue(
+        "{s:I,s:I,s:s,s:O,s:i,s:O,s:I,s:I,s:s}", "set", binding->set, "binding",
+        binding->binding, "type", binding_type_name(binding->type), "read_only",
+        binding->read_only ? Py_True : Py_False, "dim", (int)binding->dim,
+        "arrayed", binding->arrayed ? Py_True : Py_False, "image_format",
+        binding->image_format, "array_size", binding->array_size, "name",
+        binding->name);
+}
+
+static PyObject *module_reflect_shader(PyObject *module, PyObject *args,
+                                       PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"spirv", NULL};
+    PyObject *spirv;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:reflect_shader", keywords,
+                                     &spirv))
+        return NULL;
+    Py_buffer view;
+    if (native_get_buffer(spirv, "spirv", false, &view) < 0)
+        return NULL;
+    cs_shader_reflection reflection;
+    cs_status status =
+        cs_shader_reflect(view.buf, (size_t)view.len, &reflection);
+    PyBuffer_Release(&view);
+    if (status != CS_OK)
+        return native_raise(status, Native_ComputeException);
+
+    PyObject *result = NULL;
+    PyObject *bindings = PyList_New(reflection.binding_count);
+    for (uint32_t i = 0; bindings && i < reflection.binding_count; i++) {
+        PyObject *item = binding_to_dict(&reflection.bindings[i]);
+        if (!item)
+            Py_CLEAR(bindings);
+        else
+            PyList_SET_ITEM(bindings, i, item);
+    }
+    if (bindings) {
+        result = Py_BuildValue(
+            "{s:(III),s:I,s:s,s:N}", "workgroup_size",
+            reflection.workgroup_size[0], reflection.workgroup_size[1],
+            reflection.workgroup_size[2], "push_constant_size",
+            reflection.push_constant_size, "entry_point",
+            reflection.entry_point, "bindings", bindings);
+    }
+    cs_shader_reflection_free(&reflection);
+    return result;
+}
+
+static PyObject *module_format_texel_size(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    uint32_t format = 0;
+    if (native_as_u32(arg, "format", NULL, &format) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong(cs_format_texel_size(format));
+}
+
+static PyObject *module_format_name(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    uint32_t format = 0;
+    if (native_as_u32(arg, "format", NULL, &format) < 0)
+        return NULL;
+    const char *name = cs_format_name(format);
+    if (!name)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(name);
+}
+
+static PyMethodDef module_methods[] = {
+    {"create_instance", (PyCFunction)(void (*)(void))native_instance_create,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_instance(debug=False, backend=None) -> Instance"},
+    {"compile_shader", (PyCFunction)(void (*)(void))module_compile_shader,
+     METH_VARARGS | METH_KEYWORDS,
+     "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
+     "language=\"hlsl\") -> SPIR-V bytes"},
+    {"reflect_shader", (PyCFunction)(void (*)(void))module_reflect_shader,
+     METH_VARARGS | METH_KEYWORDS, "reflect_shader(spirv) -> dict"},
+    {"format_texel_size", module_format_texel_size, METH_O,
+     "format_texel_size(format) -> bytes per texel (0 when unknown)"},
+    {"format_name", module_format_name, METH_O,
+     "format_name(format) -> DXGI name without prefix, or None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "compushady._native",
+    .m_doc = "C core of compushady: instances, devices, resources, "
+             "computes. See bindings/python/README.md.",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+static int add_type(PyObject *module, PyTypeObject *type, const char *name)
+{
+    if (PyType_Ready(type) < 0)
+        return -1;
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, name, (PyObject *)type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    return 0;
+}
+
+PyMODINIT_FUNC PyInit__native(void)
+{
+    PyObject *module = PyModule_Create(&native_module);
+    if (!module)
+        return NULL;
+    if (add_type(module, &Native_InstanceType, "Instance") < 0 ||
+        add_type(module, &Native_DeviceType, "Device") < 0 ||
+        add_type(module, &Native_HeapType, "Heap") < 0 ||
+        add_type(module, &Native_ResourceType, "Resource") < 0 ||
+        add_type(module, &Native_SamplerType, "Sampler") < 0 ||
+        add_type(module, &Native_ComputeType, "Compute") < 0 ||
+        native_errors_init(module) < 0)
+        goto fail;
+    if (PyModule_AddIntConstant(module, "HEAP_DEFAULT", CS_HEAP_DEFAULT) < 0 ||
+        PyModule_AddIntConstant(module, "HEAP_UPLOAD", CS_HEAP_UPLOAD) < 0 ||
+        PyModule_AddIntConstant(module, "HEAP_READBACK", CS_HEAP_READBACK) <
+            0 ||
+        PyModule_AddObject(module, "VERSION",
+                           Py_BuildValue("(iii)", CS_VERSION_MAJOR,
+                                         CS_VERSION_MINOR, CS_VERSION_PATCH)) <
+            0)
+        goto fail;
+    return module;
+fail:
+    Py_DECREF(module);
+    return NULL;
+}

@@ -1,0 +1,129 @@
+/*
+ * native.h - declarations shared by the files of the CPython extension
+ * module `compushady._native` (see README.md next to this file).
+ *
+ * Every Python object holds its C handle plus strong references to the
+ * Python objects of its parents, so that a parent outlives its children on
+ * the Python side too (the library already keeps its own references on the
+ * C side).
+ */
+#ifndef COMPUSHADY_NATIVE_H
+#define COMPUSHADY_NATIVE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include "compushady.h"
+
+/* >>objects --------------------------------------------------------------- */
+
+typedef struct InstanceObject {
+    PyObject_HEAD cs_instance *instance;
+    PyObject *devices; /* list of DeviceObject, built once; NULL until then */
+} InstanceObject;
+
+typedef struct DeviceObject {
+    PyObject_HEAD PyObject
+        *instance; /* InstanceObject: the cs_device lives inside it */
+    cs_device *device;
+    cs_device_info info; /* read once: the attributes never change */
+    PyObject *weakrefs;
+} DeviceObject;
+
+typedef struct HeapObject {
+    PyObject_HEAD PyObject *device; /* DeviceObject */
+    cs_heap *heap;
+} HeapObject;
+
+typedef struct ResourceObject {
+    PyObject_HEAD PyObject *device; /* DeviceObject */
+    PyObject *heap; /* HeapObject the resource is placed in, or NULL */
+    cs_resource *resource;
+    cs_resource_info info;
+    Py_ssize_t exports; /* live buffer-protocol views of the mapped memory */
+    PyObject *weakrefs;
+} ResourceObject;
+
+typedef struct SamplerObject {
+    PyObject_HEAD PyObject *device; /* DeviceObject */
+    cs_sampler *sampler;
+} SamplerObject;
+
+typedef struct ComputeObject {
+    PyObject_HEAD PyObject *device; /* DeviceObject */
+    PyObject *bound;    /* tuple of every Resource/Sampler given at creation */
+    PyObject *bindless; /* dict (kind, index) -> Resource from bind_*() */
+    cs_compute *compute;
+    PyObject *weakrefs;
+} ComputeObject;
+
+extern PyTypeObject Native_InstanceType;
+extern PyTypeObject Native_DeviceType;
+extern PyTypeObject Native_HeapType;
+extern PyTypeObject Native_ResourceType;
+extern PyTypeObject Native_SamplerType;
+extern PyTypeObject Native_ComputeType;
+
+#define Native_Device_Check(op) PyObject_TypeCheck(op, &Native_DeviceType)
+#define Native_Heap_Check(op) PyObject_TypeCheck(op, &Native_HeapType)
+#define Native_Resource_Check(op) PyObject_TypeCheck(op, &Native_ResourceType)
+#define Native_Sampler_Check(op) PyObject_TypeCheck(op, &Native_SamplerType)
+
+/* >>constructors (called from Device methods and module functions) ------- */
+
+PyObject *native_instance_create(PyObject *module, PyObject *args,
+                                 PyObject *kwargs);
+/* A new Device for a cs_device of instance (a borrowed pointer). */
+PyObject *native_device_new(InstanceObject *instance, cs_device *device);
+PyObject *native_device_create_heap(DeviceObject *self, PyObject *args,
+                                    PyObject *kwargs);
+PyObject *native_device_create_buffer(DeviceObject *self, PyObject *args,
+                                      PyObject *kwargs);
+PyObject *native_device_create_texture(DeviceObject *self, PyObject *args,
+                                       PyObject *kwargs);
+PyObject *native_device_create_sampler(DeviceObject *self, PyObject *args,
+                                       PyObject *kwargs);
+PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
+                                       PyObject *kwargs);
+
+/* >>errors ---------------------------------------------------------------- */
+
+extern PyObject *Native_UnknownBackend;
+extern PyObject *Native_BufferException;
+extern PyObject *Native_Texture1DException;
+extern PyObject *Native_Texture2DException;
+extern PyObject *Native_Texture3DException;
+extern PyObject *Native_SamplerException;
+extern PyObject *Native_HeapException;
+extern PyObject *Native_ComputeException;
+extern PyObject *Native_ShaderCompileError;
+extern PyObject *Native_OutOfDeviceMemory;
+extern PyObject *Native_DeviceLost;
+extern PyObject *Native_BackendError;
+
+/* Creates the exceptions and adds them to module. */
+int native_errors_init(PyObject *module);
+
+/* Sets the Python exception for a failed library call and returns NULL.
+ * Must run on the thread that made the call (cs_last_error() is per
+ * thread), after the GIL is back. Statuses about the arguments or the
+ * operation raise object_exception (the exception of the object the call is
+ * about); the others raise their own exception (see README.md). */
+PyObject *native_raise(cs_status status, PyObject *object_exception);
+
+/* Converts an optional unsigned argument. value NULL (argument not given)
+ * leaves *out untouched. Non-integers raise TypeError; negative values and
+ * values wider than the C type raise exception (a ValueError subclass),
+ * naming the argument. Return 0 on success, -1 with an exception set. */
+int native_as_u64(PyObject *value, const char *name, PyObject *exception,
+                  uint64_t *out);
+int native_as_u32(PyObject *value, const char *name, PyObject *exception,
+                  uint32_t *out);
+
+/* Gets a C-contiguous buffer of obj (writable when asked), with a message
+ * naming the argument when obj has none. Release with PyBuffer_Release(). */
+int native_get_buffer(PyObject *obj, const char *name, bool writable,
+                      Py_buffer *view);
+
+#endif /* COMPUSHADY_NATIVE_H */
