@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what compushady needs on a Debian/Ubuntu machine (Vulkan loader and
+# headers, Mesa's lavapipe for machines without a GPU, shaderc/glslang,
+# SPIRV-Tools, the validation layer), then builds and installs the Python
+# package into .venv. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
+    libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
+    libshaderc-dev glslang-dev spirv-tools clang-format)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
+        grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy pytest
+.venv/bin/python -m pip install -q --no-build-isolation .
+echo "setup: compushady installed in .venv"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up everything, then runs the whole test suite: the C library's tests
+# (plain and under AddressSanitizer/UBSan), the Python suite with the Vulkan
+# validation layer on, and the original compushady 0.17 test files that
+# apply to this backend.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== format"
+make -s format-check
+echo "== C library and tests (-Wall -Wextra -Werror)"
+make -s -j2 all
+make -s -j2 test-c
+echo "== C tests under AddressSanitizer and UBSan"
+make -s -j2 test-asan
+echo "== Python suite (validation layer on)"
+.venv/bin/python -m pytest -q tests/python "$@"
+
+echo "== the original compushady 0.17.5 test files, unchanged"
+tests/compat/run_original_suite.sh
