@@ -1,0 +1,203 @@
+/* compile.c - cs_shader_compile: HLSL and GLSL compute shaders to SPIR-V
+ * through shaderc, with the register convention of compushady.h and, for
+ * HLSL, DXC's buffer layouts. */
+#include "shader_internal.h"
+
+#include <shaderc/shaderc.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* shaderc's HLSL register classes map to these binding bases. Structured
+ * and byte-address buffers are storage buffers whether they are SRVs (t) or
+ * UAVs (u): glslang's HLSL resolver picks the base from the register letter
+ * or, without one, from the resource's kind, and we checked that it does so
+ * for every kind in tests/c/test_shader.c. */
+static void set_binding_bases(shaderc_compile_options_t options)
+{
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_buffer, CS_REGISTER_B_BASE);
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_texture, CS_REGISTER_T_BASE);
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_storage_buffer, CS_REGISTER_T_BASE);
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_image, CS_REGISTER_U_BASE);
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_unordered_access_view,
+        CS_REGISTER_U_BASE);
+    shaderc_compile_options_set_binding_base(
+        options, shaderc_uniform_kind_sampler, CS_REGISTER_S_BASE);
+}
+
+/* DXC takes "cs_<major>_<minor>"; glslang ignores the profile, so only the
+ * shader stage matters and is checked. */
+static cs_status check_hlsl_target(const char *target)
+{
+    size_t length = strlen(target);
+    bool well_formed = length == 6 && strncmp(target, "cs_", 3) == 0 &&
+                       isdigit((unsigned char)target[3]) && target[4] == '_' &&
+                       (isdigit((unsigned char)target[5]) || target[5] == 'x');
+    if (!well_formed)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "HLSL target \"%s\" is not a compute shader profile, "
+                       "expected \"cs_<major>_<minor>\" such as \"cs_6_0\"",
+                       target);
+    int major = target[3] - '0';
+    if (major < 4 || major > 6)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "HLSL target \"%s\" has no compute shaders, expected "
+                       "cs_4_0 to cs_6_x",
+                       target);
+    return CS_OK;
+}
+
+static shaderc_compile_options_t make_options(cs_shader_language language)
+{
+    shaderc_compile_options_t options = shaderc_compile_options_initialize();
+    if (options == NULL)
+        return NULL;
+    shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan,
+                                           shaderc_env_version_vulkan_1_2);
+    shaderc_compile_options_set_target_spirv(options,
+                                             shaderc_spirv_version_1_3);
+    shaderc_compile_options_set_optimization_level(
+        options, shaderc_optimization_level_performance);
+    if (language == CS_SHADER_HLSL) {
+        shaderc_compile_options_set_source_language(
+            options, shaderc_source_language_hlsl);
+        shaderc_compile_options_set_hlsl_io_mapping(options, true);
+        shaderc_compile_options_set_auto_bind_uniforms(options, true);
+        shaderc_compile_options_set_hlsl_offsets(options, true);
+        shaderc_compile_options_set_hlsl_functionality1(options, true);
+        set_binding_bases(options);
+    } else {
+        shaderc_compile_options_set_source_language(
+            options, shaderc_source_language_glsl);
+    }
+    return options;
+}
+
+static cs_status compile_failure(shaderc_compilation_status status,
+                                 const char *diagnostics, const char *file_name)
+{
+    switch (status) {
+    case shaderc_compilation_status_compilation_error:
+    case shaderc_compilation_status_invalid_stage:
+        return cs_fail(CS_ERROR_SHADER_COMPILE, "%s",
+                       diagnostics && *diagnostics
+                           ? diagnostics
+                           : "the shader failed to compile");
+    case shaderc_compilation_status_invalid_assembly:
+    case shaderc_compilation_status_validation_error:
+    case shaderc_compilation_status_transformation_error:
+        return cs_fail(CS_ERROR_SHADER_COMPILE,
+                       "%s: the compiler produced invalid SPIR-V: %s",
+                       file_name, diagnostics ? diagnostics : "");
+    default:
+        return cs_fail(CS_ERROR_BACKEND, "%s: shaderc failed (status %d): %s",
+                       file_name, (int)status, diagnostics ? diagnostics : "");
+    }
+}
+
+/* Compiles source (size bytes, not necessarily terminated) and hands back
+ * a malloc'd copy of the words. */
+static cs_status run_shaderc(cs_shader_language language, const char *source,
+                             size_t size, const char *entry_point,
+                             const char *file_name, uint32_t **out_words,
+                             size_t *out_word_count)
+{
+    shaderc_compiler_t compiler = shaderc_compiler_initialize();
+    if (compiler == NULL)
+        return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
+    shaderc_compile_options_t options = make_options(language);
+    if (options == NULL) {
+        shaderc_compiler_release(compiler);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "cannot allocate shaderc options");
+    }
+    shaderc_compilation_result_t result =
+        shaderc_compile_into_spv(compiler, source, size, shaderc_compute_shader,
+                                 file_name, entry_point, options);
+    cs_status status = CS_OK;
+    if (result == NULL) {
+        status =
+            cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY, "shaderc returned no result");
+    } else if (shaderc_result_get_compilation_status(result) !=
+               shaderc_compilation_status_success) {
+        status = compile_failure(shaderc_result_get_compilation_status(result),
+                                 shaderc_result_get_error_message(result),
+                                 file_name);
+    } else {
+        size_t bytes = shaderc_result_get_length(result);
+        uint32_t *words = malloc(bytes ? bytes : 4);
+        if (words == NULL) {
+            status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                             "cannot allocate %zu bytes of SPIR-V", bytes);
+        } else {
+            memcpy(words, shaderc_result_get_bytes(result), bytes);
+            *out_words = words;
+            *out_word_count = bytes / 4;
+        }
+    }
+    shaderc_result_release(result);
+    shaderc_compile_options_release(options);
+    shaderc_compiler_release(compiler);
+    return status;
+}
+
+cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
+                            void **out_spirv, size_t *out_size)
+{
+    if (desc == NULL || out_spirv == NULL || out_size == NULL)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_shader_compile needs desc, out_spirv and out_size");
+    if (desc->source == NULL)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "shader source is NULL, expected the source text");
+    if (desc->language != CS_SHADER_HLSL && desc->language != CS_SHADER_GLSL)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "unknown shader language %d, expected CS_SHADER_HLSL "
+                       "or CS_SHADER_GLSL",
+                       (int)desc->language);
+    size_t size = desc->source_size ? desc->source_size : strlen(desc->source);
+    if (size == 0)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "shader source is empty, expected a compute shader");
+    const char *entry_point =
+        desc->entry_point && *desc->entry_point ? desc->entry_point : "main";
+    const char *file_name =
+        desc->file_name && *desc->file_name ? desc->file_name : "shader";
+    bool hlsl = desc->language == CS_SHADER_HLSL;
+    if (hlsl) {
+        cs_status status = check_hlsl_target(
+            desc->target && *desc->target ? desc->target : "cs_6_0");
+        if (status != CS_OK)
+            return status;
+    }
+
+    char *rewritten = NULL;
+    const char *source = desc->source;
+    if (hlsl) {
+        cs_status status = cs_hlsl_make_glslang_compatible(desc->source, size,
+                                                           &rewritten, &size);
+        if (status != CS_OK)
+            return status;
+        source = rewritten;
+    }
+    uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_status status = run_shaderc(desc->language, source, size, entry_point,
+                                   file_name, &words, &word_count);
+    free(rewritten);
+    if (status == CS_OK && hlsl)
+        status = cs_spirv_apply_d3d_buffer_layout(words, word_count);
+    if (status != CS_OK) {
+        free(words);
+        return status;
+    }
+    *out_spirv = words;
+    *out_size = word_count * 4;
+    return CS_OK;
+}

@@ -1,0 +1,109 @@
+/*
+ * shader_internal.h - the shader subsystem's internal interface: SPIR-V
+ * reading shared by reflection and the rewriting passes, the passes that make
+ * glslang's HLSL output behave like DXC's, and what the core needs to bind
+ * storage images of any format.
+ */
+#ifndef CS_SHADER_INTERNAL_H
+#define CS_SHADER_INTERNAL_H
+
+#include "../core/internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* >>spirv: a module whose header and instruction stream were checked, so
+ * every instruction from word 5 on has a word count >= 1 that stays inside
+ * the module. Operands inside an instruction still need bounds checks. */
+enum {
+    CS_SPIRV_MAGIC = 0x07230203u,
+    CS_SPIRV_HEADER_WORDS = 5,
+    /* Real modules stay far below; the cap keeps per-id tables small. */
+    CS_SPIRV_MAX_ID_BOUND = 1u << 22,
+};
+
+typedef struct cs_spirv {
+    const uint32_t *words;
+    size_t word_count;
+    uint32_t version; /* 0x00010500 for SPIR-V 1.5 */
+    uint32_t id_bound;
+} cs_spirv;
+
+/* Checks a module of word_count words (CS_ERROR_INVALID_SHADER with what is
+ * wrong) and fills *out_module. The words must stay alive while it is used. */
+cs_status cs_spirv_open(const uint32_t *words, size_t word_count,
+                        cs_spirv *out_module);
+
+/* The same from bytes: rejects sizes that are not a multiple of 4 and copies
+ * the bytes when they are not 4-aligned (*out_copy then owns them; free it). */
+cs_status cs_spirv_open_bytes(const void *bytes, size_t size,
+                              cs_spirv *out_module, uint32_t **out_copy);
+
+static inline uint32_t cs_spirv_opcode(uint32_t first_word)
+{
+    return first_word & 0xffffu;
+}
+static inline uint32_t cs_spirv_word_count(uint32_t first_word)
+{
+    return first_word >> 16;
+}
+
+/* Bytes of the nul-terminated literal string starting at operand `first` of
+ * the instruction at `inst`; copies at most capacity-1 bytes into out (always
+ * terminated). Returns false when the string runs past the instruction. */
+bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
+                          size_t capacity);
+
+/* >>compile helpers */
+
+/* Rewrites HLSL source so glslang accepts names DXC accepts (e.g. a variable
+ * called `texture`), keeping every newline so diagnostics keep their line
+ * numbers. *out_source is malloc'd and nul-terminated. */
+cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
+                                          char **out_source, size_t *out_size);
+
+/* The identifiers cs_hlsl_make_glslang_compatible renames, and the suffix it
+ * appends to them ("texture" -> "texture_cs"). NULL-terminated. */
+extern const char *const cs_hlsl_renamed_identifiers[];
+#define CS_HLSL_RENAME_SUFFIX "_cs"
+
+/* Rewrites, in place, the Offset/ArrayStride/MatrixStride decorations of
+ * every type reachable from a storage buffer (StorageBuffer storage class,
+ * or Uniform + BufferBlock) to D3D structured buffer packing, which equals
+ * Vulkan's scalar block layout. Constant buffers and push constants keep
+ * their layout. A type shared with a block that keeps its layout and needing
+ * a different one fails with CS_ERROR_UNSUPPORTED (glslang does not emit
+ * such sharing for the types whose layout changes). The output needs the
+ * scalarBlockLayout device feature. */
+cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count);
+
+/* >>image formats, for the core */
+
+/* Returns a new malloc'd module (*out_words, *out_word_count words) where the
+ * OpTypeImage of each storage image / storage texel buffer variable of
+ * descriptor set 0 whose binding is bindings[i] declares the SPIR-V
+ * ImageFormat spirv_formats[i] (0 = Unknown). Sampled images keep their
+ * format (Vulkan ignores it for them).
+ *
+ * When one OpTypeImage is shared by variables that need different formats
+ * (a variable not listed wants the format it already has), the shared type
+ * is set to Unknown and the capabilities StorageImageReadWithoutFormat and
+ * StorageImageWriteWithoutFormat are added: cloning types would also mean
+ * retyping every load and access chain, a riskier rewrite. Such a module
+ * needs the shaderStorageImageReadWithoutFormat and
+ * shaderStorageImageWriteWithoutFormat device features
+ * (cs_device_info.supports_storage_image_without_format); every module with
+ * an Unknown storage image format does. Bindings that no variable has are
+ * ignored. */
+cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
+                                       const uint32_t *bindings,
+                                       const uint32_t *spirv_formats,
+                                       size_t count, uint32_t **out_words,
+                                       size_t *out_word_count);
+
+/* The SPIR-V ImageFormat naming the same texel layout as a DXGI format of
+ * compushady.formats, or 0 (Unknown) for formats SPIR-V cannot name
+ * (B8G8R8A8_*, R32G32B32_*, *_SRGB) and unknown values. */
+uint32_t cs_spirv_image_format_from_dxgi(uint32_t dxgi_format);
+
+#endif
