@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""compushady benchmarks, each figure beside a reference taken in the same run.
+
+    python3 bench/bench.py [--quick] [--json out.json] [--device N]
+
+Prints the device, then one table: what, value, unit, reference, reference
+value, and "speed" = how fast compushady is relative to the reference
+(1.00 = as fast, 0.50 = half as fast / twice the time; for latencies it is
+reference_time / time, for throughputs throughput / reference_throughput).
+See bench/README.md for what each row measures.
+
+The raw Vulkan reference (bench/raw_vulkan_roundtrip.c) and the C API
+figures (bench/c_api_roundtrip.c) come from small C programs run as
+subprocesses; they are built into build/ when missing and a C compiler is
+there. Nothing is downloaded.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import time
+
+import numpy
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD = os.path.join(ROOT, "build")
+RAW_BIN = os.path.join(BUILD, "bench_raw_vulkan")
+CAPI_BIN = os.path.join(BUILD, "bench_c_api")
+
+MiB = 1 << 20
+perf_ns = time.perf_counter_ns
+
+# A one-thread shader that bumps a counter (the same work as the raw
+# Vulkan reference's SPIR-V).
+TRIVIAL_HLSL = """
+RWStructuredBuffer<uint> counter : register(u0);
+[numthreads(1, 1, 1)]
+void main() { counter[0] += 1; }
+"""
+
+# y = a * x + y over n floats, grid-stride loop so that any n fits in
+# 65535 groups.
+SAXPY_HLSL = """
+cbuffer Params : register(b0)
+{
+    float a;
+    uint n;
+    uint stride;
+    uint pad;
+};
+StructuredBuffer<float> x : register(t0);
+RWStructuredBuffer<float> y : register(u0);
+[numthreads(256, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    for (uint i = tid.x; i < n; i += stride)
+        y[i] = a * x[i] + y[i];
+}
+"""
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def median_ns(fn, runs, warmup=1):
+    """Median wall time (ns) of fn() over `runs` calls after `warmup`."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = perf_ns()
+        fn()
+        times.append(perf_ns() - t0)
+    return statistics.median(times)
+
+
+def gbps(nbytes, ns):
+    return nbytes / ns  # bytes per ns == GB/s (1e9)
+
+
+# >>C helpers ----------------------------------------------------------------
+
+
+def find_cc():
+    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if name and shutil.which(name):
+            return name
+    return None
+
+
+def build_c(target, sources, extra, what):
+    """Builds a bench C program into build/ when it is missing or older than
+    its source. Returns the path or None (with the reason logged)."""
+    src = os.path.join(HERE, sources)
+    if os.path.exists(target) and os.path.getmtime(target) >= os.path.getmtime(src):
+        return target
+    cc = find_cc()
+    if cc is None:
+        log("[bench] no C compiler: cannot build {0}".format(what))
+        return target if os.path.exists(target) else None
+    os.makedirs(BUILD, exist_ok=True)
+    cmd = [cc, "-O2", "-std=c11", src, "-o", target] + extra
+    log("[bench] building {0}: {1}".format(what, " ".join(cmd)))
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0 and "-lvulkan" in extra:
+        # no libvulkan.so dev symlink: link the runtime library directly
+        cmd2 = [a if a != "-lvulkan" else "-l:libvulkan.so.1" for a in cmd]
+        result = subprocess.run(cmd2, capture_output=True, text=True)
+    if result.returncode != 0:
+        log("[bench] building {0} failed:\n{1}".format(what, result.stderr[-2000:]))
+        return target if os.path.exists(target) else None
+    return target
+
+
+def run_json(cmd, env_device, what, timeout=300):
+    env = dict(os.environ)
+    if env_device is not None:
+        env["COMPUSHADY_DEVICE"] = str(env_device)
+    log("[bench] running {0}: {1}".format(what, " ".join(cmd)))
+    try:
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, timeout=timeout
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log("[bench] {0} failed: {1}".format(what, exc))
+        return None
+    if result.returncode != 0:
+        log(
+            "[bench] {0} exited with {1}:\n{2}".format(
+                what, result.returncode, result.stderr[-2000:]
+            )
+        )
+        return None
+    for line in reversed(result.stdout.splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    log("[bench] {0}: no JSON line in its output".format(what))
+    return None
+
+
+def raw_vulkan_reference(quick, device_index):
+    exe = build_c(RAW_BIN, "raw_vulkan_roundtrip.c", ["-lvulkan"], "raw Vulkan reference")
+    if exe is None:
+        return None
+    cmd = [exe] + (["--quick"] if quick else [])
+    return run_json(cmd, device_index, "raw Vulkan reference")
+
+
+def c_api_figures(quick, device_index, saxpy_n):
+    lib_a = os.path.join(BUILD, "libcompushady.a")
+    lib_so = os.path.join(BUILD, "libcompushady.so")
+    include = os.path.join(ROOT, "include")
+    if os.path.exists(lib_so):
+        extra = ["-I" + include, "-L" + BUILD, "-lcompushady", "-Wl,-rpath," + BUILD]
+    elif os.path.exists(lib_a):
+        extra = ["-I" + include, lib_a, "-lvulkan", "-lstdc++", "-lm", "-lpthread"]
+    elif os.path.exists(CAPI_BIN):
+        extra = None
+    else:
+        log("[bench] build/libcompushady.{so,a} missing: skipping the C API figures (run make)")
+        return None
+    exe = CAPI_BIN
+    if extra is not None:
+        exe = build_c(CAPI_BIN, "c_api_roundtrip.c", extra, "C API benchmark")
+        if exe is None:
+            return None
+    cmd = [exe, "--saxpy-n", str(saxpy_n)] + (["--quick"] if quick else [])
+    return run_json(cmd, device_index, "C API benchmark")
+
+
+# >>measurements -------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args):
+        import compushady
+        from compushady.shaders import hlsl
+
+        self.cs = compushady
+        self.hlsl = hlsl
+        self.quick = args.quick
+        if args.device is not None:
+            compushady.set_current_device(args.device)
+        self.device = compushady.get_current_device()
+        devices = compushady.get_discovered_devices()
+        self.device_index = next(
+            i for i, d in enumerate(devices) if d is self.device
+        )
+        self.rows = []
+        self.raw = None
+
+    def row(self, what, value, unit, ref_name, ref_value, higher_is_better):
+        speed = None
+        if value and ref_value:
+            speed = value / ref_value if higher_is_better else ref_value / value
+        self.rows.append(
+            dict(
+                what=what,
+                value=value,
+                unit=unit,
+                reference=ref_name,
+                reference_value=ref_value,
+                speed=speed,
+            )
+        )
+        log(
+            "[bench] {0}: {1} {2} (ref {3}: {4})".format(
+                what, fmt(value), unit, ref_name, fmt(ref_value)
+            )
+        )
+
+    def raw_value(self, key):
+        return self.raw.get(key) if self.raw else None
+
+    # -- dispatch round trip ------------------------------------------------
+    def dispatch(self):
+        cs = self.cs
+        shader = self.hlsl.compile(TRIVIAL_HLSL)
+        counter = cs.Buffer(4, cs.HEAP_DEFAULT, stride=4)
+        compute = cs.Compute(shader, uav=[counter])
+        n = 2000 if self.quick else 20000
+        warm = max(20, n // 10)
+        for _ in range(warm):
+            compute.dispatch(1, 1, 1)
+        d = compute.dispatch
+        times = [0] * n
+        for i in range(n):
+            t0 = perf_ns()
+            d(1, 1, 1)
+            times[i] = perf_ns() - t0
+        # check that the shader really ran every time
+        rb = cs.Buffer(4, cs.HEAP_READBACK)
+        counter.copy_to(rb)
+        got = struct.unpack("<I", rb.readback(4))[0]
+        if got != warm + n:
+            log("[bench] WARNING: counter is {0}, expected {1}".format(got, warm + n))
+        median_us = statistics.median(times) / 1000.0
+        self.dispatch_mean_us = statistics.fmean(times) / 1000.0
+        self.row(
+            "dispatch(1,1,1) round trip (median)",
+            median_us,
+            "us",
+            "raw Vulkan submit+wait",
+            self.raw_value("dispatch_roundtrip_us_median"),
+            False,
+        )
+
+    # -- upload / readback ----------------------------------------------------
+    def upload_readback(self):
+        cs = self.cs
+        size = (8 if self.quick else 64) * MiB
+        runs = 5 if self.quick else 11
+        src = numpy.random.default_rng(1).integers(0, 255, size, dtype=numpy.uint8)
+        dst = numpy.zeros(size, dtype=numpy.uint8)
+        src_bytes = src.tobytes()
+
+        # reference: a plain host memmove of the same size
+        memmove_ns = median_ns(lambda: numpy.copyto(dst, src), runs, warmup=2)
+        memmove = gbps(size, memmove_ns)
+        self.memmove_gbps = memmove
+
+        up = cs.Buffer(size, cs.HEAP_UPLOAD)
+        t = median_ns(lambda: up.upload(src_bytes), runs, warmup=2)
+        self.row("upload(bytes) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 "numpy.copyto (memmove)", memmove, True)
+        t = median_ns(lambda: up.upload(src), runs, warmup=1)
+        self.row("upload(numpy) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 "numpy.copyto (memmove)", memmove, True)
+
+        rb = cs.Buffer(size, cs.HEAP_READBACK)
+        up.copy_to(rb)
+        out = bytearray(size)
+        t = median_ns(lambda: rb.readback(out), runs, warmup=2)
+        self.row("readback(bytearray) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 "numpy.copyto (memmove)", memmove, True)
+        if bytes(out[:4096]) != src_bytes[:4096] or out != src_bytes:
+            log("[bench] WARNING: readback data differs from what was uploaded")
+        arr = numpy.zeros(size, dtype=numpy.uint8)
+        t = median_ns(lambda: rb.readback(arr), runs, warmup=2)
+        self.row("readback(numpy) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 "numpy.copyto (memmove)", memmove, True)
+        t = median_ns(lambda: rb.readback(), runs, warmup=2)
+        self.row("readback() -> bytes %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 "numpy.copyto (memmove)", memmove, True)
+        del up, rb
+
+    # -- buffer copies ----------------------------------------------------------
+    def copies(self):
+        cs = self.cs
+        size = (16 if self.quick else 256) * MiB
+        runs = 5 if self.quick else 9
+        up = cs.Buffer(size, cs.HEAP_UPLOAD)
+        up.upload(numpy.full(size, 7, dtype=numpy.uint8))
+        dev = cs.Buffer(size, cs.HEAP_DEFAULT)
+        rb = cs.Buffer(size, cs.HEAP_READBACK)
+        raw_note = "raw vkCmdCopyBuffer"
+        raw_size = self.raw_value("copy_bytes")
+        if raw_size:
+            raw_note += " %d MiB" % (raw_size // MiB)
+        t = median_ns(lambda: up.copy_to(dev), runs)
+        self.row("copy_to UPLOAD->DEFAULT %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 raw_note + " h2d", self.raw_value("copy_h2d_gbps"), True)
+        t = median_ns(lambda: dev.copy_to(rb), runs)
+        self.row("copy_to DEFAULT->READBACK %d MiB" % (size // MiB), gbps(size, t), "GB/s",
+                 raw_note + " d2h", self.raw_value("copy_d2h_gbps"), True)
+        probe = bytearray(4096)
+        rb.readback(probe, size - 4096)
+        if probe != b"\x07" * 4096:
+            log("[bench] WARNING: copied data differs")
+        del up, dev, rb
+
+    # -- saxpy --------------------------------------------------------------------
+    def saxpy(self):
+        cs = self.cs
+        if self.quick or not self.device.is_hardware:
+            n = 4 * MiB
+        else:
+            n = 64 * MiB
+        self.saxpy_n = n
+        runs = 5 if self.quick else 11
+        groups = min((n + 255) // 256, 65535)
+        stride = groups * 256
+
+        xs = (numpy.arange(n, dtype=numpy.uint32) % 1024).astype(numpy.float32)
+        staging = cs.Buffer(4 * n, cs.HEAP_UPLOAD)
+        x = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=4)
+        y = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=4)
+        staging.upload(xs)
+        staging.copy_to(x)
+        staging.upload(numpy.ones(n, dtype=numpy.float32))
+        staging.copy_to(y)
+        params_up = cs.Buffer(16, cs.HEAP_UPLOAD)
+        params_up.upload(struct.pack("<fIII", 2.0, n, stride, 0))
+        params = cs.Buffer(16, cs.HEAP_DEFAULT)
+        params_up.copy_to(params)
+        del staging
+
+        compute = cs.Compute(self.hlsl.compile(SAXPY_HLSL), cbv=[params], srv=[x], uav=[y])
+        compute.dispatch(groups, 1, 1)
+        rb = cs.Buffer(4 * n, cs.HEAP_READBACK)
+        y.copy_to(rb)
+        got = numpy.frombuffer(rb.readback(), dtype=numpy.float32)
+        if not numpy.array_equal(got, 2.0 * xs + 1.0):
+            bad = int(numpy.argmax(got != 2.0 * xs + 1.0))
+            log("[bench] WARNING: saxpy result wrong at {0}: {1} != {2}".format(
+                bad, got[bad], 2.0 * xs[bad] + 1.0))
+        del rb, got
+
+        t = median_ns(lambda: compute.dispatch(groups, 1, 1), runs, warmup=2)
+        saxpy = gbps(12 * n, t)
+        del compute, x, y, params, params_up
+
+        # reference: a DEFAULT->DEFAULT copy moving the same bytes (6n read
+        # + 6n written = 12n)
+        a = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
+        b = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
+        t = median_ns(lambda: a.copy_to(b), runs, warmup=2)
+        copy = gbps(12 * n, t)
+        del a, b
+        self.row("saxpy %d Mi floats (12 B/elem)" % (n // MiB), saxpy, "GB/s",
+                 "copy_to DEFAULT->DEFAULT (r+w)", copy, True)
+
+    # -- object creation ------------------------------------------------------------
+    def creation(self):
+        cs = self.cs
+        n = 200 if self.quick else 2000
+        batches = 5
+        rates = []
+        cs.Buffer(MiB, cs.HEAP_DEFAULT)  # warm-up
+        for _ in range(batches):
+            t0 = perf_ns()
+            for _ in range(n):
+                b = cs.Buffer(MiB, cs.HEAP_DEFAULT)
+                del b
+            rates.append(n / ((perf_ns() - t0) / 1e9))
+        self.row("Buffer(1 MiB, DEFAULT) create+destroy", statistics.median(rates), "1/s",
+                 "raw vkCreateBuffer+vkAllocateMemory+free",
+                 self.raw_value("buffer_create_destroy_per_s"), True)
+
+        shader = self.hlsl.compile(TRIVIAL_HLSL)
+        counter = cs.Buffer(4, cs.HEAP_DEFAULT, stride=4)
+
+        def make():
+            c = cs.Compute(shader, uav=[counter])
+            del c
+
+        t = median_ns(make, 10 if self.quick else 30, warmup=2)
+        self.row("Compute() creation (precompiled SPIR-V)", t / 1e6, "ms",
+                 "raw Vulkan pipeline+descriptors", self.raw_value("pipeline_create_ms"), False)
+
+        t = median_ns(lambda: self.hlsl.compile(TRIVIAL_HLSL), 5 if self.quick else 20)
+        self.row("hlsl.compile(trivial shader)", t / 1e6, "ms", "-", None, False)
+
+    # -- C API ----------------------------------------------------------------------
+    def c_api(self):
+        capi = c_api_figures(self.quick, self.device_index, getattr(self, "saxpy_n", 4 * MiB))
+        self.capi = capi
+        if not capi:
+            return
+        self.row("C API cs_compute_dispatch round trip (median)",
+                 capi["dispatch_roundtrip_us_median"], "us",
+                 "raw Vulkan submit+wait", self.raw_value("dispatch_roundtrip_us_median"), False)
+        self.row("C API saxpy %d Mi floats" % (capi["saxpy_n"] // MiB), capi["saxpy_gbps"], "GB/s",
+                 "C API copy DEFAULT->DEFAULT (r+w)", capi["copy_d2d_gbps"], True)
+
+
+def fmt(v):
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if v >= 10000:
+        return "{0:,.0f}".format(v)
+    if v >= 100:
+        return "{0:.1f}".format(v)
+    if v >= 1:
+        return "{0:.2f}".format(v)
+    return "{0:.3f}".format(v)
+
+
+def print_table(rows):
+    header = ("what", "value", "unit", "reference", "ref value", "speed")
+    table = [header] + [
+        (
+            r["what"],
+            fmt(r["value"]),
+            r["unit"],
+            r["reference"],
+            fmt(r["reference_value"]),
+            "n/a" if r["speed"] is None else "{0:.2f}".format(r["speed"]),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    align = ["<", ">", "<", "<", ">", ">"]
+    for k, row in enumerate(table):
+        print("  ".join("{0:{1}{2}}".format(c, a, w) for c, a, w in zip(row, align, widths)).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and few iterations (< 60 s on lavapipe)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--device", type=int, default=None,
+                        help="device index (default: best device / COMPUSHADY_DEVICE)")
+    parser.add_argument("--no-c", action="store_true",
+                        help="skip the C reference programs")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    bench = Bench(args)
+    dev = bench.device
+    print("device: {0} [{1}] (index {2}, {3}{4}, {5:.1f} GiB device memory)".format(
+        dev.name,
+        "hardware" if dev.is_hardware else "software/CPU",
+        bench.device_index,
+        "discrete" if dev.is_discrete else "not discrete",
+        ", vendor 0x%04x" % dev.vendor_id,
+        dev.dedicated_video_memory / (1 << 30),
+    ))
+    print("python {0}, numpy {1}, {2}{3}".format(
+        platform.python_version(), numpy.__version__, platform.machine(),
+        ", quick" if args.quick else ""))
+    sys.stdout.flush()
+
+    if not args.no_c:
+        bench.raw = raw_vulkan_reference(args.quick, bench.device_index)
+        if bench.raw and bench.raw.get("device") != dev.name:
+            log("[bench] WARNING: raw Vulkan reference ran on {0!r}, compushady on {1!r}".format(
+                bench.raw.get("device"), dev.name))
+    bench.dispatch()
+    bench.upload_readback()
+    bench.copies()
+    bench.saxpy()
+    bench.creation()
+    if not args.no_c:
+        bench.c_api()
+
+    print()
+    print_table(bench.rows)
+    elapsed = time.monotonic() - started
+    print("\nspeed = compushady relative to the reference (1.00 = as fast; "
+          "higher is better). total {0:.1f} s".format(elapsed))
+
+    if args.json:
+        result = dict(
+            device=dev.name,
+            is_hardware=bool(dev.is_hardware),
+            is_discrete=bool(dev.is_discrete),
+            device_index=bench.device_index,
+            quick=args.quick,
+            python=platform.python_version(),
+            rows=bench.rows,
+            raw_vulkan=bench.raw,
+            c_api=getattr(bench, "capi", None),
+            dispatch_mean_us=getattr(bench, "dispatch_mean_us", None),
+            elapsed_s=elapsed,
+        )
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+        print("wrote", args.json)
+
+
+if __name__ == "__main__":
+    main()
