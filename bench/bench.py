@@ -155,24 +155,65 @@ def raw_vulkan_reference(quick, device_index):
     return run_json(cmd, device_index, "raw Vulkan reference")
 
 
-def c_api_figures(quick, device_index, saxpy_n):
+# The Makefile's link line for the static library (Debian's libshaderc.so
+# leaves glslang's symbols unresolved, so the static shaderc + glslang +
+# SPIRV-Tools archives are linked).
+STATIC_LIBS = [
+    "-l:libshaderc_combined.a", "-lSPIRV", "-lglslang", "-lMachineIndependent",
+    "-lOSDependent", "-lGenericCodeGen", "-lHLSL", "-lOGLCompiler", "-lSPIRV",
+    "-lglslang", "-lMachineIndependent", "-lSPIRV-Tools-opt", "-lSPIRV-Tools",
+    "-lglslang-default-resource-limits", "-lvulkan", "-lstdc++", "-lpthread", "-lm",
+]
+
+
+def build_c_api():
+    """build/bench_c_api from bench/c_api_roundtrip.c: against
+    build/libcompushady.a (preferred: no runtime path to get right), else
+    build/libcompushady.so (its soname is libcompushady.so.0: a link named
+    so is made in build/bench-lib and put in the rpath)."""
     lib_a = os.path.join(BUILD, "libcompushady.a")
     lib_so = os.path.join(BUILD, "libcompushady.so")
-    include = os.path.join(ROOT, "include")
-    if os.path.exists(lib_so):
-        extra = ["-I" + include, "-L" + BUILD, "-lcompushady", "-Wl,-rpath," + BUILD]
-    elif os.path.exists(lib_a):
-        extra = ["-I" + include, lib_a, "-lvulkan", "-lstdc++", "-lm", "-lpthread"]
-    elif os.path.exists(CAPI_BIN):
-        extra = None
-    else:
-        log("[bench] build/libcompushady.{so,a} missing: skipping the C API figures (run make)")
+    include = "-I" + os.path.join(ROOT, "include")
+    newest_lib = max(
+        [os.path.getmtime(p) for p in (lib_a, lib_so) if os.path.exists(p)] or [0]
+    )
+    if newest_lib == 0:
+        if os.path.exists(CAPI_BIN):
+            return CAPI_BIN
+        log("[bench] build/libcompushady.{so,a} missing: skipping the C API "
+            "figures (run make)")
         return None
-    exe = CAPI_BIN
-    if extra is not None:
-        exe = build_c(CAPI_BIN, "c_api_roundtrip.c", extra, "C API benchmark")
-        if exe is None:
-            return None
+    if os.path.exists(CAPI_BIN) and os.path.getmtime(CAPI_BIN) >= newest_lib:
+        return build_c(CAPI_BIN, "c_api_roundtrip.c", [include, lib_a] + STATIC_LIBS,
+                       "C API benchmark")
+    for attempt in ("static", "shared"):
+        if attempt == "static":
+            if not os.path.exists(lib_a):
+                continue
+            extra = [include, lib_a] + STATIC_LIBS
+        else:
+            if not os.path.exists(lib_so):
+                continue
+            libdir = os.path.join(BUILD, "bench-lib")
+            os.makedirs(libdir, exist_ok=True)
+            for name in ("libcompushady.so", "libcompushady.so.0"):
+                link = os.path.join(libdir, name)
+                if not os.path.lexists(link):
+                    os.symlink(os.path.join("..", "libcompushady.so"), link)
+            extra = [include, "-L" + libdir, "-lcompushady", "-Wl,-rpath," + libdir]
+        if os.path.exists(CAPI_BIN):
+            os.unlink(CAPI_BIN)  # force the rebuild against the new library
+        exe = build_c(CAPI_BIN, "c_api_roundtrip.c", extra,
+                      "C API benchmark (%s)" % attempt)
+        if exe:
+            return exe
+    return None
+
+
+def c_api_figures(quick, device_index, saxpy_n):
+    exe = build_c_api()
+    if exe is None:
+        return None
     cmd = [exe, "--saxpy-n", str(saxpy_n)] + (["--quick"] if quick else [])
     return run_json(cmd, device_index, "C API benchmark")
 
