@@ -2,8 +2,11 @@
  * but DXC takes as plain names, so sources written for DXC compile.
  *
  * A candidate is renamed only where it is used as a name: when the next
- * token is not an identifier. Keyword uses always precede a name or type
- * (`precise float x`, `linear float4 c`), names never do. Comments, string
+ * token is neither an identifier nor `<`. Keyword and type uses always
+ * precede a name or type (`precise float x`, `matrix m`) or a template
+ * argument list (`vector<float, 3>`), names never do; `(matrix)` is taken
+ * as a cast. An entry point with
+ * one of these names cannot be found after the rename. Comments, string
  * and character literals are copied untouched, and nothing adds or removes
  * a newline, so diagnostics keep their line numbers. */
 #include "shader_internal.h"
@@ -15,8 +18,10 @@
 /* Each one checked against glslang 12 in tests/c/test_shader.c and listed
  * in docs/hlsl-differences.md. */
 const char *const cs_hlsl_renamed_identifiers[] = {
-    "texture",
-    NULL,
+    "texture", "sampler",          "vector",          "matrix",
+    "linear",  "centroid",         "nointerpolation", "noperspective",
+    "precise", "globallycoherent", "point",           "line",
+    "lineadj", "triangle",         "triangleadj",     NULL,
 };
 
 static bool is_identifier_start(char c)
@@ -89,6 +94,19 @@ static bool is_renamed(const char *name, size_t length)
     return false;
 }
 
+/* Whether the candidate ending at `end` is a name rather than a keyword or
+ * type: see the top of this file. */
+static bool used_as_name(const char *source, size_t size, size_t end,
+                         char previous)
+{
+    size_t next = skip_blanks_and_comments(source, size, end);
+    if (next >= size)
+        return true;
+    if (is_identifier_start(source[next]) || source[next] == '<')
+        return false;
+    return !(previous == '(' && source[next] == ')');
+}
+
 cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                                           char **out_source, size_t *out_size)
 {
@@ -102,6 +120,7 @@ cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                        capacity);
     size_t written = 0;
     size_t at = 0;
+    char previous = '\0'; /* last byte outside blanks and comments */
     while (at < size) {
         size_t end = skip_comment(source, size, at);
         if (end == at)
@@ -122,14 +141,15 @@ cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
         memcpy(out + written, source + at, end - at);
         written += end - at;
         if (is_identifier_start(source[at]) &&
-            is_renamed(source + at, end - at)) {
-            size_t next = skip_blanks_and_comments(source, size, end);
-            if (next >= size || !is_identifier_start(source[next])) {
-                memcpy(out + written, CS_HLSL_RENAME_SUFFIX,
-                       strlen(CS_HLSL_RENAME_SUFFIX));
-                written += strlen(CS_HLSL_RENAME_SUFFIX);
-            }
+            is_renamed(source + at, end - at) &&
+            used_as_name(source, size, end, previous)) {
+            memcpy(out + written, CS_HLSL_RENAME_SUFFIX,
+                   strlen(CS_HLSL_RENAME_SUFFIX));
+            written += strlen(CS_HLSL_RENAME_SUFFIX);
         }
+        bool comment = skip_comment(source, size, at) != at;
+        if (!comment && !isspace((unsigned char)source[at]))
+            previous = source[end - 1];
         at = end;
     }
     out[written] = '\0';
