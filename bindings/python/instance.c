@@ -3,6 +3,8 @@
  */
 #include "native.h"
 
+#include <stddef.h>
+
 PyObject *native_instance_create(PyObject *module, PyObject *args,
                                  PyObject *kwargs)
 {
@@ -20,6 +22,7 @@ PyObject *native_instance_create(PyObject *module, PyObject *args,
         return NULL;
     self->instance = NULL;
     self->devices = NULL;
+    self->weakrefs = NULL;
     PyObject_GC_Track((PyObject *)self);
 
     cs_instance_desc desc = {
@@ -83,6 +86,8 @@ static int instance_clear(InstanceObject *self)
 static void instance_dealloc(InstanceObject *self)
 {
     PyObject_GC_UnTrack(self);
+    if (self->weakrefs)
+        PyObject_ClearWeakRefs((PyObject *)self);
     instance_clear(self);
     cs_instance_release(self->instance);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -108,6 +113,7 @@ PyTypeObject Native_InstanceType = {
     .tp_dealloc = (destructor)instance_dealloc,
     .tp_traverse = (traverseproc)instance_traverse,
     .tp_clear = (inquiry)instance_clear,
+    .tp_weaklistoffset = offsetof(InstanceObject, weakrefs),
     .tp_methods = instance_methods,
     .tp_getset = instance_getset,
 };

@@ -21,6 +21,7 @@
 typedef struct InstanceObject {
     PyObject_HEAD cs_instance *instance;
     PyObject *devices; /* list of DeviceObject, built once; NULL until then */
+    PyObject *weakrefs;
 } InstanceObject;
 
 typedef struct DeviceObject {
