@@ -59,7 +59,12 @@ static PyObject *instance_devices(InstanceObject *self,
             }
             PyList_SET_ITEM(devices, (Py_ssize_t)i, device);
         }
-        self->devices = devices;
+        /* An allocation above may have run the GC, and with it code that
+         * called devices() on another thread: keep the first list. */
+        if (!self->devices)
+            self->devices = devices;
+        else
+            Py_DECREF(devices);
     }
     /* A new list each time: callers may modify it; the items are shared. */
     return PyList_GetSlice(self->devices, 0, PY_SSIZE_T_MAX);

@@ -270,7 +270,13 @@ static PyObject *resource_readback(ResourceObject *self, PyObject *args,
     /* Checked before allocating the result (the library would refuse after
      * a possibly huge, useless allocation), and because size 0 = "to the
      * end" cannot be passed down when offset is at or past the end. */
-    if (offset > resource_size || size > resource_size - offset)
+    if (offset > resource_size)
+        return PyErr_Format(exc,
+                            "readback offset %llu is past the end of the "
+                            "%llu-byte resource",
+                            (unsigned long long)offset,
+                            (unsigned long long)resource_size);
+    if (size > resource_size - offset)
         return PyErr_Format(exc,
                             "readback of %llu bytes at offset %llu is out of "
                             "bounds: the resource has %llu bytes",
