@@ -1,0 +1,180 @@
+/* vk_buffer.c - VkBuffers, texel buffer views, and flush/invalidate of
+ * mapped buffers on non-coherent memory. */
+#include "vk_internal.h"
+
+#include <stdio.h>
+
+static cs_status check_texel_format(vk_device *dev, cs_format format,
+                                    VkFormat vk_format)
+{
+    const char *name = cs_format_name(format);
+    if (vk_format == VK_FORMAT_UNDEFINED)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "format %s (%u) has no Vulkan equivalent",
+                       name ? name : "?", format);
+    VkFormatProperties properties;
+    vkGetPhysicalDeviceFormatProperties(dev->physical, vk_format, &properties);
+    VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT |
+                                  VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
+    if ((properties.bufferFeatures & needed) != needed)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "format %s is not supported by this device for typed "
+                       "buffers (uniform and storage texel buffer)",
+                       name ? name : "?");
+    return CS_OK;
+}
+
+static cs_status create_texel_view(vk_device *dev, cs_resource *resource)
+{
+    vk_resource *impl = vk_resource_of(resource);
+    VkBufferViewCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+        .buffer = impl->buffer,
+        .format = impl->format,
+        .offset = 0,
+        .range = VK_WHOLE_SIZE,
+    };
+    VkResult result =
+        vkCreateBufferView(dev->device, &info, NULL, &impl->texel_view);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateBufferView",
+                       "creating the %s view of a %llu-byte buffer",
+                       cs_format_name(resource->info.format),
+                       (unsigned long long)resource->info.size);
+    return CS_OK;
+}
+
+static cs_status bind_sparse_buffer_tiles(vk_device *dev, cs_resource *resource,
+                                          const VkMemoryRequirements *req)
+{
+    (void)dev;
+    cs_resource_info *info = &resource->info;
+    info->heap_size = req->size;
+    info->tile_width = (uint32_t)req->alignment;
+    info->tile_height = 1;
+    info->tile_depth = 1;
+    info->tiles_x =
+        (uint32_t)((req->size + req->alignment - 1) / req->alignment);
+    info->tiles_y = 1;
+    info->tiles_z = 1;
+    return CS_OK;
+}
+
+cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
+{
+    vk_resource *impl = vk_resource_of(resource);
+    const cs_resource_info *info = &resource->info;
+    VkBufferUsageFlags usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                               VK_BUFFER_USAGE_TRANSFER_DST_BIT |
+                               VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT |
+                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                               VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT;
+    if (info->format != 0) {
+        impl->format = vk_format_from_cs(info->format);
+        cs_status status = check_texel_format(dev, info->format, impl->format);
+        if (status != CS_OK)
+            return status;
+        usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+                 VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
+    }
+    if (resource->sparse && !dev->supported.core.features.sparseResidencyBuffer)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "this device does not support sparse buffers "
+                       "(sparseBinding + sparseResidencyBuffer)");
+    VkBufferCreateInfo create_info = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+        .flags = resource->sparse ? VK_BUFFER_CREATE_SPARSE_BINDING_BIT |
+                                        VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT
+                                  : 0,
+        .size = info->size,
+        .usage = usage,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+    };
+    VkResult result =
+        vkCreateBuffer(dev->device, &create_info, NULL, &impl->buffer);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateBuffer",
+                       "creating a %llu-byte buffer",
+                       (unsigned long long)info->size);
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(dev->device, impl->buffer, &requirements);
+
+    char what[64];
+    snprintf(what, sizeof what, "a %llu-byte buffer",
+             (unsigned long long)info->size);
+    cs_status status =
+        resource->sparse
+            ? bind_sparse_buffer_tiles(dev, resource, &requirements)
+            : vk_memory_place_resource(dev, resource, &requirements, what);
+    if (status != CS_OK)
+        return status;
+    if (!resource->sparse) {
+        result = vkBindBufferMemory(dev->device, impl->buffer, impl->memory,
+                                    impl->memory_offset);
+        if (result != VK_SUCCESS)
+            return vk_fail(dev, result, "vkBindBufferMemory", "binding %s",
+                           what);
+    }
+    if (info->format != 0)
+        return create_texel_view(dev, resource);
+    return CS_OK;
+}
+
+/* The range of the whole allocation that covers [offset, offset+size) of
+ * the buffer, widened to nonCoherentAtomSize as Vulkan requires. */
+static VkMappedMemoryRange atom_range(const vk_device *dev,
+                                      const vk_resource *impl, uint64_t offset,
+                                      uint64_t size)
+{
+    VkDeviceSize atom = dev->properties.limits.nonCoherentAtomSize;
+    if (atom == 0)
+        atom = 1;
+    VkDeviceSize begin = impl->memory_offset + offset;
+    VkDeviceSize end = begin + size;
+    begin -= begin % atom;
+    end = (end + atom - 1) / atom * atom;
+    VkMappedMemoryRange range = {
+        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+        .memory = impl->memory,
+        .offset = begin,
+        .size = end >= impl->memory_size ? VK_WHOLE_SIZE : end - begin,
+    };
+    return range;
+}
+
+cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
+{
+    vk_resource *impl = vk_resource_of(buffer);
+    if (impl->coherent || size == 0)
+        return CS_OK;
+    vk_device *dev;
+    cs_status status = vk_device_acquire(buffer->device, &dev);
+    if (status != CS_OK)
+        return status;
+    VkMappedMemoryRange range = atom_range(dev, impl, offset, size);
+    VkResult result = vkFlushMappedMemoryRanges(dev->device, 1, &range);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkFlushMappedMemoryRanges",
+                       "flushing %llu bytes of an upload buffer",
+                       (unsigned long long)size);
+    return CS_OK;
+}
+
+cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
+                               uint64_t size)
+{
+    vk_resource *impl = vk_resource_of(buffer);
+    if (impl->coherent || size == 0)
+        return CS_OK;
+    vk_device *dev;
+    cs_status status = vk_device_acquire(buffer->device, &dev);
+    if (status != CS_OK)
+        return status;
+    VkMappedMemoryRange range = atom_range(dev, impl, offset, size);
+    VkResult result = vkInvalidateMappedMemoryRanges(dev->device, 1, &range);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkInvalidateMappedMemoryRanges",
+                       "invalidating %llu bytes of a readback buffer",
+                       (unsigned long long)size);
+    return CS_OK;
+}

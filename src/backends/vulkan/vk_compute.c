@@ -1,0 +1,467 @@
+/* vk_compute.c - compute pipelines: shader module, descriptor set layout
+ * and set (written once at creation, element by element for bindless),
+ * pipeline layout with push constants, and dispatch. */
+#include "vk_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_PUSH_BYTES = 4096 };
+
+static VkDescriptorType descriptor_type_of(cs_binding_type type)
+{
+    switch (type) {
+    case CS_BINDING_CONSTANT_BUFFER: return VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    case CS_BINDING_STORAGE_BUFFER: return VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER:
+        return VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+    case CS_BINDING_STORAGE_TEXEL_BUFFER:
+        return VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+    case CS_BINDING_SAMPLED_IMAGE: return VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE;
+    case CS_BINDING_STORAGE_IMAGE: return VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
+    case CS_BINDING_SAMPLER: return VK_DESCRIPTOR_TYPE_SAMPLER;
+    }
+    return VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+}
+
+static bool supports_update_after_bind(const vk_device *dev,
+                                       VkDescriptorType type)
+{
+    const VkPhysicalDeviceVulkan12Features *f = &dev->supported.v12;
+    switch (type) {
+    case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:
+        return f->descriptorBindingUniformBufferUpdateAfterBind;
+    case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER:
+        return f->descriptorBindingStorageBufferUpdateAfterBind;
+    case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:
+        return f->descriptorBindingUniformTexelBufferUpdateAfterBind;
+    case VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER:
+        return f->descriptorBindingStorageTexelBufferUpdateAfterBind;
+    case VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE:
+        return f->descriptorBindingSampledImageUpdateAfterBind;
+    case VK_DESCRIPTOR_TYPE_STORAGE_IMAGE:
+        return f->descriptorBindingStorageImageUpdateAfterBind;
+    default: return false;
+    }
+}
+
+static bool is_bindless_slot(const cs_compute *compute,
+                             const cs_bound_slot *slot)
+{
+    return compute->bindless || slot->binding.array_size == 0;
+}
+
+static uint32_t descriptor_count_of(const cs_compute *compute,
+                                    const cs_bound_slot *slot)
+{
+    if (slot->binding.array_size != 0)
+        return slot->binding.array_size;
+    return compute->max_bindless ? compute->max_bindless : 64;
+}
+
+static void destroy_impl(VkDevice device, vk_compute *impl)
+{
+    for (uint32_t i = 0; i < impl->extra_view_count; i++)
+        vkDestroyImageView(device, impl->extra_views[i], NULL);
+    free(impl->extra_views);
+    if (impl->pipeline != VK_NULL_HANDLE)
+        vkDestroyPipeline(device, impl->pipeline, NULL);
+    if (impl->pipeline_layout != VK_NULL_HANDLE)
+        vkDestroyPipelineLayout(device, impl->pipeline_layout, NULL);
+    if (impl->pool != VK_NULL_HANDLE)
+        vkDestroyDescriptorPool(device, impl->pool, NULL);
+    if (impl->set_layout != VK_NULL_HANDLE)
+        vkDestroyDescriptorSetLayout(device, impl->set_layout, NULL);
+    if (impl->module != VK_NULL_HANDLE)
+        vkDestroyShaderModule(device, impl->module, NULL);
+    pthread_rwlock_destroy(&impl->set_lock);
+    free(impl);
+}
+
+static cs_status create_set_layout(vk_device *dev, const cs_compute *compute,
+                                   vk_compute *impl,
+                                   bool *out_update_after_bind)
+{
+    uint32_t count = compute->slot_count;
+    VkDescriptorSetLayoutBinding *bindings =
+        calloc(count ? count : 1, sizeof *bindings);
+    VkDescriptorBindingFlags *flags = calloc(count ? count : 1, sizeof *flags);
+    if (!bindings || !flags) {
+        free(bindings);
+        free(flags);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory while creating a compute");
+    }
+    bool update_after_bind = false;
+    for (uint32_t i = 0; i < count; i++) {
+        const cs_bound_slot *slot = &compute->slots[i];
+        VkDescriptorType type = descriptor_type_of(slot->binding.type);
+        bindings[i] = (VkDescriptorSetLayoutBinding){
+            .binding = slot->binding.binding,
+            .descriptorType = type,
+            .descriptorCount = descriptor_count_of(compute, slot),
+            .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+        };
+        if (is_bindless_slot(compute, slot)) {
+            flags[i] = VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT;
+            if (supports_update_after_bind(dev, type)) {
+                flags[i] |= VK_DESCRIPTOR_BINDING_UPDATE_AFTER_BIND_BIT;
+                update_after_bind = true;
+            }
+        }
+    }
+    VkDescriptorSetLayoutBindingFlagsCreateInfo flags_info = {
+        .sType =
+            VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO,
+        .bindingCount = count,
+        .pBindingFlags = flags,
+    };
+    VkDescriptorSetLayoutCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+        .pNext = dev->bindless ? &flags_info : NULL,
+        .flags =
+            update_after_bind
+                ? VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT
+                : 0,
+        .bindingCount = count,
+        .pBindings = bindings,
+    };
+    VkResult result = vkCreateDescriptorSetLayout(dev->device, &info, NULL,
+                                                  &impl->set_layout);
+    free(bindings);
+    free(flags);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateDescriptorSetLayout",
+                       "creating the layout of %u bindings", count);
+    *out_update_after_bind = update_after_bind;
+    return CS_OK;
+}
+
+static cs_status create_set(vk_device *dev, const cs_compute *compute,
+                            vk_compute *impl, bool update_after_bind)
+{
+    /* One pool size per binding is simplest and valid: Vulkan sums equal
+     * types. */
+    uint32_t count = compute->slot_count;
+    VkDescriptorPoolSize *sizes = calloc(count, sizeof *sizes);
+    if (!sizes)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory while creating a compute");
+    for (uint32_t i = 0; i < count; i++) {
+        sizes[i].type = descriptor_type_of(compute->slots[i].binding.type);
+        sizes[i].descriptorCount =
+            descriptor_count_of(compute, &compute->slots[i]);
+    }
+    VkDescriptorPoolCreateInfo pool_info = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .flags = update_after_bind
+                     ? VK_DESCRIPTOR_POOL_CREATE_UPDATE_AFTER_BIND_BIT
+                     : 0,
+        .maxSets = 1,
+        .poolSizeCount = count,
+        .pPoolSizes = sizes,
+    };
+    VkResult result =
+        vkCreateDescriptorPool(dev->device, &pool_info, NULL, &impl->pool);
+    free(sizes);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateDescriptorPool",
+                       "creating descriptors for %u bindings", count);
+    VkDescriptorSetAllocateInfo set_info = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = impl->pool,
+        .descriptorSetCount = 1,
+        .pSetLayouts = &impl->set_layout,
+    };
+    result = vkAllocateDescriptorSets(dev->device, &set_info, &impl->set);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkAllocateDescriptorSets",
+                       "creating descriptors for %u bindings", count);
+    return CS_OK;
+}
+
+/* Writes one descriptor: element `index` of `binding`, for `resource` (or
+ * the sampler) with `image_view` for textures. */
+static void write_descriptor(vk_device *dev, VkDescriptorSet set,
+                             const cs_shader_binding *binding, uint32_t index,
+                             const cs_resource *resource,
+                             const cs_sampler *sampler, VkImageView image_view)
+{
+    VkDescriptorType type = descriptor_type_of(binding->type);
+    VkDescriptorBufferInfo buffer_info = {0};
+    VkDescriptorImageInfo image_info = {0};
+    VkBufferView texel_view = VK_NULL_HANDLE;
+    VkWriteDescriptorSet write = {
+        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+        .dstSet = set,
+        .dstBinding = binding->binding,
+        .dstArrayElement = index,
+        .descriptorCount = 1,
+        .descriptorType = type,
+    };
+    switch (type) {
+    case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:
+    case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER:
+        buffer_info.buffer = vk_resource_of(resource)->buffer;
+        buffer_info.range = VK_WHOLE_SIZE;
+        write.pBufferInfo = &buffer_info;
+        break;
+    case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:
+    case VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER:
+        texel_view = vk_resource_of(resource)->texel_view;
+        write.pTexelBufferView = &texel_view;
+        break;
+    case VK_DESCRIPTOR_TYPE_SAMPLER:
+        image_info.sampler = (VkSampler)sampler->impl;
+        write.pImageInfo = &image_info;
+        break;
+    default:
+        image_info.imageView = image_view;
+        image_info.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
+        write.pImageInfo = &image_info;
+        break;
+    }
+    vkUpdateDescriptorSets(dev->device, 1, &write, 0, NULL);
+}
+
+static bool is_image_binding(cs_binding_type type)
+{
+    return type == CS_BINDING_SAMPLED_IMAGE || type == CS_BINDING_STORAGE_IMAGE;
+}
+
+/* The view a texture slot needs: the texture's own unless the shader wants
+ * the other arrayness (Texture2DArray over a one-slice texture). */
+static cs_status view_for_slot(vk_device *dev, vk_compute *impl,
+                               const cs_bound_slot *slot, VkImageView *out_view)
+{
+    const cs_resource *texture = slot->resource;
+    bool arrayed =
+        slot->binding.arrayed && texture->info.kind != CS_RESOURCE_TEXTURE3D;
+    if (arrayed == vk_texture_view_is_arrayed(texture)) {
+        *out_view = vk_resource_of(texture)->image_view;
+        return CS_OK;
+    }
+    VkImageView view;
+    cs_status status = vk_texture_create_view(dev, texture, arrayed, &view);
+    if (status != CS_OK)
+        return status;
+    impl->extra_views[impl->extra_view_count++] = view;
+    *out_view = view;
+    return CS_OK;
+}
+
+static cs_status write_slots(vk_device *dev, const cs_compute *compute,
+                             vk_compute *impl)
+{
+    impl->extra_views = calloc(compute->slot_count ? compute->slot_count : 1,
+                               sizeof *impl->extra_views);
+    if (!impl->extra_views)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory while creating a compute");
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        const cs_bound_slot *slot = &compute->slots[i];
+        if (!slot->resource && !slot->sampler)
+            continue; /* bindless: filled by compute_bind */
+        VkImageView view = VK_NULL_HANDLE;
+        if (is_image_binding(slot->binding.type) && slot->resource) {
+            cs_status status = view_for_slot(dev, impl, slot, &view);
+            if (status != CS_OK)
+                return status;
+        }
+        write_descriptor(dev, impl->set, &slot->binding, 0, slot->resource,
+                         slot->sampler, view);
+    }
+    return CS_OK;
+}
+
+static cs_status create_pipeline(vk_device *dev, const cs_compute *compute,
+                                 vk_compute *impl)
+{
+    VkShaderModuleCreateInfo module_info = {
+        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+        .codeSize = compute->spirv_size,
+        .pCode = compute->spirv,
+    };
+    VkResult result =
+        vkCreateShaderModule(dev->device, &module_info, NULL, &impl->module);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateShaderModule",
+                       "loading %zu bytes of SPIR-V", compute->spirv_size);
+    VkPushConstantRange push_range = {
+        .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+        .offset = 0,
+        .size = impl->push_constant_size,
+    };
+    VkPipelineLayoutCreateInfo layout_info = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+        .setLayoutCount = 1,
+        .pSetLayouts = &impl->set_layout,
+        .pushConstantRangeCount = impl->push_constant_size > 0 ? 1 : 0,
+        .pPushConstantRanges = &push_range,
+    };
+    result = vkCreatePipelineLayout(dev->device, &layout_info, NULL,
+                                    &impl->pipeline_layout);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreatePipelineLayout",
+                       "creating a compute pipeline layout");
+    VkComputePipelineCreateInfo pipeline_info = {
+        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+        .stage =
+            {
+                .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                .module = impl->module,
+                .pName = compute->entry_point ? compute->entry_point : "main",
+            },
+        .layout = impl->pipeline_layout,
+    };
+    result = vkCreateComputePipelines(dev->device, VK_NULL_HANDLE, 1,
+                                      &pipeline_info, NULL, &impl->pipeline);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateComputePipelines",
+                       "creating the pipeline of entry point \"%s\"",
+                       pipeline_info.stage.pName);
+    return CS_OK;
+}
+
+static bool needs_bindless(const cs_compute *compute)
+{
+    if (compute->bindless)
+        return true;
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        if (compute->slots[i].binding.array_size == 0)
+            return true;
+    }
+    return false;
+}
+
+cs_status vk_compute_create(cs_compute *compute)
+{
+    vk_device *dev;
+    cs_status status = vk_device_acquire(compute->device, &dev);
+    if (status != CS_OK)
+        return status;
+    if (needs_bindless(compute) && !dev->bindless)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "bindless computes need descriptor indexing "
+                       "(runtime arrays, partially bound, update after bind), "
+                       "which the device \"%s\" lacks",
+                       dev->properties.deviceName);
+    uint32_t push_size = compute->push_size;
+    if (compute->reflection.push_constant_size > push_size)
+        push_size = compute->reflection.push_constant_size;
+    push_size = (push_size + 3) & ~3u;
+    if (push_size > dev->properties.limits.maxPushConstantsSize ||
+        push_size > MAX_PUSH_BYTES)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "%u bytes of push constants exceed this device's "
+                       "limit of %u",
+                       push_size, dev->properties.limits.maxPushConstantsSize);
+    vk_compute *impl = calloc(1, sizeof *impl);
+    if (!impl)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory while creating a compute");
+    if (pthread_rwlock_init(&impl->set_lock, NULL) != 0) {
+        free(impl);
+        return cs_fail(CS_ERROR_BACKEND, "cannot create a compute's lock");
+    }
+    impl->push_constant_size = push_size;
+    bool update_after_bind = false;
+    status = create_set_layout(dev, compute, impl, &update_after_bind);
+    if (status == CS_OK && compute->slot_count > 0)
+        status = create_set(dev, compute, impl, update_after_bind);
+    if (status == CS_OK && compute->slot_count > 0)
+        status = write_slots(dev, compute, impl);
+    if (status == CS_OK)
+        status = create_pipeline(dev, compute, impl);
+    if (status != CS_OK) {
+        destroy_impl(dev->device, impl);
+        return status;
+    }
+    compute->impl = impl;
+    return CS_OK;
+}
+
+void vk_compute_destroy(cs_compute *compute)
+{
+    if (!compute->impl)
+        return;
+    destroy_impl(vk_device_of(compute->device)->device, compute->impl);
+    compute->impl = NULL;
+}
+
+static void record_dispatch(const vk_compute *impl, VkCommandBuffer commands,
+                            const uint32_t groups[3],
+                            const cs_resource *indirect,
+                            uint64_t indirect_offset, const void *push,
+                            uint32_t given_push_size)
+{
+    vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, impl->pipeline);
+    if (impl->set != VK_NULL_HANDLE)
+        vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                                impl->pipeline_layout, 0, 1, &impl->set, 0,
+                                NULL);
+    if (impl->push_constant_size > 0) {
+        /* The shader may declare more than the caller pushes: every byte it
+         * uses must be set, so the rest is zero. */
+        uint8_t padded[MAX_PUSH_BYTES];
+        const void *data = push;
+        if (given_push_size < impl->push_constant_size || !push) {
+            memset(padded, 0, impl->push_constant_size);
+            if (push)
+                memcpy(padded, push, given_push_size);
+            data = padded;
+        }
+        vkCmdPushConstants(commands, impl->pipeline_layout,
+                           VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                           impl->push_constant_size, data);
+    }
+    if (indirect)
+        vkCmdDispatchIndirect(commands, vk_resource_of(indirect)->buffer,
+                              indirect_offset);
+    else
+        vkCmdDispatch(commands, groups[0], groups[1], groups[2]);
+}
+
+cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t indirect_offset,
+                              const void *push)
+{
+    vk_device *dev;
+    cs_status status = vk_device_acquire(compute->device, &dev);
+    if (status != CS_OK)
+        return status;
+    vk_compute *impl = compute->impl;
+    vk_command_context *context;
+    pthread_rwlock_rdlock(&impl->set_lock);
+    status = vk_submit_begin(dev, &context);
+    if (status == CS_OK) {
+        record_dispatch(impl, context->commands, groups, indirect,
+                        indirect_offset, push, compute->push_size);
+        status = vk_submit_and_wait(dev, context, "running a compute dispatch");
+    }
+    pthread_rwlock_unlock(&impl->set_lock);
+    return status;
+}
+
+cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
+                          uint32_t index, cs_resource *resource)
+{
+    vk_device *dev;
+    cs_status status = vk_device_acquire(compute->device, &dev);
+    if (status != CS_OK)
+        return status;
+    vk_compute *impl = compute->impl;
+    if (impl->set == VK_NULL_HANDLE)
+        return cs_fail(CS_ERROR_INVALID_OPERATION,
+                       "this compute has no descriptors to bind");
+    VkImageView view = VK_NULL_HANDLE;
+    if (is_image_binding(binding->type))
+        view = vk_resource_of(resource)->image_view;
+    /* Exclusive: no dispatch of this compute is in flight while a
+     * descriptor changes. */
+    pthread_rwlock_wrlock(&impl->set_lock);
+    write_descriptor(dev, impl->set, binding, index, resource, NULL, view);
+    pthread_rwlock_unlock(&impl->set_lock);
+    return CS_OK;
+}

@@ -1,0 +1,155 @@
+/* vk_device.c - the logical device and its queue, created lazily on first
+ * use with every useful feature the physical device has; device loss. */
+#include "vk_internal.h"
+
+#include <string.h>
+
+#define ENABLE(field) enabled->field = supported->field
+
+static void choose_core_features(const VkPhysicalDeviceFeatures *supported,
+                                 VkPhysicalDeviceFeatures *enabled)
+{
+    ENABLE(shaderInt16);
+    ENABLE(shaderInt64);
+    ENABLE(shaderFloat64);
+    ENABLE(shaderStorageImageReadWithoutFormat);
+    ENABLE(shaderStorageImageWriteWithoutFormat);
+    ENABLE(shaderStorageImageExtendedFormats);
+    ENABLE(shaderImageGatherExtended);
+    ENABLE(shaderUniformBufferArrayDynamicIndexing);
+    ENABLE(shaderSampledImageArrayDynamicIndexing);
+    ENABLE(shaderStorageBufferArrayDynamicIndexing);
+    ENABLE(shaderStorageImageArrayDynamicIndexing);
+    ENABLE(shaderResourceMinLod);
+    ENABLE(sparseBinding);
+    ENABLE(sparseResidencyBuffer);
+    ENABLE(sparseResidencyImage2D);
+    ENABLE(sparseResidencyImage3D);
+    ENABLE(sparseResidencyAliased);
+}
+
+static void
+choose_v11_features(const VkPhysicalDeviceVulkan11Features *supported,
+                    VkPhysicalDeviceVulkan11Features *enabled)
+{
+    ENABLE(storageBuffer16BitAccess);
+    ENABLE(uniformAndStorageBuffer16BitAccess);
+    ENABLE(storagePushConstant16);
+    ENABLE(variablePointersStorageBuffer);
+    ENABLE(variablePointers);
+}
+
+static void
+choose_v12_features(const VkPhysicalDeviceVulkan12Features *supported,
+                    VkPhysicalDeviceVulkan12Features *enabled)
+{
+    ENABLE(scalarBlockLayout);
+    ENABLE(shaderFloat16);
+    ENABLE(shaderInt8);
+    ENABLE(storageBuffer8BitAccess);
+    ENABLE(uniformAndStorageBuffer8BitAccess);
+    ENABLE(storagePushConstant8);
+    ENABLE(shaderBufferInt64Atomics);
+    ENABLE(shaderSharedInt64Atomics);
+    ENABLE(timelineSemaphore);
+    ENABLE(uniformBufferStandardLayout);
+    ENABLE(shaderSubgroupExtendedTypes);
+    ENABLE(vulkanMemoryModel);
+    ENABLE(vulkanMemoryModelDeviceScope);
+    ENABLE(descriptorIndexing);
+    ENABLE(runtimeDescriptorArray);
+    ENABLE(descriptorBindingPartiallyBound);
+    ENABLE(descriptorBindingVariableDescriptorCount);
+    ENABLE(descriptorBindingUpdateUnusedWhilePending);
+    ENABLE(descriptorBindingUniformBufferUpdateAfterBind);
+    ENABLE(descriptorBindingStorageBufferUpdateAfterBind);
+    ENABLE(descriptorBindingSampledImageUpdateAfterBind);
+    ENABLE(descriptorBindingStorageImageUpdateAfterBind);
+    ENABLE(descriptorBindingUniformTexelBufferUpdateAfterBind);
+    ENABLE(descriptorBindingStorageTexelBufferUpdateAfterBind);
+    ENABLE(shaderUniformBufferArrayNonUniformIndexing);
+    ENABLE(shaderStorageBufferArrayNonUniformIndexing);
+    ENABLE(shaderSampledImageArrayNonUniformIndexing);
+    ENABLE(shaderStorageImageArrayNonUniformIndexing);
+    ENABLE(shaderUniformTexelBufferArrayDynamicIndexing);
+    ENABLE(shaderStorageTexelBufferArrayDynamicIndexing);
+    ENABLE(shaderUniformTexelBufferArrayNonUniformIndexing);
+    ENABLE(shaderStorageTexelBufferArrayNonUniformIndexing);
+}
+
+#undef ENABLE
+
+static cs_status create_logical_device(vk_device *dev)
+{
+    if (!dev->supported.v12.scalarBlockLayout)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "the Vulkan device \"%s\" lacks scalarBlockLayout, "
+                       "which HLSL structured buffers need",
+                       dev->properties.deviceName);
+
+    vk_features enabled;
+    memset(&enabled, 0, sizeof enabled);
+    enabled.core.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    enabled.v11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+    enabled.v12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+    enabled.core.pNext = &enabled.v11;
+    enabled.v11.pNext = &enabled.v12;
+    choose_core_features(&dev->supported.core.features, &enabled.core.features);
+    choose_v11_features(&dev->supported.v11, &enabled.v11);
+    choose_v12_features(&dev->supported.v12, &enabled.v12);
+
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo queue_info = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+        .queueFamilyIndex = dev->queue_family,
+        .queueCount = 1,
+        .pQueuePriorities = &priority,
+    };
+    VkDeviceCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+        .pNext = &enabled.core,
+        .queueCreateInfoCount = 1,
+        .pQueueCreateInfos = &queue_info,
+    };
+    VkResult result = vkCreateDevice(dev->physical, &info, NULL, &dev->device);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkCreateDevice", "opening device \"%s\"",
+                       dev->properties.deviceName);
+    vkGetDeviceQueue(dev->device, dev->queue_family, 0, &dev->queue);
+    return CS_OK;
+}
+
+cs_status vk_device_acquire(cs_device *device, vk_device **out_device)
+{
+    vk_device *dev = vk_device_of(device);
+    if (!atomic_load_explicit(&dev->ready, memory_order_acquire)) {
+        pthread_mutex_lock(&dev->create_lock);
+        cs_status status = CS_OK;
+        if (!atomic_load_explicit(&dev->ready, memory_order_relaxed)) {
+            status = create_logical_device(dev);
+            if (status == CS_OK)
+                atomic_store_explicit(&dev->ready, true, memory_order_release);
+        }
+        pthread_mutex_unlock(&dev->create_lock);
+        if (status != CS_OK)
+            return status;
+    }
+    if (atomic_load(&dev->lost))
+        return cs_fail(CS_ERROR_DEVICE_LOST,
+                       "the Vulkan device \"%s\" was lost; create a new "
+                       "instance to use the GPU again",
+                       dev->properties.deviceName);
+    *out_device = dev;
+    return CS_OK;
+}
+
+void vk_device_destroy(vk_device *dev)
+{
+    if (!atomic_load(&dev->ready))
+        return;
+    vkDeviceWaitIdle(dev->device);
+    vk_submit_destroy_contexts(dev);
+    vkDestroyDevice(dev->device, NULL);
+    dev->device = VK_NULL_HANDLE;
+    atomic_store(&dev->ready, false);
+}

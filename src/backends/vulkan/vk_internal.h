@@ -1,0 +1,218 @@
+/*
+ * vk_internal.h - the Vulkan backend's object layouts and the helpers its
+ * files share. Each core object's `impl` points to one of the vk_* structs
+ * below. Where a Vulkan call lives:
+ *   vk_instance.c  instance, debug messenger, physical devices, device info
+ *   vk_device.c    lazy logical device, queue, features, device loss
+ *   vk_memory.c    memory type choice, allocation, heaps
+ *   vk_buffer.c    buffers, texel buffer views, flush/invalidate
+ *   vk_texture.c   images, image views
+ *   vk_formats.c   DXGI format -> VkFormat
+ *   vk_submit.c    command contexts, submit + wait
+ *   vk_copy.c      buffer/image copies
+ *   vk_compute.c   pipeline, descriptor sets, dispatch, bindless
+ *   vk_sampler.c   samplers
+ *   vk_errors.c    VkResult -> cs_status with a readable message
+ *   vk_backend.c   the cs_backend table
+ */
+#ifndef CS_VK_INTERNAL_H
+#define CS_VK_INTERNAL_H
+
+/* pthread rwlocks and clock_gettime under -std=c11 */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "../../core/backend.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <vulkan/vulkan.h>
+
+/* >>instance */
+
+typedef struct vk_instance {
+    VkInstance instance;
+    VkDebugUtilsMessengerEXT messenger; /* VK_NULL_HANDLE without debug */
+} vk_instance;
+
+/* >>device */
+
+/* One command buffer with everything it needs to be reused without any
+ * allocation: taken from the device's free list, recorded, submitted, waited
+ * for and given back. */
+typedef struct vk_command_context {
+    VkCommandPool pool;
+    VkCommandBuffer commands;
+    VkFence fence;
+    struct vk_command_context *next;
+} vk_command_context;
+
+/* What the physical device supports (queried once at discovery); the same
+ * structs, filtered, are what the logical device enables. */
+typedef struct vk_features {
+    VkPhysicalDeviceFeatures2 core;
+    VkPhysicalDeviceVulkan11Features v11;
+    VkPhysicalDeviceVulkan12Features v12;
+} vk_features;
+
+typedef struct vk_device {
+    VkInstance instance;
+    VkPhysicalDevice physical;
+    VkPhysicalDeviceProperties properties;
+    VkPhysicalDeviceMemoryProperties memory;
+    vk_features supported;
+    uint32_t queue_family;
+    bool bindless; /* descriptor indexing usable for every bindless type */
+
+    /* The logical device is created on first use: `ready` is set (release)
+     * once `device` and `queue` are valid; `create_lock` makes creation run
+     * once. */
+    pthread_mutex_t create_lock;
+    atomic_bool ready;
+    atomic_bool lost;
+    VkDevice device;
+    VkQueue queue;
+    pthread_mutex_t queue_lock; /* held only around vkQueueSubmit */
+
+    pthread_mutex_t context_lock;
+    vk_command_context *free_contexts;
+} vk_device;
+
+/* >>memory and resources */
+
+typedef struct vk_heap {
+    VkDeviceMemory memory;
+    uint32_t memory_type;
+    bool coherent;
+    void *mapped; /* UPLOAD/READBACK heaps: mapped for their whole life */
+} vk_heap;
+
+typedef struct vk_resource {
+    VkBuffer buffer;
+    VkBufferView texel_view; /* buffers with a format */
+    VkImage image;
+    VkImageView image_view; /* the texture's natural view type */
+    VkFormat format;
+    /* Own memory, or VK_NULL_HANDLE when the resource lives in a cs_heap. */
+    VkDeviceMemory own_memory;
+    VkDeviceMemory memory; /* own_memory or the heap's */
+    VkDeviceSize memory_offset;
+    VkDeviceSize memory_size; /* of the whole allocation, for flush clamps */
+    bool coherent;
+} vk_resource;
+
+typedef struct vk_compute {
+    VkShaderModule module;
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout pipeline_layout;
+    VkPipeline pipeline;
+    VkDescriptorPool pool;
+    VkDescriptorSet set; /* VK_NULL_HANDLE when the shader binds nothing */
+    uint32_t push_constant_size;
+    /* Views made for slots whose shader dimension (array or not) differs
+     * from the texture's natural view. */
+    VkImageView *extra_views;
+    uint32_t extra_view_count;
+    /* Dispatches hold it shared while the GPU may read the set, binds hold
+     * it exclusive while they write it. */
+    pthread_rwlock_t set_lock;
+} vk_compute;
+
+/* >>helpers */
+
+static inline vk_device *vk_device_of(const cs_device *device)
+{
+    return (vk_device *)device->impl;
+}
+static inline vk_resource *vk_resource_of(const cs_resource *resource)
+{
+    return (vk_resource *)resource->impl;
+}
+
+/* vk_errors.c: records "<call> failed: <VK_ERROR_NAME> (while <context>)"
+ * and returns the matching status. A VK_ERROR_DEVICE_LOST marks device lost
+ * (device may be NULL). */
+cs_status vk_fail(vk_device *device, VkResult result, const char *call,
+                  const char *context_format, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *vk_result_name(VkResult result);
+
+/* vk_instance.c */
+cs_status vk_instance_create(cs_instance *instance);
+void vk_instance_destroy(cs_instance *instance);
+
+/* vk_device.c: the logical device of `device`, created on first call; fails
+ * fast with CS_ERROR_DEVICE_LOST once the device was lost. */
+cs_status vk_device_acquire(cs_device *device, vk_device **out_device);
+void vk_device_destroy(vk_device *device);
+
+/* vk_memory.c */
+/* The best memory type among type_bits for a heap type, or UINT32_MAX. */
+uint32_t vk_memory_choose_type(const vk_device *device, uint32_t type_bits,
+                               cs_heap_type heap_type);
+/* Allocates memory for `requirements` (own memory of one resource). */
+cs_status vk_memory_allocate(vk_device *device,
+                             const VkMemoryRequirements *requirements,
+                             cs_heap_type heap_type, VkDeviceMemory *out_memory,
+                             uint32_t *out_type, const char *what);
+bool vk_memory_type_is_coherent(const vk_device *device, uint32_t type);
+/* Gives `resource` memory: in its cs_heap when it has one (checking type,
+ * alignment and room), else its own. Sets memory fields and heap_size. */
+cs_status vk_memory_place_resource(vk_device *device, cs_resource *resource,
+                                   const VkMemoryRequirements *requirements,
+                                   const char *what);
+cs_status vk_heap_create(cs_heap *heap);
+void vk_heap_destroy(cs_heap *heap);
+
+/* vk_formats.c: VK_FORMAT_UNDEFINED for an unknown format. */
+VkFormat vk_format_from_cs(cs_format format);
+
+/* vk_buffer.c */
+cs_status vk_buffer_create(vk_device *device, cs_resource *resource);
+cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size);
+cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
+                               uint64_t size);
+
+/* vk_texture.c */
+cs_status vk_texture_create(vk_device *device, cs_resource *resource);
+/* A view of the whole texture; arrayed picks the *_ARRAY view type. */
+cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
+                                 bool arrayed, VkImageView *out_view);
+bool vk_texture_view_is_arrayed(const cs_resource *resource);
+
+/* vk_resource.c */
+cs_status vk_resource_create(cs_resource *resource);
+void vk_resource_destroy(cs_resource *resource);
+/* Destroys what exists of a vk_resource (also a half-made one) and frees it. */
+void vk_resource_free(vk_device *device, vk_resource *impl);
+
+/* vk_submit.c: take a context and start recording (begins with a global
+ * barrier that makes earlier submissions' writes visible) ... */
+cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
+/* ... then end it (with a barrier to HOST), submit, wait, give it back. The
+ * context is given back also on failure. */
+cs_status vk_submit_and_wait(vk_device *device, vk_command_context *context,
+                             const char *what);
+/* Gives back a context whose recording was abandoned. */
+void vk_submit_abandon(vk_device *device, vk_command_context *context);
+void vk_submit_destroy_contexts(vk_device *device);
+
+/* vk_copy.c */
+cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc);
+
+/* vk_sampler.c */
+cs_status vk_sampler_create(cs_sampler *sampler);
+void vk_sampler_destroy(cs_sampler *sampler);
+
+/* vk_compute.c */
+cs_status vk_compute_create(cs_compute *compute);
+void vk_compute_destroy(cs_compute *compute);
+cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t indirect_offset,
+                              const void *push);
+cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
+                          uint32_t index, cs_resource *resource);
+
+#endif
