@@ -27,7 +27,7 @@ def get_instance():
     global _instance
     with _lock:
         if _instance is None:
-            _instance = _native.create_instance(debug=_debug)
+            _instance = _native.create_instance(debug=_debug, backend=name)
         return _instance
 
 
