@@ -1,0 +1,825 @@
+/*
+ * test_shader.c - tests of the shader subsystem: compiling, HLSL/DXC
+ * compatibility, D3D buffer layouts, reflection, image format patching.
+ *
+ * Build and run from the repository root:
+ *
+ *   cc -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Iinclude \
+ *      tests/c/test_shader.c src/shader/[a-z]*.c src/core/errors.c \
+ *      /usr/lib/x86_64-linux-gnu/libshaderc_combined.a -lSPIRV -lglslang \
+ *      -lMachineIndependent -lOSDependent -lGenericCodeGen -lHLSL \
+ *      -lOGLCompiler -lSPIRV-Tools-opt -lSPIRV-Tools \
+ *      -lglslang-default-resource-limits -lstdc++ -lpthread -lm \
+ *      -o build/test_shader && build/test_shader
+ *
+ * Add -g -fsanitize=address,undefined to check memory safety (the
+ * malformed-SPIR-V tests are meant for it). Prints "N passed, M failed";
+ * exits non-zero when anything failed.
+ */
+#include "../../src/shader/shader_internal.h"
+
+#include <spirv-tools/libspirv.h>
+#include <spirv/unified1/spirv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(condition, ...)                                                  \
+    do {                                                                       \
+        if (condition) {                                                       \
+            passed++;                                                          \
+        } else {                                                               \
+            failed++;                                                          \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #condition);        \
+            printf(__VA_ARGS__);                                               \
+            printf("\n");                                                      \
+        }                                                                      \
+    } while (0)
+
+/* >>helpers */
+
+typedef struct compiled {
+    uint32_t *words;
+    size_t word_count;
+    cs_status status;
+} compiled;
+
+static compiled compile_with(cs_shader_language language, const char *source,
+                             const char *entry_point, const char *target)
+{
+    cs_shader_compile_desc desc = {
+        .language = language,
+        .source = source,
+        .entry_point = entry_point,
+        .target = target,
+    };
+    void *spirv = NULL;
+    size_t size = 0;
+    compiled result = {0};
+    result.status = cs_shader_compile(&desc, &spirv, &size);
+    result.words = spirv;
+    result.word_count = size / 4;
+    return result;
+}
+
+static compiled compile_hlsl(const char *source)
+{
+    compiled result = compile_with(CS_SHADER_HLSL, source, NULL, NULL);
+    CHECK(result.status == CS_OK, "%s", cs_last_error());
+    return result;
+}
+
+static compiled compile_glsl(const char *source)
+{
+    compiled result = compile_with(CS_SHADER_GLSL, source, NULL, NULL);
+    CHECK(result.status == CS_OK, "%s", cs_last_error());
+    return result;
+}
+
+static bool validates(const uint32_t *words, size_t word_count)
+{
+    spv_context context = spvContextCreate(SPV_ENV_VULKAN_1_2);
+    spv_validator_options options = spvValidatorOptionsCreate();
+    spvValidatorOptionsSetScalarBlockLayout(options, true);
+    spv_const_binary_t binary = {words, word_count};
+    spv_diagnostic diagnostic = NULL;
+    spv_result_t result =
+        spvValidateWithOptions(context, options, &binary, &diagnostic);
+    if (result != SPV_SUCCESS && diagnostic != NULL)
+        printf("spirv-val: %s\n", diagnostic->error);
+    spvDiagnosticDestroy(diagnostic);
+    spvValidatorOptionsDestroy(options);
+    spvContextDestroy(context);
+    return result == SPV_SUCCESS;
+}
+
+static bool reflect(const compiled *shader, cs_shader_reflection *out)
+{
+    cs_status status =
+        cs_shader_reflect(shader->words, shader->word_count * 4, out);
+    CHECK(status == CS_OK, "%s", cs_last_error());
+    return status == CS_OK;
+}
+
+static const cs_shader_binding *find_binding(const cs_shader_reflection *r,
+                                             uint32_t binding)
+{
+    for (uint32_t i = 0; i < r->binding_count; i++)
+        if (r->bindings[i].binding == binding)
+            return &r->bindings[i];
+    return NULL;
+}
+
+/* >>decoration reader: what the layout tests look at */
+
+static const uint32_t *defining(const uint32_t *words, size_t count,
+                                uint32_t id)
+{
+    for (size_t at = 5; at < count; at += words[at] >> 16) {
+        uint32_t opcode = words[at] & 0xffff;
+        if (opcode == SpvOpVariable && words[at + 2] == id)
+            return words + at;
+        if (opcode >= SpvOpTypeVoid && opcode <= SpvOpTypeForwardPointer &&
+            words[at + 1] == id)
+            return words + at;
+    }
+    return NULL;
+}
+
+static uint32_t decoration(const uint32_t *words, size_t count, uint32_t id,
+                           uint32_t which)
+{
+    for (size_t at = 5; at < count; at += words[at] >> 16)
+        if ((words[at] & 0xffff) == SpvOpDecorate && words[at + 1] == id &&
+            words[at + 2] == which)
+            return (words[at] >> 16) > 3 ? words[at + 3] : 1;
+    return 0xffffffffu;
+}
+
+static uint32_t member_decoration(const uint32_t *words, size_t count,
+                                  uint32_t id, uint32_t member, uint32_t which)
+{
+    for (size_t at = 5; at < count; at += words[at] >> 16)
+        if ((words[at] & 0xffff) == SpvOpMemberDecorate &&
+            words[at + 1] == id && words[at + 2] == member &&
+            words[at + 3] == which)
+            return (words[at] >> 16) > 4 ? words[at + 4] : 1;
+    return 0xffffffffu;
+}
+
+/* The struct type of the buffer variable at binding. */
+static uint32_t buffer_struct(const compiled *shader, uint32_t binding)
+{
+    const uint32_t *w = shader->words;
+    size_t n = shader->word_count;
+    for (size_t at = 5; at < n; at += w[at] >> 16) {
+        if ((w[at] & 0xffff) != SpvOpVariable ||
+            decoration(w, n, w[at + 2], SpvDecorationBinding) != binding)
+            continue;
+        const uint32_t *pointer = defining(w, n, w[at + 1]);
+        return pointer ? pointer[3] : 0;
+    }
+    return 0;
+}
+
+/* Structured buffer at binding: its element type and array stride. */
+static uint32_t element_of(const compiled *shader, uint32_t binding,
+                           uint32_t *out_stride)
+{
+    const uint32_t *w = shader->words;
+    size_t n = shader->word_count;
+    const uint32_t *block = defining(w, n, buffer_struct(shader, binding));
+    if (block == NULL)
+        return 0;
+    const uint32_t *array = defining(w, n, block[2]);
+    if (array == NULL)
+        return 0;
+    *out_stride = decoration(w, n, array[1], SpvDecorationArrayStride);
+    return array[2];
+}
+
+static uint32_t offset_of(const compiled *shader, uint32_t struct_id,
+                          uint32_t member)
+{
+    return member_decoration(shader->words, shader->word_count, struct_id,
+                             member, SpvDecorationOffset);
+}
+
+/* >>compile */
+
+static const char *all_kinds_hlsl =
+    "cbuffer C0 : register(b0) { float4 x; };\n"
+    "cbuffer C1 { float4 y; };\n"
+    "StructuredBuffer<float> sb : register(t2);\n"
+    "StructuredBuffer<float> sb2;\n"
+    "ByteAddressBuffer bab;\n"
+    "Buffer<float4> tb;\n"
+    "Texture2D<float4> tex;\n"
+    "Texture2DArray<float4> texa : register(t9);\n"
+    "Texture3D<float> tex3[4] : register(t10);\n"
+    "RWStructuredBuffer<float> rsb;\n"
+    "RWByteAddressBuffer rbab : register(u5);\n"
+    "RWBuffer<float4> rtb;\n"
+    "RWTexture2D<float4> rtex;\n"
+    "RWTexture3D<uint> rtex3;\n"
+    "SamplerState s0;\n"
+    "SamplerState s1 : register(s4);\n"
+    "[numthreads(8, 4, 2)]\n"
+    "void main(uint3 id : SV_DispatchThreadID) {\n"
+    "  rsb[id.x] = sb[id.x] + sb2[id.x] + asfloat(bab.Load(0)) + tb[0].x\n"
+    "    + x.x + y.x + tex.SampleLevel(s0, float2(0, 0), 0).x\n"
+    "    + texa.SampleLevel(s1, float3(0, 0, 0), 0).x\n"
+    "    + tex3[id.y].SampleLevel(s1, float3(0, 0, 0), 0);\n"
+    "  rbab.Store(0, 1);\n"
+    "  rtb[0] = 1; rtex[id.xy] = 2; rtex3[id] = 3;\n"
+    "}\n";
+
+typedef struct expected_binding {
+    uint32_t binding;
+    cs_binding_type type;
+    bool read_only;
+    cs_image_dim dim;
+    bool arrayed;
+    uint32_t array_size;
+} expected_binding;
+
+static void test_hlsl_bindings_and_reflection(void)
+{
+    /* explicit registers keep their number; the others take the lowest
+     * free register of their class in declaration order, as DXC does */
+    static const expected_binding expected[] = {
+        {0, CS_BINDING_CONSTANT_BUFFER, false, CS_IMAGE_DIM_NONE, false, 1},
+        {1, CS_BINDING_CONSTANT_BUFFER, false, CS_IMAGE_DIM_NONE, false, 1},
+        {1024, CS_BINDING_STORAGE_BUFFER, true, CS_IMAGE_DIM_NONE, false, 1},
+        {1025, CS_BINDING_STORAGE_BUFFER, true, CS_IMAGE_DIM_NONE, false, 1},
+        {1026, CS_BINDING_STORAGE_BUFFER, true, CS_IMAGE_DIM_NONE, false, 1},
+        {1027, CS_BINDING_UNIFORM_TEXEL_BUFFER, false, CS_IMAGE_DIM_BUFFER,
+         false, 1},
+        {1028, CS_BINDING_SAMPLED_IMAGE, false, CS_IMAGE_DIM_2D, false, 1},
+        {1033, CS_BINDING_SAMPLED_IMAGE, false, CS_IMAGE_DIM_2D, true, 1},
+        {1034, CS_BINDING_SAMPLED_IMAGE, false, CS_IMAGE_DIM_3D, false, 4},
+        {2048, CS_BINDING_STORAGE_BUFFER, false, CS_IMAGE_DIM_NONE, false, 1},
+        {2049, CS_BINDING_STORAGE_TEXEL_BUFFER, false, CS_IMAGE_DIM_BUFFER,
+         false, 1},
+        {2050, CS_BINDING_STORAGE_IMAGE, false, CS_IMAGE_DIM_2D, false, 1},
+        {2051, CS_BINDING_STORAGE_IMAGE, false, CS_IMAGE_DIM_3D, false, 1},
+        {2053, CS_BINDING_STORAGE_BUFFER, false, CS_IMAGE_DIM_NONE, false, 1},
+        {3072, CS_BINDING_SAMPLER, false, CS_IMAGE_DIM_NONE, false, 1},
+        {3076, CS_BINDING_SAMPLER, false, CS_IMAGE_DIM_NONE, false, 1},
+    };
+    size_t expected_count = sizeof expected / sizeof expected[0];
+    compiled shader = compile_hlsl(all_kinds_hlsl);
+    cs_shader_reflection r;
+    if (shader.status != CS_OK || !reflect(&shader, &r))
+        return;
+    CHECK(validates(shader.words, shader.word_count), "all kinds validate");
+    CHECK(strcmp(r.entry_point, "main") == 0, "entry %s", r.entry_point);
+    CHECK(r.workgroup_size[0] == 8 && r.workgroup_size[1] == 4 &&
+              r.workgroup_size[2] == 2,
+          "workgroup %u %u %u", r.workgroup_size[0], r.workgroup_size[1],
+          r.workgroup_size[2]);
+    CHECK(r.push_constant_size == 0, "push %u", r.push_constant_size);
+    CHECK(r.binding_count == expected_count, "%u bindings", r.binding_count);
+    for (size_t i = 0; i < expected_count && i < r.binding_count; i++) {
+        const cs_shader_binding *b = &r.bindings[i];
+        const expected_binding *e = &expected[i];
+        CHECK(b->set == 0 && b->binding == e->binding && b->type == e->type &&
+                  b->read_only == e->read_only && b->dim == e->dim &&
+                  b->arrayed == e->arrayed && b->array_size == e->array_size,
+              "binding %zu: got %u type %d ro %d dim %d arrayed %d size %u, "
+              "expected %u type %d ro %d dim %d arrayed %d size %u",
+              i, b->binding, b->type, b->read_only, b->dim, b->arrayed,
+              b->array_size, e->binding, e->type, e->read_only, e->dim,
+              e->arrayed, e->array_size);
+    }
+    const cs_shader_binding *rtex3 = find_binding(&r, 2051);
+    CHECK(rtex3 && rtex3->image_format == SpvImageFormatR32ui,
+          "RWTexture3D<uint> format %u", rtex3 ? rtex3->image_format : 0);
+    cs_shader_reflection_free(&r);
+    free(shader.words);
+}
+
+static void test_glsl_compile_and_reflection(void)
+{
+    compiled shader = compile_glsl(
+        "#version 450\n"
+        "#extension GL_EXT_nonuniform_qualifier : require\n"
+        "layout(local_size_x = 16, local_size_y = 2) in;\n"
+        "layout(set = 0, binding = 3) readonly buffer In { float v[]; } i;\n"
+        "layout(set = 0, binding = 1) buffer Out { vec3 v[]; } o;\n"
+        "layout(set = 1, binding = 0) uniform sampler2D combined;\n"
+        "layout(set = 0, binding = 7) uniform texture2D many[];\n"
+        "layout(set = 0, binding = 8) uniform sampler smp;\n"
+        "layout(set = 0, binding = 9, rgba8) uniform writeonly image2D img;\n"
+        "layout(push_constant) uniform P { uint a; vec4 b; } p;\n"
+        "void main() {\n"
+        "  uint n = gl_GlobalInvocationID.x;\n"
+        "  o.v[n] = vec3(i.v[n]) + textureLod(combined, vec2(0), 0).xyz\n"
+        "    + textureLod(sampler2D(many[nonuniformEXT(n)], smp), vec2(0),\n"
+        "                 0).xyz + p.b.xyz;\n"
+        "  imageStore(img, ivec2(0), vec4(p.a));\n"
+        "}\n");
+    cs_shader_reflection r;
+    if (shader.status != CS_OK || !reflect(&shader, &r))
+        return;
+    CHECK(r.workgroup_size[0] == 16 && r.workgroup_size[1] == 2 &&
+              r.workgroup_size[2] == 1,
+          "workgroup %u %u %u", r.workgroup_size[0], r.workgroup_size[1],
+          r.workgroup_size[2]);
+    CHECK(r.push_constant_size == 32, "push %u", r.push_constant_size);
+    CHECK(r.binding_count == 6, "%u bindings", r.binding_count);
+    if (r.binding_count == 6) {
+        /* sorted by (set, binding) */
+        CHECK(r.bindings[0].binding == 1 && r.bindings[5].set == 1,
+              "order %u..%u", r.bindings[0].binding, r.bindings[5].set);
+        CHECK(r.bindings[1].binding == 3 &&
+                  r.bindings[1].type == CS_BINDING_STORAGE_BUFFER &&
+                  r.bindings[1].read_only,
+              "readonly buffer");
+        CHECK(!r.bindings[0].read_only, "writable buffer");
+        CHECK(r.bindings[2].type == CS_BINDING_SAMPLED_IMAGE &&
+                  r.bindings[2].array_size == 0,
+              "runtime texture array: type %d size %u", r.bindings[2].type,
+              r.bindings[2].array_size);
+        CHECK(r.bindings[3].type == CS_BINDING_SAMPLER, "sampler");
+        CHECK(r.bindings[4].type == CS_BINDING_STORAGE_IMAGE &&
+                  r.bindings[4].image_format == SpvImageFormatRgba8,
+              "rgba8 image: format %u", r.bindings[4].image_format);
+        CHECK(r.bindings[5].type == CS_BINDING_SAMPLED_IMAGE &&
+                  r.bindings[5].dim == CS_IMAGE_DIM_2D,
+              "combined image sampler");
+    }
+    /* GLSL keeps the layout its author chose (std430 vec3: 16 bytes) */
+    uint32_t stride = 0;
+    element_of(&shader, 1, &stride);
+    CHECK(stride == 16, "GLSL std430 vec3 stride %u", stride);
+    cs_shader_reflection_free(&r);
+    free(shader.words);
+}
+
+static void test_workgroup_size_from_spec_constants(void)
+{
+    compiled shader =
+        compile_glsl("#version 450\n"
+                     "layout(local_size_x_id = 0, local_size_y = 3) in;\n"
+                     "layout(binding = 0) buffer B { uint v[]; } b;\n"
+                     "void main() { b.v[gl_LocalInvocationIndex] = 1; }\n");
+    cs_shader_reflection r;
+    if (shader.status != CS_OK || !reflect(&shader, &r))
+        return;
+    CHECK(r.workgroup_size[0] == 1 && r.workgroup_size[1] == 3 &&
+              r.workgroup_size[2] == 1,
+          "workgroup %u %u %u", r.workgroup_size[0], r.workgroup_size[1],
+          r.workgroup_size[2]);
+    cs_shader_reflection_free(&r);
+    free(shader.words);
+}
+
+static void test_entry_point_and_targets(void)
+{
+    const char *source = "RWStructuredBuffer<uint> o;\n"
+                         "[numthreads(2, 1, 1)]\n"
+                         "void CSMain(uint3 id : SV_DispatchThreadID)\n"
+                         "{ o[id.x] = id.x; }\n";
+    const char *targets[] = {"cs_6_0", "cs_5_0", "cs_6_6", "cs_5_1"};
+    for (size_t i = 0; i < 4; i++) {
+        compiled shader =
+            compile_with(CS_SHADER_HLSL, source, "CSMain", targets[i]);
+        CHECK(shader.status == CS_OK, "target %s: %s", targets[i],
+              cs_last_error());
+        cs_shader_reflection r;
+        if (shader.status == CS_OK && reflect(&shader, &r)) {
+            CHECK(strcmp(r.entry_point, "CSMain") == 0, "entry %s",
+                  r.entry_point);
+            cs_shader_reflection_free(&r);
+        }
+        free(shader.words);
+    }
+    const char *bad_targets[] = {"ps_6_0", "cs", "cs_9_0", "vs_5_0", "cs_6"};
+    for (size_t i = 0; i < 5; i++) {
+        compiled shader =
+            compile_with(CS_SHADER_HLSL, source, "CSMain", bad_targets[i]);
+        CHECK(shader.status == CS_ERROR_INVALID_ARGUMENT &&
+                  strstr(cs_last_error(), bad_targets[i]) != NULL,
+              "target %s: %s", bad_targets[i], cs_last_error());
+        free(shader.words);
+    }
+    compiled missing = compile_with(CS_SHADER_HLSL, source, "main", NULL);
+    CHECK(missing.status == CS_ERROR_SHADER_COMPILE, "missing entry: %s",
+          cs_last_error());
+    free(missing.words);
+}
+
+static void test_invalid_arguments(void)
+{
+    void *spirv = NULL;
+    size_t size = 0;
+    cs_shader_compile_desc desc = {0};
+    CHECK(cs_shader_compile(&desc, &spirv, &size) == CS_ERROR_INVALID_ARGUMENT,
+          "NULL source");
+    desc.source = "";
+    CHECK(cs_shader_compile(&desc, &spirv, &size) ==
+                  CS_ERROR_INVALID_ARGUMENT &&
+              strstr(cs_last_error(), "empty"),
+          "empty source: %s", cs_last_error());
+    desc.source = "x";
+    desc.language = (cs_shader_language)7;
+    CHECK(cs_shader_compile(&desc, &spirv, &size) == CS_ERROR_INVALID_ARGUMENT,
+          "bad language");
+    CHECK(cs_shader_compile(NULL, &spirv, &size) == CS_ERROR_INVALID_ARGUMENT,
+          "NULL desc");
+}
+
+static void test_compile_errors_carry_line_numbers(void)
+{
+    compiled hlsl = compile_with(CS_SHADER_HLSL,
+                                 "RWStructuredBuffer<float> o;\n"
+                                 "[numthreads(1, 1, 1)]\n"
+                                 "void main() { o[0] = undefined_name; }\n",
+                                 NULL, NULL);
+    CHECK(hlsl.status == CS_ERROR_SHADER_COMPILE &&
+              strstr(cs_last_error(), "shader:3:") &&
+              strstr(cs_last_error(), "undefined_name"),
+          "HLSL error: %s", cs_last_error());
+    free(hlsl.words);
+    compiled glsl = compile_with(CS_SHADER_GLSL,
+                                 "#version 450\n"
+                                 "layout(local_size_x = 1) in;\n"
+                                 "void main() {\n"
+                                 "  int a = ;\n"
+                                 "}\n",
+                                 NULL, NULL);
+    CHECK(glsl.status == CS_ERROR_SHADER_COMPILE &&
+              strstr(cs_last_error(), "shader:4:"),
+          "GLSL error: %s", cs_last_error());
+    free(glsl.words);
+    cs_shader_compile_desc desc = {
+        .source = "[numthreads(1,1,1)] void main() { x; }",
+        .file_name = "kernel.hlsl",
+    };
+    void *spirv = NULL;
+    size_t size = 0;
+    CHECK(cs_shader_compile(&desc, &spirv, &size) == CS_ERROR_SHADER_COMPILE &&
+              strstr(cs_last_error(), "kernel.hlsl:1:"),
+          "file name: %s", cs_last_error());
+}
+
+/* >>DXC compatibility: each row of docs/hlsl-differences.md */
+
+static void test_reserved_names_compile(void)
+{
+    compiled shader = compile_hlsl(
+        "RWTexture2D<uint4> texture : register(u0);\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { texture[uint2(0, 0)] = uint4(1, 2, 3, 4); }\n");
+    cs_shader_reflection r;
+    if (shader.status == CS_OK && reflect(&shader, &r)) {
+        CHECK(r.binding_count == 1 && r.bindings[0].binding == 2048 &&
+                  r.bindings[0].type == CS_BINDING_STORAGE_IMAGE,
+              "`texture` binding");
+        cs_shader_reflection_free(&r);
+    }
+    free(shader.words);
+    for (size_t i = 0; cs_hlsl_renamed_identifiers[i] != NULL; i++) {
+        const char *name = cs_hlsl_renamed_identifiers[i];
+        char source[512];
+        snprintf(source, sizeof source,
+                 "struct S { float %s; };\n"
+                 "RWStructuredBuffer<S> o;\n"
+                 "[numthreads(1, 1, 1)]\n"
+                 "void main() {\n"
+                 "  float %s = 1.0; /* %s in a comment */\n"
+                 "  o[0].%s = %s;\n"
+                 "}\n",
+                 name, name, name, name, name);
+        compiled named = compile_with(CS_SHADER_HLSL, source, NULL, NULL);
+        CHECK(named.status == CS_OK, "`%s` as a name: %s", name,
+              cs_last_error());
+        free(named.words);
+    }
+}
+
+static void test_keyword_uses_survive_renaming(void)
+{
+    compiled shader = compile_hlsl("RWStructuredBuffer<float> o;\n"
+                                   "[numthreads(1, 1, 1)]\n"
+                                   "void main() {\n"
+                                   "  precise float a = 1.0;\n"
+                                   "  vector<float, 3> v = 1;\n"
+                                   "  matrix m = (matrix)0;\n"
+                                   "  o[0] = a + v.x + m[0][0];\n"
+                                   "}\n");
+    free(shader.words);
+}
+
+static void test_renaming_keeps_lines_and_literals(void)
+{
+    const char *source = "// texture\n"
+                         "float texture = 1; /* texture\n"
+                         " texture */ float line;\n"
+                         "#define S \"texture\"\n"
+                         "float2 f = 1e5f; int texture2 = 0x1F;\n";
+    char *out = NULL;
+    size_t size = 0;
+    CHECK(cs_hlsl_make_glslang_compatible(source, strlen(source), &out,
+                                          &size) == CS_OK,
+          "rewrite");
+    if (out == NULL)
+        return;
+    const char *expected = "// texture\n"
+                           "float texture_cs = 1; /* texture\n"
+                           " texture */ float line_cs;\n"
+                           "#define S \"texture\"\n"
+                           "float2 f = 1e5f; int texture2 = 0x1F;\n";
+    CHECK(strcmp(out, expected) == 0 && size == strlen(expected),
+          "rewritten:\n%s", out);
+    free(out);
+    compiled error = compile_with(CS_SHADER_HLSL,
+                                  "RWTexture2D<float4> texture;\n"
+                                  "/* two\n lines */\n"
+                                  "[numthreads(1, 1, 1)]\n"
+                                  "void main() { texture[0] = oops; }\n",
+                                  NULL, NULL);
+    CHECK(error.status == CS_ERROR_SHADER_COMPILE &&
+              strstr(cs_last_error(), "shader:5:"),
+          "line after rename: %s", cs_last_error());
+    free(error.words);
+}
+
+/* >>layouts */
+
+static void test_structured_buffer_layouts(void)
+{
+    compiled shader =
+        compile_hlsl("struct A { float3 a; float b; };\n"
+                     "struct B { float a; float3 b; };\n"
+                     "struct C { float3 v[2]; float4x3 m; float x; };\n"
+                     "struct D { double d; float f; };\n"
+                     "RWStructuredBuffer<float3> f3 : register(u0);\n"
+                     "RWStructuredBuffer<A> sa : register(u1);\n"
+                     "StructuredBuffer<B> sb : register(t0);\n"
+                     "RWStructuredBuffer<C> sc : register(u2);\n"
+                     "RWStructuredBuffer<D> sd : register(u3);\n"
+                     "cbuffer K : register(b0) { float3 ka[2]; float kb; };\n"
+                     "[numthreads(1, 1, 1)]\n"
+                     "void main(uint3 id : SV_DispatchThreadID) {\n"
+                     "  f3[id.x] = sb[id.x].b + sa[0].a + ka[1] + sc[0].v[1]\n"
+                     "    + sc[0].m[0].xyz;\n"
+                     "  sa[id.x].b = kb + sc[0].x + sd[0].f + (float)sd[0].d;\n"
+                     "}\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(validates(shader.words, shader.word_count), "layouts validate");
+    uint32_t stride = 0, element;
+    element_of(&shader, 2048, &stride);
+    CHECK(stride == 12, "float3 stride %u", stride);
+    element = element_of(&shader, 2049, &stride);
+    CHECK(stride == 16 && offset_of(&shader, element, 1) == 12,
+          "{float3 a; float b;}: stride %u, b at %u", stride,
+          offset_of(&shader, element, 1));
+    element = element_of(&shader, 1024, &stride);
+    CHECK(stride == 16 && offset_of(&shader, element, 1) == 4,
+          "{float a; float3 b;}: stride %u, b at %u", stride,
+          offset_of(&shader, element, 1));
+    element = element_of(&shader, 2050, &stride);
+    CHECK(stride == 76 && offset_of(&shader, element, 1) == 24 &&
+              offset_of(&shader, element, 2) == 72,
+          "{float3 v[2]; float4x3 m; float x;}: stride %u, m at %u, x at %u",
+          stride, offset_of(&shader, element, 1),
+          offset_of(&shader, element, 2));
+    element = element_of(&shader, 2051, &stride);
+    CHECK(stride == 16 && offset_of(&shader, element, 1) == 8,
+          "{double d; float f;}: stride %u, f at %u", stride,
+          offset_of(&shader, element, 1));
+    /* the cbuffer keeps glslang's HLSL packing; FXC and DXC would put kb
+     * at 28, in the last array element's row (docs/hlsl-differences.md) */
+    uint32_t cbuffer = buffer_struct(&shader, 0);
+    CHECK(offset_of(&shader, cbuffer, 1) == 32,
+          "cbuffer {float3 ka[2]; float kb;}: kb at %u",
+          offset_of(&shader, cbuffer, 1));
+    free(shader.words);
+}
+
+static void test_cbuffer_offsets(void)
+{
+    compiled shader = compile_hlsl(
+        "cbuffer P : register(b0) { float3 a; float b; float2 c; float2 d; "
+        "};\n"
+        "cbuffer Q : register(b1) { float e; float3 f; float2 g; float3 h; "
+        "};\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = a.x + b + c.x + d.y + e + f.z + g.x + h.y; }\n");
+    if (shader.status != CS_OK)
+        return;
+    uint32_t p = buffer_struct(&shader, 0), q = buffer_struct(&shader, 1);
+    CHECK(offset_of(&shader, p, 0) == 0 && offset_of(&shader, p, 1) == 12 &&
+              offset_of(&shader, p, 2) == 16 && offset_of(&shader, p, 3) == 24,
+          "a b c d at %u %u %u %u", offset_of(&shader, p, 0),
+          offset_of(&shader, p, 1), offset_of(&shader, p, 2),
+          offset_of(&shader, p, 3));
+    /* float + float3 fill one 16-byte row; float2 + float3 would straddle
+     * it, so h starts the next row */
+    CHECK(offset_of(&shader, q, 1) == 4 && offset_of(&shader, q, 2) == 16 &&
+              offset_of(&shader, q, 3) == 32,
+          "f g h at %u %u %u", offset_of(&shader, q, 1),
+          offset_of(&shader, q, 2), offset_of(&shader, q, 3));
+    CHECK(validates(shader.words, shader.word_count), "cbuffers validate");
+    free(shader.words);
+}
+
+static void test_push_constants(void)
+{
+    const char *sources[] = {
+        "struct P { uint a; float4 b; };\n"
+        "[[vk::push_constant]] ConstantBuffer<P> p;\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = p.a + p.b.w; }\n",
+        "[[vk::push_constant]] cbuffer P { uint a; float4 b; };\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = a + b.w; }\n",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        compiled shader = compile_hlsl(sources[i]);
+        cs_shader_reflection r;
+        if (shader.status == CS_OK && reflect(&shader, &r)) {
+            CHECK(r.push_constant_size == 32, "source %zu: push %u", i,
+                  r.push_constant_size);
+            CHECK(r.binding_count == 1 && r.bindings[0].binding == 2048,
+                  "source %zu: push constants take no binding", i);
+            cs_shader_reflection_free(&r);
+        }
+        free(shader.words);
+    }
+}
+
+/* >>malformed SPIR-V */
+
+static void expect_invalid(const void *bytes, size_t size, const char *what,
+                           const char *message)
+{
+    cs_shader_reflection r;
+    cs_status status = cs_shader_reflect(bytes, size, &r);
+    CHECK(status == CS_ERROR_INVALID_SHADER &&
+              (message == NULL || strstr(cs_last_error(), message)),
+          "%s: %s (%s)", what, cs_status_name(status), cs_last_error());
+    if (status == CS_OK)
+        cs_shader_reflection_free(&r);
+}
+
+static void test_malformed_spirv(void)
+{
+    compiled shader = compile_hlsl(all_kinds_hlsl);
+    if (shader.status != CS_OK)
+        return;
+    size_t n = shader.word_count;
+    uint32_t *w = malloc(n * 4);
+    expect_invalid(NULL, 0, "NULL", NULL);
+    expect_invalid(shader.words, 7, "7 bytes", "7 bytes, not a multiple of 4");
+    expect_invalid(shader.words, 12, "12 bytes", "header");
+    memcpy(w, shader.words, n * 4);
+    w[0] = 0xdeadbeef;
+    expect_invalid(w, n * 4, "bad magic", "bad magic number 0xdeadbeef");
+    memcpy(w, shader.words, n * 4);
+    w[5] = 0;
+    expect_invalid(w, n * 4, "zero word count", "word 5 has word count 0");
+    memcpy(w, shader.words, n * 4);
+    w[5] = 0xffff0011u;
+    expect_invalid(w, n * 4, "huge word count", "past the end");
+    memcpy(w, shader.words, n * 4);
+    w[3] = 0xffffffffu;
+    expect_invalid(w, n * 4, "huge id bound", "id bound");
+    /* every truncation: bad, or at least not a crash */
+    for (size_t words = 0; words < n; words++) {
+        cs_shader_reflection r;
+        cs_status status = cs_shader_reflect(shader.words, words * 4, &r);
+        if (status == CS_OK)
+            cs_shader_reflection_free(&r);
+        CHECK(status == CS_OK || status == CS_ERROR_INVALID_SHADER,
+              "truncated to %zu words: %s", words, cs_status_name(status));
+    }
+    /* random corruption of a valid module, and random bytes */
+    srand(1234);
+    int tolerated = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(w, shader.words, n * 4);
+        int flips = 1 + rand() % 4;
+        for (int f = 0; f < flips; f++) {
+            size_t at = 1 + (size_t)rand() % (n - 1);
+            w[at] = rand() % 3 == 0 ? (uint32_t)rand()
+                                    : w[at] ^ (1u << (rand() % 32));
+        }
+        if (round % 3 == 0)
+            for (size_t i = 5; i < n; i++)
+                w[i] = (uint32_t)rand() * 2654435761u;
+        cs_shader_reflection r;
+        cs_status status = cs_shader_reflect(w, n * 4, &r);
+        if (status == CS_OK)
+            cs_shader_reflection_free(&r);
+        tolerated += status == CS_OK || status == CS_ERROR_INVALID_SHADER;
+    }
+    CHECK(tolerated == 3000, "%d of 3000 corrupt modules handled", tolerated);
+    /* reflection copies misaligned input */
+    unsigned char *misaligned = malloc(n * 4 + 1);
+    memcpy(misaligned + 1, shader.words, n * 4);
+    cs_shader_reflection r;
+    CHECK(cs_shader_reflect(misaligned + 1, n * 4, &r) == CS_OK,
+          "misaligned: %s", cs_last_error());
+    cs_shader_reflection_free(&r);
+    free(misaligned);
+    free(w);
+    free(shader.words);
+}
+
+/* >>image formats */
+
+static uint32_t image_format_at(const uint32_t *words, size_t count,
+                                uint32_t binding)
+{
+    cs_shader_reflection r;
+    if (cs_shader_reflect(words, count * 4, &r) != CS_OK)
+        return 0xffffffffu;
+    const cs_shader_binding *b = find_binding(&r, binding);
+    uint32_t format = b ? b->image_format : 0xffffffffu;
+    cs_shader_reflection_free(&r);
+    return format;
+}
+
+static void test_image_format_patching(void)
+{
+    compiled shader = compile_hlsl(
+        "RWTexture2D<float4> a : register(u0);\n"
+        "RWTexture2D<float4> b : register(u1);\n"
+        "RWBuffer<float4> c : register(u2);\n"
+        "Texture2D<float4> t : register(t0);\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() {\n"
+        "  a[uint2(0, 0)] = b[uint2(0, 0)] + t.Load(int3(0, 0, 0));\n"
+        "  c[0] = a[uint2(1, 1)];\n"
+        "}\n");
+    if (shader.status != CS_OK)
+        return;
+    uint32_t *out = NULL;
+    size_t count = 0;
+    uint32_t rgba8 = cs_spirv_image_format_from_dxgi(28);
+    uint32_t rgba16f = cs_spirv_image_format_from_dxgi(10);
+
+    /* the same format for both users of the shared type */
+    uint32_t bindings[] = {2048, 2049, 2050};
+    uint32_t same[] = {rgba8, rgba8, rgba16f};
+    CHECK(cs_spirv_patch_image_formats(shader.words, shader.word_count,
+                                       bindings, same, 3, &out,
+                                       &count) == CS_OK,
+          "%s", cs_last_error());
+    CHECK(image_format_at(out, count, 2048) == SpvImageFormatRgba8 &&
+              image_format_at(out, count, 2049) == SpvImageFormatRgba8 &&
+              image_format_at(out, count, 2050) == SpvImageFormatRgba16f,
+          "patched formats");
+    CHECK(count == shader.word_count, "no capability added");
+    CHECK(validates(out, count), "patched module validates");
+    free(out);
+
+    /* different formats on a shared type: Unknown plus capabilities */
+    uint32_t different[] = {rgba8, rgba16f, rgba16f};
+    CHECK(cs_spirv_patch_image_formats(shader.words, shader.word_count,
+                                       bindings, different, 3, &out,
+                                       &count) == CS_OK,
+          "%s", cs_last_error());
+    CHECK(image_format_at(out, count, 2048) == SpvImageFormatUnknown &&
+              image_format_at(out, count, 2049) == SpvImageFormatUnknown,
+          "shared type made Unknown");
+    CHECK(count == shader.word_count + 4, "two capabilities added");
+    CHECK(validates(out, count), "Unknown-format module validates");
+    free(out);
+
+    /* a listed binding alone: the unlisted user keeps Rgba32f, so the
+     * shared type cannot be Rgba8 */
+    uint32_t only_a[] = {2048};
+    CHECK(cs_spirv_patch_image_formats(shader.words, shader.word_count, only_a,
+                                       &rgba8, 1, &out, &count) == CS_OK,
+          "%s", cs_last_error());
+    CHECK(image_format_at(out, count, 2049) == SpvImageFormatUnknown,
+          "unlisted user of a shared type");
+    free(out);
+
+    uint32_t garbage[] = {0x07230203u, 0x00010300u, 0, 10, 0, 0};
+    CHECK(cs_spirv_patch_image_formats(garbage, 6, NULL, NULL, 0, &out,
+                                       &count) == CS_ERROR_INVALID_SHADER,
+          "malformed module refused");
+    free(shader.words);
+
+    CHECK(cs_spirv_image_format_from_dxgi(2) == SpvImageFormatRgba32f &&
+              cs_spirv_image_format_from_dxgi(42) == SpvImageFormatR32ui &&
+              cs_spirv_image_format_from_dxgi(61) == SpvImageFormatR8 &&
+              cs_spirv_image_format_from_dxgi(24) == SpvImageFormatRgb10A2 &&
+              cs_spirv_image_format_from_dxgi(87) == 0 &&
+              cs_spirv_image_format_from_dxgi(29) == 0 &&
+              cs_spirv_image_format_from_dxgi(6) == 0 &&
+              cs_spirv_image_format_from_dxgi(0) == 0,
+          "DXGI to SPIR-V formats");
+}
+
+int main(void)
+{
+    test_hlsl_bindings_and_reflection();
+    test_glsl_compile_and_reflection();
+    test_workgroup_size_from_spec_constants();
+    test_entry_point_and_targets();
+    test_invalid_arguments();
+    test_compile_errors_carry_line_numbers();
+    test_reserved_names_compile();
+    test_keyword_uses_survive_renaming();
+    test_renaming_keeps_lines_and_literals();
+    test_structured_buffer_layouts();
+    test_cbuffer_offsets();
+    test_push_constants();
+    test_malformed_spirv();
+    test_image_format_patching();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
