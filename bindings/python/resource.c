@@ -267,36 +267,31 @@ static PyObject *resource_readback(ResourceObject *self, PyObject *args,
     uint64_t resource_size = self->info.size;
     if (size == 0)
         size = offset < resource_size ? resource_size - offset : 0;
-    /* Checked before allocating the result (the library would refuse after
-     * a possibly huge, useless allocation), and because size 0 = "to the
-     * end" cannot be passed down when offset is at or past the end. */
-    if (offset > resource_size)
+    if (size == 0 || offset > resource_size || size > resource_size - offset) {
+        /* Nothing to read, or a range the library will refuse: let it judge
+         * (heap first, then range, with its own message) before anything is
+         * allocated. data is NULL: the library checks heap and range before
+         * it looks at data, and refuses a NULL data it would have to use. */
+        cs_status status =
+            cs_buffer_readback(self->resource, offset, NULL, size);
+        if (status != CS_OK)
+            return native_raise(status, exc);
+        if (size == 0)
+            return PyBytes_FromStringAndSize(NULL, 0);
         return PyErr_Format(exc,
-                            "readback offset %llu is past the end of the "
-                            "%llu-byte resource",
-                            (unsigned long long)offset,
-                            (unsigned long long)resource_size);
-    if (size > resource_size - offset)
-        return PyErr_Format(exc,
-                            "readback of %llu bytes at offset %llu is out of "
-                            "bounds: the resource has %llu bytes",
+                            "readback of %llu bytes at offset %llu does not "
+                            "fit in the %llu-byte resource",
                             (unsigned long long)size,
                             (unsigned long long)offset,
                             (unsigned long long)resource_size);
+    }
     PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
     if (!result)
         return NULL;
-    cs_status status = CS_OK;
-    if (size > 0) {
-        PyThreadState *state = unlock_if_large(size);
-        status = cs_buffer_readback(self->resource, offset,
-                                    PyBytes_AS_STRING(result), size);
-        relock(state);
-    } else if (!cs_buffer_mapped(self->resource)) {
-        /* Nothing to copy, but reading a non-host-visible resource is an
-         * error whatever the size: the library says why. */
-        status = CS_ERROR_INVALID_OPERATION;
-    }
+    PyThreadState *state = unlock_if_large(size);
+    cs_status status = cs_buffer_readback(self->resource, offset,
+                                          PyBytes_AS_STRING(result), size);
+    relock(state);
     if (status != CS_OK) {
         Py_DECREF(result);
         return native_raise(status, exc);
