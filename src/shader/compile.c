@@ -60,6 +60,8 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
         return NULL;
     shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan,
                                            shaderc_env_version_vulkan_1_2);
+    /* SPIR-V 1.3, not 1.5: glslang 12 decorates HLSL storage buffers with
+     * BufferBlock, which SPIR-V 1.4+ forbids (the optimizer then fails). */
     shaderc_compile_options_set_target_spirv(options,
                                              shaderc_spirv_version_1_3);
     shaderc_compile_options_set_optimization_level(
