@@ -17,9 +17,9 @@ def no_validation_messages():
     yield
     messages = compushady.get_current_device().get_debug_messages()
     if messages:
+        unique = list(dict.fromkeys(messages))
         pytest.fail(
-            "the Vulkan validation layer reported {0} message(s):\n{1}".format(
-                len(messages), "\n".join(messages)
-            ),
+            "the Vulkan validation layer reported {0} message(s), {1} distinct:\n"
+            "{2}".format(len(messages), len(unique), "\n".join(unique)),
             pytrace=False,
         )

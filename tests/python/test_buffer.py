@@ -155,7 +155,7 @@ def test_readback_into_readonly_object():
 
 def test_readback_into_too_large_object():
     buffer = upload_buffer(b"abcdefgh", HEAP_READBACK)
-    with pytest.raises(BufferException, match="readback of 16 bytes at offset 0 does not fit in the 8-byte buffer"):
+    with pytest.raises(BufferException, match="readback of 16 bytes at offset 0 (does not fit in the 8-byte buffer|is out of bounds: the resource has 8 bytes)"):
         buffer.readback(bytearray(16))
 
 
@@ -171,9 +171,9 @@ def test_upload_out_of_bounds():
 
 def test_readback_out_of_bounds():
     readback = Buffer(8, HEAP_READBACK)
-    with pytest.raises(BufferException, match="readback of 9 bytes at offset 0 does not fit in the 8-byte buffer"):
+    with pytest.raises(BufferException, match="readback of 9 bytes at offset 0 (does not fit in the 8-byte buffer|is out of bounds: the resource has 8 bytes)"):
         readback.readback(9)
-    with pytest.raises(BufferException, match="readback of 4 bytes at offset 6 does not fit"):
+    with pytest.raises(BufferException, match="readback of 4 bytes at offset 6 (does not fit|is out of bounds)"):
         readback.readback(4, 6)
     with pytest.raises(BufferException, match="offset"):
         readback.readback(0, 9)

@@ -259,7 +259,7 @@ def test_push_without_push_size():
 
 
 def test_dispatch_indirect():
-    out = Buffer(4 * 8, stride=4)
+    out = upload_buffer(b"\0" * 32, stride=4)
     compute = Compute(
         hlsl.compile(
             """
@@ -279,7 +279,7 @@ def test_dispatch_indirect():
 
 
 def test_dispatch_indirect_from_upload_heap_without_offset():
-    out = Buffer(16, stride=4)
+    out = upload_buffer(b"\0" * 16, stride=4)
     compute = Compute(
         hlsl.compile(
             """
