@@ -240,6 +240,7 @@ static cs_status match_image_formats(const cs_compute *compute,
 {
     uint32_t bindings[64], formats[64];
     size_t count = 0;
+    bool differs = false;
     *patched = NULL;
     for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_bound_slot *slot = &compute->slots[i];
@@ -249,9 +250,10 @@ static cs_status match_image_formats(const cs_compute *compute,
             continue;
         uint32_t wanted =
             cs_spirv_image_format_from_dxgi(slot->resource->info.format);
-        if (wanted == slot->binding.image_format)
-            continue;
-        if (wanted == 0 &&
+        /* every storage binding is listed, so that types shared by several
+         * variables are judged on all their users */
+        differs |= wanted != slot->binding.image_format;
+        if (wanted == 0 && wanted != slot->binding.image_format &&
             !compute->device->info.supports_storage_image_without_format)
             return cs_fail(CS_ERROR_UNSUPPORTED,
                            "register %s: format %s has no SPIR-V image "
@@ -269,7 +271,7 @@ static cs_status match_image_formats(const cs_compute *compute,
         formats[count] = wanted;
         count++;
     }
-    if (count == 0)
+    if (!differs)
         return CS_OK;
     return cs_spirv_patch_image_formats(words, word_count, bindings, formats,
                                         count, patched, patched_count);
@@ -352,19 +354,21 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     const cs_shader_reflection *reflection = &compute->reflection;
     if (desc->entry_point && *desc->entry_point &&
         strcmp(desc->entry_point, reflection->entry_point) != 0) {
+        status = cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                         "entry point '%s' not found; the shader's compute "
+                         "entry point is '%s'",
+                         desc->entry_point, reflection->entry_point);
         destroy_unfinished(compute);
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "entry point '%s' not found; the shader's compute "
-                       "entry point is '%s'",
-                       desc->entry_point, reflection->entry_point);
+        return status;
     }
     compute->entry_point = reflection->entry_point;
     if (reflection->push_constant_size > desc->push_size) {
+        status = cs_fail(CS_ERROR_BINDING_MISMATCH,
+                         "the shader declares %u bytes of push constants, "
+                         "push_size is %u",
+                         reflection->push_constant_size, desc->push_size);
         destroy_unfinished(compute);
-        return cs_fail(CS_ERROR_BINDING_MISMATCH,
-                       "the shader declares %u bytes of push constants, "
-                       "push_size is %u",
-                       reflection->push_constant_size, desc->push_size);
+        return status;
     }
 
     compute->slot_count = reflection->binding_count;
@@ -390,23 +394,33 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         }
     }
 
-    uint32_t *patched = NULL;
+    /* the words, 4-aligned (copied when the caller's bytes are not) */
+    cs_spirv module;
+    uint32_t *aligned = NULL, *patched = NULL;
     size_t patched_count = 0;
-    status = match_image_formats(compute, desc->spirv, desc->spirv_size / 4,
-                                 &patched, &patched_count);
+    status = cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module,
+                                 &aligned);
+    if (status == CS_OK)
+        status = match_image_formats(compute, module.words, module.word_count,
+                                     &patched, &patched_count);
+    if (status == CS_OK && !patched)
+        status = cs_spirv_validate(module.words, module.word_count);
+    else if (status == CS_OK)
+        status = cs_spirv_validate(patched, patched_count);
+    if (status == CS_OK && mtx_init(&compute->bind_lock, mtx_plain) !=
+                               thrd_success)
+        status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
     if (status != CS_OK) {
+        free(patched);
+        free(aligned);
         destroy_unfinished(compute);
         return status;
     }
-    compute->spirv = patched ? (const void *)patched : desc->spirv;
-    compute->spirv_size = patched ? patched_count * 4 : desc->spirv_size;
-    if (mtx_init(&compute->bind_lock, mtx_plain) != thrd_success) {
-        free(patched);
-        destroy_unfinished(compute);
-        return cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
-    }
+    compute->spirv = patched ? patched : module.words;
+    compute->spirv_size = (patched ? patched_count : module.word_count) * 4;
     status = device->instance->backend->compute_create(compute);
     free(patched);
+    free(aligned);
     compute->spirv = NULL;
     compute->spirv_size = 0;
     if (status != CS_OK) {

@@ -146,5 +146,7 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
     }
     if (status != CS_OK)
         return status;
+    if (desc.size == 0 && !is_texture(src) && !is_texture(dst))
+        return CS_OK; /* nothing left past src_offset: Vulkan forbids 0 */
     return src->device->instance->backend->copy(src, dst, &desc);
 }

@@ -72,7 +72,9 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
         shaderc_compile_options_set_hlsl_io_mapping(options, true);
         shaderc_compile_options_set_auto_bind_uniforms(options, true);
         shaderc_compile_options_set_hlsl_offsets(options, true);
-        shaderc_compile_options_set_hlsl_functionality1(options, true);
+        /* hlsl_functionality1 stays off: its SPV_GOOGLE decorations need
+         * device extensions that lavapipe lacks, and reflection does not
+         * need them. */
         set_binding_bases(options);
     } else {
         shaderc_compile_options_set_source_language(
@@ -82,8 +84,14 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
 }
 
 static cs_status compile_failure(shaderc_compilation_status status,
-                                 const char *diagnostics, const char *file_name)
+                                 const char *diagnostics, const char *file_name,
+                                 const char *entry_point)
 {
+    /* glslang's own words do not name the entry point it looked for */
+    if (diagnostics && strstr(diagnostics, "Entry point not found"))
+        return cs_fail(CS_ERROR_SHADER_COMPILE,
+                       "%s: entry point '%s' not found in the shader",
+                       file_name, entry_point);
     switch (status) {
     case shaderc_compilation_status_compilation_error:
     case shaderc_compilation_status_invalid_stage:
@@ -130,7 +138,7 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
                shaderc_compilation_status_success) {
         status = compile_failure(shaderc_result_get_compilation_status(result),
                                  shaderc_result_get_error_message(result),
-                                 file_name);
+                                 file_name, entry_point);
     } else {
         size_t bytes = shaderc_result_get_length(result);
         uint32_t *words = malloc(bytes ? bytes : 4);

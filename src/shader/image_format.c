@@ -115,10 +115,25 @@ static void collect_wanted_formats(format_pass *p, const uint32_t *bindings,
     }
 }
 
-/* Applies the wanted formats; true when some storage image is Unknown. */
-static bool apply_formats(format_pass *p)
+/* Formats that need the StorageImageExtendedFormats capability. */
+static bool is_extended_format(uint32_t format)
 {
-    bool any_unknown = false;
+    return (format >= SpvImageFormatRg32f &&
+            format <= SpvImageFormatR8Snorm) ||
+           (format >= SpvImageFormatRg32i && format <= SpvImageFormatR8i) ||
+           (format >= SpvImageFormatRgb10a2ui &&
+            format <= SpvImageFormatR8ui);
+}
+
+typedef struct format_needs {
+    bool unknown;  /* some storage image has no format */
+    bool extended; /* some storage image has an extended format */
+} format_needs;
+
+/* Applies the wanted formats; says which capabilities the result needs. */
+static format_needs apply_formats(format_pass *p)
+{
+    format_needs needs = {false, false};
     for (size_t at = CS_SPIRV_HEADER_WORDS; at < p->word_count;
          at += count_of(p->words + at)) {
         uint32_t *image = p->words + at;
@@ -131,9 +146,10 @@ static bool apply_formats(format_pass *p)
             image[IMAGE_FORMAT_WORD] = SpvImageFormatUnknown;
         else if (p->wanted[id] != NO_FORMAT_WANTED)
             image[IMAGE_FORMAT_WORD] = p->wanted[id];
-        any_unknown |= image[IMAGE_FORMAT_WORD] == SpvImageFormatUnknown;
+        needs.unknown |= image[IMAGE_FORMAT_WORD] == SpvImageFormatUnknown;
+        needs.extended |= is_extended_format(image[IMAGE_FORMAT_WORD]);
     }
-    return any_unknown;
+    return needs;
 }
 
 static bool has_capability(const uint32_t *words, size_t word_count,
@@ -147,18 +163,15 @@ static bool has_capability(const uint32_t *words, size_t word_count,
     return false;
 }
 
-/* A new module with the *WithoutFormat capabilities it lacks, or NULL. */
-static uint32_t *add_without_format_capabilities(const uint32_t *words,
-                                                 size_t word_count,
-                                                 size_t *out_word_count)
+/* A new module with those of the capabilities it lacks, or NULL. */
+static uint32_t *add_capabilities(const uint32_t *words, size_t word_count,
+                                  const uint32_t *capabilities,
+                                  size_t capability_count,
+                                  size_t *out_word_count)
 {
-    static const uint32_t capabilities[] = {
-        SpvCapabilityStorageImageReadWithoutFormat,
-        SpvCapabilityStorageImageWriteWithoutFormat,
-    };
-    uint32_t added[4];
+    uint32_t added[6];
     size_t added_count = 0;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < capability_count && added_count + 2 <= 6; i++) {
         if (has_capability(words, word_count, capabilities[i]))
             continue;
         added[added_count++] = (2u << 16) | SpvOpCapability;
@@ -226,18 +239,29 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
         p.wanted[id] = NO_FORMAT_WANTED;
     index_module(&p);
     collect_wanted_formats(&p, bindings, spirv_formats, count);
-    bool any_unknown = apply_formats(&p);
+    format_needs needs = apply_formats(&p);
     free_pass(&p);
+    uint32_t capabilities[3];
+    size_t capability_count = 0;
+    if (needs.unknown) {
+        capabilities[capability_count++] =
+            SpvCapabilityStorageImageReadWithoutFormat;
+        capabilities[capability_count++] =
+            SpvCapabilityStorageImageWriteWithoutFormat;
+    }
+    if (needs.extended)
+        capabilities[capability_count++] =
+            SpvCapabilityStorageImageExtendedFormats;
     uint32_t *patched = p.words;
     size_t patched_count = word_count;
-    if (any_unknown) {
-        patched = add_without_format_capabilities(p.words, word_count,
-                                                  &patched_count);
+    if (capability_count) {
+        patched = add_capabilities(p.words, word_count, capabilities,
+                                   capability_count, &patched_count);
         free(p.words);
         if (patched == NULL)
             return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                            "cannot allocate a %zu-word SPIR-V module",
-                           word_count + 4);
+                           word_count + 6);
     }
     *out_words = patched;
     *out_word_count = patched_count;

@@ -106,4 +106,8 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
  * (B8G8R8A8_*, R32G32B32_*, *_SRGB) and unknown values. */
 uint32_t cs_spirv_image_format_from_dxgi(uint32_t dxgi_format);
 
+/* Validates a whole module with SPIRV-Tools for the Vulkan environment of
+ * its SPIR-V version: CS_ERROR_INVALID_SHADER with the validator's message. */
+cs_status cs_spirv_validate(const uint32_t *words, size_t word_count);
+
 #endif
