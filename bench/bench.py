@@ -45,8 +45,9 @@ RWStructuredBuffer<uint> counter : register(u0);
 void main() { counter[0] += 1; }
 """
 
-# y = a * x + y over n floats, grid-stride loop so that any n fits in
-# 65535 groups.
+# y = a * x + y over n floats, one element per thread; the groups are laid
+# out as rows of `stride` threads (dispatch(gx, gy, 1)) so that 64 Mi
+# elements fit the 65535-groups-per-dimension limit.
 SAXPY_HLSL = """
 cbuffer Params : register(b0)
 {
@@ -60,10 +61,19 @@ RWStructuredBuffer<float> y : register(u0);
 [numthreads(256, 1, 1)]
 void main(uint3 tid : SV_DispatchThreadID)
 {
-    for (uint i = tid.x; i < n; i += stride)
+    uint i = tid.y * stride + tid.x;
+    if (i < n)
         y[i] = a * x[i] + y[i];
 }
 """
+
+
+def saxpy_groups(n):
+    """(gx, gy, stride) covering n elements with 256-thread groups."""
+    groups = (n + 255) // 256
+    gx = min(groups, 32768)
+    gy = (groups + gx - 1) // gx
+    return gx, gy, gx * 256
 
 
 def log(*args):
@@ -80,6 +90,24 @@ def median_ns(fn, runs, warmup=1):
         fn()
         times.append(perf_ns() - t0)
     return statistics.median(times)
+
+
+def median_pair_ns(fn, ref, runs, warmup=1):
+    """Median wall times (ns) of fn() and ref(), called alternately so that
+    both see the same machine state (frequency, caches, other load)."""
+    for _ in range(warmup):
+        fn()
+        ref()
+    times, ref_times = [], []
+    for _ in range(runs):
+        t0 = perf_ns()
+        fn()
+        t1 = perf_ns()
+        ref()
+        t2 = perf_ns()
+        times.append(t1 - t0)
+        ref_times.append(t2 - t1)
+    return statistics.median(times), statistics.median(ref_times)
 
 
 def gbps(nbytes, ns):
@@ -267,8 +295,11 @@ class Bench:
         cs = self.cs
         shader = self.hlsl.compile(TRIVIAL_HLSL)
         counter = cs.Buffer(4, cs.HEAP_DEFAULT, stride=4)
+        zero = cs.Buffer(4, cs.HEAP_UPLOAD)
+        zero.upload(b"\0\0\0\0")
+        zero.copy_to(counter)  # DEFAULT memory starts undefined
         compute = cs.Compute(shader, uav=[counter])
-        n = 2000 if self.quick else 20000
+        n = 5000 if self.quick else 20000
         warm = max(20, n // 10)
         for _ in range(warm):
             compute.dispatch(1, 1, 1)
@@ -299,39 +330,37 @@ class Bench:
     def upload_readback(self):
         cs = self.cs
         size = (8 if self.quick else 64) * MiB
-        runs = 5 if self.quick else 11
+        runs = 9 if self.quick else 15
         src = numpy.random.default_rng(1).integers(0, 255, size, dtype=numpy.uint8)
         dst = numpy.zeros(size, dtype=numpy.uint8)
         src_bytes = src.tobytes()
 
-        # reference: a plain host memmove of the same size
-        memmove_ns = median_ns(lambda: numpy.copyto(dst, src), runs, warmup=2)
-        memmove = gbps(size, memmove_ns)
-        self.memmove_gbps = memmove
+        # reference: a plain host memmove of the same size, timed alternately
+        # with each operation
+        def memmove():
+            numpy.copyto(dst, src)
+
+        def row(what, fn, ref=memmove, ref_name="numpy.copyto (memmove)", warmup=2):
+            t, t_ref = median_pair_ns(fn, ref, runs, warmup)
+            self.row("%s %d MiB" % (what, size // MiB), gbps(size, t), "GB/s",
+                     ref_name, gbps(size, t_ref), True)
 
         up = cs.Buffer(size, cs.HEAP_UPLOAD)
-        t = median_ns(lambda: up.upload(src_bytes), runs, warmup=2)
-        self.row("upload(bytes) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
-                 "numpy.copyto (memmove)", memmove, True)
-        t = median_ns(lambda: up.upload(src), runs, warmup=1)
-        self.row("upload(numpy) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
-                 "numpy.copyto (memmove)", memmove, True)
+        row("upload(bytes)", lambda: up.upload(src_bytes))
+        row("upload(numpy)", lambda: up.upload(src))
 
         rb = cs.Buffer(size, cs.HEAP_READBACK)
         up.copy_to(rb)
         out = bytearray(size)
-        t = median_ns(lambda: rb.readback(out), runs, warmup=2)
-        self.row("readback(bytearray) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
-                 "numpy.copyto (memmove)", memmove, True)
-        if bytes(out[:4096]) != src_bytes[:4096] or out != src_bytes:
+        row("readback(bytearray)", lambda: rb.readback(out))
+        if out != src_bytes:
             log("[bench] WARNING: readback data differs from what was uploaded")
         arr = numpy.zeros(size, dtype=numpy.uint8)
-        t = median_ns(lambda: rb.readback(arr), runs, warmup=2)
-        self.row("readback(numpy) %d MiB" % (size // MiB), gbps(size, t), "GB/s",
-                 "numpy.copyto (memmove)", memmove, True)
-        t = median_ns(lambda: rb.readback(), runs, warmup=2)
-        self.row("readback() -> bytes %d MiB" % (size // MiB), gbps(size, t), "GB/s",
-                 "numpy.copyto (memmove)", memmove, True)
+        row("readback(numpy)", lambda: rb.readback(arr))
+        # reference: a new bytes object of the same size filled by a copy
+        # (allocation + page faults + memmove), as readback() must do
+        row("readback() -> bytes", lambda: rb.readback(),
+            ref=lambda: src.tobytes(), ref_name="ndarray.tobytes() (alloc+copy)")
         del up, rb
 
     # -- buffer copies ----------------------------------------------------------
@@ -368,8 +397,7 @@ class Bench:
             n = 64 * MiB
         self.saxpy_n = n
         runs = 5 if self.quick else 11
-        groups = min((n + 255) // 256, 65535)
-        stride = groups * 256
+        gx, gy, stride = saxpy_groups(n)
 
         xs = (numpy.arange(n, dtype=numpy.uint32) % 1024).astype(numpy.float32)
         staging = cs.Buffer(4 * n, cs.HEAP_UPLOAD)
@@ -386,7 +414,7 @@ class Bench:
         del staging
 
         compute = cs.Compute(self.hlsl.compile(SAXPY_HLSL), cbv=[params], srv=[x], uav=[y])
-        compute.dispatch(groups, 1, 1)
+        compute.dispatch(gx, gy, 1)
         rb = cs.Buffer(4 * n, cs.HEAP_READBACK)
         y.copy_to(rb)
         got = numpy.frombuffer(rb.readback(), dtype=numpy.float32)
@@ -396,19 +424,16 @@ class Bench:
                 bad, got[bad], 2.0 * xs[bad] + 1.0))
         del rb, got
 
-        t = median_ns(lambda: compute.dispatch(groups, 1, 1), runs, warmup=2)
-        saxpy = gbps(12 * n, t)
-        del compute, x, y, params, params_up
-
         # reference: a DEFAULT->DEFAULT copy moving the same bytes (6n read
-        # + 6n written = 12n)
+        # + 6n written = 12n), timed alternately with the saxpy dispatch
         a = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
         b = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
-        t = median_ns(lambda: a.copy_to(b), runs, warmup=2)
-        copy = gbps(12 * n, t)
-        del a, b
-        self.row("saxpy %d Mi floats (12 B/elem)" % (n // MiB), saxpy, "GB/s",
-                 "copy_to DEFAULT->DEFAULT (r+w)", copy, True)
+        t, t_copy = median_pair_ns(
+            lambda: compute.dispatch(gx, gy, 1), lambda: a.copy_to(b), runs, warmup=2
+        )
+        del compute, x, y, params, params_up, a, b
+        self.row("saxpy %d Mi floats (12 B/elem)" % (n // MiB), gbps(12 * n, t), "GB/s",
+                 "copy_to DEFAULT->DEFAULT (r+w)", gbps(12 * n, t_copy), True)
 
     # -- object creation ------------------------------------------------------------
     def creation(self):

@@ -21,6 +21,8 @@ static const char *trivial_hlsl =
     "[numthreads(1, 1, 1)]\n"
     "void main() { counter[0] += 1; }\n";
 
+/* y = a * x + y, one element per thread, groups laid out as rows of
+ * `stride` threads (dispatch(gx, gy, 1)); the same shader as bench.py */
 static const char *saxpy_hlsl =
     "cbuffer Params : register(b0) { float a; uint n; uint stride; uint pad; };\n"
     "StructuredBuffer<float> x : register(t0);\n"
@@ -28,7 +30,8 @@ static const char *saxpy_hlsl =
     "[numthreads(256, 1, 1)]\n"
     "void main(uint3 tid : SV_DispatchThreadID)\n"
     "{\n"
-    "    for (uint i = tid.x; i < n; i += stride)\n"
+    "    uint i = tid.y * stride + tid.x;\n"
+    "    if (i < n)\n"
     "        y[i] = a * x[i] + y[i];\n"
     "}\n";
 
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
         }
     }
     if (iterations <= 0)
-        iterations = quick ? 2000 : 20000;
+        iterations = quick ? 5000 : 20000;
 
     cs_instance *inst;
     CHECK(cs_instance_create(NULL, &inst));
@@ -163,6 +166,11 @@ int main(int argc, char **argv)
 
     /* dispatch round trip */
     cs_resource *counter = make_buffer(dev, CS_HEAP_DEFAULT, 4, 4);
+    cs_resource *zero = make_buffer(dev, CS_HEAP_UPLOAD, 4, 0);
+    uint32_t zero_value = 0;
+    CHECK(cs_buffer_upload(zero, 0, &zero_value, 4));
+    CHECK(cs_resource_copy(zero, counter, NULL)); /* DEFAULT starts undefined */
+    cs_resource_release(zero);
     cs_compute *trivial = make_compute(dev, trivial_hlsl, NULL, NULL, counter);
     int warmup = iterations / 10 < 20 ? 20 : iterations / 10;
     for (int i = 0; i < warmup; i++)
@@ -190,9 +198,10 @@ int main(int argc, char **argv)
 
     /* saxpy: y = 2 * x + y */
     uint64_t n = saxpy_n, bytes = 4 * n;
-    uint32_t groups = (uint32_t)((n + 255) / 256 > 65535 ? 65535
-                                                          : (n + 255) / 256);
-    uint32_t params[4] = {0, (uint32_t)n, groups * 256u, 0};
+    uint64_t groups = (n + 255) / 256;
+    uint32_t gx = (uint32_t)(groups < 32768 ? groups : 32768);
+    uint32_t gy = (uint32_t)((groups + gx - 1) / gx);
+    uint32_t params[4] = {0, (uint32_t)n, gx * 256u, 0};
     float a = 2.0f;
     memcpy(&params[0], &a, 4);
     cs_resource *staging = make_buffer(dev, CS_HEAP_UPLOAD, bytes, 0);
@@ -212,7 +221,7 @@ int main(int argc, char **argv)
     cs_resource_release(staging);
     cs_resource_release(pup);
     cs_compute *saxpy = make_compute(dev, saxpy_hlsl, p, x, y);
-    CHECK(cs_compute_dispatch(saxpy, groups, 1, 1, NULL, 0));
+    CHECK(cs_compute_dispatch(saxpy, gx, gy, 1, NULL, 0));
     cs_resource *rb = make_buffer(dev, CS_HEAP_READBACK, bytes, 0);
     CHECK(cs_resource_copy(y, rb, NULL));
     const float *r = cs_buffer_mapped(rb);
@@ -225,10 +234,10 @@ int main(int argc, char **argv)
     cs_resource_release(rb);
     int runs = quick ? 5 : 11;
     uint64_t ts[32];
-    CHECK(cs_compute_dispatch(saxpy, groups, 1, 1, NULL, 0));
+    CHECK(cs_compute_dispatch(saxpy, gx, gy, 1, NULL, 0));
     for (int i = 0; i < runs; i++) {
         uint64_t t0 = now_ns();
-        CHECK(cs_compute_dispatch(saxpy, groups, 1, 1, NULL, 0));
+        CHECK(cs_compute_dispatch(saxpy, gx, gy, 1, NULL, 0));
         ts[i] = now_ns() - t0;
     }
     double saxpy_gbps = 12.0 * n / median_u64(ts, (size_t)runs);

@@ -692,7 +692,7 @@ int main(int argc, char **argv)
             usage();
     }
     if (iterations <= 0)
-        iterations = quick ? 2000 : 20000;
+        iterations = quick ? 5000 : 20000;
     if (copy_mib <= 0)
         copy_mib = quick ? 16 : 256;
 
