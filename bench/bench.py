@@ -80,10 +80,24 @@ def log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def median_ns(fn, runs, warmup=1):
-    """Median wall time (ns) of fn() over `runs` calls after `warmup`."""
-    for _ in range(warmup):
+WARMUP_S = 0.3  # bench.py --quick: 0.1
+
+
+def warm_up(fn, calls, seconds=None):
+    """Calls fn() at least `calls` times and for at least `seconds` (GPUs
+    raise their clocks only under sustained load)."""
+    seconds = WARMUP_S if seconds is None else seconds
+    t0 = perf_ns()
+    done = 0
+    while done < calls or perf_ns() - t0 < seconds * 1e9:
         fn()
+        done += 1
+
+
+def median_ns(fn, runs, warmup=1):
+    """Median wall time (ns) of fn() over `runs` calls after a warm-up of
+    `warmup` calls and WARMUP_S seconds."""
+    warm_up(fn, warmup)
     times = []
     for _ in range(runs):
         t0 = perf_ns()
@@ -95,9 +109,7 @@ def median_ns(fn, runs, warmup=1):
 def median_pair_ns(fn, ref, runs, warmup=1):
     """Median wall times (ns) of fn() and ref(), called alternately so that
     both see the same machine state (frequency, caches, other load)."""
-    for _ in range(warmup):
-        fn()
-        ref()
+    warm_up(lambda: (fn(), ref()), warmup)
     times, ref_times = [], []
     for _ in range(runs):
         t0 = perf_ns()
@@ -300,9 +312,11 @@ class Bench:
         zero.copy_to(counter)  # DEFAULT memory starts undefined
         compute = cs.Compute(shader, uav=[counter])
         n = 5000 if self.quick else 20000
-        warm = max(20, n // 10)
-        for _ in range(warm):
+        warm = 0
+        t0 = perf_ns()
+        while warm < max(20, n // 10) or perf_ns() - t0 < WARMUP_S * 1e9:
             compute.dispatch(1, 1, 1)
+            warm += 1
         d = compute.dispatch
         times = [0] * n
         for i in range(n):
@@ -317,14 +331,12 @@ class Bench:
             log("[bench] WARNING: counter is {0}, expected {1}".format(got, warm + n))
         median_us = statistics.median(times) / 1000.0
         self.dispatch_mean_us = statistics.fmean(times) / 1000.0
-        self.row(
-            "dispatch(1,1,1) round trip (median)",
-            median_us,
-            "us",
-            "raw Vulkan submit+wait",
-            self.raw_value("dispatch_roundtrip_us_median"),
-            False,
-        )
+        self.row("dispatch(1,1,1) round trip (median)", median_us, "us",
+                 "raw submit+vkWaitForFences", self.raw_value("dispatch_roundtrip_us_median"),
+                 False)
+        self.row("dispatch(1,1,1) round trip (median)", median_us, "us",
+                 "raw submit+poll vkGetFenceStatus", self.raw_value("dispatch_spin_us_median"),
+                 False)
 
     # -- upload / readback ----------------------------------------------------
     def upload_readback(self):
@@ -474,7 +486,8 @@ class Bench:
             return
         self.row("C API cs_compute_dispatch round trip (median)",
                  capi["dispatch_roundtrip_us_median"], "us",
-                 "raw Vulkan submit+wait", self.raw_value("dispatch_roundtrip_us_median"), False)
+                 "raw submit+poll vkGetFenceStatus", self.raw_value("dispatch_spin_us_median"),
+                 False)
         self.row("C API saxpy %d Mi floats" % (capi["saxpy_n"] // MiB), capi["saxpy_gbps"], "GB/s",
                  "C API copy DEFAULT->DEFAULT (r+w)", capi["copy_d2d_gbps"], True)
 
@@ -525,6 +538,9 @@ def main():
                         help="skip the C reference programs")
     args = parser.parse_args()
 
+    global WARMUP_S
+    if args.quick:
+        WARMUP_S = 0.1
     started = time.monotonic()
     bench = Bench(args)
     dev = bench.device

@@ -6,6 +6,8 @@
  *  1. dispatch round trip: one pre-recorded command buffer holding
  *     bind pipeline + bind descriptor set + vkCmdDispatch(1,1,1); the loop is
  *     vkQueueSubmit + vkWaitForFences + vkResetFences. Mean and median in us.
+ *     Then the same loop polling vkGetFenceStatus instead of sleeping in
+ *     vkWaitForFences ("spin"): the floor the host can observe.
  *  2. copy bandwidth: vkCmdCopyBuffer host-visible -> device-local ("h2d")
  *     and device-local -> host-visible, host-cached when available ("d2h"),
  *     one pre-recorded command buffer each, median over a few runs, GB/s
@@ -247,6 +249,23 @@ static void submit_wait(const ctx *c, VkCommandBuffer cmd)
     CHECK(vkResetFences(c->device, 1, &c->fence));
 }
 
+/* the same, but polling vkGetFenceStatus instead of sleeping in
+ * vkWaitForFences: the lowest latency the host can see (burns a core) */
+static void submit_spin(const ctx *c, VkCommandBuffer cmd)
+{
+    VkSubmitInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .commandBufferCount = 1,
+        .pCommandBuffers = &cmd,
+    };
+    CHECK(vkQueueSubmit(c->queue, 1, &si, c->fence));
+    VkResult r;
+    while ((r = vkGetFenceStatus(c->device, c->fence)) == VK_NOT_READY)
+        ;
+    CHECK(r);
+    CHECK(vkResetFences(c->device, 1, &c->fence));
+}
+
 /* compushady's ranking: (is_hardware, is_discrete, dedicated_video_memory) */
 static void pick_device(ctx *c, long wanted)
 {
@@ -355,17 +374,34 @@ static void init(ctx *c, long wanted_device)
 
 typedef struct dispatch_result {
     double mean_us, median_us, min_us;
+    double spin_mean_us, spin_median_us;
     uint32_t counter;
 } dispatch_result;
 
 static dispatch_result bench_dispatch(ctx *c, int iterations)
 {
     dispatch_result r = {0};
-    buffer buf = make_buffer(c, 256, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                             VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                             0);
-    memset(buf.mapped, 0, 256);
+    /* the counter lives in device-local memory, like compushady's
+     * HEAP_DEFAULT buffer in bench.py; it is zeroed and read back through
+     * a host-visible buffer */
+    buffer buf = make_buffer(c, 256,
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                 VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                 VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                             VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    buffer host = make_buffer(c, 256,
+                              VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                              VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                              0);
+    memset(host.mapped, 0, 256);
+    VkBufferCopy whole = {0, 0, 256};
+    VkCommandBuffer zero_cmd = alloc_cmd(c);
+    vkCmdCopyBuffer(zero_cmd, host.buffer, buf.buffer, 1, &whole);
+    CHECK(vkEndCommandBuffer(zero_cmd));
+    submit_wait(c, zero_cmd);
+    vkFreeCommandBuffers(c->device, c->pool, 1, &zero_cmd);
 
     VkDescriptorSetLayoutBinding binding = {
         .binding = 0,
@@ -441,15 +477,20 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pl, 0, 1, &ds,
                             0, NULL);
     vkCmdDispatch(cmd, 1, 1, 1);
-    /* make the shader's write visible to the host, as a real library must */
+    /* make the shader's write visible to whatever comes next (the next
+     * dispatch, a copy, the host), as a library must */
     VkMemoryBarrier mb = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
         .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-        .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+        .dstAccessMask = VK_ACCESS_SHADER_READ_BIT |
+                         VK_ACCESS_SHADER_WRITE_BIT |
+                         VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT,
     };
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, NULL, 0,
-                         NULL);
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+                             VK_PIPELINE_STAGE_TRANSFER_BIT |
+                             VK_PIPELINE_STAGE_HOST_BIT,
+                         0, 1, &mb, 0, NULL, 0, NULL);
     CHECK(vkEndCommandBuffer(cmd));
 
     int warmup = iterations / 10 < 20 ? 20 : iterations / 10;
@@ -466,10 +507,37 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     r.mean_us = (double)total / iterations / 1000.0;
     r.median_us = median_u64(t, (size_t)iterations) / 1000.0;
     r.min_us = (double)t[0] / 1000.0; /* sorted by median_u64 */
-    r.counter = *(volatile uint32_t *)buf.mapped;
-    if (r.counter != (uint32_t)(warmup + iterations))
+
+    /* the polling variant */
+    for (int i = 0; i < warmup; i++)
+        submit_spin(c, cmd);
+    total = 0;
+    for (int i = 0; i < iterations; i++) {
+        uint64_t t0 = now_ns();
+        submit_spin(c, cmd);
+        t[i] = now_ns() - t0;
+        total += t[i];
+    }
+    r.spin_mean_us = (double)total / iterations / 1000.0;
+    r.spin_median_us = median_u64(t, (size_t)iterations) / 1000.0;
+
+    VkCommandBuffer read_cmd = alloc_cmd(c);
+    vkCmdCopyBuffer(read_cmd, buf.buffer, host.buffer, 1, &whole);
+    VkMemoryBarrier hb = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+        .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+    };
+    vkCmdPipelineBarrier(read_cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &hb, 0, NULL, 0,
+                         NULL);
+    CHECK(vkEndCommandBuffer(read_cmd));
+    submit_wait(c, read_cmd);
+    vkFreeCommandBuffers(c->device, c->pool, 1, &read_cmd);
+    r.counter = *(volatile uint32_t *)host.mapped;
+    if (r.counter != (uint32_t)(2 * (warmup + iterations)))
         fprintf(stderr, "raw_vulkan: WARNING counter %u, expected %d\n",
-                r.counter, warmup + iterations);
+                r.counter, 2 * (warmup + iterations));
     free(t);
 
     vkFreeCommandBuffers(c->device, c->pool, 1, &cmd);
@@ -479,6 +547,7 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     vkDestroyPipelineLayout(c->device, pl, NULL);
     vkDestroyDescriptorSetLayout(c->device, dsl, NULL);
     free_buffer(c, &buf);
+    free_buffer(c, &host);
     return r;
 }
 
@@ -499,7 +568,11 @@ static double time_copy(ctx *c, const buffer *src, const buffer *dst,
                              VK_PIPELINE_STAGE_TRANSFER_BIT,
                          0, 1, &mb, 0, NULL, 0, NULL);
     CHECK(vkEndCommandBuffer(cmd));
-    submit_wait(c, cmd); /* warm-up */
+    /* warm-up: at least 0.3 s of copies, so that clocks have ramped up */
+    uint64_t w0 = now_ns();
+    int w = 0;
+    while (w++ < 2 || now_ns() - w0 < 300000000ull)
+        submit_wait(c, cmd);
     uint64_t t[64];
     if (runs > 64)
         runs = 64;
@@ -713,10 +786,13 @@ int main(int argc, char **argv)
     printf(", \"is_hardware\": %s, \"iterations\": %d"
            ", \"dispatch_roundtrip_us_mean\": %.3f"
            ", \"dispatch_roundtrip_us_median\": %.3f"
-           ", \"dispatch_roundtrip_us_min\": %.3f",
+           ", \"dispatch_roundtrip_us_min\": %.3f"
+           ", \"dispatch_spin_us_mean\": %.3f"
+           ", \"dispatch_spin_us_median\": %.3f",
            c.props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU ? "true"
                                                              : "false",
-           iterations, d.mean_us, d.median_us, d.min_us);
+           iterations, d.mean_us, d.median_us, d.min_us, d.spin_mean_us,
+           d.spin_median_us);
     if (do_copy)
         printf(", \"copy_bytes\": %llu, \"copy_h2d_gbps\": %.3f"
                ", \"copy_d2h_gbps\": %.3f, \"copy_d2d_gbps\": %.3f"
