@@ -68,6 +68,28 @@ void main(uint3 tid : SV_DispatchThreadID)
 """
 
 
+# The bandwidth ceiling for saxpy on GPUs where vkCmdCopyBuffer does not
+# reach memory bandwidth (NVIDIA): a shader copying uint4s, same layout.
+COPY_HLSL = """
+cbuffer Params : register(b0)
+{
+    uint n;
+    uint stride;
+    uint pad0;
+    uint pad1;
+};
+StructuredBuffer<uint4> src : register(t0);
+RWStructuredBuffer<uint4> dst : register(u0);
+[numthreads(256, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    uint i = tid.y * stride + tid.x;
+    if (i < n)
+        dst[i] = src[i];
+}
+"""
+
+
 def saxpy_groups(n):
     """(gx, gy, stride) covering n elements with 256-thread groups."""
     groups = (n + 255) // 256
@@ -106,20 +128,22 @@ def median_ns(fn, runs, warmup=1):
     return statistics.median(times)
 
 
-def median_pair_ns(fn, ref, runs, warmup=1):
-    """Median wall times (ns) of fn() and ref(), called alternately so that
-    both see the same machine state (frequency, caches, other load)."""
-    warm_up(lambda: (fn(), ref()), warmup)
-    times, ref_times = [], []
+def median_multi_ns(fns, runs, warmup=1):
+    """Median wall times (ns) of each of fns, called in turn so that all see
+    the same machine state (frequency, caches, other load)."""
+    warm_up(lambda: [fn() for fn in fns], warmup)
+    times = [[] for _ in fns]
     for _ in range(runs):
-        t0 = perf_ns()
-        fn()
-        t1 = perf_ns()
-        ref()
-        t2 = perf_ns()
-        times.append(t1 - t0)
-        ref_times.append(t2 - t1)
-    return statistics.median(times), statistics.median(ref_times)
+        for fn, t in zip(fns, times):
+            t0 = perf_ns()
+            fn()
+            t.append(perf_ns() - t0)
+    return [statistics.median(t) for t in times]
+
+
+def median_pair_ns(fn, ref, runs, warmup=1):
+    """median_multi_ns of fn() and ref()."""
+    return tuple(median_multi_ns([fn, ref], runs, warmup))
 
 
 def gbps(nbytes, ns):
@@ -438,14 +462,27 @@ class Bench:
 
         # reference: a DEFAULT->DEFAULT copy moving the same bytes (6n read
         # + 6n written = 12n), timed alternately with the saxpy dispatch
-        a = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
-        b = cs.Buffer(6 * n, cs.HEAP_DEFAULT)
-        t, t_copy = median_pair_ns(
-            lambda: compute.dispatch(gx, gy, 1), lambda: a.copy_to(b), runs, warmup=2
+        a = cs.Buffer(6 * n, cs.HEAP_DEFAULT, stride=16)
+        b = cs.Buffer(6 * n, cs.HEAP_DEFAULT, stride=16)
+        # and a shader copying the same 6n bytes as uint4s
+        n4 = 6 * n // 16
+        cx, cy, cstride = saxpy_groups(n4)
+        cparams_up = cs.Buffer(16, cs.HEAP_UPLOAD)
+        cparams_up.upload(struct.pack("<IIII", n4, cstride, 0, 0))
+        cparams = cs.Buffer(16, cs.HEAP_DEFAULT)
+        cparams_up.copy_to(cparams)
+        copier = cs.Compute(self.hlsl.compile(COPY_HLSL), cbv=[cparams], srv=[a], uav=[b])
+        t, t_copy, t_shader = median_multi_ns(
+            [lambda: compute.dispatch(gx, gy, 1), lambda: a.copy_to(b),
+             lambda: copier.dispatch(cx, cy, 1)],
+            runs, warmup=2,
         )
-        del compute, x, y, params, params_up, a, b
-        self.row("saxpy %d Mi floats (12 B/elem)" % (n // MiB), gbps(12 * n, t), "GB/s",
+        del compute, copier, x, y, params, params_up, cparams, cparams_up, a, b
+        what = "saxpy %d Mi floats (12 B/elem)" % (n // MiB)
+        self.row(what, gbps(12 * n, t), "GB/s",
                  "copy_to DEFAULT->DEFAULT (r+w)", gbps(12 * n, t_copy), True)
+        self.row(what, gbps(12 * n, t), "GB/s",
+                 "HLSL uint4 copy kernel (r+w)", gbps(12 * n, t_shader), True)
 
     # -- object creation ------------------------------------------------------------
     def creation(self):
