@@ -369,12 +369,20 @@ cs_status cs_buffer_readback(cs_resource *buffer, uint64_t offset, void *data,
     return status;
 }
 
-/* Checks a pitched 2D layout of rows against the buffer and the packed
- * data; returns the bytes of one packed row in *row_size. */
+/* Rows of `row` packed bytes that sit `pitch` bytes apart in a buffer. */
+typedef struct pitched_rows {
+    uint64_t row;   /* bytes of one packed row */
+    uint64_t bytes; /* packed bytes moved in all */
+    uint32_t pitch;
+} pitched_rows;
+
+/* Checks a pitched 2D layout against the buffer and the packed data. Short
+ * data is accepted where allow_short_data (the original module's upload2d
+ * copies as much as it is given); the rows touched must fit the buffer. */
 static cs_status check_2d(const cs_resource *buffer, uint64_t data_size,
                           uint32_t pitch, uint32_t width, uint32_t height,
-                          uint32_t bytes_per_pixel, const char *operation,
-                          uint64_t *row_size)
+                          uint32_t bytes_per_pixel, bool allow_short_data,
+                          const char *operation, pitched_rows *rows)
 {
     uint64_t row = (uint64_t)width * bytes_per_pixel;
     if (row > pitch)
@@ -383,26 +391,37 @@ static cs_status check_2d(const cs_resource *buffer, uint64_t data_size,
                        "longer than the pitch of %u bytes",
                        operation, width, bytes_per_pixel,
                        (unsigned long long)row, pitch);
-    if (height == 0 || row == 0) {
-        *row_size = 0;
-        return CS_OK;
+    uint64_t bytes = row * height;
+    if (bytes > data_size) {
+        if (!allow_short_data)
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "%s: %u rows of %llu bytes need %llu bytes of "
+                           "data, got %llu",
+                           operation, height, (unsigned long long)row,
+                           (unsigned long long)bytes,
+                           (unsigned long long)data_size);
+        bytes = data_size;
     }
-    uint64_t span = (uint64_t)pitch * (height - 1) + row;
+    *rows = (pitched_rows){.row = row, .bytes = bytes, .pitch = pitch};
+    if (bytes == 0)
+        return CS_OK;
+    uint64_t last_row = (bytes - 1) / row;
+    uint64_t span = pitch * last_row + (bytes - last_row * row);
     if (span > buffer->info.size)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "%s: %u rows with a pitch of %u bytes need %llu "
+                       "%s: %llu rows with a pitch of %u bytes need %llu "
                        "bytes, the buffer has %llu",
-                       operation, height, pitch, (unsigned long long)span,
+                       operation, (unsigned long long)(last_row + 1), pitch,
+                       (unsigned long long)span,
                        (unsigned long long)buffer->info.size);
-    if (row * height > data_size)
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "%s: %u rows of %llu bytes need %llu bytes of data, "
-                       "got %llu",
-                       operation, height, (unsigned long long)row,
-                       (unsigned long long)(row * height),
-                       (unsigned long long)data_size);
-    *row_size = row;
     return CS_OK;
+}
+
+/* The bytes of the buffer the rows cover, from byte 0. */
+static uint64_t span_of(const pitched_rows *rows)
+{
+    uint64_t last_row = (rows->bytes - 1) / rows->row;
+    return rows->pitch * last_row + (rows->bytes - last_row * rows->row);
 }
 
 cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
@@ -410,18 +429,21 @@ cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
                              uint32_t width, uint32_t height,
                              uint32_t bytes_per_pixel)
 {
-    uint64_t row;
+    pitched_rows rows = {0};
     cs_status status = check_host_visible(buffer, "upload2d");
     if (status == CS_OK)
         status = check_2d(buffer, data_size, pitch, width, height,
-                          bytes_per_pixel, "upload2d", &row);
-    if (status != CS_OK || row == 0)
+                          bytes_per_pixel, true, "upload2d", &rows);
+    if (status != CS_OK || rows.bytes == 0)
         return status;
     const char *source = data;
     char *target = buffer->mapped;
-    for (uint32_t y = 0; y < height; y++)
-        memcpy(target + (uint64_t)y * pitch, source + y * row, row);
-    return flush(buffer, 0, (uint64_t)pitch * (height - 1) + row);
+    for (uint64_t done = 0, y = 0; done < rows.bytes; done += rows.row, y++) {
+        uint64_t amount =
+            rows.bytes - done < rows.row ? rows.bytes - done : rows.row;
+        memcpy(target + y * pitch, source + done, amount);
+    }
+    return flush(buffer, 0, span_of(&rows));
 }
 
 cs_status cs_buffer_readback2d(cs_resource *buffer, void *data,
@@ -429,20 +451,20 @@ cs_status cs_buffer_readback2d(cs_resource *buffer, void *data,
                                uint32_t width, uint32_t height,
                                uint32_t bytes_per_pixel)
 {
-    uint64_t row;
+    pitched_rows rows = {0};
     cs_status status = check_host_visible(buffer, "readback2d");
     if (status == CS_OK)
         status = check_2d(buffer, data_size, pitch, width, height,
-                          bytes_per_pixel, "readback2d", &row);
-    if (status != CS_OK || row == 0)
+                          bytes_per_pixel, false, "readback2d", &rows);
+    if (status != CS_OK || rows.bytes == 0)
         return status;
-    status = invalidate(buffer, 0, (uint64_t)pitch * (height - 1) + row);
+    status = invalidate(buffer, 0, span_of(&rows));
     if (status != CS_OK)
         return status;
     const char *source = buffer->mapped;
     char *target = data;
-    for (uint32_t y = 0; y < height; y++)
-        memcpy(target + y * row, source + (uint64_t)y * pitch, row);
+    for (uint64_t done = 0, y = 0; done < rows.bytes; done += rows.row, y++)
+        memcpy(target + done, source + y * pitch, rows.row);
     return CS_OK;
 }
 

@@ -252,8 +252,15 @@ def test_upload2d_errors():
         upload.upload2d(b"x" * 16, 4, 2, 2, 4)
     with pytest.raises(BufferException, match="4 rows with a pitch of 16 bytes need .* bytes, the buffer has 32"):
         upload.upload2d(b"x" * 64, 16, 4, 4, 4)
-    with pytest.raises(BufferException, match="need 16 bytes of data, got 8"):
-        upload.upload2d(b"x" * 8, 8, 2, 2, 4)
+
+
+def test_upload2d_short_data_fills_what_it_covers():
+    # as in the original module: data shorter than the rows is copied as far
+    # as it goes, row by row, and the rest of the buffer is left alone
+    upload = Buffer(32, HEAP_UPLOAD)
+    upload.upload(b"\0" * 32)
+    upload.upload2d(b"abcdefghij", 12, 2, 2, 4)
+    assert read_buffer(upload)[:24] == b"abcdefgh\0\0\0\0ij" + b"\0" * 10
 
 
 def test_readback2d_errors():

@@ -96,7 +96,7 @@ static void global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
 
 cs_status vk_submit_begin(vk_device *dev, vk_command_context **out_context)
 {
-    vk_command_context *context;
+    vk_command_context *context = NULL;
     cs_status status = take_context(dev, &context);
     if (status != CS_OK)
         return status;

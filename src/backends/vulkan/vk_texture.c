@@ -130,7 +130,7 @@ cs_status vk_texture_create(vk_device *dev, cs_resource *resource)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "format %s (%u) has no Vulkan equivalent",
                        name ? name : "?", info->format);
-    VkImageUsageFlags usage;
+    VkImageUsageFlags usage = 0;
     cs_status status = choose_usage(dev, resource, impl->format, &usage);
     if (status != CS_OK)
         return status;
