@@ -455,6 +455,12 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
     if (impl->set == VK_NULL_HANDLE)
         return cs_fail(CS_ERROR_INVALID_OPERATION,
                        "this compute has no descriptors to bind");
+    uint32_t count =
+        binding->array_size ? binding->array_size : compute->max_bindless;
+    if (index >= count)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "index %u is past the %u descriptors of binding %u",
+                       index, count, binding->binding);
     VkImageView view = VK_NULL_HANDLE;
     if (is_image_binding(binding->type))
         view = vk_resource_of(resource)->image_view;
