@@ -40,6 +40,17 @@ __attribute__((weak)) uint32_t cs_format_texel_size(cs_format format)
     return format == 42 || format == 28 ? 4 : 0;
 }
 
+/* Messages seen by the stub above, or by the core's collector when the
+ * test is linked with the library. */
+static cs_instance test_instance;
+static int collected_messages(void)
+{
+    mtx_lock(&test_instance.debug_lock);
+    int count = (int)test_instance.debug_count;
+    mtx_unlock(&test_instance.debug_lock);
+    return count + atomic_load(&debug_message_count);
+}
+
 /* >>helpers */
 
 #define CHECK(condition)                                                       \
@@ -53,7 +64,6 @@ __attribute__((weak)) uint32_t cs_format_texel_size(cs_format format)
 
 #define CHECK_OK(call) CHECK((call) == CS_OK)
 
-static cs_instance test_instance;
 static cs_device *device;
 
 static cs_resource *new_resource(cs_resource_kind kind, cs_heap_type heap_type,
@@ -465,6 +475,41 @@ static bool test_errors_name_the_call(void)
     return true;
 }
 
+static bool test_bindless_bind(void)
+{
+    if (!device->info.supports_bindless)
+        return true;
+    enum { ELEMENTS = 128 };
+    cs_resource *gpu = create_buffer(CS_HEAP_DEFAULT, ELEMENTS * 4);
+    cs_resource *readback = create_buffer(CS_HEAP_READBACK, ELEMENTS * 4);
+    CHECK(gpu && readback);
+    cs_bound_slot slot = storage_slot(CS_REGISTER_U_BASE, NULL);
+    slot.binding.array_size = 0;
+    cs_compute *compute = calloc(1, sizeof *compute);
+    compute->device = device;
+    compute->spirv = write_index_spirv;
+    compute->spirv_size = sizeof write_index_spirv;
+    compute->entry_point = "main";
+    compute->push_size = 4;
+    compute->bindless = true;
+    compute->max_bindless = 8;
+    compute->slots = &slot;
+    compute->slot_count = 1;
+    CHECK_OK(backend->compute_create(compute));
+    /* the shader reads element 0 of what is a runtime array here */
+    CHECK_OK(backend->compute_bind(compute, &slot.binding, 0, gpu));
+    uint32_t groups[3] = {ELEMENTS / 64, 1, 1}, value = 9;
+    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, &value));
+    CHECK_OK(copy_buffer(gpu, readback, ELEMENTS * 4, 0, 0));
+    const uint32_t *out = readback->mapped;
+    for (uint32_t i = 0; i < ELEMENTS; i++)
+        CHECK(out[i] == i * 2 + 9);
+    destroy_compute(compute);
+    destroy_resource(gpu);
+    destroy_resource(readback);
+    return true;
+}
+
 typedef struct test_case {
     const char *name;
     bool (*run)(void);
@@ -490,6 +535,7 @@ const char *__lsan_default_suppressions(void)
 int main(void)
 {
     pin_vulkan_libraries();
+    mtx_init(&test_instance.debug_lock, mtx_plain);
     test_instance.backend = backend;
     /* CS_TEST_NO_DEBUG=1 runs without the validation layer. */
     test_instance.flags = getenv("CS_TEST_NO_DEBUG") ? 0 : CS_INSTANCE_DEBUG;
@@ -514,6 +560,7 @@ int main(void)
         {"image_compute", test_image_compute},
         {"texel_buffer", test_texel_buffer},
         {"heaps", test_heaps},
+        {"bindless_bind", test_bindless_bind},
         {"sampler", test_sampler},
         {"errors_name_the_call", test_errors_name_the_call},
     };
@@ -522,9 +569,9 @@ int main(void)
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         if (only && strcmp(only, tests[i].name) != 0)
             continue;
-        int before = atomic_load(&debug_message_count);
+        int before = collected_messages();
         bool ok = tests[i].run();
-        int messages = atomic_load(&debug_message_count) - before;
+        int messages = collected_messages() - before;
         if (ok && messages == 0) {
             passed++;
         } else {
@@ -535,7 +582,9 @@ int main(void)
     }
     backend->instance_destroy(&test_instance);
     free(test_instance.devices);
-    if (atomic_load(&debug_message_count) != 0 && failed == 0) {
+    for (size_t i = 0; i < test_instance.debug_count; i++)
+        fprintf(stderr, "validation: %s\n", test_instance.debug_messages[i]);
+    if (collected_messages() != 0 && failed == 0) {
         failed++;
         fprintf(stderr, "FAIL teardown (validation messages)\n");
     }
