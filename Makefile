@@ -48,6 +48,7 @@ $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
 $(BUILD)/libcompushady.so: $(LIB_OBJECTS)
 	$(CC) -shared -Wl,-soname,libcompushady.so.$(SONAME_VERSION) \
 		-Wl,--no-undefined -o $@ $^ $(LIBS)
+	ln -sf libcompushady.so $@.$(SONAME_VERSION)
 
 $(BUILD)/libcompushady.a: $(LIB_OBJECTS)
 	@rm -f $@
@@ -64,8 +65,16 @@ $(BUILD)/tests-asan/%: tests/c/%.c $(ASAN_OBJECTS)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) -Isrc -Itests/c $< -o $@ \
 		$(ASAN_OBJECTS) $(LIBS)
 
-test-c: $(TESTS)
+# The C quickstart of the README, linked against the shared library.
+$(BUILD)/quickstart: examples/c/quickstart.c $(BUILD)/libcompushady.so
+	$(CC) -std=c11 $(WARNINGS) -Iinclude $< -o $@ -L$(BUILD) -lcompushady \
+		-Wl,-rpath,'$$ORIGIN'
+
+test-c: $(TESTS) $(BUILD)/quickstart
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	@echo "== $(BUILD)/quickstart"; \
+		$(BUILD)/quickstart | grep -q "0 1 4 9 16 25 36 49" && \
+		echo "1 passed, 0 failed"
 
 # LSan needs ptrace, unavailable in some sandboxes: leaks are checked where
 # it runs (ASAN_OPTIONS=detect_leaks=1 make test-asan).
