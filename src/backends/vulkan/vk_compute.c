@@ -48,7 +48,9 @@ static bool supports_update_after_bind(const vk_device *dev,
 static bool is_bindless_slot(const cs_compute *compute,
                              const cs_bound_slot *slot)
 {
-    return compute->bindless || slot->binding.array_size == 0;
+    /* Arrays get only their first element written at creation: the rest
+     * must be allowed to stay empty. */
+    return compute->bindless || slot->binding.array_size != 1;
 }
 
 static uint32_t descriptor_count_of(const cs_compute *compute,
@@ -329,7 +331,7 @@ static bool needs_bindless(const cs_compute *compute)
     if (compute->bindless)
         return true;
     for (uint32_t i = 0; i < compute->slot_count; i++) {
-        if (compute->slots[i].binding.array_size == 0)
+        if (compute->slots[i].binding.array_size != 1)
             return true;
     }
     return false;
