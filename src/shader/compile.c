@@ -111,6 +111,17 @@ static cs_status compile_failure(shaderc_compilation_status status,
     }
 }
 
+/* Whether the HLSL source mentions packoffset (comments included: a false
+ * positive only keeps glslang's top-level cbuffer offsets). */
+static bool mentions_packoffset(const char *source, size_t size)
+{
+    static const char word[] = "packoffset";
+    for (size_t at = 0; at + sizeof word - 1 <= size; at++)
+        if (memcmp(source + at, word, sizeof word - 1) == 0)
+            return true;
+    return false;
+}
+
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
 static cs_status run_shaderc(cs_shader_language language, const char *source,
@@ -200,9 +211,11 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     size_t word_count = 0;
     cs_status status = run_shaderc(desc->language, source, size, entry_point,
                                    file_name, &words, &word_count);
+    bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)
-        status = cs_spirv_apply_d3d_buffer_layout(words, word_count);
+        status =
+            cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
     if (status != CS_OK) {
         free(words);
         return status;

@@ -70,12 +70,17 @@ extern const char *const cs_hlsl_renamed_identifiers[];
 /* Rewrites, in place, the Offset/ArrayStride/MatrixStride decorations of
  * every type reachable from a storage buffer (StorageBuffer storage class,
  * or Uniform + BufferBlock) to D3D structured buffer packing, which equals
- * Vulkan's scalar block layout. Constant buffers and push constants keep
- * their layout. A type shared with a block that keeps its layout and needing
- * a different one fails with CS_ERROR_UNSUPPORTED (glslang does not emit
- * such sharing for the types whose layout changes). The output needs the
- * scalarBlockLayout device feature. */
-cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count);
+ * Vulkan's scalar block layout, and of every type reachable from a constant
+ * buffer (Uniform + Block) to FXC's cbuffer packing (layout.c says how).
+ * With keep_cbuffer_offsets, the members of the constant buffer blocks
+ * themselves keep their offsets (the source uses packoffset, which glslang
+ * honours but the SPIR-V does not show); the types inside are still
+ * repacked. Push constants keep their layout. A type shared by buffers that
+ * need different layouts fails with CS_ERROR_UNSUPPORTED (glslang does not
+ * emit such sharing for the types whose layout changes). The output needs
+ * the scalarBlockLayout device feature. */
+cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
+                                           bool keep_cbuffer_offsets);
 
 /* >>image formats, for the core */
 

@@ -18,7 +18,12 @@
  */
 #include "../../src/shader/shader_internal.h"
 
+/* libspirv.h defines (not declares) kDefaultMaxIdBound, which C gives
+ * external linkage: rename this file's copy so that it links with
+ * validate.o, which includes the header too. */
+#define kDefaultMaxIdBound test_shader_kDefaultMaxIdBound
 #include <spirv-tools/libspirv.h>
+#undef kDefaultMaxIdBound
 #include <spirv/unified1/spirv.h>
 
 #include <stdio.h>
@@ -186,6 +191,42 @@ static uint32_t offset_of(const compiled *shader, uint32_t struct_id,
 {
     return member_decoration(shader->words, shader->word_count, struct_id,
                              member, SpvDecorationOffset);
+}
+
+/* The type of member `member` of a struct, 0 when there is none. */
+static uint32_t member_type(const compiled *shader, uint32_t struct_id,
+                            uint32_t member)
+{
+    const uint32_t *inst =
+        defining(shader->words, shader->word_count, struct_id);
+    if (inst == NULL || (inst[0] & 0xffff) != SpvOpTypeStruct ||
+        member + 2 >= (inst[0] >> 16))
+        return 0;
+    return inst[2 + member];
+}
+
+static uint32_t array_stride_of(const compiled *shader, uint32_t array_id)
+{
+    return decoration(shader->words, shader->word_count, array_id,
+                      SpvDecorationArrayStride);
+}
+
+static uint32_t matrix_stride_of(const compiled *shader, uint32_t struct_id,
+                                 uint32_t member)
+{
+    return member_decoration(shader->words, shader->word_count, struct_id,
+                             member, SpvDecorationMatrixStride);
+}
+
+/* Checks the Offset of members 0..count-1 of a struct. */
+static void expect_offsets(const compiled *shader, uint32_t struct_id,
+                           const uint32_t *expected, uint32_t count,
+                           const char *what)
+{
+    for (uint32_t m = 0; m < count; m++)
+        CHECK(offset_of(shader, struct_id, m) == expected[m],
+              "%s: member %u at %u, expected %u", what, m,
+              offset_of(shader, struct_id, m), expected[m]);
 }
 
 /* >>compile */
@@ -574,10 +615,10 @@ static void test_structured_buffer_layouts(void)
     CHECK(stride == 16 && offset_of(&shader, element, 1) == 8,
           "{double d; float f;}: stride %u, f at %u", stride,
           offset_of(&shader, element, 1));
-    /* the cbuffer keeps glslang's HLSL packing; FXC and DXC would put kb
-     * at 28, in the last array element's row (docs/hlsl-differences.md) */
+    /* FXC/DXC packing: kb goes in the last array element's register
+     * (glslang alone puts it at 32) */
     uint32_t cbuffer = buffer_struct(&shader, 0);
-    CHECK(offset_of(&shader, cbuffer, 1) == 32,
+    CHECK(offset_of(&shader, cbuffer, 1) == 28,
           "cbuffer {float3 ka[2]; float kb;}: kb at %u",
           offset_of(&shader, cbuffer, 1));
     free(shader.words);
@@ -608,6 +649,209 @@ static void test_cbuffer_offsets(void)
           "f g h at %u %u %u", offset_of(&shader, q, 1),
           offset_of(&shader, q, 2), offset_of(&shader, q, 3));
     CHECK(validates(shader.words, shader.word_count), "cbuffers validate");
+    free(shader.words);
+}
+
+/* FXC's cbuffer packing (DXIL, and DXC's -fvk-use-dx-layout): arrays,
+ * structs and matrices start a register but are not padded at the end, so
+ * the next member may pack into their last register. Expected values are
+ * those FXC's reflection reports. */
+static void test_cbuffer_arrays_pack_after_last_element(void)
+{
+    compiled shader = compile_hlsl(
+        "cbuffer A : register(b0) { uint h[2]; uint i; float3 ka[2];\n"
+        "  float kb; float2 v2[3]; float2 after_v2; float4 v4[2];\n"
+        "  float after_v4; float s1[1]; float3 after_s1; float a3[3][2];\n"
+        "  float after_a3; };\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = h[1] + i + ka[1].z + kb + v2[2].y + after_v2.x\n"
+        "  + v4[1].w + after_v4 + s1[0] + after_s1.z + a3[2][1] + after_a3; "
+        "}\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(validates(shader.words, shader.word_count),
+          "cbuffer arrays validate");
+    uint32_t a = buffer_struct(&shader, 0);
+    /* h: 16 + 4 bytes, i packs after it; ka: 16 + 12, kb at ka + 28;
+     * v2: 2 * 16 + 8, a float2 fits after; v4: 32; s1: 4, a float3 fits;
+     * a3 (float[3][2]): inner 16 + 4 with stride 32, 2 * 32 + 20 = 84 */
+    static const uint32_t expected[] = {0,   20,  32,  60,  64,  104,
+                                        112, 144, 160, 164, 176, 260};
+    expect_offsets(&shader, a, expected, 12, "cbuffer arrays");
+    CHECK(array_stride_of(&shader, member_type(&shader, a, 0)) == 16 &&
+              array_stride_of(&shader, member_type(&shader, a, 2)) == 16 &&
+              array_stride_of(&shader, member_type(&shader, a, 4)) == 16 &&
+              array_stride_of(&shader, member_type(&shader, a, 6)) == 16,
+          "cbuffer array strides are whole registers");
+    uint32_t a3 = member_type(&shader, a, 10);
+    const uint32_t *outer = defining(shader.words, shader.word_count, a3);
+    CHECK(array_stride_of(&shader, a3) == 32 && outer != NULL &&
+              array_stride_of(&shader, outer[2]) == 16,
+          "float[3][2]: strides %u and %u", array_stride_of(&shader, a3),
+          outer ? array_stride_of(&shader, outer[2]) : 0);
+    free(shader.words);
+}
+
+static void test_cbuffer_structs(void)
+{
+    compiled shader = compile_hlsl(
+        "struct S { float4 p; float q; };\n"
+        "struct N { float a; S s; float b; float3 c[2]; float d; };\n"
+        "struct T { float t[2]; float u; };\n"
+        "cbuffer B : register(b1) { float x; S s; float after_s; S sa[2];\n"
+        "  float after_sa; N n; float after_n; };\n"
+        "ConstantBuffer<T> ct : register(b2);\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = x + s.q + after_s + sa[1].q + after_sa + n.s.q\n"
+        "  + n.b + n.c[1].y + n.d + after_n + ct.t[1] + ct.u; }\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(validates(shader.words, shader.word_count),
+          "cbuffer structs validate");
+    uint32_t b = buffer_struct(&shader, 1);
+    /* S is 20 bytes, unpadded: after_s packs at s + 20; S[2] has a 32-byte
+     * stride and ends 52 bytes in; N is 80 bytes */
+    static const uint32_t expected_b[] = {0, 16, 36, 48, 100, 112, 192};
+    expect_offsets(&shader, b, expected_b, 7, "cbuffer with structs");
+    CHECK(array_stride_of(&shader, member_type(&shader, b, 3)) == 32,
+          "S[2] stride %u",
+          array_stride_of(&shader, member_type(&shader, b, 3)));
+    uint32_t n = member_type(&shader, b, 5);
+    static const uint32_t expected_n[] = {0, 16, 36, 48, 76};
+    expect_offsets(&shader, n, expected_n, 5, "nested struct N");
+    uint32_t s_type = member_type(&shader, b, 1);
+    static const uint32_t expected_s[] = {0, 16};
+    expect_offsets(&shader, s_type, expected_s, 2, "nested struct S");
+    /* ConstantBuffer<T>: the block is T itself */
+    uint32_t t = buffer_struct(&shader, 2);
+    static const uint32_t expected_t[] = {0, 20};
+    expect_offsets(&shader, t, expected_t, 2, "ConstantBuffer<T>");
+    free(shader.words);
+}
+
+static void test_cbuffer_vectors_and_matrices(void)
+{
+    compiled shader = compile_hlsl(
+        "cbuffer C : register(b0) { float e; float3 f; float2 g; float3 h;\n"
+        "  float3x3 m; float after_m; float2x3 m23; float after_m23;\n"
+        "  float3x2 m32[2]; float after_m32; row_major float2x3 r23;\n"
+        "  float after_r; double dd; double3 d3; float z; };\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = e + f.z + g.y + h.x + m[2].z + after_m\n"
+        "  + m23[1].z + after_m23 + m32[1][2].y + after_m32 + r23[1].z\n"
+        "  + after_r + (float)dd + (float)d3.z + z; }\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(validates(shader.words, shader.word_count),
+          "cbuffer matrices validate");
+    uint32_t c = buffer_struct(&shader, 0);
+    /* float + float3 share a register, float2 + float3 would straddle one;
+     * column_major float3x3 = 3 columns: 2 * 16 + 12 = 44 bytes;
+     * float2x3 = 3 columns of 2: 40; float3x2[2]: 28 per element, stride
+     * 32; row_major float2x3 keeps its last register (32, FXC 28: see
+     * docs/hlsl-differences.md); double3 starts a register, 24 bytes */
+    static const uint32_t expected[] = {0,   4,   16,  32,  48,  92,  96, 136,
+                                        144, 204, 208, 240, 248, 256, 280};
+    expect_offsets(&shader, c, expected, 15, "cbuffer vectors and matrices");
+    CHECK(matrix_stride_of(&shader, c, 4) == 16 &&
+              matrix_stride_of(&shader, c, 6) == 16 &&
+              matrix_stride_of(&shader, c, 8) == 16 &&
+              matrix_stride_of(&shader, c, 10) == 16,
+          "matrix strides %u %u %u %u", matrix_stride_of(&shader, c, 4),
+          matrix_stride_of(&shader, c, 6), matrix_stride_of(&shader, c, 8),
+          matrix_stride_of(&shader, c, 10));
+    CHECK(array_stride_of(&shader, member_type(&shader, c, 8)) == 32,
+          "float3x2[2] stride %u",
+          array_stride_of(&shader, member_type(&shader, c, 8)));
+    free(shader.words);
+}
+
+/* packoffset is honoured by glslang but invisible in SPIR-V: the blocks'
+ * own offsets stay; push constants keep glslang's layout; a struct used by
+ * a structured buffer and a cbuffer gets both layouts. */
+static void test_cbuffer_packoffset_push_constants_and_sharing(void)
+{
+    compiled shader = compile_hlsl(
+        "cbuffer P : register(b0) { float pa[2] : packoffset(c0);\n"
+        "  float pb : packoffset(c2); float4 px : packoffset(c3); };\n"
+        "cbuffer Q : register(b1) { float4 qx : packoffset(c2);\n"
+        "  float qy : packoffset(c0.y); };\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = pa[1] + pb + px.w + qx.x + qy; }\n");
+    if (shader.status == CS_OK) {
+        uint32_t p = buffer_struct(&shader, 0), q = buffer_struct(&shader, 1);
+        static const uint32_t expected_p[] = {0, 32, 48};
+        static const uint32_t expected_q[] = {32, 4};
+        expect_offsets(&shader, p, expected_p, 3, "packoffset P");
+        expect_offsets(&shader, q, expected_q, 2, "packoffset Q");
+        CHECK(validates(shader.words, shader.word_count), "packoffset");
+    }
+    free(shader.words);
+
+    shader = compile_hlsl(
+        "struct W { float3 a; float b[2]; float c; };\n"
+        "[[vk::push_constant]] cbuffer K { float ka[2]; float kb; };\n"
+        "StructuredBuffer<W> sw : register(t0);\n"
+        "ConstantBuffer<W> cw : register(b0);\n"
+        "RWStructuredBuffer<float> o;\n"
+        "[numthreads(1, 1, 1)]\n"
+        "void main() { o[0] = ka[1] + kb + sw[0].b[1] + sw[0].c + cw.b[1]\n"
+        "  + cw.c + cw.a.z; }\n");
+    if (shader.status == CS_OK) {
+        CHECK(validates(shader.words, shader.word_count), "shared struct");
+        uint32_t stride = 0;
+        uint32_t sw = element_of(&shader, 1024, &stride);
+        static const uint32_t expected_sw[] = {0, 12, 20};
+        expect_offsets(&shader, sw, expected_sw, 3, "W in a structured buffer");
+        CHECK(stride == 24, "W stride %u", stride);
+        uint32_t cw = buffer_struct(&shader, 0);
+        static const uint32_t expected_cw[] = {0, 16, 36};
+        expect_offsets(&shader, cw, expected_cw, 3, "W in a cbuffer");
+        cs_shader_reflection r;
+        if (reflect(&shader, &r)) {
+            /* push constants keep glslang's (std430) packing, ka with a
+             * 4-byte stride and kb at 8, not the cbuffer one (36 bytes) */
+            CHECK(r.push_constant_size == 12, "push constants: %u bytes",
+                  r.push_constant_size);
+            cs_shader_reflection_free(&r);
+        }
+    }
+    free(shader.words);
+}
+
+/* 16-bit types (DXC's -enable-16bit-types half): glslang's HLSL front end
+ * makes half 32-bit, so the pass is run on a GLSL uniform block. */
+static void test_cbuffer_16bit_types(void)
+{
+    compiled shader = compile_glsl(
+        "#version 450\n"
+        "#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require\n"
+        "#extension GL_EXT_shader_16bit_storage : require\n"
+        "layout(local_size_x = 1) in;\n"
+        "layout(binding = 0) uniform U { float16_t a; f16vec3 v;\n"
+        "  float16_t arr[2]; float16_t after_arr; f16vec4 w; f16vec3 x; };\n"
+        "layout(binding = 1) buffer O { float o; };\n"
+        "void main() { o = float(a + v.z + arr[1] + after_arr + w.w + x.y); "
+        "}\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(cs_spirv_apply_d3d_buffer_layout(shader.words, shader.word_count,
+                                           false) == CS_OK,
+          "%s", cs_last_error());
+    uint32_t u = buffer_struct(&shader, 0);
+    /* 2-byte scalars: v (6 bytes) fits the first register after a; arr is
+     * 16 + 2 bytes; w (8 bytes) fits at 36; x (6 bytes) from 44 would
+     * straddle, so 48 */
+    static const uint32_t expected[] = {0, 2, 16, 34, 36, 48};
+    expect_offsets(&shader, u, expected, 6, "16-bit uniform block");
+    CHECK(array_stride_of(&shader, member_type(&shader, u, 2)) == 16,
+          "float16_t[2] stride %u",
+          array_stride_of(&shader, member_type(&shader, u, 2)));
+    CHECK(validates(shader.words, shader.word_count), "16-bit block");
     free(shader.words);
 }
 
@@ -817,6 +1061,11 @@ int main(void)
     test_renaming_keeps_lines_and_literals();
     test_structured_buffer_layouts();
     test_cbuffer_offsets();
+    test_cbuffer_arrays_pack_after_last_element();
+    test_cbuffer_structs();
+    test_cbuffer_vectors_and_matrices();
+    test_cbuffer_packoffset_push_constants_and_sharing();
+    test_cbuffer_16bit_types();
     test_push_constants();
     test_malformed_spirv();
     test_image_format_patching();
