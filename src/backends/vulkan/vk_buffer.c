@@ -145,7 +145,8 @@ static VkMappedMemoryRange atom_range(const vk_device *dev,
 cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
 {
     vk_resource *impl = vk_resource_of(buffer);
-    if (impl->coherent || size == 0)
+    /* unmapped (device-local) memory has nothing to make visible */
+    if (impl->coherent || size == 0 || !buffer->mapped)
         return CS_OK;
     vk_device *dev;
     cs_status status = vk_device_acquire(buffer->device, &dev);
@@ -164,7 +165,8 @@ cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
                                uint64_t size)
 {
     vk_resource *impl = vk_resource_of(buffer);
-    if (impl->coherent || size == 0)
+    /* unmapped (device-local) memory has nothing to make visible */
+    if (impl->coherent || size == 0 || !buffer->mapped)
         return CS_OK;
     vk_device *dev;
     cs_status status = vk_device_acquire(buffer->device, &dev);
