@@ -4,8 +4,9 @@
  * (bench/raw_vulkan_roundtrip.c). Run by bench/bench.py when built.
  *
  * Build (shared):  cc -O2 -std=c11 -Iinclude bench/c_api_roundtrip.c \
- *                     -Lbuild -lcompushady -Wl,-rpath,build -o build/bench_c_api
- * Usage: build/bench_c_api [--quick] [--iterations N] [--saxpy-n N]
+ *                     -Lbuild -lcompushady -Wl,-rpath,build -o
+ * build/bench_c_api Usage: build/bench_c_api [--quick] [--iterations N]
+ * [--saxpy-n N]
  *                          [--device N]      (or env COMPUSHADY_DEVICE=N)
  * Output: one JSON line on stdout.
  */
@@ -23,27 +24,26 @@ static const char *trivial_hlsl =
 
 /* y = a * x + y, one element per thread, groups laid out as rows of
  * `stride` threads (dispatch(gx, gy, 1)); the same shader as bench.py */
-static const char *saxpy_hlsl =
-    "cbuffer Params : register(b0) { float a; uint n; uint stride; uint pad; };\n"
-    "StructuredBuffer<float> x : register(t0);\n"
-    "RWStructuredBuffer<float> y : register(u0);\n"
-    "[numthreads(256, 1, 1)]\n"
-    "void main(uint3 tid : SV_DispatchThreadID)\n"
-    "{\n"
-    "    uint i = tid.y * stride + tid.x;\n"
-    "    if (i < n)\n"
-    "        y[i] = a * x[i] + y[i];\n"
-    "}\n";
+static const char *saxpy_hlsl = "cbuffer Params : register(b0) { float a; uint "
+                                "n; uint stride; uint pad; };\n"
+                                "StructuredBuffer<float> x : register(t0);\n"
+                                "RWStructuredBuffer<float> y : register(u0);\n"
+                                "[numthreads(256, 1, 1)]\n"
+                                "void main(uint3 tid : SV_DispatchThreadID)\n"
+                                "{\n"
+                                "    uint i = tid.y * stride + tid.x;\n"
+                                "    if (i < n)\n"
+                                "        y[i] = a * x[i] + y[i];\n"
+                                "}\n";
 
-#define CHECK(call)                                                        \
-    do {                                                                   \
-        cs_status check_status_ = (call);                                  \
-        if (check_status_ != CS_OK) {                                      \
-            fprintf(stderr, "c_api: %s failed: %s: %s (line %d)\n", #call, \
-                    cs_status_name(check_status_), cs_last_error(),        \
-                    __LINE__);                                             \
-            exit(1);                                                       \
-        }                                                                  \
+#define CHECK(call)                                                            \
+    do {                                                                       \
+        cs_status check_status_ = (call);                                      \
+        if (check_status_ != CS_OK) {                                          \
+            fprintf(stderr, "c_api: %s failed: %s: %s (line %d)\n", #call,     \
+                    cs_status_name(check_status_), cs_last_error(), __LINE__); \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
 static uint64_t now_ns(void)

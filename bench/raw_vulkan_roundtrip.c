@@ -96,14 +96,14 @@ static const uint32_t trivial_spirv[] = {
     0x0003003e, 0x0000000e, 0x00000010, 0x000100fd, 0x00010038,
 };
 
-#define CHECK(call)                                                           \
-    do {                                                                      \
-        VkResult check_result_ = (call);                                      \
-        if (check_result_ != VK_SUCCESS) {                                    \
-            fprintf(stderr, "raw_vulkan: %s failed: VkResult %d (line %d)\n", \
-                    #call, (int)check_result_, __LINE__);                     \
-            exit(1);                                                          \
-        }                                                                     \
+#define CHECK(call)                                                            \
+    do {                                                                       \
+        VkResult check_result_ = (call);                                       \
+        if (check_result_ != VK_SUCCESS) {                                     \
+            fprintf(stderr, "raw_vulkan: %s failed: VkResult %d (line %d)\n",  \
+                    #call, (int)check_result_, __LINE__);                      \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
 static uint64_t now_ns(void)
@@ -205,8 +205,7 @@ static buffer make_buffer(const ctx *c, VkDeviceSize size,
     CHECK(vkAllocateMemory(c->device, &mai, NULL, &b.memory));
     CHECK(vkBindBufferMemory(c->device, b.buffer, b.memory, 0));
     if (want & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT)
-        CHECK(vkMapMemory(c->device, b.memory, 0, VK_WHOLE_SIZE, 0,
-                          &b.mapped));
+        CHECK(vkMapMemory(c->device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
     return b;
 }
 
@@ -599,10 +598,10 @@ static copy_result bench_copy(ctx *c, VkDeviceSize size, int runs)
                             VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
                                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                             0);
-    buffer dev = make_buffer(c, size, usage,
-                             VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
-    buffer dev2 = make_buffer(c, size, usage,
-                              VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    buffer dev =
+        make_buffer(c, size, usage, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    buffer dev2 =
+        make_buffer(c, size, usage, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
     buffer down = make_buffer(c, size, usage,
                               VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
                                   VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
@@ -737,9 +736,8 @@ static double bench_pipeline_create(ctx *c, int iterations)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: bench_raw_vulkan [--quick] [--iterations N] "
-            "[--copy-mib M] [--device N] [--no-copy]\n");
+    fprintf(stderr, "usage: bench_raw_vulkan [--quick] [--iterations N] "
+                    "[--copy-mib M] [--device N] [--no-copy]\n");
     exit(2);
 }
 
@@ -789,8 +787,7 @@ int main(int argc, char **argv)
            ", \"dispatch_roundtrip_us_min\": %.3f"
            ", \"dispatch_spin_us_mean\": %.3f"
            ", \"dispatch_spin_us_median\": %.3f",
-           c.props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU ? "true"
-                                                             : "false",
+           c.props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU ? "true" : "false",
            iterations, d.mean_us, d.median_us, d.min_us, d.spin_mean_us,
            d.spin_median_us);
     if (do_copy)

@@ -5,19 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHECK(call)                                                  \
-    if ((call) != CS_OK) {                                           \
-        fprintf(stderr, "%s failed: %s\n", #call, cs_last_error()); \
-        return 1;                                                    \
+#define CHECK(call)                                                            \
+    if ((call) != CS_OK) {                                                     \
+        fprintf(stderr, "%s failed: %s\n", #call, cs_last_error());            \
+        return 1;                                                              \
     }
 
-static const char *source =
-    "RWStructuredBuffer<uint> data : register(u0);\n"
-    "[numthreads(8, 1, 1)]\n"
-    "void main(uint3 tid : SV_DispatchThreadID)\n"
-    "{\n"
-    "    data[tid.x] = data[tid.x] * data[tid.x];\n"
-    "}\n";
+static const char *source = "RWStructuredBuffer<uint> data : register(u0);\n"
+                            "[numthreads(8, 1, 1)]\n"
+                            "void main(uint3 tid : SV_DispatchThreadID)\n"
+                            "{\n"
+                            "    data[tid.x] = data[tid.x] * data[tid.x];\n"
+                            "}\n";
 
 int main(void)
 {
@@ -40,7 +39,8 @@ int main(void)
     /* upload 8 uints into GPU memory */
     uint32_t values[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     cs_resource *staging, *data, *readback;
-    cs_resource_desc desc = {.heap_type = CS_HEAP_UPLOAD, .size = sizeof values};
+    cs_resource_desc desc = {.heap_type = CS_HEAP_UPLOAD,
+                             .size = sizeof values};
     CHECK(cs_resource_create(device, &desc, &staging));
     CHECK(cs_buffer_upload(staging, 0, values, sizeof values));
     desc.heap_type = CS_HEAP_DEFAULT;
@@ -49,13 +49,14 @@ int main(void)
     CHECK(cs_resource_copy(staging, data, NULL));
 
     /* square them on the GPU */
-    cs_shader_compile_desc shader = {.language = CS_SHADER_HLSL, .source = source};
+    cs_shader_compile_desc shader = {.language = CS_SHADER_HLSL,
+                                     .source = source};
     void *spirv;
     size_t spirv_size;
     CHECK(cs_shader_compile(&shader, &spirv, &spirv_size));
     cs_compute *compute;
-    cs_compute_desc cdesc = {.spirv = spirv, .spirv_size = spirv_size,
-                             .uav = &data, .uav_count = 1};
+    cs_compute_desc cdesc = {
+        .spirv = spirv, .spirv_size = spirv_size, .uav = &data, .uav_count = 1};
     CHECK(cs_compute_create(device, &cdesc, &compute));
     cs_free(spirv);
     CHECK(cs_compute_dispatch(compute, 1, 1, 1, NULL, 0));

@@ -132,9 +132,8 @@ typedef struct resource_lists {
 
 static const char *const list_names[4] = {"cbv", "srv", "uav", "samplers"};
 
-static cs_status fill_slot(const cs_device *device,
-                           const resource_lists *given, bool bindless,
-                           cs_bound_slot *slot)
+static cs_status fill_slot(const cs_device *device, const resource_lists *given,
+                           bool bindless, cs_bound_slot *slot)
 {
     const cs_shader_binding *binding = &slot->binding;
     register_name reg = name_register(binding->binding);
@@ -184,8 +183,8 @@ static cs_status fill_slot(const cs_device *device,
                        "register %s%s%s%s: the shader declares %s, but %s "
                        "has %u element%s",
                        reg.text, binding->name[0] ? " (" : "", binding->name,
-                       binding->name[0] ? ")" : "",
-                       binding_type_name(binding), list_names[register_class],
+                       binding->name[0] ? ")" : "", binding_type_name(binding),
+                       list_names[register_class],
                        given->counts[register_class],
                        given->counts[register_class] == 1 ? "" : "s");
     cs_resource *resource = given->lists[register_class][index];
@@ -244,9 +243,9 @@ static cs_status match_image_formats(const cs_compute *compute,
     *patched = NULL;
     for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_bound_slot *slot = &compute->slots[i];
-        if (!slot->resource || (slot->binding.type != CS_BINDING_STORAGE_IMAGE &&
-                                slot->binding.type !=
-                                    CS_BINDING_STORAGE_TEXEL_BUFFER))
+        if (!slot->resource ||
+            (slot->binding.type != CS_BINDING_STORAGE_IMAGE &&
+             slot->binding.type != CS_BINDING_STORAGE_TEXEL_BUFFER))
             continue;
         uint32_t wanted =
             cs_spirv_image_format_from_dxgi(slot->resource->info.format);
@@ -340,8 +339,8 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     compute->max_bindless =
         desc->max_bindless ? desc->max_bindless : DEFAULT_MAX_BINDLESS;
 
-    status = cs_shader_reflect(desc->spirv, desc->spirv_size,
-                               &compute->reflection);
+    status =
+        cs_shader_reflect(desc->spirv, desc->spirv_size, &compute->reflection);
     if (status != CS_OK) {
         free(compute);
         return status;
@@ -372,8 +371,8 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     }
 
     compute->slot_count = reflection->binding_count;
-    compute->slots = calloc(reflection->binding_count + 1,
-                            sizeof *compute->slots);
+    compute->slots =
+        calloc(reflection->binding_count + 1, sizeof *compute->slots);
     if (!compute->slots) {
         destroy_unfinished(compute);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -398,8 +397,8 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     cs_spirv module;
     uint32_t *aligned = NULL, *patched = NULL;
     size_t patched_count = 0;
-    status = cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module,
-                                 &aligned);
+    status =
+        cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module, &aligned);
     if (status == CS_OK)
         status = match_image_formats(compute, module.words, module.word_count,
                                      &patched, &patched_count);
@@ -407,8 +406,8 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         status = cs_spirv_validate(module.words, module.word_count);
     else if (status == CS_OK)
         status = cs_spirv_validate(patched, patched_count);
-    if (status == CS_OK && mtx_init(&compute->bind_lock, mtx_plain) !=
-                               thrd_success)
+    if (status == CS_OK &&
+        mtx_init(&compute->bind_lock, mtx_plain) != thrd_success)
         status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
     if (status != CS_OK) {
         free(patched);
@@ -575,8 +574,8 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
     if (status != CS_OK)
         return status;
     mtx_lock(&compute->bind_lock);
-    status = compute->device->instance->backend->compute_bind(
-        compute, target, index, resource);
+    status = compute->device->instance->backend->compute_bind(compute, target,
+                                                              index, resource);
     mtx_unlock(&compute->bind_lock);
     return status;
 }

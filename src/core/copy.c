@@ -40,8 +40,8 @@ static cs_status copy_buffer_to_buffer(const cs_resource *src,
 /* Resolves a box at (x, y, z) of a texture: zero extents mean "to the end"
  * of the texture, then checks the box lies inside it. */
 static cs_status resolve_box(const cs_resource *texture, const char *side,
-                             uint32_t x, uint32_t y, uint32_t z,
-                             uint32_t slice, cs_copy_desc *desc)
+                             uint32_t x, uint32_t y, uint32_t z, uint32_t slice,
+                             cs_copy_desc *desc)
 {
     const cs_resource_info *info = &texture->info;
     const uint32_t origin[3] = {x, y, z};
@@ -117,8 +117,8 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
         status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y, desc.dst_z,
                              desc.dst_slice, &desc);
         if (status == CS_OK)
-            status = check_buffer_side(src, desc.src_offset, dst, &desc,
-                                       "source");
+            status =
+                check_buffer_side(src, desc.src_offset, dst, &desc, "source");
     } else if (!is_texture(dst)) {
         status = resolve_box(src, "src", desc.src_x, desc.src_y, desc.src_z,
                              desc.src_slice, &desc);
@@ -140,8 +140,8 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
         if (status == CS_OK) {
             /* the destination must take the whole resolved box */
             cs_copy_desc box = desc;
-            status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y,
-                                 desc.dst_z, desc.dst_slice, &box);
+            status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y, desc.dst_z,
+                                 desc.dst_slice, &box);
         }
     }
     if (status != CS_OK)

@@ -51,7 +51,10 @@ void cs_heap_release(cs_heap *heap)
     cs_instance_release(instance);
 }
 
-uint64_t cs_heap_size(const cs_heap *heap) { return heap ? heap->size : 0; }
+uint64_t cs_heap_size(const cs_heap *heap)
+{
+    return heap ? heap->size : 0;
+}
 
 cs_heap_type cs_heap_get_type(const cs_heap *heap)
 {

@@ -40,8 +40,8 @@ static cs_status check_heap_type(cs_heap_type type, const char *what)
 }
 
 static cs_status check_placement(const cs_device *device,
-                                  const cs_resource_desc *desc,
-                                  cs_heap_type heap_type, const char *what)
+                                 const cs_resource_desc *desc,
+                                 cs_heap_type heap_type, const char *what)
 {
     if (!desc->heap) {
         if (desc->heap_offset)
@@ -59,10 +59,9 @@ static cs_status check_placement(const cs_device *device,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "%s: the heap belongs to another device", what);
     if (desc->heap->type != heap_type)
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "%s: the heap is %s, expected %s", what,
-                       cs_heap_type_name(desc->heap->type),
-                       cs_heap_type_name(heap_type));
+        return cs_fail(
+            CS_ERROR_INVALID_ARGUMENT, "%s: the heap is %s, expected %s", what,
+            cs_heap_type_name(desc->heap->type), cs_heap_type_name(heap_type));
     if (desc->heap_offset >= desc->heap->size)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "%s: heap_offset %llu is past the end of the "
@@ -132,8 +131,8 @@ static cs_status check_extent(const char *what, const char *axis,
                        "%s %s must be greater than 0", what, axis);
     if (limit && value > limit)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "%s %s %u is larger than the device's limit of %u",
-                       what, axis, value, limit);
+                       "%s %s %u is larger than the device's limit of %u", what,
+                       axis, value, limit);
     return CS_OK;
 }
 
@@ -218,8 +217,8 @@ cs_status cs_resource_create(cs_device *device, const cs_resource_desc *desc,
         status = describe_texture(device, desc, &info);
         break;
     default:
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "invalid resource kind %d", (int)desc->kind);
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "invalid resource kind %d",
+                       (int)desc->kind);
     }
     if (status != CS_OK)
         return status;
@@ -328,11 +327,10 @@ static cs_status flush(cs_resource *buffer, uint64_t offset, uint64_t size)
                                                            size);
 }
 
-static cs_status invalidate(cs_resource *buffer, uint64_t offset,
-                            uint64_t size)
+static cs_status invalidate(cs_resource *buffer, uint64_t offset, uint64_t size)
 {
-    return buffer->device->instance->backend->buffer_invalidate(buffer,
-                                                                offset, size);
+    return buffer->device->instance->backend->buffer_invalidate(buffer, offset,
+                                                                size);
 }
 
 cs_status cs_buffer_upload(cs_resource *buffer, uint64_t offset,
@@ -425,9 +423,8 @@ static uint64_t span_of(const pitched_rows *rows)
 }
 
 cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
-                             uint64_t data_size, uint32_t pitch,
-                             uint32_t width, uint32_t height,
-                             uint32_t bytes_per_pixel)
+                             uint64_t data_size, uint32_t pitch, uint32_t width,
+                             uint32_t height, uint32_t bytes_per_pixel)
 {
     pitched_rows rows = {0};
     cs_status status = check_host_visible(buffer, "upload2d");

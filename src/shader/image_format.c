@@ -118,11 +118,9 @@ static void collect_wanted_formats(format_pass *p, const uint32_t *bindings,
 /* Formats that need the StorageImageExtendedFormats capability. */
 static bool is_extended_format(uint32_t format)
 {
-    return (format >= SpvImageFormatRg32f &&
-            format <= SpvImageFormatR8Snorm) ||
+    return (format >= SpvImageFormatRg32f && format <= SpvImageFormatR8Snorm) ||
            (format >= SpvImageFormatRg32i && format <= SpvImageFormatR8i) ||
-           (format >= SpvImageFormatRgb10a2ui &&
-            format <= SpvImageFormatR8ui);
+           (format >= SpvImageFormatRgb10a2ui && format <= SpvImageFormatR8ui);
 }
 
 typedef struct format_needs {
