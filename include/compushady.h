@@ -256,6 +256,35 @@ CS_API void cs_resource_get_info(const cs_resource *resource,
                                  cs_resource_info *out_info);
 CS_API cs_device *cs_resource_device(const cs_resource *resource);
 
+/* Sparse resources (desc.sparse) start with no memory: each tile is mapped
+ * onto a cs_heap here, or unmapped. A tile is tile_width x tile_height x
+ * tile_depth texels of cs_resource_info (for buffers: tile_width bytes, and
+ * only x counts: y, z and slice must be 0); the resource has tiles_x x
+ * tiles_y x tiles_z tiles in each of its slices. Its bytes in a heap, the
+ * tile size, are tile_width for buffers and tile_width * tile_height *
+ * tile_depth * texel size for textures (64 KiB on most devices).
+ *
+ * Maps the tile at (x, y, z), in tile units, of `slice` onto heap at
+ * heap_offset, replacing any earlier mapping of that tile; heap NULL unmaps
+ * it (heap_offset is then ignored). The heap must be a CS_HEAP_DEFAULT heap
+ * of the resource's device, heap_offset a multiple of the tile size and the
+ * tile must fit in the heap. Tiles of one or several resources may map the
+ * same heap bytes (aliasing). The resource keeps a reference to every heap
+ * one of its tiles is mapped to, until the tile is unmapped or remapped or
+ * the resource is destroyed. The mapping is in effect when the call
+ * returns; GPU work that uses the resource must not run meanwhile. Reads of
+ * unmapped tiles are undefined (zero only on devices with strict
+ * non-resident behaviour), writes to them are discarded.
+ *
+ * Fails with CS_ERROR_INVALID_OPERATION for a resource that is not sparse,
+ * CS_ERROR_INVALID_ARGUMENT (naming the values) for a tile or slice out of
+ * range, a heap of another device or type, a misaligned heap_offset or a
+ * heap too small, and CS_ERROR_DEVICE_LOST / CS_ERROR_BACKEND when the
+ * device fails to bind. */
+CS_API cs_status cs_resource_bind_tile(cs_resource *resource, uint32_t x,
+                                       uint32_t y, uint32_t z, uint32_t slice,
+                                       cs_heap *heap, uint64_t heap_offset);
+
 /* Buffers in an UPLOAD or READBACK heap are mapped for their whole life.
  * Returns the CPU address of byte 0, or NULL (with the reason in
  * cs_last_error()) for a buffer that is not host-visible. Writes through it

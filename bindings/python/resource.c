@@ -413,6 +413,40 @@ static PyObject *resource_copy_to(ResourceObject *self, PyObject *args,
     Py_RETURN_NONE;
 }
 
+/* >>sparse ---------------------------------------------------------------- */
+
+static PyObject *resource_bind_tile(ResourceObject *self, PyObject *args,
+                                    PyObject *kwargs)
+{
+    static char *keywords[] = {"x",           "y",     "z", "heap",
+                               "heap_offset", "slice", NULL};
+    PyObject *x_arg, *y_arg, *z_arg, *heap_arg = NULL;
+    PyObject *heap_offset_arg = NULL, *slice_arg = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OOO:bind_tile",
+                                     keywords, &x_arg, &y_arg, &z_arg,
+                                     &heap_arg, &heap_offset_arg, &slice_arg))
+        return NULL;
+    PyObject *exc = resource_exception(self);
+    uint32_t x = 0, y = 0, z = 0, slice = 0;
+    uint64_t heap_offset = 0;
+    cs_heap *heap = NULL;
+    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
+        native_as_u32(y_arg, "y", exc, &y) < 0 ||
+        native_as_u32(z_arg, "z", exc, &z) < 0 ||
+        native_as_u64(heap_offset_arg, "heap_offset", exc, &heap_offset) < 0 ||
+        native_as_u32(slice_arg, "slice", exc, &slice) < 0 ||
+        parse_heap(heap_arg, &heap) < 0)
+        return NULL;
+    /* The library keeps its own reference to the heap while a tile maps
+     * it: the Python Heap may go away. heap_arg is held by the arguments
+     * during the call. */
+    cs_status status;
+    Py_BEGIN_ALLOW_THREADS status = cs_resource_bind_tile(
+        self->resource, x, y, z, slice, heap, heap_offset);
+    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(status, exc);
+    Py_RETURN_NONE;
+}
+
 /* >>buffer protocol ------------------------------------------------------- */
 
 static int resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags)
@@ -580,6 +614,9 @@ static PyMethodDef resource_methods[] = {
               "copy_to(destination, size=0, src_offset=0, dst_offset=0, "
               "width=0, height=0, depth=0, src_x=0, src_y=0, src_z=0, "
               "dst_x=0, dst_y=0, dst_z=0, src_slice=0, dst_slice=0)"),
+    KW_METHOD("bind_tile", resource_bind_tile,
+              "bind_tile(x, y, z, heap=None, heap_offset=0, slice=0): map "
+              "one tile of a sparse resource onto a Heap (None unmaps)"),
     {NULL, NULL, 0, NULL},
 };
 

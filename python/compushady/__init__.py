@@ -366,20 +366,10 @@ class Resource:
         )
 
     def bind_tile(self, x, y, z, heap, heap_offset=0, slice=0):
-        """Map one tile of a sparse resource onto heap (None unmaps)."""
-        bind = getattr(self.handle, "bind_tile", None)
-        if bind is None:
-            raise self._exception(
-                "sparse resources are not supported by this build of "
-                "compushady (bind_tile is not available)"
-            )
-        if heap is not None and not isinstance(heap, Heap):
-            raise TypeError(
-                "heap must be a compushady.Heap or None, got {0}".format(
-                    type(heap).__name__
-                )
-            )
-        bind(x, y, z, heap.handle if heap is not None else None, heap_offset, slice)
+        """Map the tile at (x, y, z) (tile units; buffers: x only) of a sparse
+        resource onto heap at heap_offset (a multiple of the tile size);
+        heap=None unmaps it."""
+        self.handle.bind_tile(x, y, z, _check_heap(heap), heap_offset, slice)
 
     def __repr__(self):
         return "<compushady.{0} size={1} heap_type={2}>".format(

@@ -38,9 +38,19 @@ struct cs_backend {
 
     /* Buffers and textures. Must set resource->info.heap_size and, for
      * UPLOAD/READBACK buffers, resource->mapped (persistently mapped).
-     * Sparse resources also set info.tiles_* and info.tile_*. */
+     * Sparse resources also set info.tiles_*, info.tile_* and tile_size;
+     * they get no memory here (heap is NULL): resource_bind_tile maps it. */
     cs_status (*resource_create)(cs_resource *resource);
     void (*resource_destroy)(cs_resource *resource);
+    /* Sparse resources: maps one tile (in tile units; x only for buffers)
+     * onto heap at heap_offset, or unmaps it when heap is NULL; in effect
+     * when it returns. Everything is checked: the resource is sparse, the
+     * tile and slice are in range, the heap is a DEFAULT heap of the same
+     * device with tile_size bytes at the tile-aligned heap_offset. Calls for
+     * one resource never overlap (the core holds its tile_lock). */
+    cs_status (*resource_bind_tile)(cs_resource *resource, uint32_t x,
+                                    uint32_t y, uint32_t z, uint32_t slice,
+                                    cs_heap *heap, uint64_t heap_offset);
 
     /* Make CPU writes of [offset, offset+size) in a mapped buffer visible to
      * the device / device writes visible to the CPU. No-ops on coherent

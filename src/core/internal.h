@@ -56,6 +56,15 @@ struct cs_resource {
     bool sparse;
     void *mapped; /* UPLOAD/READBACK buffers: set by the backend */
     void *impl;
+    /* Sparse resources: bytes of one tile in a heap (set by the backend),
+     * and the heap each tile is mapped to (counted references, NULL =
+     * unmapped), indexed by ((slice * tiles_z + z) * tiles_y + y) *
+     * tiles_x + x; allocated on the first bind. tile_lock guards tile_heaps and
+     * orders the binds of this resource; it is initialized only for sparse
+     * resources. */
+    uint64_t tile_size;
+    cs_heap **tile_heaps;
+    mtx_t tile_lock;
 };
 
 struct cs_sampler {
@@ -102,6 +111,11 @@ cs_status cs_failv(cs_status status, const char *format, va_list args);
 
 /* Adds a validation message to the instance's list (thread safe). */
 void cs_instance_push_debug_message(cs_instance *instance, const char *message);
+
+/* sparse.c: set up / tear down a sparse resource's tile bookkeeping (after
+ * the backend created it / after the backend destroyed it). */
+cs_status cs_sparse_init(cs_resource *resource);
+void cs_sparse_destroy(cs_resource *resource);
 
 /* Names for messages: "HEAP_UPLOAD", "Texture2D". */
 const char *cs_heap_type_name(cs_heap_type type);

@@ -244,6 +244,14 @@ cs_status cs_resource_create(cs_device *device, const cs_resource_desc *desc,
         free(resource);
         return status;
     }
+    if (resource->sparse) {
+        status = cs_sparse_init(resource);
+        if (status != CS_OK) {
+            device->instance->backend->resource_destroy(resource);
+            free(resource);
+            return status;
+        }
+    }
     cs_heap_retain(resource->heap);
     cs_instance_retain(device->instance);
     *out_resource = resource;
@@ -262,6 +270,8 @@ void cs_resource_release(cs_resource *resource)
         return;
     cs_instance *instance = resource->device->instance;
     instance->backend->resource_destroy(resource);
+    /* the tiles' heaps outlive the resource that maps them */
+    cs_sparse_destroy(resource);
     cs_heap_release(resource->heap);
     free(resource);
     cs_instance_release(instance);

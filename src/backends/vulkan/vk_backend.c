@@ -9,6 +9,7 @@ const cs_backend cs_vulkan_backend = {
     .heap_destroy = vk_heap_destroy,
     .resource_create = vk_resource_create,
     .resource_destroy = vk_resource_destroy,
+    .resource_bind_tile = vk_resource_bind_tile,
     .buffer_flush = vk_buffer_flush,
     .buffer_invalidate = vk_buffer_invalidate,
     .copy = vk_copy,

@@ -44,22 +44,6 @@ static cs_status create_texel_view(vk_device *dev, cs_resource *resource)
     return CS_OK;
 }
 
-static cs_status bind_sparse_buffer_tiles(vk_device *dev, cs_resource *resource,
-                                          const VkMemoryRequirements *req)
-{
-    (void)dev;
-    cs_resource_info *info = &resource->info;
-    info->heap_size = req->size;
-    info->tile_width = (uint32_t)req->alignment;
-    info->tile_height = 1;
-    info->tile_depth = 1;
-    info->tiles_x =
-        (uint32_t)((req->size + req->alignment - 1) / req->alignment);
-    info->tiles_y = 1;
-    info->tiles_z = 1;
-    return CS_OK;
-}
-
 cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
 {
     vk_resource *impl = vk_resource_of(resource);
@@ -83,9 +67,7 @@ cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
                        "(sparseBinding + sparseResidencyBuffer)");
     VkBufferCreateInfo create_info = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .flags = resource->sparse ? VK_BUFFER_CREATE_SPARSE_BINDING_BIT |
-                                        VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT
-                                  : 0,
+        .flags = resource->sparse ? vk_sparse_buffer_flags(dev) : 0,
         .size = info->size,
         .usage = usage,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
@@ -104,10 +86,11 @@ cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
              (unsigned long long)info->size);
     cs_status status =
         resource->sparse
-            ? bind_sparse_buffer_tiles(dev, resource, &requirements)
+            ? vk_sparse_setup_buffer(dev, resource, &requirements)
             : vk_memory_place_resource(dev, resource, &requirements, what);
     if (status != CS_OK)
         return status;
+    /* sparse buffers get their memory tile by tile (vk_sparse.c) */
     if (!resource->sparse) {
         result = vkBindBufferMemory(dev->device, impl->buffer, impl->memory,
                                     impl->memory_offset);

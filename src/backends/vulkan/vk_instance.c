@@ -51,8 +51,12 @@ static bool has_validation_layer(void)
     return found;
 }
 
+/* The queue family the device uses for everything. Prefer one that can
+ * also bind sparse memory (one queue does all, ordered by the host), then
+ * a compute family without graphics (a dedicated compute queue does not
+ * compete with a display), else any family with compute. */
 static bool find_compute_queue_family(VkPhysicalDevice physical,
-                                      uint32_t *out_family)
+                                      uint32_t *out_family, bool *out_sparse)
 {
     uint32_t count = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, NULL);
@@ -60,18 +64,21 @@ static bool find_compute_queue_family(VkPhysicalDevice physical,
     if (!families)
         return false;
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families);
-    /* Prefer a compute family without graphics (a dedicated compute queue
-     * does not compete with a display), else any family with compute. */
     uint32_t best = UINT32_MAX;
+    int best_score = -1;
     for (uint32_t i = 0; i < count; i++) {
         VkQueueFlags flags = families[i].queueFlags;
         if (!(flags & VK_QUEUE_COMPUTE_BIT) || families[i].queueCount == 0)
             continue;
-        if (best == UINT32_MAX || !(flags & VK_QUEUE_GRAPHICS_BIT))
+        int score = (flags & VK_QUEUE_SPARSE_BINDING_BIT ? 2 : 0) +
+                    (flags & VK_QUEUE_GRAPHICS_BIT ? 0 : 1);
+        if (score > best_score) {
             best = i;
-        if (!(flags & VK_QUEUE_GRAPHICS_BIT))
-            break;
+            best_score = score;
+        }
     }
+    if (best != UINT32_MAX)
+        *out_sparse = families[best].queueFlags & VK_QUEUE_SPARSE_BINDING_BIT;
     free(families);
     if (best == UINT32_MAX)
         return false;
@@ -120,7 +127,8 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
     info->dedicated_system_memory = 0;
 
     const VkPhysicalDeviceFeatures *core = &dev->supported.core.features;
-    info->supports_sparse = core->sparseBinding && core->sparseResidencyBuffer;
+    info->supports_sparse =
+        core->sparseBinding && core->sparseResidencyBuffer && dev->sparse_queue;
     info->supports_bindless = dev->bindless;
     info->supports_float16 = dev->supported.v12.shaderFloat16 &&
                              dev->supported.v11.storageBuffer16BitAccess;
@@ -158,8 +166,9 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     VkPhysicalDeviceProperties properties;
     vkGetPhysicalDeviceProperties(physical, &properties);
     uint32_t family = 0;
+    bool sparse_queue = false;
     if (properties.apiVersion < VK_API_VERSION_1_2 ||
-        !find_compute_queue_family(physical, &family)) {
+        !find_compute_queue_family(physical, &family, &sparse_queue)) {
         *out_device = NULL; /* not usable: skipped, not an error */
         return CS_OK;
     }
@@ -177,6 +186,7 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     dev->physical = physical;
     dev->properties = properties;
     dev->queue_family = family;
+    dev->sparse_queue = sparse_queue;
     vkGetPhysicalDeviceMemoryProperties(physical, &dev->memory);
     query_features(dev);
     atomic_init(&dev->ready, false);

@@ -7,8 +7,9 @@
  *   vk_memory.c    memory type choice, allocation, heaps
  *   vk_buffer.c    buffers, texel buffer views, flush/invalidate
  *   vk_texture.c   images, image views
+ *   vk_sparse.c    sparse buffers and images: tiles, mip tails, binds
  *   vk_formats.c   DXGI format -> VkFormat
- *   vk_submit.c    command contexts, submit + wait
+ *   vk_submit.c    command contexts, submit + wait, vkQueueBindSparse
  *   vk_copy.c      buffer/image copies
  *   vk_compute.c   pipeline, descriptor sets, dispatch, bindless
  *   vk_sampler.c   samplers
@@ -64,7 +65,8 @@ typedef struct vk_device {
     VkPhysicalDeviceMemoryProperties memory;
     vk_features supported;
     uint32_t queue_family;
-    bool bindless; /* descriptor indexing usable for every bindless type */
+    bool sparse_queue; /* queue_family has VK_QUEUE_SPARSE_BINDING_BIT */
+    bool bindless;     /* descriptor indexing usable for every bindless type */
 
     /* The logical device is created on first use: `ready` is set (release)
      * once `device` and `queue` are valid; `create_lock` makes creation run
@@ -74,7 +76,8 @@ typedef struct vk_device {
     atomic_bool lost;
     VkDevice device;
     VkQueue queue;
-    pthread_mutex_t queue_lock; /* held only around vkQueueSubmit */
+    pthread_mutex_t queue_lock; /* held only around vkQueueSubmit and
+                                   vkQueueBindSparse */
 
     pthread_mutex_t context_lock;
     vk_command_context *free_contexts;
@@ -99,8 +102,12 @@ typedef struct vk_resource {
     VkDeviceMemory own_memory;
     VkDeviceMemory memory; /* own_memory or the heap's */
     VkDeviceSize memory_offset;
-    VkDeviceSize memory_size; /* of the whole allocation, for flush clamps */
+    VkDeviceSize memory_size; /* of the whole allocation, for flush clamps;
+                                 sparse buffers: of the buffer's memory */
     bool coherent;
+    /* Sparse resources: the memory types heaps mapped to tiles must have.
+     * own_memory then holds the mip tails (metadata), if any. */
+    uint32_t sparse_type_bits;
 } vk_resource;
 
 typedef struct vk_compute {
@@ -182,6 +189,20 @@ cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
                                  bool arrayed, VkImageView *out_view);
 bool vk_texture_view_is_arrayed(const cs_resource *resource);
 
+/* vk_sparse.c: after vkCreateBuffer / vkCreateImage of a sparse resource,
+ * fill the tiling (info.tiles_*, info.tile_*, tile_size, heap_size) and
+ * bind what must always be resident (metadata mip tails). */
+cs_status vk_sparse_setup_buffer(vk_device *device, cs_resource *resource,
+                                 const VkMemoryRequirements *requirements);
+cs_status vk_sparse_setup_image(vk_device *device, cs_resource *resource,
+                                const VkMemoryRequirements *requirements);
+/* The create flags of sparse buffers / images on this device. */
+VkBufferCreateFlags vk_sparse_buffer_flags(const vk_device *device);
+VkImageCreateFlags vk_sparse_image_flags(const vk_device *device);
+cs_status vk_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
+                                uint32_t z, uint32_t slice, cs_heap *heap,
+                                uint64_t heap_offset);
+
 /* vk_resource.c */
 cs_status vk_resource_create(cs_resource *resource);
 void vk_resource_destroy(cs_resource *resource);
@@ -195,6 +216,9 @@ cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
  * context is given back also on failure. */
 cs_status vk_submit_and_wait(vk_device *device, vk_command_context *context,
                              const char *what);
+/* Runs one vkQueueBindSparse on the device's queue and waits for it. */
+cs_status vk_submit_bind_sparse(vk_device *device, const VkBindSparseInfo *info,
+                                const char *what);
 /* Gives back a context whose recording was abandoned. */
 void vk_submit_abandon(vk_device *device, vk_command_context *context);
 void vk_submit_destroy_contexts(vk_device *device);

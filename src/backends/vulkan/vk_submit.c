@@ -183,6 +183,33 @@ cs_status vk_submit_and_wait(vk_device *dev, vk_command_context *context,
         return vk_fail(dev, result, call, "%s", what);
     return CS_OK;
 }
+
+cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
+                                const char *what)
+{
+    /* a context only for its fence: binds record no commands */
+    vk_command_context *context = NULL;
+    cs_status status = take_context(dev, &context);
+    if (status != CS_OK)
+        return status;
+    VkResult result = vkResetFences(dev->device, 1, &context->fence);
+    const char *call = "vkResetFences";
+    if (result == VK_SUCCESS) {
+        pthread_mutex_lock(&dev->queue_lock);
+        result = vkQueueBindSparse(dev->queue, 1, info, context->fence);
+        pthread_mutex_unlock(&dev->queue_lock);
+        call = "vkQueueBindSparse";
+        if (result == VK_SUCCESS) {
+            result = wait_for_fence(dev, context->fence);
+            call = "vkWaitForFences";
+        }
+    }
+    give_back(dev, context);
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, call, "%s", what);
+    return CS_OK;
+}
+
 void vk_submit_destroy_contexts(vk_device *dev)
 {
     vk_command_context *context = dev->free_contexts;

@@ -1,5 +1,6 @@
-/* vk_texture.c - VkImages for 1D/2D/3D textures (and arrays), their image
- * views, and the one layout transition to GENERAL at creation. */
+/* vk_texture.c - VkImages for 1D/2D/3D textures (and arrays, and sparse
+ * ones), their image views, and the one layout transition to GENERAL at
+ * creation. */
 #include "vk_internal.h"
 
 #include <stdio.h>
@@ -116,27 +117,53 @@ static cs_status transition_to_general(vk_device *dev, VkImage image)
                               "moving a new texture to the GENERAL layout");
 }
 
+/* Sparse residency exists for 2D and 3D images only, each a feature. */
+static cs_status check_sparse(const vk_device *dev, const cs_resource *resource)
+{
+    const VkPhysicalDeviceFeatures *features = &dev->supported.core.features;
+    switch (resource->sparse ? resource->info.kind : CS_RESOURCE_BUFFER) {
+    case CS_RESOURCE_TEXTURE1D:
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "sparse Texture1D does not exist in Vulkan (sparse "
+                       "residency is for 2D and 3D images)");
+    case CS_RESOURCE_TEXTURE2D:
+        if (!features->sparseResidencyImage2D)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "this device does not support sparse Texture2D "
+                           "(sparseResidencyImage2D)");
+        break;
+    case CS_RESOURCE_TEXTURE3D:
+        if (!features->sparseResidencyImage3D)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "this device does not support sparse Texture3D "
+                           "(sparseResidencyImage3D)");
+        break;
+    default: break;
+    }
+    return CS_OK;
+}
+
 cs_status vk_texture_create(vk_device *dev, cs_resource *resource)
 {
     vk_resource *impl = vk_resource_of(resource);
     const cs_resource_info *info = &resource->info;
     const char *name = cs_format_name(info->format);
-    if (resource->sparse)
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "sparse textures are not supported by the Vulkan "
-                       "backend yet");
+    cs_status status = check_sparse(dev, resource);
+    if (status != CS_OK)
+        return status;
     impl->format = vk_format_from_cs(info->format);
     if (impl->format == VK_FORMAT_UNDEFINED)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "format %s (%u) has no Vulkan equivalent",
                        name ? name : "?", info->format);
     VkImageUsageFlags usage = 0;
-    cs_status status = choose_usage(dev, resource, impl->format, &usage);
+    status = choose_usage(dev, resource, impl->format, &usage);
     if (status != CS_OK)
         return status;
     bool is_3d = info->kind == CS_RESOURCE_TEXTURE3D;
     VkImageCreateInfo create_info = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .flags = resource->sparse ? vk_sparse_image_flags(dev) : 0,
         .imageType = image_type_of(info->kind),
         .format = impl->format,
         .extent = {info->width,
@@ -153,7 +180,11 @@ cs_status vk_texture_create(vk_device *dev, cs_resource *resource)
     VkImageFormatProperties limits;
     VkResult result = vkGetPhysicalDeviceImageFormatProperties(
         dev->physical, create_info.format, create_info.imageType,
-        create_info.tiling, create_info.usage, 0, &limits);
+        create_info.tiling, create_info.usage, create_info.flags, &limits);
+    if (result == VK_ERROR_FORMAT_NOT_SUPPORTED && resource->sparse)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "this device does not support sparse %s textures",
+                       name ? name : "?");
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkGetPhysicalDeviceImageFormatProperties",
                        "checking support of %s textures", name ? name : "?");
@@ -181,13 +212,21 @@ cs_status vk_texture_create(vk_device *dev, cs_resource *resource)
     snprintf(what, sizeof what, "a %ux%ux%u %s texture",
              create_info.extent.width, create_info.extent.height,
              create_info.extent.depth, name ? name : "?");
-    status = vk_memory_place_resource(dev, resource, &requirements, what);
-    if (status != CS_OK)
-        return status;
-    result = vkBindImageMemory(dev->device, impl->image, impl->memory,
-                               impl->memory_offset);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkBindImageMemory", "binding %s", what);
+    if (resource->sparse) {
+        /* tiles get their memory from bind_tile (vk_sparse.c) */
+        status = vk_sparse_setup_image(dev, resource, &requirements);
+        if (status != CS_OK)
+            return status;
+    } else {
+        status = vk_memory_place_resource(dev, resource, &requirements, what);
+        if (status != CS_OK)
+            return status;
+        result = vkBindImageMemory(dev->device, impl->image, impl->memory,
+                                   impl->memory_offset);
+        if (result != VK_SUCCESS)
+            return vk_fail(dev, result, "vkBindImageMemory", "binding %s",
+                           what);
+    }
     status = vk_texture_create_view(
         dev, resource, vk_texture_view_is_arrayed(resource), &impl->image_view);
     if (status != CS_OK)
