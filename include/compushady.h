@@ -171,7 +171,8 @@ typedef struct cs_device_info {
     bool supports_sparse;
     bool supports_bindless;
     bool supports_float16;
-    bool supports_storage_image_without_format; /* read and write */
+    bool supports_storage_image_without_format;       /* read and write */
+    bool supports_storage_image_write_without_format; /* write only */
     uint32_t max_push_constants_size;
     uint32_t max_compute_workgroup_count[3];
     uint32_t max_compute_workgroup_size[3];

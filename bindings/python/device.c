@@ -99,6 +99,7 @@ static PyMemberDef device_members[] = {
     INFO_MEMBER(supports_bindless, T_BOOL),
     INFO_MEMBER(supports_float16, T_BOOL),
     INFO_MEMBER(supports_storage_image_without_format, T_BOOL),
+    INFO_MEMBER(supports_storage_image_write_without_format, T_BOOL),
     INFO_MEMBER(max_push_constants_size, T_UINT),
     INFO_MEMBER(max_buffer_size, T_ULONGLONG),
     {"instance", T_OBJECT, offsetof(DeviceObject, instance), READONLY,

@@ -3,6 +3,8 @@
 #include "../shader/shader_internal.h"
 #include "backend.h"
 
+#include <spirv/unified1/spirv.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,15 +254,6 @@ static cs_status match_image_formats(const cs_compute *compute,
         /* every storage binding is listed, so that types shared by several
          * variables are judged on all their users */
         differs |= wanted != slot->binding.image_format;
-        if (wanted == 0 && wanted != slot->binding.image_format &&
-            !compute->device->info.supports_storage_image_without_format)
-            return cs_fail(CS_ERROR_UNSUPPORTED,
-                           "register %s: format %s has no SPIR-V image "
-                           "format, and device '%s' cannot access storage "
-                           "images without a format",
-                           name_register(slot->binding.binding).text,
-                           cs_format_name(slot->resource->info.format),
-                           compute->device->info.name);
         if (count == sizeof bindings / sizeof bindings[0])
             return cs_fail(CS_ERROR_UNSUPPORTED,
                            "more than %zu storage images need a format "
@@ -276,8 +269,69 @@ static cs_status match_image_formats(const cs_compute *compute,
                                         count, patched, patched_count);
 }
 
+static bool declares_capability(const uint32_t *words, size_t word_count,
+                                uint32_t capability)
+{
+    for (size_t at = CS_SPIRV_HEADER_WORDS; at < word_count;
+         at += cs_spirv_word_count(words[at])) {
+        if (cs_spirv_word_count(words[at]) == 0)
+            break;
+        if (cs_spirv_opcode(words[at]) == SpvOpCapability &&
+            at + 1 < word_count && words[at + 1] == capability)
+            return true;
+    }
+    return false;
+}
+
+/* A module whose storage images have no format (formats without a SPIR-V
+ * image format, such as B8G8R8A8_UNORM) needs the *WithoutFormat device
+ * features: writes need one, reads the other. */
+static cs_status check_without_format(const cs_compute *compute,
+                                      const uint32_t *words, size_t count)
+{
+    const cs_device_info *info = &compute->device->info;
+    const cs_bound_slot *culprit = NULL;
+    for (uint32_t i = 0; i < compute->slot_count && !culprit; i++) {
+        const cs_bound_slot *slot = &compute->slots[i];
+        if (slot->resource &&
+            (slot->binding.type == CS_BINDING_STORAGE_IMAGE ||
+             slot->binding.type == CS_BINDING_STORAGE_TEXEL_BUFFER) &&
+            cs_spirv_image_format_from_dxgi(slot->resource->info.format) == 0)
+            culprit = slot;
+    }
+    char what[160] = "a storage image without a format";
+    if (culprit)
+        snprintf(what, sizeof what,
+                 "register %s: format %s has no SPIR-V image format",
+                 name_register(culprit->binding.binding).text,
+                 cs_format_name(culprit->resource->info.format));
+    if (!info->supports_storage_image_without_format &&
+        declares_capability(words, count,
+                            SpvCapabilityStorageImageReadWithoutFormat))
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "%s and the shader reads it, but device '%s' cannot "
+                       "read storage images without a format "
+                       "(shaderStorageImageReadWithoutFormat); shaders that "
+                       "only write it work",
+                       what, info->name);
+    if (!info->supports_storage_image_write_without_format &&
+        declares_capability(words, count,
+                            SpvCapabilityStorageImageWriteWithoutFormat))
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "%s, and device '%s' cannot write storage images "
+                       "without a format "
+                       "(shaderStorageImageWriteWithoutFormat)",
+                       what, info->name);
+    return CS_OK;
+}
+
 static void destroy_unfinished(cs_compute *compute)
 {
+    if (compute->bound) {
+        for (uint32_t i = 0; i < 3 * compute->max_bindless; i++)
+            cs_resource_release(compute->bound[i]);
+        free(compute->bound);
+    }
     for (uint32_t i = 0; i < compute->held_resource_count; i++)
         cs_resource_release(compute->held_resources[i]);
     for (uint32_t i = 0; i < compute->held_sampler_count; i++)
@@ -346,6 +400,15 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         return status;
     }
     status = hold_references(compute, desc);
+    if (status == CS_OK && compute->bindless) {
+        /* bind_*: the last resource bound to each (class, index) */
+        compute->bound =
+            calloc(3 * (size_t)compute->max_bindless, sizeof *compute->bound);
+        if (!compute->bound)
+            status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                             "out of host memory for %u bindless slots",
+                             compute->max_bindless);
+    }
     if (status != CS_OK) {
         destroy_unfinished(compute);
         return status;
@@ -402,6 +465,10 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     if (status == CS_OK)
         status = match_image_formats(compute, module.words, module.word_count,
                                      &patched, &patched_count);
+    if (status == CS_OK && !patched)
+        status = check_without_format(compute, module.words, module.word_count);
+    else if (status == CS_OK)
+        status = check_without_format(compute, patched, patched_count);
     if (status == CS_OK && !patched)
         status = cs_spirv_validate(module.words, module.word_count);
     else if (status == CS_OK)
@@ -576,6 +643,14 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
     mtx_lock(&compute->bind_lock);
     status = compute->device->instance->backend->compute_bind(compute, target,
                                                               index, resource);
+    if (status == CS_OK) {
+        /* the compute keeps what it binds alive until replaced */
+        cs_resource **held =
+            &compute->bound[kind * compute->max_bindless + index];
+        cs_resource_retain(resource);
+        cs_resource_release(*held);
+        *held = resource;
+    }
     mtx_unlock(&compute->bind_lock);
     return status;
 }

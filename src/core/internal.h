@@ -98,6 +98,9 @@ struct cs_compute {
     uint32_t held_resource_count;
     cs_sampler **held_samplers;
     uint32_t held_sampler_count;
+    /* bindless: 3 * max_bindless references (b, t, u), the last resource
+     * bound at each index, or NULL */
+    cs_resource **bound;
     mtx_t bind_lock; /* bindless: bound resources change */
     void *impl;
 };

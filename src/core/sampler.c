@@ -7,9 +7,9 @@ static cs_status check_address_mode(cs_address_mode mode, char axis)
 {
     if ((unsigned)mode > CS_ADDRESS_MODE_CLAMP)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "invalid address mode %d for %c: expected WRAP (0), "
+                       "invalid address mode %u for %c: expected WRAP (0), "
                        "MIRROR (1) or CLAMP (2)",
-                       (int)mode, axis);
+                       (unsigned)mode, axis);
     return CS_OK;
 }
 
@@ -17,9 +17,9 @@ static cs_status check_filter(cs_filter filter, const char *which)
 {
     if ((unsigned)filter > CS_FILTER_LINEAR)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "invalid %s filter %d: expected POINT (0) or "
+                       "invalid %s filter %u: expected POINT (0) or "
                        "LINEAR (1)",
-                       which, (int)filter);
+                       which, (unsigned)filter);
     return CS_OK;
 }
 

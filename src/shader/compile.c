@@ -76,6 +76,13 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
          * device extensions that lavapipe lacks, and reflection does not
          * need them. */
         set_binding_bases(options);
+        /* glslang 12 lacks DXC's NonUniformResourceIndex: bindless shaders
+         * written for DXC compile with it as the identity (the index is
+         * not decorated NonUniform). */
+        static const char nuri[] = "NonUniformResourceIndex(x)";
+        static const char nuri_value[] = "(x)";
+        shaderc_compile_options_add_macro_definition(
+            options, nuri, sizeof nuri - 1, nuri_value, sizeof nuri_value - 1);
     } else {
         shaderc_compile_options_set_source_language(
             options, shaderc_source_language_glsl);

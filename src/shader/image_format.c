@@ -124,14 +124,15 @@ static bool is_extended_format(uint32_t format)
 }
 
 typedef struct format_needs {
-    bool unknown;  /* some storage image has no format */
-    bool extended; /* some storage image has an extended format */
+    bool unknown;      /* some storage image has no format */
+    bool read_unknown; /* ... and the shader reads one of those */
+    bool extended;     /* some storage image has an extended format */
 } format_needs;
 
 /* Applies the wanted formats; says which capabilities the result needs. */
 static format_needs apply_formats(format_pass *p)
 {
-    format_needs needs = {false, false};
+    format_needs needs = {false, false, false};
     for (size_t at = CS_SPIRV_HEADER_WORDS; at < p->word_count;
          at += count_of(p->words + at)) {
         uint32_t *image = p->words + at;
@@ -158,6 +159,37 @@ static bool has_capability(const uint32_t *words, size_t word_count,
         if (cs_spirv_opcode(words[at]) == SpvOpCapability &&
             count_of(words + at) >= 2 && words[at + 1] == capability)
             return true;
+    return false;
+}
+
+/* Whether the shader reads (OpImageRead) a storage image whose type has no
+ * format: only reads need StorageImageReadWithoutFormat, so write-only
+ * shaders run on devices without it. */
+static bool reads_unknown_format(const format_pass *p)
+{
+    for (size_t at = CS_SPIRV_HEADER_WORDS; at < p->word_count;
+         at += count_of(p->words + at)) {
+        const uint32_t *inst = p->words + at;
+        uint32_t opcode = cs_spirv_opcode(inst[0]);
+        if ((opcode != SpvOpImageRead && opcode != SpvOpImageSparseRead) ||
+            count_of(inst) < 4 || inst[3] >= p->id_bound)
+            continue;
+        /* the image operand is an OpLoad result: its type is the image */
+        uint32_t image_id = inst[3], type = 0;
+        for (size_t load = CS_SPIRV_HEADER_WORDS; load < at;
+             load += count_of(p->words + load)) {
+            const uint32_t *candidate = p->words + load;
+            if (cs_spirv_opcode(candidate[0]) == SpvOpLoad &&
+                count_of(candidate) >= 4 && candidate[2] == image_id) {
+                type = candidate[1];
+                break;
+            }
+        }
+        const uint32_t *image = defined(p, type, SpvOpTypeImage);
+        if (image == NULL || count_of(image) <= IMAGE_FORMAT_WORD ||
+            image[IMAGE_FORMAT_WORD] == SpvImageFormatUnknown)
+            return true;
+    }
     return false;
 }
 
@@ -238,15 +270,16 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
     index_module(&p);
     collect_wanted_formats(&p, bindings, spirv_formats, count);
     format_needs needs = apply_formats(&p);
+    needs.read_unknown = needs.unknown && reads_unknown_format(&p);
     free_pass(&p);
     uint32_t capabilities[3];
     size_t capability_count = 0;
-    if (needs.unknown) {
+    if (needs.read_unknown)
         capabilities[capability_count++] =
             SpvCapabilityStorageImageReadWithoutFormat;
+    if (needs.unknown)
         capabilities[capability_count++] =
             SpvCapabilityStorageImageWriteWithoutFormat;
-    }
     if (needs.extended)
         capabilities[capability_count++] =
             SpvCapabilityStorageImageExtendedFormats;

@@ -92,13 +92,13 @@ cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
  *
  * When one OpTypeImage is shared by variables that need different formats
  * (a variable not listed wants the format it already has), the shared type
- * is set to Unknown and the capabilities StorageImageReadWithoutFormat and
- * StorageImageWriteWithoutFormat are added: cloning types would also mean
- * retyping every load and access chain, a riskier rewrite. Such a module
- * needs the shaderStorageImageReadWithoutFormat and
- * shaderStorageImageWriteWithoutFormat device features
- * (cs_device_info.supports_storage_image_without_format); every module with
- * an Unknown storage image format does. Bindings that no variable has are
+ * is set to Unknown: cloning types would also mean retyping every load and
+ * access chain, a riskier rewrite. A module with an Unknown storage image
+ * format gets the capability StorageImageWriteWithoutFormat, and
+ * StorageImageReadWithoutFormat too when it reads (OpImageRead) such an
+ * image; each needs the device feature of the same name
+ * (cs_device_info.supports_storage_image_write_without_format,
+ * supports_storage_image_without_format). Bindings that no variable has are
  * ignored. */
 cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
                                        const uint32_t *bindings,

@@ -47,13 +47,14 @@ def sample_bytes(name):
     return raw.tobytes()
 
 
-# formats without a SPIR-V image format: RWBuffer<T> of them needs
-# shaderStorageImageWriteWithoutFormat (lavapipe lacks it)
+# formats without a SPIR-V image format: writing RWBuffer<T> of them needs
+# shaderStorageImageWriteWithoutFormat, reading it
+# shaderStorageImageReadWithoutFormat (lavapipe lacks the second)
 NO_SPIRV_FORMAT = {"B8G8R8A8_UNORM"}
 
 
 def storage_without_format():
-    return compushady.get_current_device().supports_storage_image_without_format
+    return compushady.get_current_device().supports_storage_image_write_without_format
 
 
 @pytest.mark.parametrize("name", [n for n in ALL_FORMATS if n not in NO_STORAGE])
@@ -89,17 +90,31 @@ def srgb_to_linear(value):
 
 def test_no_spirv_format_uav():
     buffer = Buffer(16, format=formats.B8G8R8A8_UNORM)
-    if storage_without_format():
-        return  # covered by test_typed_buffer_roundtrip
-    with pytest.raises(ComputeException, match="u0.*B8G8R8A8_UNORM.*without a format"):
-        run_hlsl(
-            """
-            RWBuffer<float4> output : register(u0);
-            [numthreads(1, 1, 1)]
-            void main() { output[0] = 1; }
-            """,
-            uav=[buffer],
-        )
+    if not storage_without_format():
+        with pytest.raises(ComputeException, match="u0.*B8G8R8A8_UNORM.*without a format"):
+            run_hlsl(
+                """
+                RWBuffer<float4> output : register(u0);
+                [numthreads(1, 1, 1)]
+                void main() { output[0] = 1; }
+                """,
+                uav=[buffer],
+            )
+        return
+    reading = """
+        RWBuffer<float4> output : register(u0);
+        [numthreads(1, 1, 1)]
+        void main() { output[1] = output[0] + 1; }
+        """
+    if compushady.get_current_device().supports_storage_image_without_format:
+        run_hlsl(reading, uav=[buffer])
+    else:
+        with pytest.raises(
+            ComputeException,
+            match="u0: format B8G8R8A8_UNORM has no SPIR-V image format and the shader reads it.*"
+            "shaderStorageImageReadWithoutFormat",
+        ):
+            run_hlsl(reading, uav=[buffer])
 
 
 @pytest.mark.parametrize("name", sorted(NO_STORAGE | NO_SPIRV_FORMAT))

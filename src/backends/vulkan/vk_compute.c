@@ -266,7 +266,11 @@ static cs_status write_slots(vk_device *dev, const cs_compute *compute,
             continue; /* bindless: filled by compute_bind */
         VkImageView view = VK_NULL_HANDLE;
         if (is_image_binding(slot->binding.type) && slot->resource) {
-            cs_status status = view_for_slot(dev, impl, slot, &view);
+            cs_status status = vk_texture_check_use(
+                dev, slot->resource,
+                slot->binding.type == CS_BINDING_STORAGE_IMAGE);
+            if (status == CS_OK)
+                status = view_for_slot(dev, impl, slot, &view);
             if (status != CS_OK)
                 return status;
         }
@@ -464,8 +468,13 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
                        "index %u is past the %u descriptors of binding %u",
                        index, count, binding->binding);
     VkImageView view = VK_NULL_HANDLE;
-    if (is_image_binding(binding->type))
+    if (is_image_binding(binding->type)) {
+        status = vk_texture_check_use(
+            dev, resource, binding->type == CS_BINDING_STORAGE_IMAGE);
+        if (status != CS_OK)
+            return status;
         view = vk_resource_of(resource)->image_view;
+    }
     /* Exclusive: no dispatch of this compute is in flight while a
      * descriptor changes. */
     pthread_rwlock_wrlock(&impl->set_lock);

@@ -135,6 +135,8 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
     info->supports_storage_image_without_format =
         core->shaderStorageImageReadWithoutFormat &&
         core->shaderStorageImageWriteWithoutFormat;
+    info->supports_storage_image_write_without_format =
+        core->shaderStorageImageWriteWithoutFormat;
     info->max_push_constants_size = limits->maxPushConstantsSize;
     for (int i = 0; i < 3; i++) {
         info->max_compute_workgroup_count[i] =

@@ -60,6 +60,28 @@ cs_status vk_texture_create_view(vk_device *dev, const cs_resource *resource,
     return CS_OK;
 }
 
+cs_status vk_texture_check_use(vk_device *dev, const cs_resource *resource,
+                               bool storage)
+{
+    VkFormatProperties properties;
+    vkGetPhysicalDeviceFormatProperties(
+        dev->physical, vk_resource_of(resource)->format, &properties);
+    VkFormatFeatureFlags wanted = storage ? VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT
+                                          : VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+    if (properties.optimalTilingFeatures & wanted)
+        return CS_OK;
+    return cs_fail(CS_ERROR_UNSUPPORTED,
+                   "format %s: device \"%s\" does not support it as a %s "
+                   "(%s); the texture can only be used as a %s",
+                   cs_format_name(resource->info.format),
+                   dev->properties.deviceName,
+                   storage ? "read-write texture (RWTexture*, UAV)"
+                           : "read-only texture (Texture*, SRV)",
+                   storage ? "VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT"
+                           : "VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT",
+                   storage ? "SRV" : "UAV");
+}
+
 static cs_status choose_usage(vk_device *dev, const cs_resource *resource,
                               VkFormat format, VkImageUsageFlags *out_usage)
 {
@@ -76,12 +98,21 @@ static cs_status choose_usage(vk_device *dev, const cs_resource *resource,
         usage |= VK_IMAGE_USAGE_SAMPLED_BIT;
     if (features & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
         usage |= VK_IMAGE_USAGE_STORAGE_BIT;
-    if (!(usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT)) ||
-        !(usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT))
+    if (!(usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT)))
         return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "format %s is not supported by this device for "
-                       "textures (needs sampled or storage use, and copies)",
-                       name ? name : "?");
+                       "format %s is not supported for textures by device "
+                       "\"%s\": it can be neither sampled (SRV) nor a storage "
+                       "image (UAV)",
+                       name ? name : "?", dev->properties.deviceName);
+    if (!(usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT) ||
+        !(usage & VK_IMAGE_USAGE_TRANSFER_SRC_BIT))
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "format %s is not supported for textures by device "
+                       "\"%s\": it cannot be copied %s",
+                       name ? name : "?", dev->properties.deviceName,
+                       usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT
+                           ? "from (transfer source)"
+                           : "to (transfer destination)");
     *out_usage = usage;
     return CS_OK;
 }
