@@ -34,6 +34,16 @@ static cs_status copy_buffer_to_buffer(const cs_resource *src,
                        (unsigned long long)desc->size,
                        (unsigned long long)desc->dst_offset,
                        (unsigned long long)dst_size);
+    /* Vulkan (and D3D12) forbid overlapping regions in one buffer. */
+    if (src == dst && desc->size > 0 &&
+        desc->src_offset < desc->dst_offset + desc->size &&
+        desc->dst_offset < desc->src_offset + desc->size)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: %llu bytes from src_offset %llu to dst_offset "
+                       "%llu overlap in the same buffer",
+                       (unsigned long long)desc->size,
+                       (unsigned long long)desc->src_offset,
+                       (unsigned long long)desc->dst_offset);
     return CS_OK;
 }
 
@@ -76,23 +86,27 @@ static cs_status resolve_box(const cs_resource *texture, const char *side,
     return CS_OK;
 }
 
-/* The buffer side of a buffer<->texture copy holds the box as packed rows. */
+/* The buffer side of a buffer<->texture copy holds the box in rows of the
+ * texture's row_pitch, box height rows to a slice: the GPU touches from
+ * offset to the last texel of the last row. */
 static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
                                    const cs_resource *texture,
                                    const cs_copy_desc *desc, const char *side)
 {
     uint64_t texel = cs_format_texel_size(texture->info.format);
-    uint64_t needed =
-        texel * desc->width * (uint64_t)desc->height * desc->depth;
+    uint64_t rows = (uint64_t)(desc->depth - 1) * desc->height +
+                    (desc->height - 1);
+    uint64_t needed = rows * texture->info.row_pitch + desc->width * texel;
     uint64_t size = buffer->info.size;
     if (offset > size || needed > size - offset)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "copy: the %s buffer needs %llu bytes from offset %llu "
-                       "for %ux%ux%u texels of the %s, it has %llu",
+                       "for %ux%ux%u texels of the %s in rows of %u bytes, it "
+                       "has %llu",
                        side, (unsigned long long)needed,
                        (unsigned long long)offset, desc->width, desc->height,
                        desc->depth, cs_resource_kind_name(texture->info.kind),
-                       (unsigned long long)size);
+                       texture->info.row_pitch, (unsigned long long)size);
     return CS_OK;
 }
 
@@ -143,6 +157,21 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
             status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y, desc.dst_z,
                                  desc.dst_slice, &box);
         }
+        /* Vulkan forbids overlapping regions within one image. */
+        if (status == CS_OK && src == dst &&
+            desc.src_slice == desc.dst_slice &&
+            desc.src_x < desc.dst_x + desc.width &&
+            desc.dst_x < desc.src_x + desc.width &&
+            desc.src_y < desc.dst_y + desc.height &&
+            desc.dst_y < desc.src_y + desc.height &&
+            desc.src_z < desc.dst_z + desc.depth &&
+            desc.dst_z < desc.src_z + desc.depth)
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "copy: the %ux%ux%u box from (%u, %u, %u) to "
+                           "(%u, %u, %u) overlaps itself in the same %s",
+                           desc.width, desc.height, desc.depth, desc.src_x,
+                           desc.src_y, desc.src_z, desc.dst_x, desc.dst_y,
+                           desc.dst_z, cs_resource_kind_name(src->info.kind));
     }
     if (status != CS_OK)
         return status;

@@ -486,7 +486,14 @@ cs_status cs_buffer_upload_chunked(cs_resource *buffer, const void *data,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "upload_chunked: stride must be greater than 0");
     uint64_t chunks = data_size / stride + (data_size % stride != 0);
-    uint64_t total = data_size + chunks * filler_size;
+    uint64_t extra, total;
+    /* data_size may be anything: the sum must not wrap around */
+    if (__builtin_mul_overflow(chunks, (uint64_t)filler_size, &extra) ||
+        __builtin_add_overflow(data_size, extra, &total))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "upload_chunked: %llu bytes of data with %u filler "
+                       "bytes every %u bytes exceed 64-bit sizes",
+                       (unsigned long long)data_size, filler_size, stride);
     if (total > buffer->info.size)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "upload_chunked: %llu bytes of data with %u filler "

@@ -182,6 +182,16 @@ static cs_status create_set(vk_device *dev, const cs_compute *compute,
     return CS_OK;
 }
 
+static VkDeviceSize visible_range(const vk_device *dev, VkDescriptorType type,
+                                  uint64_t size)
+{
+    const VkPhysicalDeviceLimits *limits = &dev->properties.limits;
+    uint64_t limit = type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+                         ? limits->maxUniformBufferRange
+                         : limits->maxStorageBufferRange;
+    return size < limit ? size : limit;
+}
+
 /* Writes one descriptor: element `index` of `binding`, for `resource` (or
  * the sampler) with `image_view` for textures. */
 static void write_descriptor(vk_device *dev, VkDescriptorSet set,
@@ -204,8 +214,10 @@ static void write_descriptor(vk_device *dev, VkDescriptorSet set,
     switch (type) {
     case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:
     case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER:
+        /* a binding sees at most the device's range limit of the buffer,
+         * as D3D's views of large buffers do */
         buffer_info.buffer = vk_resource_of(resource)->buffer;
-        buffer_info.range = VK_WHOLE_SIZE;
+        buffer_info.range = visible_range(dev, type, resource->info.size);
         write.pBufferInfo = &buffer_info;
         break;
     case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:

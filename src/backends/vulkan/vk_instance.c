@@ -152,6 +152,12 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
             largest_heap = dev->memory.memoryHeaps[i].size;
     }
     info->max_buffer_size = largest_heap;
+    info->max_image_dimension_1d = limits->maxImageDimension1D;
+    info->max_image_dimension_2d = limits->maxImageDimension2D;
+    info->max_image_dimension_3d = limits->maxImageDimension3D;
+    info->max_image_array_layers = limits->maxImageArrayLayers;
+    info->max_texel_buffer_elements = limits->maxTexelBufferElements;
+    info->max_uniform_buffer_range = limits->maxUniformBufferRange;
 }
 
 static void free_device(vk_device *dev)
