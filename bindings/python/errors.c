@@ -102,7 +102,14 @@ PyObject *native_raise(cs_status status, PyObject *object_exception)
         type = object_exception ? object_exception : PyExc_ValueError;
         break;
     }
-    PyErr_SetString(type, message);
+    /* Not PyErr_SetString: a message may quote non-UTF-8 bytes (a shader
+     * source given as bytes), which must not become a UnicodeDecodeError. */
+    PyObject *text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message),
+                                          "replace");
+    if (text) {
+        PyErr_SetObject(type, text);
+        Py_DECREF(text);
+    }
     return NULL;
 }
 

@@ -103,6 +103,18 @@ cs_status vk_memory_allocate(vk_device *dev,
                        "%s (allowed types 0x%x)",
                        what, heap_type_name(heap_type),
                        requirements->memoryTypeBits);
+    /* More than the whole memory heap is invalid usage for Vulkan
+     * (VUID-vkAllocateMemory-pAllocateInfo-01713), not an allocation
+     * failure: refuse it before the driver sees it. */
+    uint32_t heap_index = dev->memory.memoryTypes[type].heapIndex;
+    VkDeviceSize heap_size = dev->memory.memoryHeaps[heap_index].size;
+    if (requirements->size > heap_size)
+        return cs_fail(CS_ERROR_OUT_OF_DEVICE_MEMORY,
+                       "out of device memory creating %s: %llu bytes in %s "
+                       "exceed the %llu-byte memory heap of the device",
+                       what, (unsigned long long)requirements->size,
+                       heap_type_name(heap_type),
+                       (unsigned long long)heap_size);
     VkMemoryAllocateInfo info = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
         .allocationSize = requirements->size,
