@@ -106,3 +106,73 @@ clean:
 
 .PHONY: all test-c test-asan format format-check install clean
 .SECONDARY:
+
+# >>fuzzing (tests/fuzz; owned by the fuzzing work, keep edits here) ------
+#
+#   make fuzz          libFuzzer targets in build/fuzz/ (clang with
+#                      compiler-rt: -fsanitize=fuzzer,address,undefined)
+#   make fuzz-smoke    each target over its seed corpus plus FUZZ_RUNS
+#                      mutated inputs (fixed FUZZ_SEED; at most 10 s per
+#                      target), the short check of scripts/test.sh
+#   make fuzz-corpus   regenerates the SPIR-V seeds of tests/fuzz/corpus
+#
+# A long run of one target, new inputs kept in build/fuzz/found/<target>:
+#   build/fuzz/fuzz_reflect -max_total_time=300 build/fuzz/found/fuzz_reflect \
+#       tests/fuzz/corpus/fuzz_reflect
+
+FUZZ_CC ?= clang
+FUZZ_DIR = $(BUILD)/fuzz
+FUZZ_RUNS ?= 20000
+FUZZ_SEED ?= 1
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
+	$(FUZZ_SANITIZE)
+FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
+	fuzz_validate
+# The SPIR-V readers and rewriters with the error message they need;
+# compile.c (shaderc) is never linked, validate.c only where used.
+FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
+	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
+	src/core/errors.c
+FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o
+FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+
+$(FUZZ_DIR)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_validate: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_validate.o \
+		$(FUZZ_LIB_OBJECTS) $(FUZZ_VALIDATE_OBJECTS)
+	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ \
+		$(FUZZ_VALIDATE_LIBS)
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJECTS)
+	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@
+
+# New inputs go to a scratch directory, never into the committed corpus.
+fuzz-smoke: fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		rm -rf $(FUZZ_DIR)/smoke/$$t; mkdir -p $(FUZZ_DIR)/smoke/$$t; \
+		echo "== $(FUZZ_DIR)/$$t"; \
+		$(FUZZ_DIR)/$$t -runs=$(FUZZ_RUNS) -max_total_time=10 \
+			-seed=$(FUZZ_SEED) -max_len=16384 -timeout=10 -rss_limit_mb=1024 \
+			-artifact_prefix=$(FUZZ_DIR)/smoke/$$t- \
+			$(FUZZ_DIR)/smoke/$$t tests/fuzz/corpus/$$t \
+			> $(FUZZ_DIR)/smoke/$$t.log 2>&1 || \
+			{ tail -n 40 $(FUZZ_DIR)/smoke/$$t.log; exit 1; }; \
+		grep -E "^Done|DONE" $(FUZZ_DIR)/smoke/$$t.log | tail -n 1; \
+	done
+
+$(FUZZ_DIR)/make_corpus: tests/fuzz/make_corpus.c $(BUILD)/libcompushady.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT) $< -o $@ $(BUILD)/libcompushady.a $(LIBS)
+
+fuzz-corpus: $(FUZZ_DIR)/make_corpus
+	@mkdir -p $(FUZZ_TARGETS:%=tests/fuzz/corpus/%)
+	$(FUZZ_DIR)/make_corpus
+
+.PHONY: fuzz fuzz-smoke fuzz-corpus

@@ -14,6 +14,8 @@ make -s -j2 all
 make -s -j2 test-c
 echo "== C tests under AddressSanitizer and UBSan"
 make -s -j2 test-asan
+echo "== fuzz targets over their seed corpus, plus a short random run"
+make -s -j2 fuzz-smoke
 echo "== Python suite (validation layer on)"
 .venv/bin/python -m pytest -q tests/python "$@"
 

@@ -31,7 +31,10 @@ typedef struct reader {
     member_layout *members; /* Offset/MatrixStride/RowMajor decorations */
     size_t member_count, member_capacity;
     uint32_t *array_strides; /* by id, 0 = none */
-    uint32_t entry_point;    /* word index of the chosen OpEntryPoint */
+    /* type_size + 1 by id, 0 = not computed yet: without it, a type that
+     * holds another twice, nested 64 deep, takes 2^64 steps */
+    uint64_t *type_sizes;
+    uint32_t entry_point; /* word index of the chosen OpEntryPoint */
     uint32_t entry_id;
 } reader;
 
@@ -345,6 +348,11 @@ static cs_status read_workgroup_size(const reader *r, uint32_t out_size[3])
  * saturating instead of overflowing; 0 for what is not sized. */
 static uint64_t type_size(const reader *r, uint32_t type_id, int depth);
 
+static uint64_t saturating_multiply(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
 static uint64_t matrix_size(const reader *r, const uint32_t *matrix,
                             const member_layout *layout, int depth)
 {
@@ -357,7 +365,8 @@ static uint64_t matrix_size(const reader *r, const uint32_t *matrix,
     uint64_t stride = layout && layout->matrix_stride
                           ? layout->matrix_stride
                           : type_size(r, matrix[2], depth + 1);
-    return stride * (layout && layout->row_major ? rows : columns);
+    return saturating_multiply(stride,
+                               layout && layout->row_major ? rows : columns);
 }
 
 static uint64_t struct_size(const reader *r, uint32_t struct_id,
@@ -372,34 +381,39 @@ static uint64_t struct_size(const reader *r, uint32_t struct_id,
         uint64_t offset = layout && layout->has_offset ? layout->offset : end;
         uint64_t size;
         uint32_t inner = member_type;
-        while (opcode_of_id(r, inner) == SpvOpTypeArray ||
-               opcode_of_id(r, inner) == SpvOpTypeRuntimeArray) {
+        /* bounded: an array may name itself as its element type */
+        for (int hops = 0; hops <= MAX_TYPE_DEPTH; hops++) {
+            uint32_t opcode = opcode_of_id(r, inner);
+            if (opcode != SpvOpTypeArray && opcode != SpvOpTypeRuntimeArray)
+                break;
             const uint32_t *array = instruction(r, r->ids[inner].definition);
-            inner = array[2];
+            inner = count_of(array) >= 3 ? array[2] : 0;
         }
         if (inner != member_type || opcode_of_id(r, inner) != SpvOpTypeMatrix)
             size = type_size(r, member_type, depth + 1);
         else
             size = matrix_size(r, instruction(r, r->ids[inner].definition),
                                layout, depth);
+        if (size > UINT64_MAX - offset)
+            return UINT64_MAX;
         if (offset + size > end)
             end = offset + size;
     }
     return end;
 }
 
-static uint64_t type_size(const reader *r, uint32_t type_id, int depth)
+static uint64_t compute_type_size(const reader *r, uint32_t type_id,
+                                  const uint32_t *inst, int depth)
 {
-    if (depth > MAX_TYPE_DEPTH || opcode_of_id(r, type_id) == 0)
-        return 0;
-    const uint32_t *inst = instruction(r, r->ids[type_id].definition);
     uint32_t count = count_of(inst);
     switch (cs_spirv_opcode(inst[0])) {
     case SpvOpTypeBool: return 4;
     case SpvOpTypeInt:
     case SpvOpTypeFloat: return count >= 3 ? inst[2] / 8 : 0;
     case SpvOpTypeVector:
-        return count >= 4 ? inst[3] * type_size(r, inst[2], depth + 1) : 0;
+        return count >= 4 ? saturating_multiply(
+                                inst[3], type_size(r, inst[2], depth + 1))
+                          : 0;
     case SpvOpTypeMatrix: return matrix_size(r, inst, NULL, depth);
     case SpvOpTypeArray: {
         uint32_t length = 0;
@@ -408,11 +422,25 @@ static uint64_t type_size(const reader *r, uint32_t type_id, int depth)
         uint64_t stride = r->array_strides[type_id]
                               ? r->array_strides[type_id]
                               : type_size(r, inst[2], depth + 1);
-        return stride * length;
+        return saturating_multiply(stride, length);
     }
     case SpvOpTypeStruct: return struct_size(r, type_id, inst, depth);
     default: return 0;
     }
+}
+
+static uint64_t type_size(const reader *r, uint32_t type_id, int depth)
+{
+    if (depth > MAX_TYPE_DEPTH || opcode_of_id(r, type_id) == 0)
+        return 0;
+    if (r->type_sizes[type_id] != 0)
+        return r->type_sizes[type_id] - 1;
+    uint64_t size = compute_type_size(
+        r, type_id, instruction(r, r->ids[type_id].definition), depth);
+    if (size == UINT64_MAX)
+        size = UINT64_MAX - 1; /* still saturated: > UINT32_MAX */
+    r->type_sizes[type_id] = size + 1;
+    return size;
 }
 
 static cs_status read_push_constant_size(const reader *r, uint32_t *out_size)
@@ -636,7 +664,8 @@ cs_status cs_shader_reflect(const void *spirv, size_t size,
         return status;
     r.ids = calloc(r.module.id_bound, sizeof *r.ids);
     r.array_strides = calloc(r.module.id_bound, sizeof *r.array_strides);
-    if (r.ids == NULL || r.array_strides == NULL)
+    r.type_sizes = calloc(r.module.id_bound, sizeof *r.type_sizes);
+    if (r.ids == NULL || r.array_strides == NULL || r.type_sizes == NULL)
         status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                          "cannot allocate tables for %u SPIR-V ids",
                          r.module.id_bound);
@@ -655,6 +684,7 @@ cs_status cs_shader_reflect(const void *spirv, size_t size,
         status = read_bindings(&r, &reflection);
     free(r.ids);
     free(r.array_strides);
+    free(r.type_sizes);
     free(r.members);
     free(copy);
     if (status == CS_OK)
