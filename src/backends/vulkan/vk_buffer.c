@@ -44,6 +44,12 @@ static cs_status create_texel_view(vk_device *dev, cs_resource *resource)
     return CS_OK;
 }
 
+static void describe(const cs_resource *resource, char *what, size_t size)
+{
+    snprintf(what, size, "a %llu-byte buffer",
+             (unsigned long long)resource->info.size);
+}
+
 cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
 {
     vk_resource *impl = vk_resource_of(resource);
@@ -81,22 +87,23 @@ cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
     VkMemoryRequirements requirements;
     vkGetBufferMemoryRequirements(dev->device, impl->buffer, &requirements);
 
-    char what[64];
-    snprintf(what, sizeof what, "a %llu-byte buffer",
-             (unsigned long long)info->size);
+    /* NULL: "a N-byte buffer" is formatted only for a failure */
     cs_status status =
         resource->sparse
             ? vk_sparse_setup_buffer(dev, resource, &requirements)
-            : vk_memory_place_resource(dev, resource, &requirements, what);
+            : vk_memory_place_resource(dev, resource, &requirements, NULL);
     if (status != CS_OK)
         return status;
     /* sparse buffers get their memory tile by tile (vk_sparse.c) */
     if (!resource->sparse) {
         result = vkBindBufferMemory(dev->device, impl->buffer, impl->memory,
                                     impl->memory_offset);
-        if (result != VK_SUCCESS)
+        if (result != VK_SUCCESS) {
+            char what[64];
+            describe(resource, what, sizeof what);
             return vk_fail(dev, result, "vkBindBufferMemory", "binding %s",
                            what);
+        }
     }
     if (info->format != 0)
         return create_texel_view(dev, resource);

@@ -116,7 +116,10 @@ static cs_status create_logical_device(vk_device *dev)
         return vk_fail(dev, result, "vkCreateDevice", "opening device \"%s\"",
                        dev->properties.deviceName);
     vkGetDeviceQueue(dev->device, dev->queue_family, 0, &dev->queue);
-    return CS_OK;
+    cs_status status = vk_suballocator_init(dev);
+    if (status != CS_OK)
+        vkDestroyDevice(dev->device, NULL);
+    return status;
 }
 
 cs_status vk_device_acquire(cs_device *device, vk_device **out_device)
@@ -149,6 +152,7 @@ void vk_device_destroy(vk_device *dev)
         return;
     vkDeviceWaitIdle(dev->device);
     vk_submit_destroy_contexts(dev);
+    vk_suballocator_destroy(dev);
     vkDestroyDevice(dev->device, NULL);
     dev->device = VK_NULL_HANDLE;
     atomic_store(&dev->ready, false);

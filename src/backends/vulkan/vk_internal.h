@@ -5,6 +5,7 @@
  *   vk_instance.c  instance, debug messenger, physical devices, device info
  *   vk_device.c    lazy logical device, queue, features, device loss
  *   vk_memory.c    memory type choice, allocation, heaps
+ *   vk_suballocator.c  resources sub-allocated in shared memory blocks
  *   vk_buffer.c    buffers, texel buffer views, flush/invalidate
  *   vk_texture.c   images, image views
  *   vk_sparse.c    sparse buffers and images: tiles, mip tails, binds
@@ -81,6 +82,10 @@ typedef struct vk_device {
 
     pthread_mutex_t context_lock;
     vk_command_context *free_contexts;
+
+    /* vk_suballocator.c: the memory blocks resources share; made with the
+     * logical device, freed before it. */
+    struct vk_suballocator *suballocator;
 } vk_device;
 
 /* >>memory and resources */
@@ -104,6 +109,10 @@ typedef struct vk_resource {
     VkDeviceSize memory_offset;
     VkDeviceSize memory_size; /* of the whole allocation, for flush clamps;
                                  sparse buffers: of the buffer's memory */
+    /* Sub-allocated: the block `memory` is, and the bytes taken from it at
+     * memory_offset (vk_suballocator.c); NULL otherwise. */
+    struct vk_block *block;
+    VkDeviceSize block_range;
     bool coherent;
     /* Sparse resources: the memory types heaps mapped to tiles must have.
      * own_memory then holds the mip tails (metadata), if any. */
@@ -166,12 +175,40 @@ cs_status vk_memory_allocate(vk_device *device,
                              uint32_t *out_type, const char *what);
 bool vk_memory_type_is_coherent(const vk_device *device, uint32_t type);
 /* Gives `resource` memory: in its cs_heap when it has one (checking type,
- * alignment and room), else its own. Sets memory fields and heap_size. */
+ * alignment and room), else a range of a shared block (vk_suballocator.c),
+ * else its own. Sets memory fields and heap_size. what names the resource
+ * in messages; NULL: "a N-byte <kind>", formatted only on failure. */
 cs_status vk_memory_place_resource(vk_device *device, cs_resource *resource,
                                    const VkMemoryRequirements *requirements,
                                    const char *what);
 cs_status vk_heap_create(cs_heap *heap);
 void vk_heap_destroy(cs_heap *heap);
+
+/* vk_suballocator.c */
+cs_status vk_suballocator_init(vk_device *device);
+/* Frees every block: before vkDestroyDevice. */
+void vk_suballocator_destroy(vk_device *device);
+typedef struct vk_suballocation {
+    struct vk_block *block; /* NULL: not sub-allocated, use own memory */
+    VkDeviceMemory memory;
+    VkDeviceSize offset, size; /* the range taken (size may be rounded up) */
+    VkDeviceSize memory_size;  /* of the block */
+    void *mapped; /* at offset in the block's mapping; NULL if not mappable */
+} vk_suballocation;
+/* Takes size bytes aligned to alignment from a block of memory type `type`
+ * (optimal: images, kept apart from buffers). CS_OK with out->block NULL
+ * when the size is for dedicated memory or no block could be had. */
+cs_status vk_suballocate(vk_device *device, uint32_t type, bool optimal,
+                         VkDeviceSize size, VkDeviceSize alignment,
+                         vk_suballocation *out);
+void vk_suballocation_free(vk_device *device, struct vk_block *block,
+                           VkDeviceSize offset, VkDeviceSize size);
+typedef struct vk_memory_stats {
+    uint32_t blocks, allocations;
+    VkDeviceSize block_bytes, used_bytes;
+} vk_memory_stats;
+/* Totals over every pool of the device (tests). */
+void vk_suballocator_stats(const vk_device *device, vk_memory_stats *stats);
 
 /* vk_formats.c: VK_FORMAT_UNDEFINED for an unknown format. */
 VkFormat vk_format_from_cs(cs_format format);

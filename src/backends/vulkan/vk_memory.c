@@ -1,7 +1,10 @@
 /* vk_memory.c - which memory type each heap type uses, allocation, placing
- * resources in memory, and cs_heap's VkDeviceMemory. */
+ * resources in memory (a cs_heap's, a shared block's from
+ * vk_suballocator.c, or their own for large ones), and cs_heap's
+ * VkDeviceMemory. */
 #include "vk_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct memory_wish {
@@ -161,18 +164,60 @@ static cs_status place_in_heap(cs_resource *resource,
     return CS_OK;
 }
 
+/* Sub-allocates in a shared block (vk_suballocator.c); out->block stays
+ * NULL when the resource should get its own memory. */
+static cs_status place_in_block(vk_device *dev, cs_resource *resource,
+                                const VkMemoryRequirements *requirements,
+                                vk_suballocation *out)
+{
+    out->block = NULL;
+    uint32_t type = vk_memory_choose_type(dev, requirements->memoryTypeBits,
+                                          resource->info.heap_type);
+    if (type == UINT32_MAX)
+        return CS_OK; /* vk_memory_allocate says why */
+    bool optimal = resource->info.kind != CS_RESOURCE_BUFFER;
+    cs_status status = vk_suballocate(dev, type, optimal, requirements->size,
+                                      requirements->alignment, out);
+    if (status != CS_OK || !out->block)
+        return status;
+    vk_resource *impl = vk_resource_of(resource);
+    impl->block = out->block;
+    impl->block_range = out->size;
+    impl->memory = out->memory;
+    impl->memory_offset = out->offset;
+    impl->memory_size = out->memory_size;
+    impl->coherent = vk_memory_type_is_coherent(dev, type);
+    /* DEFAULT resources are never mapped, even in host-visible memory */
+    if (resource->info.heap_type != CS_HEAP_DEFAULT)
+        resource->mapped = out->mapped;
+    return CS_OK;
+}
+
 cs_status vk_memory_place_resource(vk_device *dev, cs_resource *resource,
                                    const VkMemoryRequirements *requirements,
                                    const char *what)
 {
     vk_resource *impl = vk_resource_of(resource);
     resource->info.heap_size = requirements->size;
+    cs_status status = CS_OK;
+    if (!resource->heap) {
+        vk_suballocation sub;
+        status = place_in_block(dev, resource, requirements, &sub);
+        if (status != CS_OK || sub.block)
+            return status;
+    }
+    char name[64];
+    if (!what) {
+        snprintf(name, sizeof name, "a %llu-byte %s",
+                 (unsigned long long)resource->info.size,
+                 cs_resource_kind_name(resource->info.kind));
+        what = name;
+    }
     if (resource->heap)
         return place_in_heap(resource, requirements, what);
     uint32_t type = 0;
-    cs_status status =
-        vk_memory_allocate(dev, requirements, resource->info.heap_type,
-                           &impl->own_memory, &type, what);
+    status = vk_memory_allocate(dev, requirements, resource->info.heap_type,
+                                &impl->own_memory, &type, what);
     if (status != CS_OK)
         return status;
     impl->memory = impl->own_memory;

@@ -18,6 +18,9 @@ void vk_resource_free(vk_device *dev, vk_resource *impl)
         vkDestroyBuffer(device, impl->buffer, NULL);
     if (impl->image != VK_NULL_HANDLE)
         vkDestroyImage(device, impl->image, NULL);
+    if (impl->block)
+        vk_suballocation_free(dev, impl->block, impl->memory_offset,
+                              impl->block_range);
     /* Freeing memory unmaps it. */
     if (impl->own_memory != VK_NULL_HANDLE)
         vkFreeMemory(device, impl->own_memory, NULL);
