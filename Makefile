@@ -5,12 +5,16 @@
 #   make test-c       build and run the C tests
 #   make test-asan    the C tests under AddressSanitizer and UBSan
 #   make format       clang-format every C file; make format-check checks
-#   make install      PREFIX=/usr/local: library, header, pkg-config file
+#   make install      PREFIX=/usr/local (DESTDIR for staging): library with
+#                     its soname, header, pkg-config file (compushady.pc)
+#   make examples     the C examples (build/quickstart, build/saxpy)
 
 CC ?= cc
 PREFIX ?= /usr/local
 BUILD ?= build
 SONAME_VERSION = 0
+VERSION := $(shell awk '/define CS_VERSION_(MAJOR|MINOR|PATCH)/ \
+	{ v = v (v == "" ? "" : ".") $$3 } END { print v }' include/compushady.h)
 
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -fPIC -fvisibility=hidden \
@@ -47,7 +51,7 @@ $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
 
 $(BUILD)/libcompushady.so: $(LIB_OBJECTS)
 	$(CC) -shared -Wl,-soname,libcompushady.so.$(SONAME_VERSION) \
-		-Wl,--no-undefined -o $@ $^ $(LIBS)
+		-Wl,--no-undefined -Wl,--exclude-libs,ALL -o $@ $^ $(LIBS)
 	ln -sf libcompushady.so $@.$(SONAME_VERSION)
 
 $(BUILD)/libcompushady.a: $(LIB_OBJECTS)
@@ -70,10 +74,19 @@ $(BUILD)/quickstart: examples/c/quickstart.c $(BUILD)/libcompushady.so
 	$(CC) -std=c11 $(WARNINGS) -Iinclude $< -o $@ -L$(BUILD) -lcompushady \
 		-Wl,-rpath,'$$ORIGIN'
 
-test-c: $(TESTS) $(BUILD)/quickstart
+# The other C examples, built the same way.
+$(BUILD)/saxpy: examples/c/saxpy.c $(BUILD)/libcompushady.so
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude $< -o $@ \
+		-L$(BUILD) -lcompushady -lm -Wl,-rpath,'$$ORIGIN'
+
+examples: $(BUILD)/quickstart $(BUILD)/saxpy
+
+test-c: $(TESTS) $(BUILD)/quickstart $(BUILD)/saxpy
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== $(BUILD)/quickstart"; \
 		$(BUILD)/quickstart | grep -q "0 1 4 9 16 25 36 49" && \
+		echo "1 passed, 0 failed"
+	@echo "== $(BUILD)/saxpy"; $(BUILD)/saxpy 100000 3 | grep -q "^OK" && \
 		echo "1 passed, 0 failed"
 
 # LSan needs ptrace, unavailable in some sandboxes: leaks are checked where
@@ -89,22 +102,29 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(C_FILES)
 
+# libcompushady.so.$(VERSION), with the links .so.$(SONAME_VERSION) (the
+# soname) and .so (for -lcompushady); the static library; the header;
+# compushady.pc (Libs.private: what a static link needs). The .pc file uses
+# the final PREFIX: a DESTDIR-staged copy works with PKG_CONFIG_SYSROOT_DIR.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/compushady.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(BUILD)/libcompushady.so \
+		$(DESTDIR)$(PREFIX)/lib/libcompushady.so.$(VERSION)
+	ln -sf libcompushady.so.$(VERSION) \
 		$(DESTDIR)$(PREFIX)/lib/libcompushady.so.$(SONAME_VERSION)
 	ln -sf libcompushady.so.$(SONAME_VERSION) \
 		$(DESTDIR)$(PREFIX)/lib/libcompushady.so
 	install -m 644 $(BUILD)/libcompushady.a $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|' packaging/compushady.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@LIBS_PRIVATE@|$(LIBS)|' packaging/compushady.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/compushady.pc
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all test-c test-asan format format-check install clean
+.PHONY: all examples test-c test-asan format format-check install clean
 .SECONDARY:
 
 # >>fuzzing (tests/fuzz; owned by the fuzzing work, keep edits here) ------

@@ -12,6 +12,7 @@ make -s format-check
 echo "== C library and tests (-Wall -Wextra -Werror)"
 make -s -j2 all
 make -s -j2 test-c
+echo "== make install into a staging dir, pkg-config, soname"; tests/packaging/test_install.sh
 echo "== C tests under AddressSanitizer and UBSan"
 make -s -j2 test-asan
 echo "== fuzz targets over their seed corpus, plus a short random run"

@@ -1,0 +1,427 @@
+"""The command line: ``python -m compushady <command>``.
+
+    devices [--json]                     the devices and what they support
+    compile SHADER [-o OUT] [--entry main] [--target cs_6_0] [--glsl]
+            [--reflect [--json]]         HLSL/GLSL to SPIR-V, and what it binds
+    bench [--builtin] [--quick] [--json PATH] [--device N]
+                                         bench/bench.py of a source checkout,
+                                         else a small built-in benchmark
+
+Exit status: 0 on success, 1 when the work failed (a shader that does not
+compile, no device), 2 for bad usage or unreadable files.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+# >>helpers -----------------------------------------------------------------
+
+
+class CommandError(Exception):
+    """A failure reported as one line on stderr, with an exit status."""
+
+    def __init__(self, message, status=1):
+        super().__init__(message)
+        self.status = status
+
+
+def human_bytes(count):
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            return "{0:.0f} {1}".format(count, unit) if unit == "B" else "{0:.1f} {1}".format(count, unit)
+        count /= 1024.0
+
+
+def print_table(rows, header, out=sys.stdout):
+    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
+
+
+def progress(message, done=False):
+    """One status line on stderr, rewritten in place on a terminal."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + message + ("\n" if done else ""))
+    else:
+        sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+# >>devices -----------------------------------------------------------------
+
+
+def device_kind(device):
+    if not device.is_hardware:
+        return "CPU"
+    return "discrete" if device.is_discrete else "integrated"
+
+
+def device_record(index, device, best):
+    def attribute(name, default=None):
+        try:
+            return getattr(device, name)
+        except AttributeError:
+            return default
+
+    memory = device.dedicated_video_memory or device.shared_system_memory
+    return {
+        "index": index,
+        "name": device.name,
+        "kind": device_kind(device),
+        "best": best,
+        "vendor_id": device.vendor_id,
+        "device_id": device.device_id,
+        "memory": memory,
+        "dedicated_video_memory": device.dedicated_video_memory,
+        "shared_system_memory": device.shared_system_memory,
+        "max_compute_workgroup_size": list(attribute("max_compute_workgroup_size", ()) or ()),
+        "max_compute_workgroup_count": list(attribute("max_compute_workgroup_count", ()) or ()),
+        "max_push_constants_size": attribute("max_push_constants_size"),
+        "max_buffer_size": attribute("max_buffer_size"),
+        "features": {
+            "float16": bool(attribute("supports_float16", False)),
+            "sparse": bool(attribute("supports_sparse", False)),
+            "bindless": bool(attribute("supports_bindless", False)),
+            "storage_image_without_format": bool(attribute("supports_storage_image_without_format", False)),
+            "storage_image_write_without_format": bool(
+                attribute("supports_storage_image_write_without_format", False)),
+        },
+    }
+
+
+def command_devices(args):
+    import compushady
+
+    devices = compushady.get_discovered_devices()
+    best = None
+    if devices:
+        try:
+            best = compushady.get_best_device()
+        except (ValueError, IndexError) as error:  # a bad COMPUSHADY_DEVICE
+            print("warning:", error, file=sys.stderr)
+    records = [device_record(i, d, d is best) for i, d in enumerate(devices)]
+    if args.json:
+        backend = compushady.get_backend().__name__.rsplit(".", 1)[-1]
+        json.dump({"backend": backend, "devices": records}, sys.stdout, indent=2)
+        print()
+        return 0 if devices else 1
+    if not devices:
+        raise CommandError("no device found (is a Vulkan driver installed? mesa-vulkan-drivers gives lavapipe)")
+
+    def triple(values):
+        return "x".join(str(v) for v in values) or "?"
+
+    rows = []
+    for r in records:
+        features = [name for name in ("float16", "sparse", "bindless") if r["features"][name]]
+        if r["features"]["storage_image_without_format"]:
+            features.append("storage-image-no-format")
+        elif r["features"]["storage_image_write_without_format"]:
+            features.append("storage-image-write-no-format")
+        rows.append([
+            ("*" if r["best"] else " ") + str(r["index"]), r["name"], r["kind"], human_bytes(r["memory"]),
+            triple(r["max_compute_workgroup_size"]), triple(r["max_compute_workgroup_count"]),
+            "{0} B".format(r["max_push_constants_size"]), ", ".join(features) or "-",
+        ])
+    print_table(rows, ["#", "name", "kind", "memory", "max group size", "max groups", "push", "features"])
+    print("* = the device compushady uses by default (COMPUSHADY_DEVICE=N picks another)")
+    return 0
+
+
+# >>compile -----------------------------------------------------------------
+
+SPIRV_MAGIC = b"\x03\x02\x23\x07"
+
+TYPE_NAMES = {
+    "cbv": "cbuffer",
+    "uniform_texel_buffer": "Buffer<T>",
+    "storage_texel_buffer": "RWBuffer<T>",
+    "sampler": "SamplerState",
+}
+DIM_NAMES = {1: "1D", 2: "2D", 3: "3D", 4: "Cube", 5: "Buffer"}
+# SPIR-V ImageFormat, as the storage image's declared format
+IMAGE_FORMATS = (
+    "Unknown Rgba32f Rgba16f R32f Rgba8 Rgba8Snorm Rg32f Rg16f R11fG11fB10f R16f Rgba16 Rgb10A2 "
+    "Rg16 Rg8 R16 R8 Rgba16Snorm Rg16Snorm Rg8Snorm R16Snorm R8Snorm Rgba32i Rgba16i Rgba8i R32i "
+    "Rg32i Rg16i Rg8i R16i R8i Rgba32ui Rgba16ui Rgba8ui R32ui Rgb10a2ui Rg32ui Rg16ui Rg8ui "
+    "R16ui R8ui R64ui R64i"
+).split()
+
+
+def register_name(binding):
+    """The HLSL register of a binding number (b: 0, t: 1024, u: 2048, s: 3072)."""
+    for base, letter in ((3072, "s"), (2048, "u"), (1024, "t"), (0, "b")):
+        if base <= binding < base + 1024:
+            return "{0}{1}".format(letter, binding - base)
+    return "binding {0}".format(binding)
+
+
+def binding_type_name(binding):
+    kind = binding["type"]
+    if kind in TYPE_NAMES:
+        return TYPE_NAMES[kind]
+    if kind == "storage_buffer":
+        return "StructuredBuffer" if binding["read_only"] else "RWStructuredBuffer"
+    prefix = "Texture" if kind == "sampled_image" else "RWTexture"
+    name = prefix + DIM_NAMES.get(binding["dim"], "?") + ("Array" if binding["arrayed"] else "")
+    if kind == "storage_image" and binding["image_format"]:
+        fmt = binding["image_format"]
+        name += " ({0})".format(IMAGE_FORMATS[fmt] if fmt < len(IMAGE_FORMATS) else fmt)
+    return name
+
+
+def describe_reflection(info, out=sys.stdout):
+    print("entry point: {0}".format(info["entry_point"]), file=out)
+    print("workgroup size: {0}".format(" x ".join(str(v) for v in info["workgroup_size"])), file=out)
+    print("push constants: {0} bytes".format(info["push_constant_size"]), file=out)
+    if not info["bindings"]:
+        print("bindings: none", file=out)
+        return
+    rows = []
+    for b in info["bindings"]:
+        count = b["array_size"]
+        register = register_name(b["binding"]) + ("" if b["set"] == 0 else ", space{0}".format(b["set"]))
+        rows.append([register, b["binding"], binding_type_name(b) + ("[]" if count == 0 else
+                     "[{0}]".format(count) if count > 1 else ""), b["name"] or "-"])
+    header = ["register", "binding", "type", "name"]
+    if all(row[-1] == "-" for row in rows):  # SPIR-V without names
+        header, rows = header[:-1], [row[:-1] for row in rows]
+    print("bindings:", file=out)
+    print_table(rows, header, out)
+
+
+def command_compile(args):
+    from . import _native, ShaderCompileError, ComputeException
+
+    try:
+        with open(args.shader, "rb") as f:
+            source = f.read()
+    except OSError as error:
+        raise CommandError("cannot read {0}: {1}".format(args.shader, error.strerror or error), 2)
+    language = "glsl" if args.glsl or args.shader.endswith((".glsl", ".comp")) else "hlsl"
+    if source[:4] == SPIRV_MAGIC:
+        spirv = source  # already SPIR-V: reflect or copy it
+    else:
+        try:
+            spirv = _native.compile_shader(source, args.entry, args.target, language)
+        except ShaderCompileError as error:
+            # the compiler names the source "shader": name the file instead
+            message = re.sub(r"(^|\s)shader(?=[:(])", lambda m: m.group(1) + args.shader,
+                             str(error).rstrip(), flags=re.M)
+            print(message, file=sys.stderr)
+            raise CommandError("{0}: compilation failed".format(args.shader))
+    if args.reflect:
+        try:
+            info = _native.reflect_shader(spirv)
+        except ComputeException as error:
+            raise CommandError("{0}: {1}".format(args.shader, error))
+        if args.json:
+            json.dump(dict(info, workgroup_size=list(info["workgroup_size"]),
+                           bindings=[dict(b, register=register_name(b["binding"]),
+                                          hlsl_type=binding_type_name(b)) for b in info["bindings"]]),
+                      sys.stdout, indent=2)
+            print()
+        else:
+            describe_reflection(info)
+    output = args.output
+    if output is None and not args.reflect:
+        output = os.path.splitext(args.shader)[0] + ".spv"
+        if os.path.abspath(output) == os.path.abspath(args.shader):
+            output += ".spv"
+    if output == "-":
+        sys.stdout.buffer.write(spirv)
+        sys.stdout.buffer.flush()
+    elif output is not None:
+        try:
+            with open(output, "wb") as f:
+                f.write(spirv)
+        except OSError as error:
+            raise CommandError("cannot write {0}: {1}".format(output, error.strerror or error), 2)
+        print("wrote {0} ({1} bytes of SPIR-V)".format(output, len(spirv)),
+              file=sys.stderr if args.reflect and args.json else sys.stdout)
+    return 0
+
+
+# >>bench -------------------------------------------------------------------
+
+
+def find_bench_script():
+    """bench/bench.py of the source checkout containing the working
+    directory, if any (COMPUSHADY_BENCH overrides)."""
+    path = os.environ.get("COMPUSHADY_BENCH")
+    if path:
+        return path if os.path.isfile(path) else None
+    directory = os.path.abspath(os.getcwd())
+    while True:
+        candidate = os.path.join(directory, "bench", "bench.py")
+        if os.path.isfile(candidate) and os.path.isdir(os.path.join(directory, "python", "compushady")):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+ROUND_TRIP_SHADER = """
+RWStructuredBuffer<uint> data : register(u0);
+[numthreads(1, 1, 1)]
+void main() { data[0] += 1; }
+"""
+
+
+def builtin_bench(args):
+    import compushady
+    from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute
+    from compushady.shaders import hlsl
+
+    if args.device is not None:
+        compushady.set_current_device(args.device)
+    device = compushady.get_current_device()
+    size = (8 if args.quick else 64) << 20
+    repeats = 3 if args.quick else 10
+    dispatches = 50 if args.quick else 500
+    results = {"device": device.name, "size_bytes": size}
+    steps = 5
+
+    def timed(label, step, count, operation):
+        times = []
+        for i in range(count):
+            if i == 0 or sys.stderr.isatty():  # a log gets one line a step
+                progress("[{0}/{1}] {2} {3}/{4}".format(step, steps, label, i + 1, count))
+            start = time.perf_counter()
+            operation()
+            times.append(time.perf_counter() - start)
+        return times
+
+    progress("[1/{0}] setup ({1}, {2} buffers)".format(steps, device.name, human_bytes(size)))
+    counter = Buffer(4, HEAP_DEFAULT, stride=4)
+    compute = Compute(hlsl.compile(ROUND_TRIP_SHADER), uav=[counter])
+    upload = Buffer(size, HEAP_UPLOAD)
+    readback = Buffer(size, HEAP_READBACK)
+    a = Buffer(size, HEAP_DEFAULT)
+    b = Buffer(size, HEAP_DEFAULT)
+    host = bytes(range(256)) * (size // 256)
+    target = bytearray(size)
+    compute.dispatch(1, 1, 1)  # warm up
+
+    times = timed("dispatch round trip", 2, dispatches, lambda: compute.dispatch(1, 1, 1))
+    results["dispatch_us_median"] = statistics.median(times) * 1e6
+    results["dispatch_us_min"] = min(times) * 1e6
+
+    def gbps(times):
+        return size / statistics.median(times) / 1e9
+
+    upload_times = timed("upload (host -> UPLOAD -> DEFAULT)", 3, repeats,
+                         lambda: (upload.upload(host), upload.copy_to(a)))
+    results["upload_gbps"] = gbps(upload_times)
+    readback_times = timed("readback (DEFAULT -> READBACK -> host)", 4, repeats,
+                           lambda: (a.copy_to(readback), readback.readback(target)))
+    results["readback_gbps"] = gbps(readback_times)
+    if bytes(target) != host:
+        raise CommandError("bench: the data read back differs from the data uploaded")
+    copy_times = timed("copy (DEFAULT -> DEFAULT)", 5, repeats, lambda: a.copy_to(b))
+    results["copy_gbps"] = gbps(copy_times)
+    progress("done", done=True)
+
+    print("device: {0} ({1})".format(device.name, device_kind(device)))
+    print_table([
+        ["dispatch round trip", "{0:.1f} us".format(results["dispatch_us_median"]),
+         "min {0:.1f} us, {1} dispatches".format(results["dispatch_us_min"], dispatches)],
+        ["upload", "{0:.2f} GB/s".format(results["upload_gbps"]), "host -> UPLOAD -> DEFAULT, " + human_bytes(size)],
+        ["readback", "{0:.2f} GB/s".format(results["readback_gbps"]),
+         "DEFAULT -> READBACK -> host, " + human_bytes(size)],
+        ["copy", "{0:.2f} GB/s".format(results["copy_gbps"]), "DEFAULT -> DEFAULT, " + human_bytes(size)],
+    ], ["benchmark", "median", "what"])
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+        print("wrote", args.json)
+    return 0
+
+
+def command_bench(args, extra):
+    script = None if args.builtin else find_bench_script()
+    if script:
+        forwarded = list(extra)
+        if args.quick:
+            forwarded.append("--quick")
+        if args.json:
+            forwarded += ["--json", args.json]
+        if args.device is not None:
+            forwarded += ["--device", str(args.device)]
+        print("running {0} {1}".format(script, " ".join(forwarded)).rstrip(), file=sys.stderr)
+        return subprocess.call([sys.executable, script] + forwarded)
+    if extra:
+        raise CommandError("unknown bench arguments: {0} (only bench/bench.py takes them)".format(
+            " ".join(extra)), 2)
+    return builtin_bench(args)
+
+
+# >>main --------------------------------------------------------------------
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m compushady",
+        description="compushady: run GPU compute shaders on Vulkan (HLSL, GLSL, SPIR-V).")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.required = True
+
+    devices = commands.add_parser("devices", help="list the devices and their limits and features")
+    devices.add_argument("--json", action="store_true", help="machine-readable output")
+
+    compile_ = commands.add_parser(
+        "compile", help="compile a shader to SPIR-V (and show its bindings)",
+        description="Compiles an HLSL (or GLSL: --glsl, .glsl, .comp) compute shader to SPIR-V. "
+                    "A SPIR-V input is taken as is (useful with --reflect).")
+    compile_.add_argument("shader", help="the shader source file")
+    compile_.add_argument("-o", "--output", help="SPIR-V output ('-' = stdout; default: SHADER with "
+                          ".spv, or nothing with --reflect)")
+    compile_.add_argument("--entry", default="main", help="entry point (default: main)")
+    compile_.add_argument("--target", default="cs_6_0", help="HLSL profile (default: cs_6_0)")
+    compile_.add_argument("--glsl", action="store_true", help="the source is GLSL")
+    compile_.add_argument("--reflect", action="store_true",
+                          help="print the bindings (registers, types), workgroup size, push constants")
+    compile_.add_argument("--json", action="store_true", help="with --reflect: JSON output")
+
+    bench = commands.add_parser(
+        "bench", help="benchmarks (bench/bench.py in a source checkout, else built-in)",
+        description="Runs bench/bench.py when run inside a source checkout (other arguments are "
+                    "passed to it), else a small built-in benchmark: dispatch round trip, "
+                    "upload/readback and copy bandwidth.")
+    bench.add_argument("--builtin", action="store_true", help="the built-in benchmark even in a checkout")
+    bench.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    bench.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    bench.add_argument("--device", type=int, help="device index (default: the best device)")
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "bench":
+        parser.error("unrecognized arguments: " + " ".join(extra))
+    try:
+        if args.command == "devices":
+            return command_devices(args)
+        if args.command == "compile":
+            if args.json and not args.reflect:
+                parser.error("--json goes with --reflect")
+            return command_compile(args)
+        return command_bench(args, extra)
+    except CommandError as error:
+        print("compushady {0}: {1}".format(args.command, error), file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except (ValueError, IndexError, RuntimeError, MemoryError) as error:
+        # library errors (no device, a bad COMPUSHADY_DEVICE, ...): one line
+        print("compushady {0}: {1}: {2}".format(args.command, type(error).__name__, error), file=sys.stderr)
+        return 1
