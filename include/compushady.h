@@ -11,9 +11,10 @@
  *   expected). The message is per thread and is overwritten by the next
  *   failing call on that thread.
  * - Out-parameters are written only on success.
- * - Objects (cs_instance, cs_resource, cs_sampler, cs_heap, cs_compute) are
- *   reference counted. A create function gives the caller one reference;
- *   cs_*_release() drops it. Objects that use other objects keep their own
+ * - Objects (cs_instance, cs_resource, cs_sampler, cs_heap, cs_compute,
+ *   cs_swapchain) are reference counted. A create function gives the
+ *   caller one reference; cs_*_release() drops it. Objects that use other
+ *   objects keep their own
  *   references (a compute keeps its resources, a resource keeps its heap,
  *   every object keeps its device's instance), so the release order never
  *   matters. Releasing NULL does nothing.
@@ -483,6 +484,69 @@ typedef enum cs_bind_kind {
 /* Bindless computes: puts a resource at index of the cbv/srv/uav array. */
 CS_API cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
                                  uint32_t index, cs_resource *resource);
+
+/* >>swapchains ------------------------------------------------------------ */
+
+typedef struct cs_swapchain cs_swapchain;
+
+/* The windowing system a swapchain presents to. */
+typedef enum cs_window_platform {
+    CS_WINDOW_XLIB = 1,    /* display: an Xlib Display*; window: a Window */
+    CS_WINDOW_WAYLAND = 2, /* display: a wl_display*; window: the address
+                              of a wl_surface */
+} cs_window_platform;
+
+typedef struct cs_swapchain_desc {
+    cs_window_platform platform; /* required */
+    void *display;               /* required */
+    uint64_t window;             /* required (not 0) */
+    /* The format of the swapchain's images (required): one the window's
+     * surface supports, B8G8R8A8_UNORM (87) and B8G8R8A8_UNORM_SRGB (91)
+     * nearly everywhere. */
+    cs_format format;
+    /* Images in the swapchain; default 3, clamped to what the surface
+     * allows. At most 16. */
+    uint32_t num_buffers;
+    /* The size of the images; 0 = the window's. Used only where the
+     * windowing system lets the application choose (Wayland); on X11 the
+     * images always have the window's size. */
+    uint32_t width, height;
+} cs_swapchain_desc;
+
+/* Creates a swapchain presenting to a window with a FIFO (vsync) present
+ * mode. The display and window must stay valid while the swapchain lives.
+ * Fails with CS_ERROR_INVALID_ARGUMENT for a missing handle, an unknown
+ * platform or format, CS_ERROR_UNSUPPORTED (naming what is missing) when the
+ * Vulkan driver has no surface support for the platform, the device cannot
+ * present to the window from its queue, or the surface lacks the format (the
+ * message lists the formats it has). The swapchain keeps its device's
+ * instance alive. */
+CS_API cs_status cs_swapchain_create(cs_device *device,
+                                     const cs_swapchain_desc *desc,
+                                     cs_swapchain **out_swapchain);
+CS_API void cs_swapchain_retain(cs_swapchain *swapchain);
+CS_API void cs_swapchain_release(cs_swapchain *swapchain);
+
+/* Shows a 2D texture of the swapchain's device in the window: takes the next
+ * image (waiting for one to be free: FIFO, so at most one present per
+ * vertical blank), clears it to opaque black, puts the texture's first slice
+ * with its top-left corner at (x, y) of the image (what falls outside is
+ * clipped), presents it and waits until the GPU work is done. Textures of
+ * another format are converted with a blit where the device can blit
+ * between the two formats; else, for formats of the same texel size, their
+ * bytes are copied unchanged (an R8G8B8A8 texture then shows red and blue
+ * swapped on a B8G8R8A8 swapchain), and other formats fail with
+ * CS_ERROR_UNSUPPORTED. When the window changed size the swapchain is
+ * recreated (cs_swapchain_get_size() then tells the new size); while the
+ * window has no area (minimized) nothing is shown and CS_OK is returned.
+ * Presents on one swapchain are serialized. */
+CS_API cs_status cs_swapchain_present(cs_swapchain *swapchain,
+                                      cs_resource *texture, uint32_t x,
+                                      uint32_t y);
+/* The size of the swapchain's images (the window's size on X11). */
+CS_API void cs_swapchain_get_size(const cs_swapchain *swapchain,
+                                  uint32_t *out_width, uint32_t *out_height);
+CS_API cs_format cs_swapchain_get_format(const cs_swapchain *swapchain);
 
 #ifdef __cplusplus
 }

@@ -139,6 +139,11 @@ static PyMethodDef device_methods[] = {
      METH_VARARGS | METH_KEYWORDS,
      "create_compute(shader, cbv=(), srv=(), uav=(), samplers=(), "
      "push_size=0, bindless=False, max_bindless=64) -> Compute"},
+    {"create_swapchain",
+     (PyCFunction)(void (*)(void))native_device_create_swapchain,
+     METH_VARARGS | METH_KEYWORDS,
+     "create_swapchain(platform, display, window, format, num_buffers=3, "
+     "width=0, height=0) -> Swapchain"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -51,6 +51,11 @@ typedef struct SamplerObject {
     cs_sampler *sampler;
 } SamplerObject;
 
+typedef struct SwapchainObject {
+    PyObject_HEAD PyObject *device; /* DeviceObject */
+    cs_swapchain *swapchain;
+} SwapchainObject;
+
 typedef struct ComputeObject {
     PyObject_HEAD PyObject *device; /* DeviceObject */
     PyObject *bound;    /* tuple of every Resource/Sampler given at creation */
@@ -65,6 +70,7 @@ extern PyTypeObject Native_HeapType;
 extern PyTypeObject Native_ResourceType;
 extern PyTypeObject Native_SamplerType;
 extern PyTypeObject Native_ComputeType;
+extern PyTypeObject Native_SwapchainType;
 
 #define Native_Device_Check(op) PyObject_TypeCheck(op, &Native_DeviceType)
 #define Native_Heap_Check(op) PyObject_TypeCheck(op, &Native_HeapType)
@@ -87,6 +93,8 @@ PyObject *native_device_create_sampler(DeviceObject *self, PyObject *args,
                                        PyObject *kwargs);
 PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
                                        PyObject *kwargs);
+PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
+                                         PyObject *kwargs);
 
 /* >>errors ---------------------------------------------------------------- */
 

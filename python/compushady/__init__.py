@@ -48,11 +48,6 @@ SAMPLER_ADDRESS_MODE_WRAP = 0
 SAMPLER_ADDRESS_MODE_MIRROR = 1
 SAMPLER_ADDRESS_MODE_CLAMP = 2
 
-SWAPCHAIN_NOT_IMPLEMENTED = (
-    "Swapchain is not implemented yet: this build of compushady cannot "
-    "present to a window"
-)
-
 # >>backend and devices ------------------------------------------------------
 
 # Guards the lazily created module state below; reentrant because
@@ -553,13 +548,115 @@ class Sampler:
         )
 
 
+def _window_handle_part(value, what):
+    # ctypes pointers (c_void_p) carry the address in .value
+    value = getattr(value, "value", value)
+    if value is None:
+        raise ValueError("window_handle's {0} is NULL (None)".format(what))
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(
+            "window_handle's {0} must be an int (a pointer or window id), "
+            "got {1}".format(what, type(value).__name__)
+        ) from None
+    if value <= 0:
+        raise ValueError(
+            "window_handle's {0} must be a positive pointer or window id, "
+            "got {1}".format(what, value)
+        )
+    return value
+
+
+def _window_handle(window_handle):
+    """(platform, display, window) from a Swapchain window_handle."""
+    if not isinstance(window_handle, (tuple, list)):
+        raise TypeError(
+            "window_handle must be a tuple (display, window): "
+            "(x11_display_ptr, x11_window_id) on X11, (wl_display_ptr, "
+            "wl_surface_ptr) on Wayland; got {0}".format(type(window_handle).__name__)
+        )
+    if len(window_handle) == 3 and window_handle[0] in ("x11", "wayland"):
+        platform, display, window = window_handle
+    elif len(window_handle) == 2:
+        display, window = window_handle
+        wayland = (
+            os.environ.get("XDG_SESSION_TYPE") == "wayland"
+            and os.environ.get("WAYLAND_DISPLAY")
+        )
+        platform = "wayland" if wayland else "x11"
+    else:
+        raise ValueError(
+            "window_handle must be (display, window) or (platform, display, "
+            "window) with platform \"x11\" or \"wayland\"; got {0!r}".format(
+                window_handle
+            )
+        )
+    names = ("wl_display pointer", "wl_surface pointer")
+    if platform == "x11":
+        names = ("X11 Display pointer", "X11 window id")
+    return (
+        platform,
+        _window_handle_part(display, names[0]),
+        _window_handle_part(window, names[1]),
+    )
+
+
 class Swapchain:
-    """Presenting to a window; not implemented in this build."""
+    """Presents textures to a window with vsync (FIFO).
+
+    ``window_handle`` is ``(x11_display_ptr, x11_window_id)`` on X11 and
+    ``(wl_display_ptr, wl_surface_ptr)`` when the session is Wayland
+    (XDG_SESSION_TYPE=wayland); ``("x11" or "wayland", display, window)``
+    names the platform explicitly. ``format`` is the swapchain's format
+    (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
+    matter only where the window system lets the application choose the
+    size (Wayland).
+    """
 
     def __init__(
         self, window_handle, format, num_buffers=3, device=None, width=0, height=0
     ):
-        raise NotImplementedError(SWAPCHAIN_NOT_IMPLEMENTED)
+        platform, display, window = _window_handle(window_handle)
+        self.device = _native_device(device)
+        self.handle = self.device.handle.create_swapchain(
+            platform,
+            display,
+            window,
+            format,
+            num_buffers=num_buffers,
+            width=width,
+            height=height,
+        )
+
+    @property
+    def width(self):
+        return self.handle.width
+
+    @property
+    def height(self):
+        return self.handle.height
+
+    @property
+    def format(self):
+        return self.handle.format
+
+    def present(self, resource, x=0, y=0):
+        """Show a Texture2D with its top-left corner at (x, y) of the window
+        (the rest of the window is black), converting its format where
+        needed; blocks while every image waits for a vertical blank."""
+        if not isinstance(resource, Texture2D):
+            raise TypeError(
+                "present needs a compushady.Texture2D, got {0}".format(
+                    type(resource).__name__
+                )
+            )
+        self.handle.present(resource.handle, x, y)
+
+    def __repr__(self):
+        return "<compushady.Swapchain {0}x{1} format={2}>".format(
+            self.width, self.height, self.format
+        )
 
 
 # >>compute -----------------------------------------------------------------

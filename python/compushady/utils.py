@@ -1,6 +1,8 @@
 """Helpers: loading images (Pillow) and GLFW swapchains."""
 
-from . import SWAPCHAIN_NOT_IMPLEMENTED
+import sys
+
+from . import Swapchain
 from .formats import B8G8R8A8_UNORM
 
 
@@ -19,5 +21,38 @@ def load_image(filename):
 
 
 def create_swapchain_from_glfw(window, format=B8G8R8A8_UNORM, num_buffers=3):
-    """A Swapchain for a GLFW window; not implemented in this build."""
-    raise NotImplementedError(SWAPCHAIN_NOT_IMPLEMENTED)
+    """A Swapchain presenting to a GLFW window (the ``glfw`` package), on
+    X11 or, when GLFW runs on Wayland, on Wayland."""
+    try:
+        import glfw
+    except ImportError as error:
+        raise ImportError(
+            "compushady.utils.create_swapchain_from_glfw needs the glfw "
+            "package, which is not installed: pip install glfw"
+        ) from error
+    if sys.platform in ("win32", "darwin"):
+        raise NotImplementedError(
+            "this build of compushady presents only to X11 and Wayland "
+            "windows (Vulkan on Linux), not on {0}".format(sys.platform)
+        )
+    if window is None:
+        raise TypeError("window must be a GLFW window, got None")
+    platform = glfw.get_platform() if hasattr(glfw, "get_platform") else None
+    if platform is not None and platform == getattr(glfw, "PLATFORM_WAYLAND", None):
+        width, height = glfw.get_framebuffer_size(window)
+        return Swapchain(
+            (
+                "wayland",
+                glfw.get_wayland_display(),
+                glfw.get_wayland_window(window),
+            ),
+            format,
+            num_buffers,
+            width=width,
+            height=height,
+        )
+    return Swapchain(
+        ("x11", glfw.get_x11_display(), glfw.get_x11_window(window)),
+        format,
+        num_buffers,
+    )

@@ -84,6 +84,16 @@ struct cs_backend {
     cs_status (*compute_bind)(cs_compute *compute,
                               const cs_shader_binding *binding, uint32_t index,
                               cs_resource *resource);
+
+    /* Swapchains. desc is checked (platform known, handles not NULL, format
+     * known, 1 <= num_buffers <= 16); create sets width/height. */
+    cs_status (*swapchain_create)(cs_swapchain *swapchain);
+    void (*swapchain_destroy)(cs_swapchain *swapchain);
+    /* texture is a 2D texture of the swapchain's device; calls for one
+     * swapchain never overlap (the core holds its present_lock). */
+    cs_status (*swapchain_present)(cs_swapchain *swapchain,
+                                   cs_resource *texture, uint32_t x,
+                                   uint32_t y);
 };
 
 /* The backends compiled in, in order of preference. */

@@ -105,6 +105,17 @@ struct cs_compute {
     void *impl;
 };
 
+struct cs_swapchain {
+    atomic_int refcount;
+    cs_device *device;
+    cs_swapchain_desc desc; /* resolved: num_buffers set */
+    /* the images' size, set by the backend at creation and whenever it
+     * recreates the swapchain (read without the lock) */
+    atomic_uint width, height;
+    mtx_t present_lock; /* one present at a time */
+    void *impl;
+};
+
 /* >>errors: every failure goes through cs_fail(), which records the message
  * for cs_last_error() and returns the status, so callers write
  * `return cs_fail(CS_ERROR_..., "...", ...);`. */

@@ -19,4 +19,7 @@ const cs_backend cs_vulkan_backend = {
     .compute_destroy = vk_compute_destroy,
     .compute_dispatch = vk_compute_dispatch,
     .compute_bind = vk_compute_bind,
+    .swapchain_create = vk_swapchain_create,
+    .swapchain_destroy = vk_swapchain_destroy,
+    .swapchain_present = vk_swapchain_present,
 };

@@ -2,6 +2,7 @@
  * use with every useful feature the physical device has; device loss. */
 #include "vk_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ENABLE(field) enabled->field = supported->field
@@ -79,6 +80,26 @@ choose_v12_features(const VkPhysicalDeviceVulkan12Features *supported,
 
 #undef ENABLE
 
+static bool has_device_extension(VkPhysicalDevice physical, const char *name)
+{
+    uint32_t count = 0;
+    if (vkEnumerateDeviceExtensionProperties(physical, NULL, &count, NULL) !=
+            VK_SUCCESS ||
+        count == 0)
+        return false;
+    VkExtensionProperties *properties = calloc(count, sizeof *properties);
+    if (!properties)
+        return false;
+    bool found = false;
+    VkResult result = vkEnumerateDeviceExtensionProperties(physical, NULL,
+                                                           &count, properties);
+    for (uint32_t i = 0;
+         (result == VK_SUCCESS || result == VK_INCOMPLETE) && i < count; i++)
+        found = found || strcmp(properties[i].extensionName, name) == 0;
+    free(properties);
+    return found;
+}
+
 static cs_status create_logical_device(vk_device *dev)
 {
     if (!dev->supported.v12.scalarBlockLayout)
@@ -105,11 +126,21 @@ static cs_status create_logical_device(vk_device *dev)
         .queueCount = 1,
         .pQueuePriorities = &priority,
     };
+    /* VK_KHR_swapchain needs VK_KHR_surface on the instance */
+    const char *extensions[1];
+    uint32_t extension_count = 0;
+    dev->swapchain_extension =
+        dev->present_capable &&
+        has_device_extension(dev->physical, VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    if (dev->swapchain_extension)
+        extensions[extension_count++] = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
     VkDeviceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
         .pNext = &enabled.core,
         .queueCreateInfoCount = 1,
         .pQueueCreateInfos = &queue_info,
+        .enabledExtensionCount = extension_count,
+        .ppEnabledExtensionNames = extensions,
     };
     VkResult result = vkCreateDevice(dev->physical, &info, NULL, &dev->device);
     if (result != VK_SUCCESS)

@@ -203,6 +203,48 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     return CS_OK;
 }
 
+/* Presenting needs VK_KHR_surface and a platform's surface extension. They
+ * are enabled when the loader offers them, so that an instance starts without
+ * them too; creating a swapchain then fails, naming what is missing. */
+static void add_surface_extensions(vk_instance *vki, const char **names,
+                                   uint32_t *count)
+{
+    uint32_t available = 0;
+    if (vkEnumerateInstanceExtensionProperties(NULL, &available, NULL) !=
+            VK_SUCCESS ||
+        available == 0)
+        return;
+    VkExtensionProperties *properties = calloc(available, sizeof *properties);
+    if (!properties)
+        return;
+    VkResult result =
+        vkEnumerateInstanceExtensionProperties(NULL, &available, properties);
+    for (uint32_t i = 0;
+         (result == VK_SUCCESS || result == VK_INCOMPLETE) && i < available;
+         i++) {
+        const char *name = properties[i].extensionName;
+        if (strcmp(name, "VK_KHR_surface") == 0)
+            vki->surface = true;
+        else if (strcmp(name, "VK_KHR_xlib_surface") == 0)
+            vki->xlib_surface = true;
+        else if (strcmp(name, "VK_KHR_wayland_surface") == 0)
+            /* only in Wayland sessions: with it, Mesa's drivers connect to
+             * the compositor at device creation, and print to stderr when
+             * there is none */
+            vki->wayland_surface = getenv("WAYLAND_DISPLAY") != NULL;
+    }
+    free(properties);
+    if (!vki->surface) {
+        vki->xlib_surface = vki->wayland_surface = false;
+        return;
+    }
+    names[(*count)++] = "VK_KHR_surface";
+    if (vki->xlib_surface)
+        names[(*count)++] = "VK_KHR_xlib_surface";
+    if (vki->wayland_surface)
+        names[(*count)++] = "VK_KHR_wayland_surface";
+}
+
 static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
 {
     bool debug =
@@ -237,17 +279,27 @@ static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
         .pEnabledValidationFeatures = enables,
     };
     const char *layers[] = {validation_layer};
-    const char *extensions[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME};
+    const char *extensions[4];
+    uint32_t extension_count = 0;
+    if (debug)
+        extensions[extension_count++] = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    add_surface_extensions(vki, extensions, &extension_count);
     VkInstanceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
         .pNext = debug ? &validation_features : NULL,
         .pApplicationInfo = &app,
         .enabledLayerCount = debug ? 1 : 0,
         .ppEnabledLayerNames = layers,
-        .enabledExtensionCount = debug ? 1 : 0,
+        .enabledExtensionCount = extension_count,
         .ppEnabledExtensionNames = extensions,
     };
     VkResult result = vkCreateInstance(&info, NULL, &vki->instance);
+    if (result == VK_ERROR_EXTENSION_NOT_PRESENT && vki->surface) {
+        /* offered but refused: start without presenting */
+        vki->surface = vki->xlib_surface = vki->wayland_surface = false;
+        info.enabledExtensionCount = debug ? 1 : 0;
+        result = vkCreateInstance(&info, NULL, &vki->instance);
+    }
     if (result != VK_SUCCESS) {
         cs_status status =
             vk_fail(NULL, result, "vkCreateInstance", "starting Vulkan 1.2%s",
@@ -350,6 +402,8 @@ cs_status vk_instance_create(cs_instance *instance)
         destroy_vk_instance(vki);
         return status;
     }
+    for (size_t i = 0; i < instance->device_count; i++)
+        vk_device_of(&instance->devices[i])->present_capable = vki->surface;
     instance->impl = vki;
     return CS_OK;
 }

@@ -14,6 +14,7 @@
  *   vk_copy.c      buffer/image copies
  *   vk_compute.c   pipeline, descriptor sets, dispatch, bindless
  *   vk_sampler.c   samplers
+ *   vk_swapchain.c surfaces, swapchains, present (X11, Wayland)
  *   vk_errors.c    VkResult -> cs_status with a readable message
  *   vk_backend.c   the cs_backend table
  */
@@ -37,6 +38,8 @@
 typedef struct vk_instance {
     VkInstance instance;
     VkDebugUtilsMessengerEXT messenger; /* VK_NULL_HANDLE without debug */
+    /* instance extensions enabled because the loader offers them */
+    bool surface, xlib_surface, wayland_surface;
 } vk_instance;
 
 /* >>device */
@@ -68,6 +71,8 @@ typedef struct vk_device {
     uint32_t queue_family;
     bool sparse_queue; /* queue_family has VK_QUEUE_SPARSE_BINDING_BIT */
     bool bindless;     /* descriptor indexing usable for every bindless type */
+    bool present_capable;     /* the instance has VK_KHR_surface */
+    bool swapchain_extension; /* VK_KHR_swapchain enabled */
 
     /* The logical device is created on first use: `ready` is set (release)
      * once `device` and `queue` are valid; `create_lock` makes creation run
@@ -279,5 +284,11 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
                               const void *push);
 cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
                           uint32_t index, cs_resource *resource);
+
+/* vk_swapchain.c */
+cs_status vk_swapchain_create(cs_swapchain *swapchain);
+void vk_swapchain_destroy(cs_swapchain *swapchain);
+cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
+                               uint32_t x, uint32_t y);
 
 #endif
