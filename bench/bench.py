@@ -354,6 +354,7 @@ class Bench:
         if got != warm + n:
             log("[bench] WARNING: counter is {0}, expected {1}".format(got, warm + n))
         median_us = statistics.median(times) / 1000.0
+        self.dispatch_median_us = median_us
         self.dispatch_mean_us = statistics.fmean(times) / 1000.0
         self.row("dispatch(1,1,1) round trip (median)", median_us, "us",
                  "raw submit+vkWaitForFences", self.raw_value("dispatch_roundtrip_us_median"),
@@ -361,6 +362,61 @@ class Bench:
         self.row("dispatch(1,1,1) round trip (median)", median_us, "us",
                  "raw submit+poll vkGetFenceStatus", self.raw_value("dispatch_spin_us_median"),
                  False)
+
+    # -- command lists ------------------------------------------------------
+    def batching(self):
+        """1000 dependent dispatches (each adds 1 to one counter) in one
+        CommandList, per dispatch, against the single dispatch round trip
+        measured by dispatch() in the same run."""
+        cs = self.cs
+        shader = self.hlsl.compile(TRIVIAL_HLSL)
+        counter = cs.Buffer(4, cs.HEAP_DEFAULT, stride=4)
+        zero = cs.Buffer(4, cs.HEAP_UPLOAD)
+        zero.upload(b"\0\0\0\0")
+        zero.copy_to(counter)
+        compute = cs.Compute(shader, uav=[counter])
+        n = 1000
+        runs = 5 if self.quick else 15
+        ref = getattr(self, "dispatch_median_us", None)
+
+        def record_submit():
+            commands = cs.CommandList()
+            for _ in range(n):
+                commands.dispatch(compute, 1, 1, 1)
+            commands.submit()
+
+        commands = cs.CommandList()
+        for _ in range(n):
+            commands.dispatch(compute, 1, 1, 1)
+        t_record, t_resubmit = median_multi_ns(
+            [record_submit, lambda: commands.submit()], runs, warmup=2)
+        done = 2 * n * (runs + 2)
+        self.row("CommandList %d dependent dispatches, record+submit+wait, "
+                 "per dispatch" % n, t_record / n / 1000.0, "us",
+                 "dispatch(1,1,1) round trip", ref, False)
+        self.row("CommandList %d dependent dispatches, resubmit+wait, "
+                 "per dispatch" % n, t_resubmit / n / 1000.0, "us",
+                 "dispatch(1,1,1) round trip", ref, False)
+        timed = None
+        try:
+            timed_list = cs.CommandList(timestamps=True)
+            for _ in range(n):
+                timed_list.dispatch(compute, 1, 1, 1)
+            timed = statistics.median(
+                [timed_list.submit().gpu_time for _ in range(runs)])
+            done += n * runs
+        except cs.ComputeException as exc:
+            log("[bench] no timestamps: {0}".format(exc))
+        self.row("CommandList %d dependent dispatches, GPU time (timestamps) "
+                 "per dispatch" % n, timed / n * 1e6 if timed else None, "us",
+                 "resubmit+wait wall time per dispatch",
+                 t_resubmit / n / 1000.0, False)
+        rb = cs.Buffer(4, cs.HEAP_READBACK)
+        counter.copy_to(rb)
+        got = struct.unpack("<I", rb.readback(4))[0]
+        if got != done:
+            log("[bench] WARNING: batched counter is {0}, expected {1}".format(
+                got, done))
 
     # -- upload / readback ----------------------------------------------------
     def upload_readback(self):
@@ -509,7 +565,19 @@ class Bench:
              lambda: copier.dispatch(cx, cy, 1)],
             runs, warmup=2,
         )
+        # GPU time of the same dispatch by timestamps, next to its wall time
+        gpu_s = None
+        try:
+            gpu_times = []
+            for _ in range(runs):
+                gpu_times.append(compute.dispatch_timed(gx, gy, 1))
+            gpu_s = statistics.median(gpu_times)
+        except cs.ComputeException as exc:
+            log("[bench] no timestamps: {0}".format(exc))
         del compute, copier, x, y, params, params_up, cparams, cparams_up, a, b
+        self.row("saxpy %d Mi floats: GPU time (timestamps)" % (n // MiB),
+                 gpu_s * 1e3 if gpu_s else None, "ms",
+                 "wall time of dispatch() (submit to return)", t / 1e6, False)
         what = "saxpy %d Mi floats (12 B/elem)" % (n // MiB)
         self.row(what, gbps(12 * n, t), "GB/s",
                  "copy_to DEFAULT->DEFAULT (r+w)", gbps(12 * n, t_copy), True)
@@ -632,6 +700,7 @@ def main():
             log("[bench] WARNING: raw Vulkan reference ran on {0!r}, compushady on {1!r}".format(
                 bench.raw.get("device"), dev.name))
     bench.dispatch()
+    bench.batching()
     bench.upload_readback()
     bench.copies()
     bench.texture_copies()

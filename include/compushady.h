@@ -84,6 +84,9 @@ typedef enum cs_status {
     CS_ERROR_INVALID_OPERATION,
     /* The backend API failed in a way not listed above. */
     CS_ERROR_BACKEND,
+    /* Not a failure of the object: cs_fence_wait() gave up after its
+     * timeout and the work is still running (cs_last_error() says so). */
+    CS_TIMEOUT,
 } cs_status;
 
 /* The message of the last failure on this thread ("" when none). The string
@@ -475,6 +478,17 @@ CS_API cs_status cs_compute_dispatch_indirect(cs_compute *compute,
                                               uint64_t offset, const void *push,
                                               size_t push_size);
 
+/* Like cs_compute_dispatch, and also measures the GPU time of the dispatch
+ * with timestamp queries, in nanoseconds (*out_gpu_ns, written on success;
+ * timestampPeriod applied). Fails with CS_ERROR_UNSUPPORTED when the
+ * device's compute queue has no timestamps (timestampValidBits == 0 or no
+ * timestampComputeAndGraphics). Costs two timestamp writes more than
+ * cs_compute_dispatch. */
+CS_API cs_status cs_compute_dispatch_timed(cs_compute *compute, uint32_t x,
+                                           uint32_t y, uint32_t z,
+                                           const void *push, size_t push_size,
+                                           uint64_t *out_gpu_ns);
+
 typedef enum cs_bind_kind {
     CS_BIND_CBV = 0,
     CS_BIND_SRV,
@@ -484,6 +498,109 @@ typedef enum cs_bind_kind {
 /* Bindless computes: puts a resource at index of the cbv/srv/uav array. */
 CS_API cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
                                  uint32_t index, cs_resource *resource);
+
+/* >>command lists --------------------------------------------------------- */
+
+/* A command list records dispatches and copies to run on the GPU together,
+ * in one submission, in the order recorded. Between two consecutive commands
+ * the list puts a global memory barrier, so a command sees every write of
+ * the commands before it (dependent steps are correct without any user
+ * barrier). Nothing runs until cs_command_list_submit().
+ *
+ * Every record call checks its arguments exactly as the immediate call does
+ * (cs_compute_dispatch, cs_compute_dispatch_indirect, cs_resource_copy), with
+ * the same messages, and fails without recording anything. Objects of
+ * another device than the list's fail with CS_ERROR_INVALID_ARGUMENT.
+ *
+ * Lifetimes: the list keeps a reference to every compute and resource it
+ * records (computes keep their bound resources) until it is reset or
+ * destroyed; both first wait for submitted work, so nothing is freed while
+ * the GPU may use it. A fence keeps its list alive. Releasing the last
+ * reference to a list whose work is in flight waits for that work.
+ *
+ * States: recording (after create or reset) -> submitted. After the first
+ * submit the recorded commands are closed: recording more fails with
+ * CS_ERROR_INVALID_OPERATION until cs_command_list_reset(); submitting
+ * again runs the same commands again (after the previous submission of the
+ * list has finished: submit waits for it).
+ *
+ * Thread safety: as everywhere, any thread may call any function; calls on
+ * one list are serialized by the list (a submit waits for another thread's
+ * recording to finish, and so on).
+ *
+ * Host transfers (cs_buffer_upload, cs_buffer_readback, mapped memory) are
+ * never part of a list: they happen on the host when called. Read back
+ * after the list's fence is done.
+ *
+ * Bindless computes: descriptors bound with cs_compute_bind() are read when
+ * the GPU runs the command; do not rebind a slot of a compute while a
+ * submitted list that uses it runs. */
+
+typedef struct cs_command_list cs_command_list;
+typedef struct cs_fence cs_fence;
+
+enum {
+    /* Write GPU timestamps at the start of the list and after every
+     * command, for cs_fence_gpu_time_ns(). Fails at creation with
+     * CS_ERROR_UNSUPPORTED on devices without compute-queue timestamps. */
+    CS_COMMAND_LIST_TIMESTAMPS = 1u << 0,
+};
+
+/* Creates an empty list on device. flags: CS_COMMAND_LIST_*. */
+CS_API cs_status cs_command_list_create(cs_device *device, uint32_t flags,
+                                        cs_command_list **out_list);
+CS_API void cs_command_list_retain(cs_command_list *list);
+CS_API void cs_command_list_release(cs_command_list *list);
+/* Commands recorded since the last reset. */
+CS_API uint32_t cs_command_list_count(const cs_command_list *list);
+
+/* Records cs_compute_dispatch(compute, x, y, z, push, push_size). push is
+ * copied: the caller may reuse it when the call returns. */
+CS_API cs_status cs_command_list_dispatch(cs_command_list *list,
+                                          cs_compute *compute, uint32_t x,
+                                          uint32_t y, uint32_t z,
+                                          const void *push, size_t push_size);
+/* Records cs_compute_dispatch_indirect(); the group counts are read from the
+ * buffer when the GPU runs the command (an earlier command may write them). */
+CS_API cs_status cs_command_list_dispatch_indirect(
+    cs_command_list *list, cs_compute *compute, cs_resource *indirect_buffer,
+    uint64_t offset, const void *push, size_t push_size);
+/* Records cs_resource_copy(src, dst, desc); desc may be NULL. */
+CS_API cs_status cs_command_list_copy(cs_command_list *list, cs_resource *src,
+                                      cs_resource *dst,
+                                      const cs_copy_desc *desc);
+
+/* Submits the recorded commands. out_fence NULL: waits until they are done
+ * (spinning briefly, then sleeping). Otherwise returns at once with a new
+ * fence in *out_fence that the caller releases with cs_fence_release().
+ * Waits first for the list's previous submission, if still running.
+ * CS_ERROR_DEVICE_LOST / CS_ERROR_BACKEND when the device fails. */
+CS_API cs_status cs_command_list_submit(cs_command_list *list,
+                                        cs_fence **out_fence);
+/* Waits for the list's work, drops every reference the list holds and
+ * empties it: recording starts again. */
+CS_API cs_status cs_command_list_reset(cs_command_list *list);
+
+/* Waits up to timeout_ns nanoseconds (UINT64_MAX: forever, 0: just look)
+ * for the fence's submission to finish. Returns CS_OK when it has,
+ * CS_TIMEOUT when the time ran out first (the work goes on; wait again),
+ * CS_ERROR_DEVICE_LOST when the device was lost. */
+CS_API cs_status cs_fence_wait(cs_fence *fence, uint64_t timeout_ns);
+/* True once the submission has finished (never blocks). */
+CS_API bool cs_fence_is_done(cs_fence *fence);
+/* GPU time of the submission, in nanoseconds, from the timestamps of a list
+ * created with CS_COMMAND_LIST_TIMESTAMPS: *out_total_ns for the whole list
+ * (first command's start to last command's end); when out_command_ns is
+ * not NULL, the time of each of the first command_count commands (from the
+ * end of the one before, barrier included) goes there. Waits for the fence
+ * first. CS_ERROR_INVALID_OPERATION for a list without timestamps. */
+CS_API cs_status cs_fence_gpu_time_ns(cs_fence *fence, uint64_t *out_total_ns,
+                                      uint64_t *out_command_ns,
+                                      size_t command_count);
+/* The number of commands the fence's submission ran. */
+CS_API uint32_t cs_fence_command_count(const cs_fence *fence);
+/* Drops the fence (never waits itself; its list may, see above). */
+CS_API void cs_fence_release(cs_fence *fence);
 
 /* >>swapchains ------------------------------------------------------------ */
 

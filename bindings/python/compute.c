@@ -193,6 +193,34 @@ static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
     Py_RETURN_NONE;
 }
 
+/* Like dispatch; returns the GPU time in seconds (timestamps). */
+static PyObject *compute_dispatch_timed(ComputeObject *self, PyObject *args,
+                                        PyObject *kwargs)
+{
+    static char *keywords[] = {"x", "y", "z", "push", NULL};
+    PyObject *x_arg, *y_arg, *z_arg, *push = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O:dispatch_timed",
+                                     keywords, &x_arg, &y_arg, &z_arg, &push))
+        return NULL;
+    PyObject *exc = Native_ComputeException;
+    uint32_t x = 0, y = 0, z = 0;
+    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
+        native_as_u32(y_arg, "y", exc, &y) < 0 ||
+        native_as_u32(z_arg, "z", exc, &z) < 0)
+        return NULL;
+    Py_buffer view;
+    if (get_push(push, &view) < 0)
+        return NULL;
+    cs_status status;
+    uint64_t gpu_ns = 0;
+    Py_BEGIN_ALLOW_THREADS status = cs_compute_dispatch_timed(
+        self->compute, x, y, z, view.buf, (size_t)view.len, &gpu_ns);
+    Py_END_ALLOW_THREADS if (view.obj) PyBuffer_Release(&view);
+    if (status != CS_OK)
+        return native_raise(status, exc);
+    return PyFloat_FromDouble((double)gpu_ns / 1e9);
+}
+
 static PyObject *compute_dispatch_indirect(ComputeObject *self, PyObject *args,
                                            PyObject *kwargs)
 {
@@ -309,6 +337,8 @@ static void compute_dealloc(ComputeObject *self)
 
 static PyMethodDef compute_methods[] = {
     KW_METHOD("dispatch", compute_dispatch, "dispatch(x, y, z, push=None)"),
+    KW_METHOD("dispatch_timed", compute_dispatch_timed,
+              "dispatch_timed(x, y, z, push=None) -> GPU seconds"),
     KW_METHOD("dispatch_indirect", compute_dispatch_indirect,
               "dispatch_indirect(buffer, offset=0, push=None)"),
     KW_METHOD("bind_cbv", compute_bind_cbv, "bind_cbv(index, resource)"),

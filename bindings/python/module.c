@@ -219,6 +219,8 @@ PyMODINIT_FUNC PyInit__native(void)
                                          CS_VERSION_MINOR, CS_VERSION_PATCH)) <
             0)
         goto fail;
+    if (native_command_list_init(module) < 0)
+        goto fail;
     return module;
 fail:
     Py_DECREF(module);

@@ -96,6 +96,9 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
 PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
                                          PyObject *kwargs);
 
+/* command_list.c: adds CommandList, Fence and create_command_list(). */
+int native_command_list_init(PyObject *module);
+
 /* >>errors ---------------------------------------------------------------- */
 
 extern PyObject *Native_UnknownBackend;

@@ -336,13 +336,28 @@ class Resource:
         src_slice=0,
         dst_slice=0,
     ):
-        """GPU copy to another resource; finished when the call returns."""
+        """GPU copy to another resource; finished when the call returns.
+        Inside ``with compushady.batch():`` it is recorded instead, and runs
+        at the end of the block."""
         if not isinstance(destination, Resource):
             raise TypeError(
                 "copy_to destination must be a Buffer or a Texture, got "
                 "{0}".format(type(destination).__name__)
             )
-        self.handle.copy_to(
+        target = self.handle
+        if _batch_depth:
+            recording = _current_batch()
+            if recording is not None:
+                target = None
+                copy = recording._record_copy
+        if target is None:
+            copy(self, destination, dict(
+                size=size, src_offset=src_offset, dst_offset=dst_offset,
+                width=width, height=height, depth=depth, src_x=src_x,
+                src_y=src_y, src_z=src_z, dst_x=dst_x, dst_y=dst_y,
+                dst_z=dst_z, src_slice=src_slice, dst_slice=dst_slice))
+            return
+        target.copy_to(
             destination.handle,
             size=size,
             src_offset=src_offset,
@@ -698,8 +713,13 @@ class Compute:
         bindless=False,
         max_bindless=64,
         device=None,
+        timestamps=False,
     ):
         self.device = _native_device(device)
+        # timestamps=True: every dispatch() is timed on the GPU and
+        # last_gpu_time holds its seconds
+        self.timestamps = bool(timestamps)
+        self.last_gpu_time = None
         self.cbv = list(cbv)
         self.srv = list(srv)
         self.uav = list(uav)
@@ -717,8 +737,25 @@ class Compute:
         )
 
     def dispatch(self, x, y, z, push=None):
-        """Run x*y*z thread groups; returns when the GPU has finished."""
-        self.handle.dispatch(x, y, z, push)
+        """Run x*y*z thread groups; returns when the GPU has finished.
+        Inside ``with compushady.batch():`` it is recorded instead, and runs
+        at the end of the block. With timestamps=True, last_gpu_time is set
+        to the GPU seconds of the dispatch."""
+        if _batch_depth:
+            recording = _current_batch()
+            if recording is not None:
+                recording.dispatch(self, x, y, z, push)
+                return
+        if self.timestamps:
+            self.last_gpu_time = self.handle.dispatch_timed(x, y, z, push)
+        else:
+            self.handle.dispatch(x, y, z, push)
+
+    def dispatch_timed(self, x, y, z, push=None):
+        """Like dispatch (never batched); returns the GPU seconds it took,
+        measured with timestamps."""
+        self.last_gpu_time = self.handle.dispatch_timed(x, y, z, push)
+        return self.last_gpu_time
 
     def dispatch_indirect(self, indirect_buffer, offset=0, push=None):
         """Like dispatch, reading the 3 uint32 group counts from a buffer."""
@@ -728,6 +765,11 @@ class Compute:
                     type(indirect_buffer).__name__
                 )
             )
+        if _batch_depth:
+            recording = _current_batch()
+            if recording is not None:
+                recording.dispatch_indirect(self, indirect_buffer, offset, push)
+                return
         self.handle.dispatch_indirect(indirect_buffer.handle, offset, push)
 
     def _bind(self, kind, index, resource):
@@ -747,3 +789,147 @@ class Compute:
 
     def bind_uav(self, index, resource):
         self._bind("uav", index, resource)
+
+
+# >>command lists -------------------------------------------------------------
+
+
+class Fence:
+    """The work of one CommandList.submit(); ``handle`` is native."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def wait(self, timeout=None):
+        """Wait for the work, at most timeout seconds (None: as long as it
+        takes). True when it is done, False when the time ran out."""
+        return self.handle.wait(timeout)
+
+    @property
+    def done(self):
+        return self.handle.done
+
+    @property
+    def gpu_time(self):
+        """GPU seconds of the whole submission (waits for it), or None for
+        a list made without timestamps."""
+        return self.handle.gpu_time
+
+    @property
+    def gpu_times(self):
+        """GPU seconds of each command, or None without timestamps."""
+        return self.handle.gpu_times
+
+
+class CommandList:
+    """Dispatches and copies recorded now, run on the GPU together by
+    submit(), in order, each seeing the writes of the ones before it.
+
+    The list keeps every compute and resource it records alive until it is
+    reset or garbage-collected (both wait for its work). timestamps=True
+    records GPU timestamps: Fence.gpu_time / gpu_times.
+    """
+
+    def __init__(self, device=None, timestamps=False):
+        self.device = _native_device(device)
+        self.timestamps = bool(timestamps)
+        self.handle = _native.create_command_list(
+            self.device.handle, timestamps=self.timestamps
+        )
+
+    def __len__(self):
+        return self.handle.count
+
+    def dispatch(self, compute, x, y, z, push=None):
+        if not isinstance(compute, Compute):
+            raise TypeError(
+                "compute must be a compushady.Compute, got {0}".format(
+                    type(compute).__name__
+                )
+            )
+        self.handle.dispatch(compute.handle, x, y, z, push)
+
+    def dispatch_indirect(self, compute, indirect_buffer, offset=0, push=None):
+        if not isinstance(compute, Compute):
+            raise TypeError(
+                "compute must be a compushady.Compute, got {0}".format(
+                    type(compute).__name__
+                )
+            )
+        if not isinstance(indirect_buffer, Buffer):
+            raise TypeError(
+                "indirect_buffer must be a compushady.Buffer, got {0}".format(
+                    type(indirect_buffer).__name__
+                )
+            )
+        self.handle.dispatch_indirect(
+            compute.handle, indirect_buffer.handle, offset, push
+        )
+
+    def copy(self, source, destination, **kwargs):
+        """Records source.copy_to(destination, **kwargs)."""
+        self._record_copy(source, destination, kwargs)
+
+    def _record_copy(self, source, destination, kwargs):
+        for what, obj in (("source", source), ("destination", destination)):
+            if not isinstance(obj, Resource):
+                raise TypeError(
+                    "copy {0} must be a Buffer or a Texture, got {1}".format(
+                        what, type(obj).__name__
+                    )
+                )
+        self.handle.copy(source.handle, destination.handle, **kwargs)
+
+    def submit(self, wait=True):
+        """Run the recorded commands; returns a Fence (already done when
+        wait is True). Submitting again runs the same commands again."""
+        return Fence(self.handle.submit(wait=wait))
+
+    def reset(self):
+        """Wait for the list's work, forget its commands: record again."""
+        self.handle.reset()
+
+
+_batches = threading.local()
+_batch_depth = 0  # batches open on any thread: 0 keeps dispatch() fast
+
+
+def _current_batch():
+    stack = getattr(_batches, "stack", None)
+    return stack[-1] if stack else None
+
+
+class batch:
+    """``with compushady.batch() as commands:`` records every
+    Compute.dispatch / dispatch_indirect and Resource.copy_to made on this
+    thread inside the block into one CommandList (``commands``), submitted
+    and waited for at the end of the block (not when the block raises).
+    Uploads and readbacks inside the block still happen on the host at
+    once: read results back after the block. ``fence`` holds the
+    submission's Fence afterwards (gpu_time with timestamps=True)."""
+
+    def __init__(self, device=None, timestamps=False):
+        self._device = device
+        self._timestamps = timestamps
+        self.list = None
+        self.fence = None
+
+    def __enter__(self):
+        global _batch_depth
+        self.list = CommandList(self._device, timestamps=self._timestamps)
+        stack = getattr(_batches, "stack", None)
+        if stack is None:
+            stack = _batches.stack = []
+        stack.append(self.list)
+        with _lock:
+            _batch_depth += 1
+        return self.list
+
+    def __exit__(self, exc_type, exc, tb):
+        global _batch_depth
+        _batches.stack.pop()
+        with _lock:
+            _batch_depth -= 1
+        if exc_type is None:
+            self.fence = self.list.submit(wait=True)
+        return False

@@ -76,14 +76,50 @@ struct cs_backend {
     /* Records and runs one dispatch, waits for it. indirect is NULL for a
      * direct dispatch (groups used), else the groups are read at
      * indirect_offset. push holds exactly compute->push_size bytes (NULL when
-     * push_size is 0), zero-padded by the core. */
+     * push_size is 0), zero-padded by the core. out_gpu_ns NULL: no timing;
+     * else the dispatch is timed with timestamps (CS_ERROR_UNSUPPORTED
+     * without them) and its GPU time in ns written there. */
     cs_status (*compute_dispatch)(cs_compute *compute, const uint32_t groups[3],
                                   cs_resource *indirect,
-                                  uint64_t indirect_offset, const void *push);
+                                  uint64_t indirect_offset, const void *push,
+                                  uint64_t *out_gpu_ns);
     /* Bindless: write one descriptor of the array at binding. */
     cs_status (*compute_bind)(cs_compute *compute,
                               const cs_shader_binding *binding, uint32_t index,
                               cs_resource *resource);
+
+    /* Command lists. The core holds list->lock around every call below
+     * but command_list_destroy (called once, nothing else running), has
+     * checked every argument (objects of the list's device) and keeps the
+     * references. create: flags are set; CS_COMMAND_LIST_TIMESTAMPS fails
+     * with CS_ERROR_UNSUPPORTED on devices without them. */
+    cs_status (*command_list_create)(cs_command_list *list);
+    void (*command_list_destroy)(cs_command_list *list);
+    /* Record one command (after a global barrier when not the first);
+     * push is push_size bytes (<= compute->push_size, NULL when 0): the
+     * backend zero-pads and copies it. */
+    cs_status (*command_list_dispatch)(cs_command_list *list,
+                                       cs_compute *compute,
+                                       const uint32_t groups[3],
+                                       cs_resource *indirect,
+                                       uint64_t indirect_offset,
+                                       const void *push, size_t push_size);
+    cs_status (*command_list_copy)(cs_command_list *list, cs_resource *src,
+                                   cs_resource *dst, const cs_copy_desc *desc);
+    /* Ends the recording when still open and submits. The previous
+     * submission is finished (the core waited for it). */
+    cs_status (*command_list_submit)(cs_command_list *list);
+    /* Waits up to timeout_ns for the last submission: CS_OK, CS_TIMEOUT or
+     * a failure. timeout 0 only looks. */
+    cs_status (*command_list_wait)(cs_command_list *list, uint64_t timeout_ns);
+    /* After the last submission finished: the total GPU time and, for
+     * count commands (<= command_count), each command's, in ns. */
+    cs_status (*command_list_read_times)(cs_command_list *list,
+                                         uint64_t *out_total_ns,
+                                         uint64_t *out_command_ns,
+                                         uint32_t count);
+    /* Nothing submitted is running: forget the commands, record again. */
+    cs_status (*command_list_reset)(cs_command_list *list);
 
     /* Swapchains. desc is checked (platform known, handles not NULL, format
      * known, 1 <= num_buffers <= 16); create sets width/height. */

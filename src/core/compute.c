@@ -516,9 +516,8 @@ void cs_compute_release(cs_compute *compute)
     cs_instance_release(instance);
 }
 
-static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
-                              cs_resource *indirect, uint64_t offset,
-                              const void *push, size_t push_size)
+cs_status cs_check_push(const cs_compute *compute, const void *push,
+                        size_t push_size)
 {
     if (push_size > compute->push_size)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -527,10 +526,21 @@ static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
                        push_size, compute->push_size);
     if (push_size && !push)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "push data is NULL");
+    return CS_OK;
+}
+
+static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t offset,
+                              const void *push, size_t push_size,
+                              uint64_t *out_gpu_ns)
+{
+    cs_status status = cs_check_push(compute, push, push_size);
+    if (status != CS_OK)
+        return status;
     const cs_backend *backend = compute->device->instance->backend;
     if (compute->push_size == 0)
         return backend->compute_dispatch(compute, groups, indirect, offset,
-                                         NULL);
+                                         NULL, out_gpu_ns);
     /* the pipeline layout's range is push_size bytes: pad short data */
     unsigned char stack[PUSH_STACK_BYTES];
     unsigned char *padded = stack;
@@ -543,19 +553,15 @@ static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
     if (push_size)
         memcpy(padded, push, push_size);
     memset(padded + push_size, 0, compute->push_size - push_size);
-    cs_status status =
-        backend->compute_dispatch(compute, groups, indirect, offset, padded);
+    status = backend->compute_dispatch(compute, groups, indirect, offset,
+                                       padded, out_gpu_ns);
     if (padded != stack)
         free(padded);
     return status;
 }
 
-cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x, uint32_t y,
-                              uint32_t z, const void *push, size_t push_size)
+cs_status cs_check_dispatch(const cs_compute *compute, const uint32_t groups[3])
 {
-    if (!compute)
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "dispatch: compute is NULL");
-    const uint32_t groups[3] = {x, y, z};
     const uint32_t *limit = compute->device->info.max_compute_workgroup_count;
     static const char axes[3] = {'x', 'y', 'z'};
     for (int axis = 0; axis < 3; axis++) {
@@ -565,13 +571,39 @@ cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x, uint32_t y,
                            "limit of %u",
                            groups[axis], axes[axis], limit[axis]);
     }
-    return run_dispatch(compute, groups, NULL, 0, push, push_size);
+    return CS_OK;
 }
 
-cs_status cs_compute_dispatch_indirect(cs_compute *compute,
-                                       cs_resource *indirect_buffer,
-                                       uint64_t offset, const void *push,
-                                       size_t push_size)
+cs_status cs_compute_dispatch(cs_compute *compute, uint32_t x, uint32_t y,
+                              uint32_t z, const void *push, size_t push_size)
+{
+    if (!compute)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT, "dispatch: compute is NULL");
+    const uint32_t groups[3] = {x, y, z};
+    cs_status status = cs_check_dispatch(compute, groups);
+    if (status != CS_OK)
+        return status;
+    return run_dispatch(compute, groups, NULL, 0, push, push_size, NULL);
+}
+
+cs_status cs_compute_dispatch_timed(cs_compute *compute, uint32_t x, uint32_t y,
+                                    uint32_t z, const void *push,
+                                    size_t push_size, uint64_t *out_gpu_ns)
+{
+    if (!compute || !out_gpu_ns)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "dispatch_timed: compute and out_gpu_ns must not be "
+                       "NULL");
+    const uint32_t groups[3] = {x, y, z};
+    cs_status status = cs_check_dispatch(compute, groups);
+    if (status != CS_OK)
+        return status;
+    return run_dispatch(compute, groups, NULL, 0, push, push_size, out_gpu_ns);
+}
+
+cs_status cs_check_dispatch_indirect(const cs_compute *compute,
+                                     const cs_resource *indirect_buffer,
+                                     uint64_t offset)
 {
     if (!compute || !indirect_buffer)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -596,9 +628,21 @@ cs_status cs_compute_dispatch_indirect(cs_compute *compute,
                        "dispatch_indirect: 12 bytes of group counts at "
                        "offset %llu do not fit in the %llu-byte buffer",
                        (unsigned long long)offset, (unsigned long long)size);
+    return CS_OK;
+}
+
+cs_status cs_compute_dispatch_indirect(cs_compute *compute,
+                                       cs_resource *indirect_buffer,
+                                       uint64_t offset, const void *push,
+                                       size_t push_size)
+{
+    cs_status status =
+        cs_check_dispatch_indirect(compute, indirect_buffer, offset);
+    if (status != CS_OK)
+        return status;
     const uint32_t unused[3] = {0, 0, 0};
     return run_dispatch(compute, unused, indirect_buffer, offset, push,
-                        push_size);
+                        push_size, NULL);
 }
 
 cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,

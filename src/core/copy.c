@@ -94,8 +94,8 @@ static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
                                    const cs_copy_desc *desc, const char *side)
 {
     uint64_t texel = cs_format_texel_size(texture->info.format);
-    uint64_t rows = (uint64_t)(desc->depth - 1) * desc->height +
-                    (desc->height - 1);
+    uint64_t rows =
+        (uint64_t)(desc->depth - 1) * desc->height + (desc->height - 1);
     uint64_t needed = rows * texture->info.row_pitch + desc->width * texel;
     uint64_t size = buffer->info.size;
     if (offset > size || needed > size - offset)
@@ -110,8 +110,9 @@ static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
     return CS_OK;
 }
 
-cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
-                           const cs_copy_desc *desc_in)
+cs_status cs_copy_resolve(const cs_resource *src, const cs_resource *dst,
+                          const cs_copy_desc *desc_in, cs_copy_desc *out_desc,
+                          bool *out_empty)
 {
     if (!src || !dst)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -158,8 +159,7 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
                                  desc.dst_slice, &box);
         }
         /* Vulkan forbids overlapping regions within one image. */
-        if (status == CS_OK && src == dst &&
-            desc.src_slice == desc.dst_slice &&
+        if (status == CS_OK && src == dst && desc.src_slice == desc.dst_slice &&
             desc.src_x < desc.dst_x + desc.width &&
             desc.dst_x < desc.src_x + desc.width &&
             desc.src_y < desc.dst_y + desc.height &&
@@ -175,7 +175,19 @@ cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
     }
     if (status != CS_OK)
         return status;
-    if (desc.size == 0 && !is_texture(src) && !is_texture(dst))
-        return CS_OK; /* nothing left past src_offset: Vulkan forbids 0 */
+    /* nothing left past src_offset: Vulkan forbids 0 */
+    *out_empty = desc.size == 0 && !is_texture(src) && !is_texture(dst);
+    *out_desc = desc;
+    return CS_OK;
+}
+
+cs_status cs_resource_copy(cs_resource *src, cs_resource *dst,
+                           const cs_copy_desc *desc_in)
+{
+    cs_copy_desc desc;
+    bool empty = false;
+    cs_status status = cs_copy_resolve(src, dst, desc_in, &desc, &empty);
+    if (status != CS_OK || empty)
+        return status;
     return src->device->instance->backend->copy(src, dst, &desc);
 }

@@ -43,6 +43,7 @@ const char *cs_status_name(cs_status status)
     case CS_ERROR_NO_DEVICE: return "CS_ERROR_NO_DEVICE";
     case CS_ERROR_INVALID_OPERATION: return "CS_ERROR_INVALID_OPERATION";
     case CS_ERROR_BACKEND: return "CS_ERROR_BACKEND";
+    case CS_TIMEOUT: return "CS_TIMEOUT";
     }
     return "CS_ERROR_UNKNOWN";
 }

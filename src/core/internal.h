@@ -105,6 +105,66 @@ struct cs_compute {
     void *impl;
 };
 
+/* One object a command list keeps alive (counted reference). */
+typedef enum cs_held_kind {
+    CS_HELD_COMPUTE,
+    CS_HELD_RESOURCE,
+} cs_held_kind;
+
+typedef struct cs_held_object {
+    cs_held_kind kind;
+    void *object;
+} cs_held_object;
+
+struct cs_command_list {
+    atomic_int refcount;
+    cs_device *device;
+    uint32_t flags; /* CS_COMMAND_LIST_* */
+    /* Everything below is guarded by lock (held while recording, while
+     * submitting and while waiting for the GPU). */
+    mtx_t lock;
+    uint32_t command_count;
+    bool closed;        /* submitted since the last reset: no more records */
+    uint64_t submitted; /* serial of the last submission, 0 = none */
+    uint64_t completed; /* serial of the last one known finished */
+    cs_fence *last_fence; /* the fence of `submitted`, not counted: a fence
+                             clears it when released */
+    cs_held_object *held;
+    size_t held_count, held_capacity;
+    void *impl;
+};
+
+struct cs_fence {
+    cs_command_list *list; /* counted reference */
+    uint64_t serial;
+    atomic_bool done;
+    /* timestamps of the submission, read once it is done (under the list's
+     * lock): total and per command, in ns; times_valid once read */
+    bool times_valid;
+    uint64_t total_ns;
+    uint64_t *command_ns; /* command_count of the list at submit */
+    uint32_t command_count;
+};
+
+/* >>checks shared by the immediate calls and the command lists: each
+ * returns CS_OK or the cs_fail() of the immediate call. */
+/* Group counts within the device's limits. */
+cs_status cs_check_dispatch(const cs_compute *compute,
+                            const uint32_t groups[3]);
+/* The indirect buffer, offset and 12 bytes of group counts. */
+cs_status cs_check_dispatch_indirect(const cs_compute *compute,
+                                     const cs_resource *indirect_buffer,
+                                     uint64_t offset);
+/* Push data fits the compute's push_size. */
+cs_status cs_check_push(const cs_compute *compute, const void *push,
+                        size_t push_size);
+/* Checks a copy and resolves desc_in (may be NULL) into *out_desc: no
+ * zero-means-whole left. *out_empty is true for a buffer copy with nothing
+ * left to copy (Vulkan forbids size 0: callers skip it). */
+cs_status cs_copy_resolve(const cs_resource *src, const cs_resource *dst,
+                          const cs_copy_desc *desc_in, cs_copy_desc *out_desc,
+                          bool *out_empty);
+
 struct cs_swapchain {
     atomic_int refcount;
     cs_device *device;

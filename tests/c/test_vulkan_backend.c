@@ -246,8 +246,8 @@ static bool run_write_index(uint32_t elements, uint32_t push_value,
     CHECK_OK(backend->buffer_flush(args, 0, 16));
     for (int round = 0; round < 3; round++) {
         uint32_t value = push_value + (uint32_t)round;
-        CHECK_OK(backend->compute_dispatch(compute, groups,
-                                           indirect ? args : NULL, 4, &value));
+        CHECK_OK(backend->compute_dispatch(
+            compute, groups, indirect ? args : NULL, 4, &value, NULL));
         CHECK_OK(copy_buffer(gpu, readback, elements * 4, 0, 0));
         CHECK_OK(backend->buffer_invalidate(readback, 0, elements * 4));
         const uint32_t *out = readback->mapped;
@@ -370,7 +370,7 @@ static bool test_image_compute(void)
         new_compute(image_add_spirv, sizeof image_add_spirv, slots, 3, 0);
     CHECK(compute);
     uint32_t groups[3] = {W / 4, H / 4, 1};
-    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, NULL));
+    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, NULL, NULL));
     CHECK_OK(backend->copy(dst, readback, &whole));
     const uint32_t *out = readback->mapped;
     for (uint32_t i = 0; i < W * H; i++)
@@ -499,7 +499,7 @@ static bool test_bindless_bind(void)
     /* the shader reads element 0 of what is a runtime array here */
     CHECK_OK(backend->compute_bind(compute, &slot.binding, 0, gpu));
     uint32_t groups[3] = {ELEMENTS / 64, 1, 1}, value = 9;
-    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, &value));
+    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, &value, NULL));
     CHECK_OK(copy_buffer(gpu, readback, ELEMENTS * 4, 0, 0));
     const uint32_t *out = readback->mapped;
     for (uint32_t i = 0; i < ELEMENTS; i++)

@@ -404,30 +404,37 @@ void vk_compute_destroy(cs_compute *compute)
 {
     if (!compute->impl)
         return;
+    vk_compute *impl = compute->impl;
+    if (impl->cache) /* the dispatch cache's command buffer */
+        vk_context_destroy(vk_device_of(compute->device)->device, impl->cache);
+    free(impl->cache_push);
     destroy_impl(vk_device_of(compute->device)->device, compute->impl);
     compute->impl = NULL;
 }
 
-static void record_dispatch(const vk_compute *impl, VkCommandBuffer commands,
-                            const uint32_t groups[3],
-                            const cs_resource *indirect,
-                            uint64_t indirect_offset, const void *push,
-                            uint32_t given_push_size)
+void vk_compute_record(const cs_compute *compute, VkCommandBuffer commands,
+                       bool bind, const uint32_t groups[3],
+                       const cs_resource *indirect, uint64_t indirect_offset,
+                       const void *push, uint32_t push_size)
 {
-    vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, impl->pipeline);
-    if (impl->set != VK_NULL_HANDLE)
-        vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
-                                impl->pipeline_layout, 0, 1, &impl->set, 0,
-                                NULL);
+    const vk_compute *impl = compute->impl;
+    if (bind) {
+        vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                          impl->pipeline);
+        if (impl->set != VK_NULL_HANDLE)
+            vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                                    impl->pipeline_layout, 0, 1, &impl->set, 0,
+                                    NULL);
+    }
     if (impl->push_constant_size > 0) {
         /* The shader may declare more than the caller pushes: every byte it
          * uses must be set, so the rest is zero. */
         uint8_t padded[MAX_PUSH_BYTES];
         const void *data = push;
-        if (given_push_size < impl->push_constant_size || !push) {
+        if (push_size < impl->push_constant_size || !push) {
             memset(padded, 0, impl->push_constant_size);
             if (push)
-                memcpy(padded, push, given_push_size);
+                memcpy(padded, push, push_size);
             data = padded;
         }
         vkCmdPushConstants(commands, impl->pipeline_layout,
@@ -441,21 +448,144 @@ static void record_dispatch(const vk_compute *impl, VkCommandBuffer commands,
         vkCmdDispatch(commands, groups[0], groups[1], groups[2]);
 }
 
+/* The cache holds a buffer recorded for exactly these groups and push
+ * bytes, with the descriptors as they are now. */
+static bool cache_matches(const cs_compute *compute, const vk_compute *impl,
+                          const uint32_t groups[3], const void *push,
+                          uint64_t generation)
+{
+    return impl->cache_valid && impl->cache_generation == generation &&
+           impl->cache_groups[0] == groups[0] &&
+           impl->cache_groups[1] == groups[1] &&
+           impl->cache_groups[2] == groups[2] &&
+           (compute->push_size == 0 ||
+            memcmp(impl->cache_push, push, compute->push_size) == 0);
+}
+
+/* A direct dispatch through the compute's own command buffer: recorded
+ * again only when groups, push bytes or descriptors changed, so the
+ * common case is fence reset + submit + wait. cache_busy and the set lock
+ * (shared) are held. */
+static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
+                                 vk_compute *impl, const uint32_t groups[3],
+                                 const void *push)
+{
+    cs_status status;
+    if (!impl->cache) {
+        status = vk_context_create(dev, &impl->cache);
+        if (status != CS_OK)
+            return status;
+    }
+    if (compute->push_size && !impl->cache_push) {
+        impl->cache_push = malloc(compute->push_size);
+        if (!impl->cache_push)
+            return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                           "out of host memory for push constants");
+    }
+    uint64_t generation = atomic_load(&impl->bind_generation);
+    if (!cache_matches(compute, impl, groups, push, generation)) {
+        impl->cache_valid = false;
+        status = vk_context_begin(dev, impl->cache, false);
+        if (status != CS_OK)
+            return status;
+        vk_compute_record(compute, impl->cache->commands, true, groups, NULL, 0,
+                          push, compute->push_size);
+        status = vk_context_end(dev, impl->cache);
+        if (status != CS_OK)
+            return status;
+        memcpy(impl->cache_groups, groups, sizeof impl->cache_groups);
+        if (compute->push_size)
+            memcpy(impl->cache_push, push, compute->push_size);
+        impl->cache_generation = generation;
+        impl->cache_valid = true;
+    }
+    status = vk_context_run(dev, impl->cache, "running a compute dispatch");
+    if (status != CS_OK)
+        impl->cache_valid = false;
+    return status;
+}
+
+/* A dispatch between two timestamps, through a pooled context. */
+static cs_status dispatch_timed(vk_device *dev, const cs_compute *compute,
+                                vk_command_context *context,
+                                const uint32_t groups[3], const void *push,
+                                uint64_t *out_gpu_ns)
+{
+    if (context->timestamps == VK_NULL_HANDLE) {
+        VkQueryPoolCreateInfo info = {
+            .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+            .queryType = VK_QUERY_TYPE_TIMESTAMP,
+            .queryCount = 2,
+        };
+        VkResult result =
+            vkCreateQueryPool(dev->device, &info, NULL, &context->timestamps);
+        if (result != VK_SUCCESS) {
+            context->timestamps = VK_NULL_HANDLE;
+            vk_submit_abandon(dev, context);
+            return vk_fail(dev, result, "vkCreateQueryPool",
+                           "creating timestamp queries");
+        }
+    }
+    VkCommandBuffer commands = context->commands;
+    vkCmdResetQueryPool(commands, context->timestamps, 0, 2);
+    vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                        context->timestamps, 0);
+    vk_compute_record(compute, commands, true, groups, NULL, 0, push,
+                      compute->push_size);
+    vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                        context->timestamps, 1);
+    cs_status status = vk_context_end(dev, context);
+    if (status == CS_OK)
+        status = vk_context_run(dev, context, "running a timed dispatch");
+    /* read before the context goes back to the pool */
+    uint64_t ticks[2] = {0, 0};
+    if (status == CS_OK) {
+        VkResult result = vkGetQueryPoolResults(
+            dev->device, context->timestamps, 0, 2, sizeof ticks, ticks,
+            sizeof ticks[0], VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+        if (result != VK_SUCCESS)
+            status = vk_fail(dev, result, "vkGetQueryPoolResults",
+                             "reading the timestamps of a dispatch");
+    }
+    vk_submit_give_back(dev, context);
+    if (status != CS_OK)
+        return status;
+    *out_gpu_ns = vk_timestamp_ns(dev, ticks[0], ticks[1]);
+    return CS_OK;
+}
+
 cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
                               cs_resource *indirect, uint64_t indirect_offset,
-                              const void *push)
+                              const void *push, uint64_t *out_gpu_ns)
 {
     vk_device *dev;
     cs_status status = vk_device_acquire(compute->device, &dev);
     if (status != CS_OK)
         return status;
     vk_compute *impl = compute->impl;
-    vk_command_context *context;
+    if (out_gpu_ns) {
+        status = vk_timestamps_check(dev);
+        if (status != CS_OK)
+            return status;
+    }
     pthread_rwlock_rdlock(&impl->set_lock);
+    if (!indirect && !out_gpu_ns &&
+        !atomic_flag_test_and_set_explicit(&impl->cache_busy,
+                                           memory_order_acquire)) {
+        status = dispatch_cached(dev, compute, impl, groups, push);
+        atomic_flag_clear_explicit(&impl->cache_busy, memory_order_release);
+        pthread_rwlock_unlock(&impl->set_lock);
+        return status;
+    }
+    /* indirect, timed, or another thread is using the cached buffer */
+    vk_command_context *context;
     status = vk_submit_begin(dev, &context);
-    if (status == CS_OK) {
-        record_dispatch(impl, context->commands, groups, indirect,
-                        indirect_offset, push, compute->push_size);
+    if (status == CS_OK && out_gpu_ns) {
+        status =
+            dispatch_timed(dev, compute, context, groups, push, out_gpu_ns);
+    } else if (status == CS_OK) {
+        vk_compute_record(compute, context->commands, true, groups, indirect,
+                          indirect_offset, push, compute->push_size);
         status = vk_submit_and_wait(dev, context, "running a compute dispatch");
     }
     pthread_rwlock_unlock(&impl->set_lock);
@@ -491,6 +621,7 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
      * descriptor changes. */
     pthread_rwlock_wrlock(&impl->set_lock);
     write_descriptor(dev, impl->set, binding, index, resource, NULL, view);
+    atomic_fetch_add(&impl->bind_generation, 1);
     pthread_rwlock_unlock(&impl->set_lock);
     return CS_OK;
 }

@@ -101,6 +101,27 @@ static void record_image_image(VkCommandBuffer commands, const cs_resource *src,
                    VK_IMAGE_LAYOUT_GENERAL, 1, &region);
 }
 
+cs_status vk_copy_record(VkCommandBuffer commands, const cs_resource *src,
+                         const cs_resource *dst, const cs_copy_desc *desc)
+{
+    if (is_buffer(src) && is_buffer(dst)) {
+        VkBufferCopy region = {
+            .srcOffset = desc->src_offset,
+            .dstOffset = desc->dst_offset,
+            .size = desc->size,
+        };
+        vkCmdCopyBuffer(commands, vk_resource_of(src)->buffer,
+                        vk_resource_of(dst)->buffer, 1, &region);
+        return CS_OK;
+    }
+    if (is_buffer(src))
+        return record_buffer_image(commands, src, dst, desc, true);
+    if (is_buffer(dst))
+        return record_buffer_image(commands, dst, src, desc, false);
+    record_image_image(commands, src, dst, desc);
+    return CS_OK;
+}
+
 cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc)
 {
     vk_device *dev;
@@ -111,22 +132,7 @@ cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc)
     status = vk_submit_begin(dev, &context);
     if (status != CS_OK)
         return status;
-    VkCommandBuffer commands = context->commands;
-    if (is_buffer(src) && is_buffer(dst)) {
-        VkBufferCopy region = {
-            .srcOffset = desc->src_offset,
-            .dstOffset = desc->dst_offset,
-            .size = desc->size,
-        };
-        vkCmdCopyBuffer(commands, vk_resource_of(src)->buffer,
-                        vk_resource_of(dst)->buffer, 1, &region);
-    } else if (is_buffer(src)) {
-        status = record_buffer_image(commands, src, dst, desc, true);
-    } else if (is_buffer(dst)) {
-        status = record_buffer_image(commands, dst, src, desc, false);
-    } else {
-        record_image_image(commands, src, dst, desc);
-    }
+    status = vk_copy_record(context->commands, src, dst, desc);
     if (status != CS_OK) {
         vk_submit_abandon(dev, context);
         return status;

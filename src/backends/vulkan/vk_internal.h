@@ -12,7 +12,9 @@
  *   vk_formats.c   DXGI format -> VkFormat
  *   vk_submit.c    command contexts, submit + wait, vkQueueBindSparse
  *   vk_copy.c      buffer/image copies
- *   vk_compute.c   pipeline, descriptor sets, dispatch, bindless
+ *   vk_compute.c   pipeline, descriptor sets, dispatch (with a reusable
+ *                  pre-recorded command buffer per compute), bindless
+ *   vk_command_list.c  command lists: recording, submit, timestamps
  *   vk_sampler.c   samplers
  *   vk_swapchain.c surfaces, swapchains, present (X11, Wayland)
  *   vk_errors.c    VkResult -> cs_status with a readable message
@@ -51,6 +53,7 @@ typedef struct vk_command_context {
     VkCommandPool pool;
     VkCommandBuffer commands;
     VkFence fence;
+    VkQueryPool timestamps; /* 2 queries, made on the first timed dispatch */
     struct vk_command_context *next;
 } vk_command_context;
 
@@ -87,6 +90,11 @@ typedef struct vk_device {
 
     pthread_mutex_t context_lock;
     vk_command_context *free_contexts;
+
+    /* Timestamps on the queue (vk_command_list.c): 0 not yet known, 1
+     * usable, -1 not; the mask of timestampValidBits. */
+    atomic_int timestamps;
+    uint64_t timestamp_mask;
 
     /* vk_suballocator.c: the memory blocks resources share; made with the
      * logical device, freed before it. */
@@ -139,7 +147,38 @@ typedef struct vk_compute {
     /* Dispatches hold it shared while the GPU may read the set, binds hold
      * it exclusive while they write it. */
     pthread_rwlock_t set_lock;
+    /* The dispatch cache: a command buffer of this compute's own, recorded
+     * for the last (groups, push) and submitted again as is while they
+     * stay the same. Whoever sets cache_busy owns everything below it; a
+     * dispatch that finds it set takes the device's pool instead. */
+    atomic_flag cache_busy;
+    vk_command_context *cache;
+    bool cache_valid;
+    uint32_t cache_groups[3];
+    uint64_t cache_generation;
+    unsigned char *cache_push; /* compute->push_size bytes */
+    /* Bumped by every bind (a descriptor update can invalidate recorded
+     * command buffers). */
+    atomic_uint_fast64_t bind_generation;
 } vk_compute;
+
+/* A command list's Vulkan side (vk_command_list.c). */
+typedef struct vk_command_list {
+    VkCommandPool pool;
+    VkCommandBuffer commands;
+    VkFence fence;
+    bool open;  /* begun, not ended */
+    bool ended; /* recorded and ended: submit runs it as is */
+    /* timestamps: pools of QUERY_CHUNK queries, `queries` written */
+    VkQueryPool *query_pools;
+    uint32_t query_pool_count;
+    uint32_t queries;
+    uint64_t *ticks; /* read back, queries entries */
+    uint32_t ticks_capacity;
+    /* the compute whose pipeline and set the buffer has bound (held by
+     * the list), so that a run of dispatches binds once */
+    const cs_compute *bound;
+} vk_command_list;
 
 /* >>helpers */
 
@@ -255,6 +294,25 @@ void vk_resource_destroy(cs_resource *resource);
 /* Destroys what exists of a vk_resource (also a half-made one) and frees it. */
 void vk_resource_free(vk_device *device, vk_resource *impl);
 
+/* vk_submit.c: one context made or destroyed (not from the pool) ... */
+cs_status vk_context_create(vk_device *device,
+                            vk_command_context **out_context);
+void vk_context_destroy(VkDevice device, vk_command_context *context);
+/* ... reset and begun (one_time: for a single submission), with the
+ * leading global barrier; ended with the barrier to HOST; submitted (fence
+ * reset first) and waited for. */
+cs_status vk_context_begin(vk_device *device, vk_command_context *context,
+                           bool one_time);
+cs_status vk_context_end(vk_device *device, vk_command_context *context);
+cs_status vk_context_run(vk_device *device, vk_command_context *context,
+                         const char *what);
+/* All earlier writes visible to dst / dst_access. */
+void vk_global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
+                       VkAccessFlags dst_access);
+/* Polls the fence for a short while, then sleeps in vkWaitForFences, up
+ * to timeout_ns in all (UINT64_MAX: forever; VK_TIMEOUT when it ran out). */
+VkResult vk_wait_for_fence(vk_device *device, VkFence fence,
+                           uint64_t timeout_ns);
 /* vk_submit.c: take a context and start recording (begins with a global
  * barrier that makes earlier submissions' writes visible) ... */
 cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
@@ -265,12 +323,17 @@ cs_status vk_submit_and_wait(vk_device *device, vk_command_context *context,
 /* Runs one vkQueueBindSparse on the device's queue and waits for it. */
 cs_status vk_submit_bind_sparse(vk_device *device, const VkBindSparseInfo *info,
                                 const char *what);
+/* Gives back a context taken with vk_submit_begin, ended and waited for. */
+void vk_submit_give_back(vk_device *device, vk_command_context *context);
 /* Gives back a context whose recording was abandoned. */
 void vk_submit_abandon(vk_device *device, vk_command_context *context);
 void vk_submit_destroy_contexts(vk_device *device);
 
 /* vk_copy.c */
 cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc);
+/* Records the copy (no barriers) into commands. */
+cs_status vk_copy_record(VkCommandBuffer commands, const cs_resource *src,
+                         const cs_resource *dst, const cs_copy_desc *desc);
 
 /* vk_sampler.c */
 cs_status vk_sampler_create(cs_sampler *sampler);
@@ -281,7 +344,36 @@ cs_status vk_compute_create(cs_compute *compute);
 void vk_compute_destroy(cs_compute *compute);
 cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
                               cs_resource *indirect, uint64_t indirect_offset,
-                              const void *push);
+                              const void *push, uint64_t *out_gpu_ns);
+/* Records bind (pipeline and set, unless the caller knows they are
+ * bound) + push constants (push_size bytes, zero-padded) + dispatch into
+ * commands, no barriers. */
+void vk_compute_record(const cs_compute *compute, VkCommandBuffer commands,
+                       bool bind, const uint32_t groups[3],
+                       const cs_resource *indirect, uint64_t indirect_offset,
+                       const void *push, uint32_t push_size);
+
+/* vk_command_list.c */
+/* CS_OK when the device's queue writes timestamps, else
+ * CS_ERROR_UNSUPPORTED naming the device. */
+cs_status vk_timestamps_check(vk_device *device);
+/* Ticks between two timestamps in ns. */
+uint64_t vk_timestamp_ns(const vk_device *device, uint64_t start, uint64_t end);
+cs_status vk_command_list_create(cs_command_list *list);
+void vk_command_list_destroy(cs_command_list *list);
+cs_status vk_command_list_dispatch(cs_command_list *list, cs_compute *compute,
+                                   const uint32_t groups[3],
+                                   cs_resource *indirect,
+                                   uint64_t indirect_offset, const void *push,
+                                   size_t push_size);
+cs_status vk_command_list_copy(cs_command_list *list, cs_resource *src,
+                               cs_resource *dst, const cs_copy_desc *desc);
+cs_status vk_command_list_submit(cs_command_list *list);
+cs_status vk_command_list_wait(cs_command_list *list, uint64_t timeout_ns);
+cs_status vk_command_list_read_times(cs_command_list *list,
+                                     uint64_t *out_total_ns,
+                                     uint64_t *out_command_ns, uint32_t count);
+cs_status vk_command_list_reset(cs_command_list *list);
 cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
                           uint32_t index, cs_resource *resource);
 

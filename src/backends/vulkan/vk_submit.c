@@ -11,8 +11,10 @@
  * dispatches finish within it, and polling avoids the wake-up latency. */
 enum { SPIN_NANOSECONDS = 50 * 1000 };
 
-static void destroy_context(VkDevice device, vk_command_context *context)
+void vk_context_destroy(VkDevice device, vk_command_context *context)
 {
+    if (context->timestamps != VK_NULL_HANDLE)
+        vkDestroyQueryPool(device, context->timestamps, NULL);
     if (context->fence != VK_NULL_HANDLE)
         vkDestroyFence(device, context->fence, NULL);
     if (context->pool != VK_NULL_HANDLE)
@@ -20,7 +22,7 @@ static void destroy_context(VkDevice device, vk_command_context *context)
     free(context);
 }
 
-static cs_status new_context(vk_device *dev, vk_command_context **out_context)
+cs_status vk_context_create(vk_device *dev, vk_command_context **out_context)
 {
     vk_command_context *context = calloc(1, sizeof *context);
     if (!context)
@@ -53,7 +55,7 @@ static cs_status new_context(vk_device *dev, vk_command_context **out_context)
         result = vkCreateFence(dev->device, &fence_info, NULL, &context->fence);
     }
     if (result != VK_SUCCESS) {
-        destroy_context(dev->device, context);
+        vk_context_destroy(dev->device, context);
         return vk_fail(dev, result, call, "creating a command buffer");
     }
     *out_context = context;
@@ -71,10 +73,10 @@ static cs_status take_context(vk_device *dev, vk_command_context **out_context)
         *out_context = context;
         return CS_OK;
     }
-    return new_context(dev, out_context);
+    return vk_context_create(dev, out_context);
 }
 
-static void give_back(vk_device *dev, vk_command_context *context)
+void vk_submit_give_back(vk_device *dev, vk_command_context *context)
 {
     pthread_mutex_lock(&dev->context_lock);
     context->next = dev->free_contexts;
@@ -82,8 +84,8 @@ static void give_back(vk_device *dev, vk_command_context *context)
     pthread_mutex_unlock(&dev->context_lock);
 }
 
-static void global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
-                           VkAccessFlags dst_access)
+void vk_global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
+                       VkAccessFlags dst_access)
 {
     VkMemoryBarrier barrier = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
@@ -94,30 +96,39 @@ static void global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
                          1, &barrier, 0, NULL, 0, NULL);
 }
 
+cs_status vk_context_begin(vk_device *dev, vk_command_context *context,
+                           bool one_time)
+{
+    VkResult result = vkResetCommandPool(dev->device, context->pool, 0);
+    const char *call = "vkResetCommandPool";
+    if (result == VK_SUCCESS) {
+        VkCommandBufferBeginInfo begin = {
+            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+            .flags = one_time ? VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT : 0,
+        };
+        call = "vkBeginCommandBuffer";
+        result = vkBeginCommandBuffer(context->commands, &begin);
+    }
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, call, "starting a command buffer");
+    /* Work of earlier submissions (other threads' included) is visible to
+     * this one; queue submission order makes the barrier cover it. */
+    vk_global_barrier(context->commands, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                      VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+    return CS_OK;
+}
+
 cs_status vk_submit_begin(vk_device *dev, vk_command_context **out_context)
 {
     vk_command_context *context = NULL;
     cs_status status = take_context(dev, &context);
     if (status != CS_OK)
         return status;
-    VkResult result = vkResetCommandPool(dev->device, context->pool, 0);
-    const char *call = "vkResetCommandPool";
-    if (result == VK_SUCCESS) {
-        VkCommandBufferBeginInfo begin = {
-            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-            .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-        };
-        call = "vkBeginCommandBuffer";
-        result = vkBeginCommandBuffer(context->commands, &begin);
+    status = vk_context_begin(dev, context, true);
+    if (status != CS_OK) {
+        vk_submit_give_back(dev, context);
+        return status;
     }
-    if (result != VK_SUCCESS) {
-        give_back(dev, context);
-        return vk_fail(dev, result, call, "starting a command buffer");
-    }
-    /* Work of earlier submissions (other threads' included) is visible to
-     * this one; queue submission order makes the barrier cover it. */
-    global_barrier(context->commands, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-                   VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
     *out_context = context;
     return CS_OK;
 }
@@ -125,7 +136,7 @@ cs_status vk_submit_begin(vk_device *dev, vk_command_context **out_context)
 void vk_submit_abandon(vk_device *dev, vk_command_context *context)
 {
     vkEndCommandBuffer(context->commands);
-    give_back(dev, context);
+    vk_submit_give_back(dev, context);
 }
 
 static double elapsed_ns(const struct timespec *start)
@@ -136,31 +147,45 @@ static double elapsed_ns(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec);
 }
 
-static VkResult wait_for_fence(vk_device *dev, VkFence fence)
+VkResult vk_wait_for_fence(vk_device *dev, VkFence fence, uint64_t timeout_ns)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    double spin =
+        timeout_ns < SPIN_NANOSECONDS ? (double)timeout_ns : SPIN_NANOSECONDS;
+    double spent;
     do {
         VkResult status = vkGetFenceStatus(dev->device, fence);
         if (status != VK_NOT_READY)
             return status;
-    } while (elapsed_ns(&start) < SPIN_NANOSECONDS);
-    return vkWaitForFences(dev->device, 1, &fence, VK_TRUE, UINT64_MAX);
+        spent = elapsed_ns(&start);
+    } while (spent < spin);
+    if (timeout_ns == 0)
+        return VK_TIMEOUT;
+    uint64_t left = timeout_ns;
+    if (timeout_ns != UINT64_MAX)
+        left = spent < (double)timeout_ns ? timeout_ns - (uint64_t)spent : 0;
+    return vkWaitForFences(dev->device, 1, &fence, VK_TRUE, left);
 }
 
-cs_status vk_submit_and_wait(vk_device *dev, vk_command_context *context,
-                             const char *what)
+cs_status vk_context_end(vk_device *dev, vk_command_context *context)
 {
     /* Results are visible to the CPU (mapped readback buffers) once the
      * fence signals. */
-    global_barrier(context->commands, VK_PIPELINE_STAGE_HOST_BIT,
-                   VK_ACCESS_HOST_READ_BIT);
+    vk_global_barrier(context->commands, VK_PIPELINE_STAGE_HOST_BIT,
+                      VK_ACCESS_HOST_READ_BIT);
     VkResult result = vkEndCommandBuffer(context->commands);
-    const char *call = "vkEndCommandBuffer";
-    if (result == VK_SUCCESS) {
-        result = vkResetFences(dev->device, 1, &context->fence);
-        call = "vkResetFences";
-    }
+    if (result != VK_SUCCESS)
+        return vk_fail(dev, result, "vkEndCommandBuffer",
+                       "ending a command buffer");
+    return CS_OK;
+}
+
+cs_status vk_context_run(vk_device *dev, vk_command_context *context,
+                         const char *what)
+{
+    VkResult result = vkResetFences(dev->device, 1, &context->fence);
+    const char *call = "vkResetFences";
     if (result == VK_SUCCESS) {
         VkSubmitInfo submit = {
             .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
@@ -172,16 +197,25 @@ cs_status vk_submit_and_wait(vk_device *dev, vk_command_context *context,
         pthread_mutex_unlock(&dev->queue_lock);
         call = "vkQueueSubmit";
         if (result == VK_SUCCESS) {
-            result = wait_for_fence(dev, context->fence);
+            result = vk_wait_for_fence(dev, context->fence, UINT64_MAX);
             call = "vkWaitForFences";
         }
     }
-    /* Given back on failure too, so that teardown finds it: failures here
-     * are device loss in practice, after which nothing is submitted. */
-    give_back(dev, context);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, call, "%s", what);
     return CS_OK;
+}
+
+cs_status vk_submit_and_wait(vk_device *dev, vk_command_context *context,
+                             const char *what)
+{
+    cs_status status = vk_context_end(dev, context);
+    if (status == CS_OK)
+        status = vk_context_run(dev, context, what);
+    /* Given back on failure too, so that teardown finds it: failures here
+     * are device loss in practice, after which nothing is submitted. */
+    vk_submit_give_back(dev, context);
+    return status;
 }
 
 cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
@@ -200,11 +234,11 @@ cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
         pthread_mutex_unlock(&dev->queue_lock);
         call = "vkQueueBindSparse";
         if (result == VK_SUCCESS) {
-            result = wait_for_fence(dev, context->fence);
+            result = vk_wait_for_fence(dev, context->fence, UINT64_MAX);
             call = "vkWaitForFences";
         }
     }
-    give_back(dev, context);
+    vk_submit_give_back(dev, context);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, call, "%s", what);
     return CS_OK;
@@ -215,7 +249,7 @@ void vk_submit_destroy_contexts(vk_device *dev)
     vk_command_context *context = dev->free_contexts;
     while (context) {
         vk_command_context *next = context->next;
-        destroy_context(dev->device, context);
+        vk_context_destroy(dev->device, context);
         context = next;
     }
     dev->free_contexts = NULL;

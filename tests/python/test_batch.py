@@ -1,0 +1,223 @@
+"""Command lists, batch(), fences and GPU timing (zero validation messages,
+sync validation included, checked by conftest)."""
+
+import gc
+import struct
+
+import pytest
+
+import compushady
+from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute
+from compushady.shaders import hlsl
+
+ADD_ONE = """
+RWStructuredBuffer<uint> counter : register(u0);
+[numthreads(1, 1, 1)]
+void main() { counter[0] += 1; }
+"""
+
+TWICE = """
+RWStructuredBuffer<uint> data : register(u0);
+[numthreads(64, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID) { data[tid.x] = data[tid.x] * 2 + 1; }
+"""
+
+ADD_PUSH = """
+struct P { uint add; };
+[[vk::push_constant]] ConstantBuffer<P> push;
+RWStructuredBuffer<uint> counter : register(u0);
+[numthreads(1, 1, 1)]
+void main() { counter[0] += push.add; }
+"""
+
+
+def zeroed(size, stride=4):
+    buffer = Buffer(size, HEAP_DEFAULT, stride=stride)
+    upload = Buffer(size, HEAP_UPLOAD)
+    upload.upload(b"\0" * size)
+    upload.copy_to(buffer)
+    return buffer
+
+
+def read_u32(buffer, count=1):
+    readback = Buffer(4 * count, HEAP_READBACK)
+    buffer.copy_to(readback, size=4 * count)
+    return list(struct.unpack("<%dI" % count, readback.readback(4 * count)))
+
+
+@pytest.fixture(scope="module")
+def add_one():
+    return hlsl.compile(ADD_ONE)
+
+
+@pytest.fixture(scope="module")
+def twice():
+    return hlsl.compile(TWICE)
+
+
+def test_1000_dependent_dispatches(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    commands = compushady.CommandList()
+    for _ in range(1000):
+        commands.dispatch(compute, 1, 1, 1)
+    assert len(commands) == 1000
+    fence = commands.submit()
+    assert fence.done and fence.wait(0)
+    assert fence.gpu_time is None
+    assert read_u32(counter) == [1000]
+
+
+def test_batch_records_dispatches_and_copies(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    readback = Buffer(4, HEAP_READBACK)
+    with compushady.batch() as commands:
+        for _ in range(1000):
+            compute.dispatch(1, 1, 1)
+        counter.copy_to(readback)
+        # nothing ran yet: the readback is on the host, now
+        assert len(commands) == 1001
+    assert struct.unpack("<I", readback.readback(4)) == (1000,)
+    # outside the block, dispatch runs at once again
+    compute.dispatch(1, 1, 1)
+    assert read_u32(counter) == [1001]
+
+
+def test_mixed_copies_and_dispatches_in_order(twice):
+    upload = Buffer(256, HEAP_UPLOAD)
+    upload.upload(struct.pack("<64I", *range(64)))
+    a = Buffer(256, HEAP_DEFAULT, stride=4)
+    b = Buffer(256, HEAP_DEFAULT, stride=4)
+    readback = Buffer(512, HEAP_READBACK)
+    twice_a = Compute(twice, uav=[a])
+    twice_b = Compute(twice, uav=[b])
+    commands = compushady.CommandList()
+    commands.copy(upload, a)
+    commands.dispatch(twice_a, 1, 1, 1)
+    commands.copy(a, b)
+    commands.dispatch(twice_b, 1, 1, 1)
+    commands.dispatch(twice_a, 1, 1, 1)
+    commands.copy(a, readback)
+    commands.copy(b, readback, dst_offset=256)
+    commands.submit()
+    out = struct.unpack("<128I", readback.readback())
+    expected = [(i * 2 + 1) * 2 + 1 for i in range(64)]
+    assert list(out[:64]) == expected and list(out[64:]) == expected
+
+
+def test_async_submit_then_wait(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    commands = compushady.CommandList()
+    for _ in range(500):
+        commands.dispatch(compute, 1, 1, 1)
+    fence = commands.submit(wait=False)
+    # other work meanwhile
+    other = zeroed(16)
+    assert read_u32(other, 4) == [0, 0, 0, 0]
+    assert fence.wait(0) in (True, False)
+    assert fence.wait(timeout=60.0) is True
+    assert fence.done
+    assert read_u32(counter) == [500]
+
+
+def test_list_reuse_and_reset(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    push_compute = Compute(hlsl.compile(ADD_PUSH), uav=[counter], push_size=4)
+    commands = compushady.CommandList()
+    for _ in range(10):
+        commands.dispatch(compute, 1, 1, 1)
+    commands.submit()
+    commands.submit()
+    assert read_u32(counter) == [20]
+    with pytest.raises(compushady.ComputeException, match="reset it"):
+        commands.dispatch(compute, 1, 1, 1)
+    commands.reset()
+    assert len(commands) == 0
+    commands.dispatch(push_compute, 1, 1, 1, struct.pack("<I", 100))
+    commands.submit()
+    assert read_u32(counter) == [120]
+
+
+def test_in_flight_list_keeps_resources_alive(twice):
+    readback = Buffer(256, HEAP_READBACK)
+    commands = compushady.CommandList()
+    data = Buffer(256, HEAP_DEFAULT, stride=4)
+    upload = Buffer(256, HEAP_UPLOAD)
+    upload.upload(struct.pack("<64I", *range(64)))
+    compute = Compute(twice, uav=[data])
+    commands.copy(upload, data)
+    for _ in range(20):
+        commands.dispatch(compute, 1, 1, 1)
+    commands.copy(data, readback)
+    fence = commands.submit(wait=False)
+    del compute, data, upload, commands
+    gc.collect()
+    assert fence.wait()
+    expected = []
+    for i in range(64):
+        value = i
+        for _ in range(20):
+            value = (value * 2 + 1) & 0xFFFFFFFF
+        expected.append(value)
+    assert list(struct.unpack("<64I", readback.readback())) == expected
+    del fence
+    gc.collect()
+
+
+def test_gpu_time(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    try:
+        commands = compushady.CommandList(timestamps=True)
+    except compushady.ComputeException as error:
+        pytest.skip(str(error))
+    for _ in range(100):
+        commands.dispatch(compute, 1, 1, 1)
+    fence = commands.submit(wait=False)
+    assert fence.gpu_time > 0
+    times = fence.gpu_times
+    assert len(times) == 100 and all(t >= 0 for t in times)
+    assert abs(sum(times) - fence.gpu_time) < 1e-6
+    with compushady.batch(timestamps=True) as recording:
+        compute.dispatch(1, 1, 1)
+    assert recording.timestamps
+    timed = Compute(add_one, uav=[counter], timestamps=True)
+    assert timed.last_gpu_time is None
+    timed.dispatch(1, 1, 1)
+    assert timed.last_gpu_time > 0
+    assert compute.dispatch_timed(1, 1, 1) > 0
+    assert read_u32(counter) == [103]
+
+
+def test_errors_with_messages(add_one):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    commands = compushady.CommandList()
+    small = Buffer(4, HEAP_DEFAULT)
+    readback = Buffer(4, HEAP_READBACK)
+    with pytest.raises(compushady.BufferException, match="exceed the 4-byte source"):
+        commands.copy(small, readback, size=8)
+    with pytest.raises(compushady.BufferException, match="must be >= 0"):
+        commands.copy(small, readback, size=-1)
+    with pytest.raises(TypeError, match="must be a Buffer or a Texture"):
+        commands.copy(small, "nope")
+    with pytest.raises(TypeError, match="compushady.Compute"):
+        commands.dispatch(object(), 1, 1, 1)
+    with pytest.raises(compushady.ComputeException, match="push data is 4 bytes"):
+        commands.dispatch(compute, 1, 1, 1, b"1234")
+    with pytest.raises(compushady.ComputeException, match="do not fit"):
+        commands.dispatch_indirect(compute, small)
+    with pytest.raises(compushady.BufferException, match="exceed the 4-byte source"):
+        with compushady.batch():
+            small.copy_to(readback, size=8)
+    assert len(commands) == 0
+    # a compute of another device (another instance's)
+    other = compushady._native.create_instance(debug=False).devices()[0]
+    far = other.create_buffer(HEAP_DEFAULT, 4, stride=4)
+    far_compute = other.create_compute(add_one, uav=[far])
+    with pytest.raises(compushady.ComputeException, match="belongs to device"):
+        commands.handle.dispatch(far_compute, 1, 1, 1)
+    commands.submit()
