@@ -84,13 +84,15 @@ static spirv_blob compile(const char *source)
     return blob;
 }
 
-/* counter[0] += push.add (push.add 0 counts as 1) */
+/* counter[0] += push.add (push.add 0 counts as 1), atomically: the
+ * groups of one dispatch run concurrently on a GPU */
 static const char add_source[] =
     "struct P { uint add; };\n"
     "[[vk::push_constant]] ConstantBuffer<P> push;\n"
     "RWStructuredBuffer<uint> counter : register(u0);\n"
     "[numthreads(1, 1, 1)]\n"
-    "void main() { counter[0] += push.add == 0 ? 1 : push.add; }\n";
+    "void main() { InterlockedAdd(counter[0], push.add == 0 ? 1 : "
+    "push.add); }\n";
 
 /* data[i] = data[i] * 2 + 1 for 64 elements */
 static const char twice_source[] =
