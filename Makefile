@@ -82,7 +82,9 @@ $(BUILD)/saxpy: examples/c/saxpy.c $(BUILD)/libcompushady.so
 examples: $(BUILD)/quickstart $(BUILD)/saxpy
 
 test-c: $(TESTS) $(BUILD)/quickstart $(BUILD)/saxpy
-	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	@set -e; export COMPUSHADY_CACHE_DIR=$$(mktemp -d); \
+		for t in $(TESTS); do echo "== $$t"; $$t; done; \
+		rm -rf "$$COMPUSHADY_CACHE_DIR"
 	@echo "== $(BUILD)/quickstart"; \
 		$(BUILD)/quickstart | grep -q "0 1 4 9 16 25 36 49" && \
 		echo "1 passed, 0 failed"

@@ -45,10 +45,33 @@ RWStructuredBuffer<uint> counter : register(u0);
 void main() { counter[0] += 1; }
 """
 
-# y = a * x + y over n floats, one element per thread; the groups are laid
-# out as rows of `stride` threads (dispatch(gx, gy, 1)) so that 64 Mi
-# elements fit the 65535-groups-per-dimension limit.
+# y = a * x + y over n floats, as a user would write it for speed: four
+# floats per thread (StructuredBuffer<float4>: 16-byte loads and stores),
+# 256 threads per group; the groups are laid out as rows of `stride`
+# threads (dispatch(gx, gy, 1)) so that 16 Mi float4s fit the
+# 65535-groups-per-dimension limit. n4 = n / 4.
 SAXPY_HLSL = """
+cbuffer Params : register(b0)
+{
+    float a;
+    uint n4;
+    uint stride;
+    uint pad;
+};
+StructuredBuffer<float4> x : register(t0);
+RWStructuredBuffer<float4> y : register(u0);
+[numthreads(256, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    uint i = tid.y * stride + tid.x;
+    if (i < n4)
+        y[i] = a * x[i] + y[i];
+}
+"""
+
+# The same, one float per thread (the bench's saxpy before 0.17.5+cache):
+# the naive way, for comparison.
+SAXPY_SCALAR_HLSL = """
 cbuffer Params : register(b0)
 {
     float a;
@@ -63,6 +86,56 @@ void main(uint3 tid : SV_DispatchThreadID)
 {
     uint i = tid.y * stride + tid.x;
     if (i < n)
+        y[i] = a * x[i] + y[i];
+}
+"""
+
+# float4, four per thread (each group covers 1024 float4s; all loads are
+# issued before the stores: more bytes in flight per thread).
+SAXPY_X4_HLSL = """
+cbuffer Params : register(b0)
+{
+    float a;
+    uint n4;
+    uint stride;
+    uint pad;
+};
+StructuredBuffer<float4> x : register(t0);
+RWStructuredBuffer<float4> y : register(u0);
+[numthreads(256, 1, 1)]
+void main(uint3 group : SV_GroupID, uint3 lane : SV_GroupThreadID)
+{
+    uint base = (group.y * (stride / 256) + group.x) * 1024 + lane.x;
+    if (base + 768 < n4) {
+        float4 x0 = x[base], x1 = x[base + 256], x2 = x[base + 512], x3 = x[base + 768];
+        float4 y0 = y[base], y1 = y[base + 256], y2 = y[base + 512], y3 = y[base + 768];
+        y[base] = a * x0 + y0;
+        y[base + 256] = a * x1 + y1;
+        y[base + 512] = a * x2 + y2;
+        y[base + 768] = a * x3 + y3;
+    } else {
+        for (uint i = base; i < n4; i += 256)
+            y[i] = a * x[i] + y[i];
+    }
+}
+"""
+
+# float4 with a grid-stride loop over a fixed number of groups (`stride`
+# = threads in the whole grid).
+SAXPY_LOOP_HLSL = """
+cbuffer Params : register(b0)
+{
+    float a;
+    uint n4;
+    uint stride;
+    uint pad;
+};
+StructuredBuffer<float4> x : register(t0);
+RWStructuredBuffer<float4> y : register(u0);
+[numthreads(256, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    for (uint i = tid.x; i < n4; i += stride)
         y[i] = a * x[i] + y[i];
 }
 """
@@ -521,23 +594,31 @@ class Bench:
             n = 64 * MiB
         self.saxpy_n = n
         runs = 5 if self.quick else 11
-        gx, gy, stride = saxpy_groups(n)
+        n4 = n // 4
+        gx, gy, stride = saxpy_groups(n4)
+        sx, sy, sstride = saxpy_groups(n)
+        loop_groups = 1024 if self.device.is_hardware else 16
 
         xs = (numpy.arange(n, dtype=numpy.uint32) % 1024).astype(numpy.float32)
         staging = cs.Buffer(4 * n, cs.HEAP_UPLOAD)
-        x = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=4)
-        y = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=4)
+        x = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=16)
+        y = cs.Buffer(4 * n, cs.HEAP_DEFAULT, stride=16)
         staging.upload(xs)
         staging.copy_to(x)
         staging.upload(numpy.ones(n, dtype=numpy.float32))
         staging.copy_to(y)
-        params_up = cs.Buffer(16, cs.HEAP_UPLOAD)
-        params_up.upload(struct.pack("<fIII", 2.0, n, stride, 0))
-        params = cs.Buffer(16, cs.HEAP_DEFAULT)
-        params_up.copy_to(params)
         del staging
 
-        compute = cs.Compute(self.hlsl.compile(SAXPY_HLSL), cbv=[params], srv=[x], uav=[y])
+        def params(*values):
+            up = cs.Buffer(16, cs.HEAP_UPLOAD)
+            up.upload(struct.pack("<fIII", *values))
+            buf = cs.Buffer(16, cs.HEAP_DEFAULT)
+            up.copy_to(buf)
+            return buf
+
+        # the default: float4, one per thread; a = 2, then the check
+        compute = cs.Compute(self.hlsl.compile(SAXPY_HLSL),
+                             cbv=[params(2.0, n4, stride, 0)], srv=[x], uav=[y])
         compute.dispatch(gx, gy, 1)
         rb = cs.Buffer(4 * n, cs.HEAP_READBACK)
         y.copy_to(rb)
@@ -547,24 +628,35 @@ class Bench:
             log("[bench] WARNING: saxpy result wrong at {0}: {1} != {2}".format(
                 bad, got[bad], 2.0 * xs[bad] + 1.0))
         del rb, got
+        # the variants run with a = 0 afterwards (y stays the same)
+        scalar = cs.Compute(self.hlsl.compile(SAXPY_SCALAR_HLSL),
+                            cbv=[params(0.0, n, sstride, 0)], srv=[x], uav=[y])
+        loop = cs.Compute(self.hlsl.compile(SAXPY_LOOP_HLSL),
+                          cbv=[params(0.0, n4, loop_groups * 256, 0)], srv=[x], uav=[y])
+        qx, qy, qstride = saxpy_groups(n4 // 4)
+        x4 = cs.Compute(self.hlsl.compile(SAXPY_X4_HLSL),
+                        cbv=[params(0.0, n4, qstride, 0)], srv=[x], uav=[y])
 
-        # reference: a DEFAULT->DEFAULT copy moving the same bytes (6n read
-        # + 6n written = 12n), timed alternately with the saxpy dispatch
+        # references: a DEFAULT->DEFAULT copy moving the same bytes (6n read
+        # + 6n written = 12n) and a shader copying the same 6n bytes as
+        # uint4s, timed alternately with the saxpy dispatch, each call waited
+        # for (the same round trip for every row); PyTorch's saxpy apart
         a = cs.Buffer(6 * n, cs.HEAP_DEFAULT, stride=16)
         b = cs.Buffer(6 * n, cs.HEAP_DEFAULT, stride=16)
-        # and a shader copying the same 6n bytes as uint4s
-        n4 = 6 * n // 16
-        cx, cy, cstride = saxpy_groups(n4)
+        c4 = 6 * n // 16
+        cx, cy, cstride = saxpy_groups(c4)
+        # COPY_HLSL's cbuffer is (n, stride, pad, pad) as uints
         cparams_up = cs.Buffer(16, cs.HEAP_UPLOAD)
-        cparams_up.upload(struct.pack("<IIII", n4, cstride, 0, 0))
+        cparams_up.upload(struct.pack("<IIII", c4, cstride, 0, 0))
         cparams = cs.Buffer(16, cs.HEAP_DEFAULT)
         cparams_up.copy_to(cparams)
         copier = cs.Compute(self.hlsl.compile(COPY_HLSL), cbv=[cparams], srv=[a], uav=[b])
-        t, t_copy, t_shader = median_multi_ns(
-            [lambda: compute.dispatch(gx, gy, 1), lambda: a.copy_to(b),
-             lambda: copier.dispatch(cx, cy, 1)],
-            runs, warmup=2,
-        )
+        fns = [lambda: compute.dispatch(gx, gy, 1), lambda: a.copy_to(b),
+               lambda: copier.dispatch(cx, cy, 1),
+               lambda: scalar.dispatch(sx, sy, 1),
+               lambda: loop.dispatch(loop_groups, 1, 1),
+               lambda: x4.dispatch(qx, qy, 1)]
+        t, t_copy, t_shader, t_scalar, t_loop, t_x4 = median_multi_ns(fns, runs, warmup=2)
         # GPU time of the same dispatch by timestamps, next to its wall time
         gpu_s = None
         try:
@@ -574,7 +666,12 @@ class Bench:
             gpu_s = statistics.median(gpu_times)
         except cs.ComputeException as exc:
             log("[bench] no timestamps: {0}".format(exc))
-        del compute, copier, x, y, params, params_up, cparams, cparams_up, a, b
+        del compute, copier, scalar, loop, x4, x, y, cparams, cparams_up, a, b
+        # PyTorch apart: interleaving CUDA and Vulkan work makes the GPU
+        # switch contexts, which slows whichever runs next
+        torch_fn, torch_event_ns = self.torch_saxpy(n, runs)
+        t_torch = median_ns(torch_fn, 3 * runs, warmup=5) if torch_fn else None
+        self.torch_tensors = None
         self.row("saxpy %d Mi floats: GPU time (timestamps)" % (n // MiB),
                  gpu_s * 1e3 if gpu_s else None, "ms",
                  "wall time of dispatch() (submit to return)", t / 1e6, False)
@@ -583,6 +680,56 @@ class Bench:
                  "copy_to DEFAULT->DEFAULT (r+w)", gbps(12 * n, t_copy), True)
         self.row(what, gbps(12 * n, t), "GB/s",
                  "HLSL uint4 copy kernel (r+w)", gbps(12 * n, t_shader), True)
+        torch_ref = gbps(12 * n, t_torch) if t_torch else None
+        self.row(what, gbps(12 * n, t), "GB/s",
+                 "PyTorch torch.add(y, x, alpha=a, out=y) + synchronize", torch_ref, True)
+        self.row("saxpy, one float per thread", gbps(12 * n, t_scalar), "GB/s",
+                 "PyTorch (same)", torch_ref, True)
+        self.row("saxpy, float4 grid-stride loop, %d groups" % loop_groups,
+                 gbps(12 * n, t_loop), "GB/s", "PyTorch (same)", torch_ref, True)
+        self.row("saxpy, four float4 per thread", gbps(12 * n, t_x4), "GB/s",
+                 "PyTorch (same)", torch_ref, True)
+        if gpu_s or torch_event_ns:
+            # GPU time only (timestamps / CUDA events): no launch or wait,
+            # the kernels' own bandwidth
+            self.row("saxpy GPU time only (timestamps)",
+                     gbps(12 * n, gpu_s * 1e9) if gpu_s else None, "GB/s",
+                     "PyTorch saxpy, CUDA events (GPU time only)",
+                     gbps(12 * n, torch_event_ns) if torch_event_ns else None, True)
+
+    def torch_saxpy(self, n, runs):
+        """(fn, event_ns): a call of PyTorch's saxpy on 64 Mi float32 CUDA
+        tensors waited for with torch.cuda.synchronize(), and the median GPU
+        time of one call from CUDA events; (None, None) without torch or
+        CUDA."""
+        try:
+            import torch
+        except Exception:
+            log("[bench] torch not installed: no PyTorch saxpy row")
+            return None, None
+        if not torch.cuda.is_available():
+            log("[bench] torch has no CUDA device: no PyTorch saxpy row")
+            return None, None
+        x = torch.arange(n, dtype=torch.float32, device="cuda").remainder_(1024)
+        y = torch.ones(n, dtype=torch.float32, device="cuda")
+
+        def fn():
+            torch.add(y, x, alpha=2.0, out=y)
+            torch.cuda.synchronize()
+
+        fn()
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        times = []
+        for _ in range(max(runs, 5)):
+            start.record()
+            for _ in range(10):
+                torch.add(y, x, alpha=2.0, out=y)
+            end.record()
+            end.synchronize()
+            times.append(start.elapsed_time(end) * 1e6 / 10)
+        self.torch_tensors = (x, y)
+        return fn, statistics.median(times)
 
     # -- object creation ------------------------------------------------------------
     def creation(self):
@@ -601,19 +748,43 @@ class Bench:
                  "raw vkCreateBuffer+vkAllocateMemory+free",
                  self.raw_value("buffer_create_destroy_per_s"), True)
 
-        shader = self.hlsl.compile(TRIVIAL_HLSL)
+        # first creations: shaders never seen in this process nor, thanks to
+        # a random constant, in the disk caches of earlier runs (the
+        # driver's own shader cache may still know them)
+        count = 10 if self.quick else 30
+        nonce = int.from_bytes(os.urandom(3), "little") * 64
+        sources = [TRIVIAL_HLSL.replace("+= 1;", "+= %d;" % (nonce + i))
+                   for i in range(2 * count)]
+        t0 = perf_ns()
+        spirvs = [self.hlsl.compile(src) for src in sources[:count]]
+        t_first_compile = (perf_ns() - t0) / count
         counter = cs.Buffer(4, cs.HEAP_DEFAULT, stride=4)
+        cs.Compute(spirvs[0], uav=[counter])  # warm-up (the device, the caches)
+        firsts = []
+        for spirv in spirvs[1:]:
+            t0 = perf_ns()
+            c = cs.Compute(spirv, uav=[counter])
+            firsts.append(perf_ns() - t0)
+            del c
+        t_first = statistics.median(firsts)
+        self.row("Compute() creation (precompiled SPIR-V, first time)", t_first / 1e6, "ms",
+                 "raw Vulkan pipeline+descriptors", self.raw_value("pipeline_create_ms"), False)
+
+        shader = spirvs[1]
 
         def make():
             c = cs.Compute(shader, uav=[counter])
             del c
 
         t = median_ns(make, 10 if self.quick else 30, warmup=2)
-        self.row("Compute() creation (precompiled SPIR-V)", t / 1e6, "ms",
-                 "raw Vulkan pipeline+descriptors", self.raw_value("pipeline_create_ms"), False)
+        self.row("Compute() creation, same shader again (cached)", t / 1e6, "ms",
+                 "the first creation above", t_first / 1e6, False)
 
-        t = median_ns(lambda: self.hlsl.compile(TRIVIAL_HLSL), 5 if self.quick else 20)
-        self.row("hlsl.compile(trivial shader)", t / 1e6, "ms", "-", None, False)
+        self.row("hlsl.compile(trivial shader), first time", t_first_compile / 1e6, "ms",
+                 "-", None, False)
+        t = median_ns(lambda: self.hlsl.compile(sources[0]), 5 if self.quick else 20)
+        self.row("hlsl.compile, same source again", t / 1e6, "ms",
+                 "the first compile above", t_first_compile / 1e6, False)
 
     # -- C API ----------------------------------------------------------------------
     def c_api(self):

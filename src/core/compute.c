@@ -2,6 +2,7 @@
  * against the resources given, push constants, dispatch arguments. */
 #include "../shader/shader_internal.h"
 #include "backend.h"
+#include "module_cache.h"
 
 #include <spirv/unified1/spirv.h>
 
@@ -234,15 +235,16 @@ static cs_status hold_references(cs_compute *compute,
 
 /* Storage images and texel buffers must declare the format of the view
  * bound to them; glslang declares the one its template type suggests, so
- * the module is patched to the formats of the resources actually bound. */
-static cs_status match_image_formats(const cs_compute *compute,
-                                     const uint32_t *words, size_t word_count,
-                                     uint32_t **patched, size_t *patched_count)
+ * the module is patched to the formats of the resources actually bound.
+ * Lists every storage binding (so that types shared by several variables
+ * are judged on all their users); *differs when one needs a patch. */
+static cs_status collect_image_formats(const cs_compute *compute,
+                                       uint32_t bindings[64],
+                                       uint32_t formats[64], size_t *out_count,
+                                       bool *differs)
 {
-    uint32_t bindings[64], formats[64];
     size_t count = 0;
-    bool differs = false;
-    *patched = NULL;
+    *differs = false;
     for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_bound_slot *slot = &compute->slots[i];
         if (!slot->resource ||
@@ -251,10 +253,8 @@ static cs_status match_image_formats(const cs_compute *compute,
             continue;
         uint32_t wanted =
             cs_spirv_image_format_from_dxgi(slot->resource->info.format);
-        /* every storage binding is listed, so that types shared by several
-         * variables are judged on all their users */
-        differs |= wanted != slot->binding.image_format;
-        if (count == sizeof bindings / sizeof bindings[0])
+        *differs |= wanted != slot->binding.image_format;
+        if (count == 64)
             return cs_fail(CS_ERROR_UNSUPPORTED,
                            "more than %zu storage images need a format "
                            "patch",
@@ -263,10 +263,8 @@ static cs_status match_image_formats(const cs_compute *compute,
         formats[count] = wanted;
         count++;
     }
-    if (!differs)
-        return CS_OK;
-    return cs_spirv_patch_image_formats(words, word_count, bindings, formats,
-                                        count, patched, patched_count);
+    *out_count = *differs ? count : 0;
+    return CS_OK;
 }
 
 static bool declares_capability(const uint32_t *words, size_t word_count,
@@ -394,7 +392,7 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         desc->max_bindless ? desc->max_bindless : DEFAULT_MAX_BINDLESS;
 
     status =
-        cs_shader_reflect(desc->spirv, desc->spirv_size, &compute->reflection);
+        cs_module_reflect(desc->spirv, desc->spirv_size, &compute->reflection);
     if (status != CS_OK) {
         free(compute);
         return status;
@@ -456,36 +454,41 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         }
     }
 
-    /* the words, 4-aligned (copied when the caller's bytes are not) */
+    /* the words, 4-aligned (copied when the caller's bytes are not),
+     * patched to the formats bound and validated, or the same from the
+     * cache */
     cs_spirv module;
-    uint32_t *aligned = NULL, *patched = NULL;
-    size_t patched_count = 0;
+    uint32_t *aligned = NULL;
+    uint32_t format_bindings[64], formats[64];
+    size_t format_count = 0;
+    bool patch = false;
+    const uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_prepared_module *prepared = NULL;
     status =
         cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module, &aligned);
     if (status == CS_OK)
-        status = match_image_formats(compute, module.words, module.word_count,
-                                     &patched, &patched_count);
-    if (status == CS_OK && !patched)
-        status = check_without_format(compute, module.words, module.word_count);
-    else if (status == CS_OK)
-        status = check_without_format(compute, patched, patched_count);
-    if (status == CS_OK && !patched)
-        status = cs_spirv_validate(module.words, module.word_count);
-    else if (status == CS_OK)
-        status = cs_spirv_validate(patched, patched_count);
+        status = collect_image_formats(compute, format_bindings, formats,
+                                       &format_count, &patch);
+    if (status == CS_OK)
+        status = cs_module_prepare(module.words, module.word_count,
+                                   format_bindings, formats, format_count,
+                                   patch, &words, &word_count, &prepared);
+    if (status == CS_OK)
+        status = check_without_format(compute, words, word_count);
     if (status == CS_OK &&
         mtx_init(&compute->bind_lock, mtx_plain) != thrd_success)
         status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
     if (status != CS_OK) {
-        free(patched);
+        cs_prepared_module_free(prepared);
         free(aligned);
         destroy_unfinished(compute);
         return status;
     }
-    compute->spirv = patched ? patched : module.words;
-    compute->spirv_size = (patched ? patched_count : module.word_count) * 4;
+    compute->spirv = words;
+    compute->spirv_size = word_count * 4;
     status = device->instance->backend->compute_create(compute);
-    free(patched);
+    cs_prepared_module_free(prepared);
     free(aligned);
     compute->spirv = NULL;
     compute->spirv_size = 0;

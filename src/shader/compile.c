@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CS_STRINGIFY_(x) #x
+#define CS_STRINGIFY(x) CS_STRINGIFY_(x)
+
 /* shaderc's HLSL register classes map to these binding bases. Structured
  * and byte-address buffers are storage buffers whether they are SRVs (t) or
  * UAVs (u): glslang's HLSL resolver picks the base from the register letter
@@ -120,13 +123,58 @@ static cs_status compile_failure(shaderc_compilation_status status,
 
 /* Whether the HLSL source mentions packoffset (comments included: a false
  * positive only keeps glslang's top-level cbuffer offsets). */
-static bool mentions_packoffset(const char *source, size_t size)
+static bool mentions(const char *source, size_t size, const char *word)
 {
-    static const char word[] = "packoffset";
-    for (size_t at = 0; at + sizeof word - 1 <= size; at++)
-        if (memcmp(source + at, word, sizeof word - 1) == 0)
+    size_t length = strlen(word);
+    for (size_t at = 0; at + length <= size; at++)
+        if (memcmp(source + at, word, length) == 0)
             return true;
     return false;
+}
+
+static bool mentions_packoffset(const char *source, size_t size)
+{
+    return mentions(source, size, "packoffset");
+}
+
+/* One shaderc compiler per thread, kept for the thread's life: a compiler
+ * must not be used by two threads at once, and starting one per call costs
+ * time. Without thread-specific storage each call starts its own. */
+static tss_t compiler_key;
+static bool compiler_key_made;
+static once_flag compiler_once = ONCE_FLAG_INIT;
+
+static void release_compiler(void *compiler)
+{
+    shaderc_compiler_release(compiler);
+}
+
+static void make_compiler_key(void)
+{
+    compiler_key_made =
+        tss_create(&compiler_key, release_compiler) == thrd_success;
+}
+
+static shaderc_compiler_t take_compiler(void)
+{
+    call_once(&compiler_once, make_compiler_key);
+    if (!compiler_key_made)
+        return shaderc_compiler_initialize();
+    shaderc_compiler_t compiler = tss_get(compiler_key);
+    if (compiler == NULL) {
+        compiler = shaderc_compiler_initialize();
+        if (compiler && tss_set(compiler_key, compiler) != thrd_success) {
+            shaderc_compiler_release(compiler);
+            compiler = NULL;
+        }
+    }
+    return compiler;
+}
+
+static void give_back_compiler(shaderc_compiler_t compiler)
+{
+    if (!compiler_key_made)
+        shaderc_compiler_release(compiler);
 }
 
 /* Compiles source (size bytes, not necessarily terminated) and hands back
@@ -136,12 +184,12 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
                              const char *file_name, uint32_t **out_words,
                              size_t *out_word_count)
 {
-    shaderc_compiler_t compiler = shaderc_compiler_initialize();
+    shaderc_compiler_t compiler = take_compiler();
     if (compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
     shaderc_compile_options_t options = make_options(language);
     if (options == NULL) {
-        shaderc_compiler_release(compiler);
+        give_back_compiler(compiler);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "cannot allocate shaderc options");
     }
@@ -171,8 +219,67 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
     }
     shaderc_result_release(result);
     shaderc_compile_options_release(options);
-    shaderc_compiler_release(compiler);
+    give_back_compiler(compiler);
     return status;
+}
+
+/* The compile cache's key: everything that decides the output. The file
+ * name only appears in diagnostics, and failures are not cached. The
+ * version tag changes whenever compile.c, the HLSL passes or the compiler
+ * options change what comes out. */
+static void *make_cache_key(const cs_shader_compile_desc *desc,
+                            const char *entry_point, const char *target,
+                            size_t source_size, size_t *out_size)
+{
+    static const char version[] =
+        "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 1";
+    size_t entry_size = strlen(entry_point) + 1;
+    size_t target_size = strlen(target) + 1;
+    size_t size = sizeof version + 1 + entry_size + target_size + source_size;
+    unsigned char *key = malloc(size);
+    if (!key)
+        return NULL;
+    unsigned char *at = key;
+    memcpy(at, version, sizeof version);
+    at += sizeof version;
+    *at++ = (unsigned char)desc->language;
+    memcpy(at, entry_point, entry_size);
+    at += entry_size;
+    memcpy(at, target, target_size);
+    at += target_size;
+    memcpy(at, desc->source, source_size);
+    *out_size = size;
+    return key;
+}
+
+static bool mentions_version(const char *source, size_t size)
+{
+    static const char directive[] = "#version";
+    size_t length = sizeof directive - 1;
+    for (size_t at = 0; at + length <= size; at++) {
+        if (memcmp(source + at, directive, length) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* "#version 450" then the source, numbered from line 1 as written. */
+static cs_status prepend_glsl_version(const char *source, size_t size,
+                                      char **out_source, size_t *out_size)
+{
+    static const char prefix[] = "#version 450\n#line 1\n";
+    size_t prefix_size = sizeof prefix - 1;
+    char *text = malloc(prefix_size + size + 1);
+    if (text == NULL)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "cannot allocate %zu bytes of shader source", size);
+    memcpy(text, prefix, prefix_size);
+    memcpy(text + prefix_size, source, size);
+    text[prefix_size + size] = '\0';
+    *out_source = text;
+    *out_size = prefix_size + size;
+    return CS_OK;
 }
 
 cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
@@ -198,11 +305,33 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     const char *file_name =
         desc->file_name && *desc->file_name ? desc->file_name : "shader";
     bool hlsl = desc->language == CS_SHADER_HLSL;
+    const char *target =
+        hlsl && desc->target && *desc->target ? desc->target : "cs_6_0";
     if (hlsl) {
-        cs_status status = check_hlsl_target(
-            desc->target && *desc->target ? desc->target : "cs_6_0");
+        cs_status status = check_hlsl_target(target);
         if (status != CS_OK)
             return status;
+    }
+    /* GLSL compute shaders need #version 420 (310 es) or later. glslang
+     * says so when it starts afresh for every compile; with the compiler
+     * kept per thread it takes a missing #version as the default version
+     * instead, so the rule is checked here, with glslang's words. */
+    if (!hlsl && !mentions(desc->source, size, "#version"))
+        return cs_fail(CS_ERROR_SHADER_COMPILE,
+                       "%s: error: #version: compute shaders require es "
+                       "profile with version 310 or above, or non-es "
+                       "profile with version 420 or above",
+                       file_name);
+    size_t key_size = 0;
+    void *key =
+        make_cache_key(desc, entry_point, hlsl ? target : "", size, &key_size);
+    uint32_t *cached = NULL;
+    size_t cached_count = 0;
+    if (key && cs_compile_cache_find(key, key_size, &cached, &cached_count)) {
+        free(key);
+        *out_spirv = cached;
+        *out_size = cached_count * 4;
+        return CS_OK;
     }
 
     char *rewritten = NULL;
@@ -210,8 +339,20 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     if (hlsl) {
         cs_status status = cs_hlsl_make_glslang_compatible(desc->source, size,
                                                            &rewritten, &size);
-        if (status != CS_OK)
+        if (status != CS_OK) {
+            free(key);
             return status;
+        }
+        source = rewritten;
+    } else if (!mentions_version(desc->source, size)) {
+        /* glslang's default profile has no compute shaders and then dumps
+         * its built-in declarations into the diagnostics: assume 450 */
+        cs_status status =
+            prepend_glsl_version(desc->source, size, &rewritten, &size);
+        if (status != CS_OK) {
+            free(key);
+            return status;
+        }
         source = rewritten;
     }
     uint32_t *words = NULL;
@@ -224,9 +365,13 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
     if (status != CS_OK) {
+        free(key);
         free(words);
         return status;
     }
+    if (key)
+        cs_compile_cache_store(key, key_size, words, word_count);
+    free(key);
     *out_spirv = words;
     *out_size = word_count * 4;
     return CS_OK;

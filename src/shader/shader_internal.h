@@ -82,6 +82,15 @@ extern const char *const cs_hlsl_renamed_identifiers[];
 cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
                                            bool keep_cbuffer_offsets);
 
+/* >>compile cache (compile_cache.c): results of cs_shader_compile by key
+ * (every input that decides the output, built by compile.c). find hands
+ * back a malloc'd copy of the words, from memory or from a disk file that
+ * cs_shader_reflect accepted; store keeps a copy in memory and on disk. */
+bool cs_compile_cache_find(const void *key, size_t key_size,
+                           uint32_t **out_words, size_t *out_count);
+void cs_compile_cache_store(const void *key, size_t key_size,
+                            const uint32_t *words, size_t word_count);
+
 /* >>image formats, for the core */
 
 /* Returns a new malloc'd module (*out_words, *out_word_count words) where the

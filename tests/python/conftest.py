@@ -1,12 +1,18 @@
 """Test setup: debug mode on before anything creates the Vulkan instance, and
 every test fails when the validation layer reported something during it."""
 
+import os
+import tempfile
+
 import pytest
 
 import compushady
 import compushady.config
 
 compushady.config.set_debug(True)
+# compile results and pipeline caches go to a directory of this run, never
+# to the user's ~/.cache/compushady
+os.environ["COMPUSHADY_CACHE_DIR"] = tempfile.mkdtemp(prefix="compushady-test-cache-")
 
 
 @pytest.fixture(autouse=True)

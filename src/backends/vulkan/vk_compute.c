@@ -66,23 +66,19 @@ static void destroy_impl(VkDevice device, vk_compute *impl)
     for (uint32_t i = 0; i < impl->extra_view_count; i++)
         vkDestroyImageView(device, impl->extra_views[i], NULL);
     free(impl->extra_views);
-    if (impl->pipeline != VK_NULL_HANDLE)
-        vkDestroyPipeline(device, impl->pipeline, NULL);
-    if (impl->pipeline_layout != VK_NULL_HANDLE)
-        vkDestroyPipelineLayout(device, impl->pipeline_layout, NULL);
     if (impl->pool != VK_NULL_HANDLE)
         vkDestroyDescriptorPool(device, impl->pool, NULL);
-    if (impl->set_layout != VK_NULL_HANDLE)
-        vkDestroyDescriptorSetLayout(device, impl->set_layout, NULL);
-    if (impl->module != VK_NULL_HANDLE)
-        vkDestroyShaderModule(device, impl->module, NULL);
+    /* module, layouts and pipeline: shared, released to the cache */
+    vk_pipeline_release(&impl->shared);
     pthread_rwlock_destroy(&impl->set_lock);
     free(impl);
 }
 
-static cs_status create_set_layout(vk_device *dev, const cs_compute *compute,
-                                   vk_compute *impl,
-                                   bool *out_update_after_bind)
+/* The set layout, module, pipeline layout and pipeline, shared with every
+ * compute of the same SPIR-V, entry point, push size and bindings
+ * (vk_pipeline_cache.c). */
+static cs_status acquire_pipeline(vk_device *dev, const cs_compute *compute,
+                                  vk_compute *impl, bool *out_update_after_bind)
 {
     uint32_t count = compute->slot_count;
     VkDescriptorSetLayoutBinding *bindings =
@@ -112,29 +108,29 @@ static cs_status create_set_layout(vk_device *dev, const cs_compute *compute,
             }
         }
     }
-    VkDescriptorSetLayoutBindingFlagsCreateInfo flags_info = {
-        .sType =
-            VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO,
-        .bindingCount = count,
-        .pBindingFlags = flags,
-    };
-    VkDescriptorSetLayoutCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .pNext = dev->bindless ? &flags_info : NULL,
-        .flags =
+    vk_pipeline_desc desc = {
+        .spirv = compute->spirv,
+        .spirv_size = compute->spirv_size,
+        .entry_point = compute->entry_point ? compute->entry_point : "main",
+        .push_size = impl->push_constant_size,
+        .bindings = bindings,
+        .flags = flags,
+        .binding_count = count,
+        .uses_flags = dev->bindless,
+        .layout_flags =
             update_after_bind
                 ? VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT
                 : 0,
-        .bindingCount = count,
-        .pBindings = bindings,
     };
-    VkResult result = vkCreateDescriptorSetLayout(dev->device, &info, NULL,
-                                                  &impl->set_layout);
+    cs_status status = vk_pipeline_acquire(dev, &desc, &impl->shared);
     free(bindings);
     free(flags);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkCreateDescriptorSetLayout",
-                       "creating the layout of %u bindings", count);
+    if (status != CS_OK)
+        return status;
+    impl->module = impl->shared.shared->module;
+    impl->set_layout = impl->shared.shared->set_layout;
+    impl->pipeline_layout = impl->shared.shared->pipeline_layout;
+    impl->pipeline = impl->shared.shared->pipeline;
     *out_update_after_bind = update_after_bind;
     return CS_OK;
 }
@@ -292,56 +288,6 @@ static cs_status write_slots(vk_device *dev, const cs_compute *compute,
     return CS_OK;
 }
 
-static cs_status create_pipeline(vk_device *dev, const cs_compute *compute,
-                                 vk_compute *impl)
-{
-    VkShaderModuleCreateInfo module_info = {
-        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-        .codeSize = compute->spirv_size,
-        .pCode = compute->spirv,
-    };
-    VkResult result =
-        vkCreateShaderModule(dev->device, &module_info, NULL, &impl->module);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkCreateShaderModule",
-                       "loading %zu bytes of SPIR-V", compute->spirv_size);
-    VkPushConstantRange push_range = {
-        .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-        .offset = 0,
-        .size = impl->push_constant_size,
-    };
-    VkPipelineLayoutCreateInfo layout_info = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-        .setLayoutCount = 1,
-        .pSetLayouts = &impl->set_layout,
-        .pushConstantRangeCount = impl->push_constant_size > 0 ? 1 : 0,
-        .pPushConstantRanges = &push_range,
-    };
-    result = vkCreatePipelineLayout(dev->device, &layout_info, NULL,
-                                    &impl->pipeline_layout);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkCreatePipelineLayout",
-                       "creating a compute pipeline layout");
-    VkComputePipelineCreateInfo pipeline_info = {
-        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-        .stage =
-            {
-                .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-                .module = impl->module,
-                .pName = compute->entry_point ? compute->entry_point : "main",
-            },
-        .layout = impl->pipeline_layout,
-    };
-    result = vkCreateComputePipelines(dev->device, VK_NULL_HANDLE, 1,
-                                      &pipeline_info, NULL, &impl->pipeline);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkCreateComputePipelines",
-                       "creating the pipeline of entry point \"%s\"",
-                       pipeline_info.stage.pName);
-    return CS_OK;
-}
-
 static bool needs_bindless(const cs_compute *compute)
 {
     if (compute->bindless)
@@ -385,13 +331,11 @@ cs_status vk_compute_create(cs_compute *compute)
     }
     impl->push_constant_size = push_size;
     bool update_after_bind = false;
-    status = create_set_layout(dev, compute, impl, &update_after_bind);
+    status = acquire_pipeline(dev, compute, impl, &update_after_bind);
     if (status == CS_OK && compute->slot_count > 0)
         status = create_set(dev, compute, impl, update_after_bind);
     if (status == CS_OK && compute->slot_count > 0)
         status = write_slots(dev, compute, impl);
-    if (status == CS_OK)
-        status = create_pipeline(dev, compute, impl);
     if (status != CS_OK) {
         destroy_impl(dev->device, impl);
         return status;

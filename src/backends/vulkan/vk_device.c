@@ -183,6 +183,7 @@ void vk_device_destroy(vk_device *dev)
         return;
     vkDeviceWaitIdle(dev->device);
     vk_submit_destroy_contexts(dev);
+    vk_pipelines_destroy(dev);
     vk_suballocator_destroy(dev);
     vkDestroyDevice(dev->device, NULL);
     dev->device = VK_NULL_HANDLE;

@@ -99,6 +99,11 @@ typedef struct vk_device {
     /* vk_suballocator.c: the memory blocks resources share; made with the
      * logical device, freed before it. */
     struct vk_suballocator *suballocator;
+
+    /* vk_pipeline_cache.c: pipelines shared by computes and the
+     * VkPipelineCache kept on disk; made on the first compute, freed
+     * before the logical device. */
+    _Atomic(struct vk_pipelines *) pipelines;
 } vk_device;
 
 /* >>memory and resources */
@@ -132,6 +137,24 @@ typedef struct vk_resource {
     uint32_t sparse_type_bits;
 } vk_resource;
 
+/* What computes of the same SPIR-V, entry point, push size and bindings
+ * share (vk_pipeline_cache.c). */
+typedef struct vk_shared_pipeline {
+    VkShaderModule module;
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout pipeline_layout;
+    VkPipeline pipeline;
+} vk_shared_pipeline;
+
+/* A counted reference to one, in the cache of owner (entry NULL: owned
+ * alone, not cached). */
+typedef struct vk_pipeline_ref {
+    vk_shared_pipeline *shared;
+    struct cs_cache_entry *entry;
+    struct vk_pipelines *owner;
+    VkDevice device;
+} vk_pipeline_ref;
+
 typedef struct vk_compute {
     VkShaderModule module;
     VkDescriptorSetLayout set_layout;
@@ -147,6 +170,8 @@ typedef struct vk_compute {
     /* Dispatches hold it shared while the GPU may read the set, binds hold
      * it exclusive while they write it. */
     pthread_rwlock_t set_lock;
+    /* module, set_layout, pipeline_layout and pipeline belong to it */
+    vk_pipeline_ref shared;
     /* The dispatch cache: a command buffer of this compute's own, recorded
      * for the last (groups, push) and submitted again as is while they
      * stay the same. Whoever sets cache_busy owns everything below it; a
@@ -338,6 +363,26 @@ cs_status vk_copy_record(VkCommandBuffer commands, const cs_resource *src,
 /* vk_sampler.c */
 cs_status vk_sampler_create(cs_sampler *sampler);
 void vk_sampler_destroy(cs_sampler *sampler);
+
+/* vk_pipeline_cache.c: the shared pipeline for desc, from the device's
+ * cache or made (with the device's VkPipelineCache) and cached. */
+typedef struct vk_pipeline_desc {
+    const uint32_t *spirv;
+    size_t spirv_size; /* bytes */
+    const char *entry_point;
+    uint32_t push_size;
+    const VkDescriptorSetLayoutBinding *bindings;
+    const VkDescriptorBindingFlags *flags; /* used when uses_flags */
+    uint32_t binding_count;
+    uint32_t uses_flags;
+    VkDescriptorSetLayoutCreateFlags layout_flags;
+} vk_pipeline_desc;
+cs_status vk_pipeline_acquire(vk_device *device, const vk_pipeline_desc *desc,
+                              vk_pipeline_ref *out_ref);
+void vk_pipeline_release(vk_pipeline_ref *ref);
+/* Saves the VkPipelineCache and frees every pipeline: before
+ * vkDestroyDevice, once no compute is left. */
+void vk_pipelines_destroy(vk_device *device);
 
 /* vk_compute.c */
 cs_status vk_compute_create(cs_compute *compute);

@@ -1,0 +1,379 @@
+/* cache.c - bounded LRU caches keyed by bytes (cache.h), the process-wide
+ * hit/miss counters and the on-disk cache directory. */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+struct cs_cache_entry {
+    cs_cache_entry *bucket_next;
+    cs_cache_entry *lru_prev, *lru_next; /* most recent first */
+    atomic_int refs;                     /* the cache's own + callers' */
+    bool stored;                         /* still in the table */
+    uint64_t hash;
+    size_t key_size, bytes;
+    void *value;
+    unsigned char key[]; /* key_size bytes */
+};
+
+struct cs_cache {
+    mtx_t lock;
+    cs_cache_entry **buckets;
+    size_t bucket_count; /* a power of two */
+    cs_cache_entry *lru_head, *lru_tail;
+    size_t count, bytes, max_entries, max_bytes;
+    cs_cache_destroy_fn destroy;
+    void *context;
+};
+
+static _Atomic uint64_t counters[CS_COUNT_MAX];
+
+void cs_cache_count_event(enum cs_cache_counter counter)
+{
+    atomic_fetch_add_explicit(&counters[counter], 1, memory_order_relaxed);
+}
+
+void cs_cache_get_counters(cs_cache_counters *out)
+{
+    uint64_t *fields[CS_COUNT_MAX] = {
+        &out->module_hits,
+        &out->module_misses,
+        &out->pipeline_hits,
+        &out->pipeline_misses,
+        &out->compile_hits,
+        &out->compile_misses,
+        &out->compile_disk_hits,
+        &out->compile_disk_rejected,
+        &out->pipeline_cache_loads,
+        &out->pipeline_cache_saves,
+        &out->pipeline_cache_rejected,
+    };
+    for (int i = 0; i < CS_COUNT_MAX; i++)
+        *fields[i] = atomic_load(&counters[i]);
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+uint64_t cs_hash64(const void *bytes, size_t size, uint64_t seed)
+{
+    const unsigned char *p = bytes;
+    uint64_t h = mix64(seed ^ (size * 0x9e3779b97f4a7c15ull));
+    size_t at = 0;
+    for (; at + 8 <= size; at += 8) {
+        uint64_t word;
+        memcpy(&word, p + at, 8);
+        h = (h ^ mix64(word + at)) * 0x100000001b3ull;
+        h = (h << 29) | (h >> 35);
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p + at, size - at);
+    return mix64(h ^ tail ^ (uint64_t)(size - at) << 56);
+}
+
+cs_cache *cs_cache_create(size_t max_entries, size_t max_bytes,
+                          cs_cache_destroy_fn destroy, void *context)
+{
+    cs_cache *cache = calloc(1, sizeof *cache);
+    if (!cache)
+        return NULL;
+    cache->bucket_count = 16;
+    while (cache->bucket_count < max_entries)
+        cache->bucket_count *= 2;
+    cache->buckets = calloc(cache->bucket_count, sizeof *cache->buckets);
+    if (!cache->buckets || mtx_init(&cache->lock, mtx_plain) != thrd_success) {
+        free(cache->buckets);
+        free(cache);
+        return NULL;
+    }
+    cache->max_entries = max_entries ? max_entries : 1;
+    cache->max_bytes = max_bytes;
+    cache->destroy = destroy;
+    cache->context = context;
+    return cache;
+}
+
+static void unreference(cs_cache *cache, cs_cache_entry *entry)
+{
+    if (atomic_fetch_sub(&entry->refs, 1) != 1)
+        return;
+    if (cache->destroy && entry->value)
+        cache->destroy(entry->value, cache->context);
+    free(entry);
+}
+
+static void lru_unlink(cs_cache *cache, cs_cache_entry *entry)
+{
+    if (entry->lru_prev)
+        entry->lru_prev->lru_next = entry->lru_next;
+    else
+        cache->lru_head = entry->lru_next;
+    if (entry->lru_next)
+        entry->lru_next->lru_prev = entry->lru_prev;
+    else
+        cache->lru_tail = entry->lru_prev;
+    entry->lru_prev = entry->lru_next = NULL;
+}
+
+static void lru_push_front(cs_cache *cache, cs_cache_entry *entry)
+{
+    entry->lru_next = cache->lru_head;
+    entry->lru_prev = NULL;
+    if (cache->lru_head)
+        cache->lru_head->lru_prev = entry;
+    cache->lru_head = entry;
+    if (!cache->lru_tail)
+        cache->lru_tail = entry;
+}
+
+/* Takes entry out of the table and the list (lock held); returns it so that
+ * the caller drops the cache's reference after unlocking. */
+static cs_cache_entry *unstore(cs_cache *cache, cs_cache_entry *entry)
+{
+    cs_cache_entry **link =
+        &cache->buckets[entry->hash & (cache->bucket_count - 1)];
+    while (*link != entry)
+        link = &(*link)->bucket_next;
+    *link = entry->bucket_next;
+    lru_unlink(cache, entry);
+    entry->stored = false;
+    cache->count--;
+    cache->bytes -= entry->bytes;
+    return entry;
+}
+
+static cs_cache_entry *lookup(cs_cache *cache, uint64_t hash, const void *key,
+                              size_t key_size)
+{
+    for (cs_cache_entry *entry =
+             cache->buckets[hash & (cache->bucket_count - 1)];
+         entry; entry = entry->bucket_next) {
+        if (entry->hash == hash && entry->key_size == key_size &&
+            memcmp(entry->key, key, key_size) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+cs_cache_entry *cs_cache_find(cs_cache *cache, const void *key, size_t key_size)
+{
+    if (!cache)
+        return NULL;
+    uint64_t hash = cs_hash64(key, key_size, 0);
+    mtx_lock(&cache->lock);
+    cs_cache_entry *entry = lookup(cache, hash, key, key_size);
+    if (entry) {
+        atomic_fetch_add(&entry->refs, 1);
+        lru_unlink(cache, entry);
+        lru_push_front(cache, entry);
+    }
+    mtx_unlock(&cache->lock);
+    return entry;
+}
+
+cs_cache_entry *cs_cache_insert(cs_cache *cache, const void *key,
+                                size_t key_size, void *value, size_t bytes)
+{
+    cs_cache_entry *entry =
+        cache ? malloc(sizeof *entry + (key_size ? key_size : 1)) : NULL;
+    if (!entry) {
+        if (cache && cache->destroy && value)
+            cache->destroy(value, cache->context);
+        return NULL;
+    }
+    memset(entry, 0, sizeof *entry);
+    entry->hash = cs_hash64(key, key_size, 0);
+    entry->key_size = key_size;
+    entry->bytes = bytes;
+    entry->value = value;
+    memcpy(entry->key, key, key_size);
+    atomic_init(&entry->refs, 2); /* the cache's and the caller's */
+
+    enum { MAX_EVICT = 64 };
+    cs_cache_entry *evicted[MAX_EVICT];
+    size_t evicted_count = 0;
+    mtx_lock(&cache->lock);
+    cs_cache_entry *existing = lookup(cache, entry->hash, key, key_size);
+    if (existing) {
+        atomic_fetch_add(&existing->refs, 1);
+        mtx_unlock(&cache->lock);
+        atomic_init(&entry->refs, 1);
+        unreference(cache, entry);
+        return existing;
+    }
+    size_t bucket = entry->hash & (cache->bucket_count - 1);
+    entry->bucket_next = cache->buckets[bucket];
+    cache->buckets[bucket] = entry;
+    entry->stored = true;
+    lru_push_front(cache, entry);
+    cache->count++;
+    cache->bytes += bytes;
+    while (evicted_count < MAX_EVICT && cache->lru_tail != entry &&
+           (cache->count > cache->max_entries ||
+            (cache->max_bytes && cache->bytes > cache->max_bytes)))
+        evicted[evicted_count++] = unstore(cache, cache->lru_tail);
+    mtx_unlock(&cache->lock);
+    for (size_t i = 0; i < evicted_count; i++)
+        unreference(cache, evicted[i]);
+    return entry;
+}
+
+void *cs_cache_value(const cs_cache_entry *entry)
+{
+    return entry ? entry->value : NULL;
+}
+
+void cs_cache_release(cs_cache *cache, cs_cache_entry *entry)
+{
+    if (cache && entry)
+        unreference(cache, entry);
+}
+
+size_t cs_cache_count(cs_cache *cache)
+{
+    mtx_lock(&cache->lock);
+    size_t count = cache->count;
+    mtx_unlock(&cache->lock);
+    return count;
+}
+
+void cs_cache_clear(cs_cache *cache)
+{
+    for (;;) {
+        mtx_lock(&cache->lock);
+        cs_cache_entry *entry =
+            cache->lru_head ? unstore(cache, cache->lru_head) : NULL;
+        mtx_unlock(&cache->lock);
+        if (!entry)
+            return;
+        unreference(cache, entry);
+    }
+}
+
+void cs_cache_destroy(cs_cache *cache)
+{
+    if (!cache)
+        return;
+    while (cache->lru_head)
+        unreference(cache, unstore(cache, cache->lru_head));
+    mtx_destroy(&cache->lock);
+    free(cache->buckets);
+    free(cache);
+}
+
+/* >>disk */
+
+bool cs_cache_dir(char *out, size_t capacity)
+{
+    const char *dir = getenv("COMPUSHADY_CACHE_DIR");
+    int written;
+    if (dir) {
+        if (!*dir || strcmp(dir, "0") == 0)
+            return false;
+        written = snprintf(out, capacity, "%s", dir);
+    } else if ((dir = getenv("XDG_CACHE_HOME")) && *dir == '/') {
+        written = snprintf(out, capacity, "%s/compushady", dir);
+    } else if ((dir = getenv("HOME")) && *dir) {
+        written = snprintf(out, capacity, "%s/.cache/compushady", dir);
+    } else {
+        return false;
+    }
+    return written > 0 && (size_t)written < capacity;
+}
+
+bool cs_cache_read_file(const char *name, size_t max_size, void **out_bytes,
+                        size_t *out_size)
+{
+    char dir[2048], path[2560];
+    if (!cs_cache_dir(dir, sizeof dir))
+        return false;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    void *bytes = NULL;
+    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              (size_t)st.st_size <= max_size &&
+              (bytes = malloc(st.st_size ? (size_t)st.st_size : 1)) != NULL;
+    size_t done = 0;
+    while (ok && done < (size_t)st.st_size) {
+        ssize_t got = read(fd, (char *)bytes + done, (size_t)st.st_size - done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            ok = false;
+        else
+            done += (size_t)got;
+    }
+    close(fd);
+    if (!ok) {
+        free(bytes);
+        return false;
+    }
+    *out_bytes = bytes;
+    *out_size = done;
+    return true;
+}
+
+static bool make_dirs(char *path)
+{
+    for (char *slash = strchr(path + 1, '/');; slash = strchr(slash + 1, '/')) {
+        if (slash)
+            *slash = '\0';
+        bool ok = mkdir(path, 0700) == 0 || errno == EEXIST;
+        if (slash)
+            *slash = '/';
+        if (!ok)
+            return false;
+        if (!slash)
+            return true;
+    }
+}
+
+static bool write_all(int fd, const void *bytes, size_t size)
+{
+    const char *at = bytes;
+    while (size) {
+        ssize_t done = write(fd, at, size);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return false;
+        at += done;
+        size -= (size_t)done;
+    }
+    return true;
+}
+
+void cs_cache_write_file(const char *name, const void *head, size_t head_size,
+                         const void *body, size_t body_size)
+{
+    static atomic_uint sequence;
+    char dir[2048], path[2560], temporary[2700];
+    if (!cs_cache_dir(dir, sizeof dir) || !make_dirs(dir))
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(temporary, sizeof temporary, "%s.tmp.%ld.%u", path, (long)getpid(),
+             atomic_fetch_add(&sequence, 1));
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    bool ok = write_all(fd, head, head_size) && write_all(fd, body, body_size);
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(temporary, path) != 0)
+        unlink(temporary);
+}

@@ -1,0 +1,534 @@
+/*
+ * test_cache.c - the caches of compiled SPIR-V, of module reflection and
+ * validation, of pipelines, and the disk caches (compile results and the
+ * VkPipelineCache), checked through the public API and the internal hit
+ * counters (src/core/cache.h). Everything on disk goes to a temporary
+ * COMPUSHADY_CACHE_DIR made here.
+ *
+ * Built and run by `make test-c`. Prints "N passed, M failed".
+ */
+#include <compushady.h>
+
+#include "core/cache.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <threads.h>
+#include <unistd.h>
+
+static cs_instance *instance;
+static cs_device *device;
+static int passed, failed, check_failures;
+static char cache_dir[256];
+
+#define CHECK(condition)                                                       \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            check_failures++;                                                  \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
+                    __FILE__, __LINE__, #condition, cs_last_error());          \
+        }                                                                      \
+    } while (0)
+
+#define REQUIRE(condition)                                                     \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            check_failures++;                                                  \
+            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
+                    __FILE__, __LINE__, #condition, cs_last_error());          \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
+static cs_cache_counters counters(void)
+{
+    cs_cache_counters c;
+    cs_cache_get_counters(&c);
+    return c;
+}
+
+typedef struct blob {
+    void *words;
+    size_t size;
+} blob;
+
+static blob compile_entry(const char *source, const char *entry)
+{
+    cs_shader_compile_desc desc = {
+        .language = CS_SHADER_HLSL, .source = source, .entry_point = entry};
+    blob b = {0};
+    if (cs_shader_compile(&desc, &b.words, &b.size) != CS_OK)
+        fprintf(stderr, "compile failed: %s\n", cs_last_error());
+    return b;
+}
+
+static blob compile(const char *source)
+{
+    return compile_entry(source, NULL);
+}
+
+static cs_resource *make_buffer(cs_device *on, cs_heap_type heap, uint64_t size,
+                                uint32_t stride, cs_format format)
+{
+    cs_resource_desc desc = {
+        .heap_type = heap, .size = size, .stride = stride, .format = format};
+    cs_resource *resource = NULL;
+    if (cs_resource_create(on, &desc, &resource) != CS_OK)
+        fprintf(stderr, "buffer creation failed: %s\n", cs_last_error());
+    return resource;
+}
+
+static bool read_back(cs_resource *resource, void *data, uint64_t size)
+{
+    cs_resource *rb =
+        make_buffer(cs_resource_device(resource), CS_HEAP_READBACK, size, 0, 0);
+    bool ok = rb && cs_resource_copy(resource, rb, NULL) == CS_OK &&
+              cs_buffer_readback(rb, 0, data, size) == CS_OK;
+    cs_resource_release(rb);
+    return ok;
+}
+
+static size_t take_messages(cs_device *dev)
+{
+    char **messages = NULL;
+    size_t count = cs_device_take_debug_messages(dev, &messages);
+    for (size_t i = 0; i < count; i++)
+        fprintf(stderr, "validation: %s\n", messages[i]);
+    cs_free_strings(messages);
+    return count;
+}
+
+static const char fill_source[] =
+    "RWStructuredBuffer<uint> output : register(u0);\n"
+    "[numthreads(8, 1, 1)]\n"
+    "void main(uint3 id : SV_DispatchThreadID) { output[id.x] = id.x * 3 + 1; "
+    "}\n";
+
+/* Runs a compute of spirv over an 8-uint buffer and checks the output. */
+static bool run_fill(cs_device *on, const blob *spirv)
+{
+    cs_resource *buffer = make_buffer(on, CS_HEAP_DEFAULT, 32, 4, 0);
+    if (!buffer)
+        return false;
+    cs_compute_desc desc = {.spirv = spirv->words,
+                            .spirv_size = spirv->size,
+                            .uav = &buffer,
+                            .uav_count = 1};
+    cs_compute *compute = NULL;
+    bool ok = cs_compute_create(on, &desc, &compute) == CS_OK &&
+              cs_compute_dispatch(compute, 1, 1, 1, NULL, 0) == CS_OK;
+    uint32_t got[8] = {0};
+    ok = ok && read_back(buffer, got, sizeof got);
+    for (uint32_t i = 0; ok && i < 8; i++)
+        ok = got[i] == i * 3 + 1;
+    cs_compute_release(compute);
+    cs_resource_release(buffer);
+    return ok;
+}
+
+static void test_same_spirv_twice(void)
+{
+    blob spirv = compile(fill_source);
+    REQUIRE(spirv.words);
+    cs_cache_counters before = counters();
+    CHECK(run_fill(device, &spirv));
+    cs_cache_counters middle = counters();
+    CHECK(run_fill(device, &spirv));
+    cs_cache_counters after = counters();
+    /* the first creation may hit what an earlier test left; the second
+     * must hit for the pipeline and both module lookups */
+    CHECK(after.pipeline_hits == middle.pipeline_hits + 1);
+    CHECK(after.pipeline_misses == middle.pipeline_misses);
+    CHECK(after.module_hits == middle.module_hits + 2);
+    CHECK(after.module_misses == middle.module_misses);
+    CHECK(middle.pipeline_hits + middle.pipeline_misses ==
+          before.pipeline_hits + before.pipeline_misses + 1);
+    /* a copy of the bytes at another address hits too */
+    blob copy = {malloc(spirv.size), spirv.size};
+    memcpy(copy.words, spirv.words, spirv.size);
+    CHECK(run_fill(device, &copy));
+    CHECK(counters().pipeline_hits == after.pipeline_hits + 1);
+    free(copy.words);
+    cs_free(spirv.words);
+}
+
+static const char typed_source[] =
+    "RWBuffer<float4> output : register(u0);\n"
+    "[numthreads(1, 1, 1)]\n"
+    "void main() { output[0] = float4(1.0, 0.5, 0.25, 0.0); }\n";
+
+/* Creates a compute of spirv over a one-element typed buffer of format,
+ * runs it and reads the element's bytes. */
+static bool run_typed(const blob *spirv, cs_format format, void *out,
+                      uint32_t texel_size)
+{
+    cs_resource *buffer =
+        make_buffer(device, CS_HEAP_DEFAULT, texel_size, 0, format);
+    if (!buffer)
+        return false;
+    cs_compute_desc desc = {.spirv = spirv->words,
+                            .spirv_size = spirv->size,
+                            .uav = &buffer,
+                            .uav_count = 1};
+    cs_compute *compute = NULL;
+    bool ok = cs_compute_create(device, &desc, &compute) == CS_OK &&
+              cs_compute_dispatch(compute, 1, 1, 1, NULL, 0) == CS_OK &&
+              read_back(buffer, out, texel_size);
+    cs_compute_release(compute);
+    cs_resource_release(buffer);
+    return ok;
+}
+
+static void test_formats_make_pipelines(void)
+{
+    enum { R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28 };
+    blob spirv = compile(typed_source);
+    REQUIRE(spirv.words);
+    float floats[4] = {0};
+    unsigned char bytes[4] = {0};
+    cs_cache_counters a = counters();
+    CHECK(run_typed(&spirv, R32G32B32A32_FLOAT, floats, 16));
+    CHECK(floats[0] == 1.0f && floats[1] == 0.5f && floats[2] == 0.25f &&
+          floats[3] == 0.0f);
+    cs_cache_counters b = counters();
+    CHECK(run_typed(&spirv, R8G8B8A8_UNORM, bytes, 4));
+    CHECK(bytes[0] == 255 && (bytes[1] == 127 || bytes[1] == 128) &&
+          (bytes[2] == 63 || bytes[2] == 64) && bytes[3] == 0);
+    cs_cache_counters c = counters();
+    /* another format: another patched module, another pipeline */
+    CHECK(c.pipeline_misses == b.pipeline_misses + 1);
+    CHECK(c.module_misses == b.module_misses + 1); /* reflection hit */
+    memset(floats, 0, sizeof floats);
+    CHECK(run_typed(&spirv, R32G32B32A32_FLOAT, floats, 16));
+    CHECK(floats[0] == 1.0f && floats[1] == 0.5f && floats[2] == 0.25f);
+    memset(bytes, 0, sizeof bytes);
+    CHECK(run_typed(&spirv, R8G8B8A8_UNORM, bytes, 4));
+    CHECK(bytes[0] == 255);
+    cs_cache_counters d = counters();
+    CHECK(d.pipeline_hits == c.pipeline_hits + 2);
+    CHECK(d.pipeline_misses == c.pipeline_misses);
+    (void)a;
+    cs_free(spirv.words);
+}
+
+static void test_compile_cache(void)
+{
+    static const char two_entries[] =
+        "RWStructuredBuffer<uint> o : register(u0);\n"
+        "[numthreads(1, 1, 1)] void first() { o[0] = 1; }\n"
+        "[numthreads(1, 1, 1)] void second() { o[0] = 2; }\n";
+    cs_cache_counters before = counters();
+    blob a = compile_entry(two_entries, "first");
+    blob b = compile_entry(two_entries, "first");
+    blob c = compile_entry(two_entries, "second");
+    REQUIRE(a.words && b.words && c.words);
+    CHECK(a.size == b.size && memcmp(a.words, b.words, a.size) == 0);
+    CHECK(a.words != b.words); /* each caller gets its own copy */
+    CHECK(a.size != c.size || memcmp(a.words, c.words, a.size) != 0);
+    cs_cache_counters after = counters();
+    CHECK(after.compile_hits >= before.compile_hits + 1);
+    /* a compile error is not cached and stays an error */
+    blob bad = compile("[numthreads(1,1,1)] void main() { nope; }");
+    CHECK(bad.words == NULL);
+    bad = compile("[numthreads(1,1,1)] void main() { nope; }");
+    CHECK(bad.words == NULL);
+    CHECK(strstr(cs_last_error(), "nope") != NULL);
+    cs_free(a.words);
+    cs_free(b.words);
+    cs_free(c.words);
+}
+
+/* Names of the "spirv-*" files of cache_dir, newline-separated. */
+static void list_spirv_files(char *out, size_t capacity)
+{
+    out[0] = '\0';
+    DIR *dir = opendir(cache_dir);
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+        if (strncmp(e->d_name, "spirv-", 6) == 0 &&
+            strlen(out) + strlen(e->d_name) + 2 < capacity) {
+            strcat(out, e->d_name);
+            strcat(out, "\n");
+        }
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/* The path of a spirv file of cache_dir not named in before. */
+static bool new_spirv_file(const char *before, char *out, size_t capacity)
+{
+    DIR *dir = opendir(cache_dir);
+    struct dirent *e;
+    bool found = false;
+    while (dir && (e = readdir(dir)) && !found) {
+        if (strncmp(e->d_name, "spirv-", 6) != 0 || strstr(before, e->d_name))
+            continue;
+        snprintf(out, capacity, "%s/%s", cache_dir, e->d_name);
+        found = true;
+    }
+    if (dir)
+        closedir(dir);
+    return found;
+}
+
+static size_t count_files(const char *prefix)
+{
+    DIR *dir = opendir(cache_dir);
+    size_t count = 0;
+    struct dirent *e;
+    while (dir && (e = readdir(dir)))
+        count += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (dir)
+        closedir(dir);
+    return count;
+}
+
+static void test_disk_compile_cache(void)
+{
+    static const char source[] =
+        "RWStructuredBuffer<uint> o : register(u0);\n"
+        "[numthreads(1, 1, 1)] void main() { o[0] = 77123; }\n";
+    static char before_names[1 << 16];
+    list_spirv_files(before_names, sizeof before_names);
+    blob first = compile(source);
+    REQUIRE(first.words);
+    char path[512];
+    REQUIRE(new_spirv_file(before_names, path, sizeof path));
+
+    /* from disk, same bytes */
+    cs_compile_cache_clear_memory();
+    cs_cache_counters before = counters();
+    blob again = compile(source);
+    REQUIRE(again.words);
+    CHECK(again.size == first.size &&
+          memcmp(again.words, first.words, first.size) == 0);
+    CHECK(counters().compile_disk_hits == before.compile_disk_hits + 1);
+    cs_free(again.words);
+
+    /* garbage: ignored, compiled afresh, rewritten */
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f);
+    fputs("not a cache file", f);
+    fclose(f);
+    cs_compile_cache_clear_memory();
+    before = counters();
+    again = compile(source);
+    REQUIRE(again.words);
+    CHECK(again.size == first.size &&
+          memcmp(again.words, first.words, first.size) == 0);
+    CHECK(counters().compile_disk_rejected == before.compile_disk_rejected + 1);
+    CHECK(counters().compile_disk_hits == before.compile_disk_hits);
+    cs_free(again.words);
+
+    /* a well-formed file (right key and hash) whose SPIR-V reflection
+     * rejects: ignored */
+    f = fopen(path, "rb");
+    REQUIRE(f);
+    static unsigned char bytes[1 << 16];
+    size_t size = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    REQUIRE(size > first.size + 32);
+    unsigned char *spirv = bytes + size - first.size;
+    CHECK(memcmp(spirv, first.words, first.size) == 0);
+    memset(spirv, 0, 4); /* the magic number */
+    uint64_t hash = cs_hash64(spirv, first.size, 3);
+    memcpy(bytes + 24, &hash, 8);
+    f = fopen(path, "wb");
+    REQUIRE(f);
+    fwrite(bytes, 1, size, f);
+    fclose(f);
+    cs_compile_cache_clear_memory();
+    before = counters();
+    again = compile(source);
+    REQUIRE(again.words);
+    CHECK(again.size == first.size &&
+          memcmp(again.words, first.words, first.size) == 0);
+    CHECK(counters().compile_disk_rejected == before.compile_disk_rejected + 1);
+    cs_free(again.words);
+    cs_free(first.words);
+}
+
+/* A fresh instance: creating a compute there and destroying the instance
+ * writes the VkPipelineCache file; the next instance loads it. */
+static void test_pipeline_cache_file(void)
+{
+    blob spirv = compile(fill_source);
+    REQUIRE(spirv.words);
+    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance *other = NULL;
+    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    cs_device *dev = cs_instance_get_device(other, 0);
+    CHECK(run_fill(dev, &spirv));
+    CHECK(take_messages(dev) == 0);
+    cs_instance_release(other);
+    CHECK(count_files("pipelines-") == 1);
+
+    cs_cache_counters before = counters();
+    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    dev = cs_instance_get_device(other, 0);
+    CHECK(run_fill(dev, &spirv));
+    CHECK(counters().pipeline_cache_loads == before.pipeline_cache_loads + 1);
+    CHECK(take_messages(dev) == 0);
+    cs_instance_release(other);
+
+    /* a header naming another device: not given to the driver */
+    DIR *dir = opendir(cache_dir);
+    REQUIRE(dir);
+    struct dirent *e;
+    char path[512] = "";
+    while ((e = readdir(dir)))
+        if (strncmp(e->d_name, "pipelines-", 10) == 0)
+            snprintf(path, sizeof path, "%s/%s", cache_dir, e->d_name);
+    closedir(dir);
+    FILE *f = fopen(path, "r+b");
+    REQUIRE(f);
+    fseek(f, 16, SEEK_SET); /* the first byte of pipelineCacheUUID */
+    int byte = fgetc(f);
+    fseek(f, 16, SEEK_SET);
+    fputc(byte ^ 0xff, f);
+    fclose(f);
+    before = counters();
+    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    dev = cs_instance_get_device(other, 0);
+    CHECK(run_fill(dev, &spirv));
+    CHECK(counters().pipeline_cache_rejected ==
+          before.pipeline_cache_rejected + 1);
+    CHECK(take_messages(dev) == 0);
+    cs_instance_release(other);
+    cs_free(spirv.words);
+}
+
+static void test_unwritable_dir(void)
+{
+    /* a directory under a regular file can never be made */
+    char blocker[300], dir[400];
+    snprintf(blocker, sizeof blocker, "%s/blocker", cache_dir);
+    FILE *f = fopen(blocker, "w");
+    REQUIRE(f);
+    fclose(f);
+    snprintf(dir, sizeof dir, "%s/sub/cache", blocker);
+    setenv("COMPUSHADY_CACHE_DIR", dir, 1);
+    static const char source[] =
+        "RWStructuredBuffer<uint> output : register(u0);\n"
+        "[numthreads(8, 1, 1)]\n"
+        "void main(uint3 id : SV_DispatchThreadID) { output[id.x] = id.x * 3 "
+        "+ 1; /* unwritable */ }\n";
+    blob spirv = compile(source);
+    CHECK(spirv.words != NULL);
+    cs_compile_cache_clear_memory();
+    blob again = compile(source);
+    CHECK(again.words && again.size == spirv.size &&
+          memcmp(again.words, spirv.words, spirv.size) == 0);
+    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance *other = NULL;
+    if (spirv.words && cs_instance_create(&desc, &other) == CS_OK) {
+        cs_device *dev = cs_instance_get_device(other, 0);
+        CHECK(run_fill(dev, &spirv));
+        CHECK(take_messages(dev) == 0);
+        cs_instance_release(other); /* saving fails silently */
+    }
+    /* and the disk caches off altogether */
+    setenv("COMPUSHADY_CACHE_DIR", "", 1);
+    cs_compile_cache_clear_memory();
+    blob off = compile(source);
+    CHECK(off.words && off.size == spirv.size);
+    setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
+    cs_free(spirv.words);
+    cs_free(again.words);
+    cs_free(off.words);
+}
+
+static blob thread_spirv;
+static int create_many(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 20; i++)
+        if (!run_fill(device, &thread_spirv))
+            *ok = 0;
+    return 0;
+}
+
+static void test_threads(void)
+{
+    static const char source[] =
+        "RWStructuredBuffer<uint> output : register(u0);\n"
+        "[numthreads(8, 1, 1)]\n"
+        "void main(uint3 id : SV_DispatchThreadID) { output[id.x] = id.x * 3 "
+        "+ 1; /* threads */ }\n";
+    thread_spirv = compile(source);
+    REQUIRE(thread_spirv.words);
+    thrd_t threads[4];
+    int ok[4] = {1, 1, 1, 1};
+    for (int i = 0; i < 4; i++)
+        REQUIRE(thrd_create(&threads[i], create_many, &ok[i]) == thrd_success);
+    for (int i = 0; i < 4; i++) {
+        thrd_join(threads[i], NULL);
+        CHECK(ok[i]);
+    }
+    cs_free(thread_spirv.words);
+}
+
+typedef struct test_case {
+    const char *name;
+    void (*run)(void);
+} test_case;
+
+int main(void)
+{
+    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE);
+    dlopen("libVkLayer_khronos_validation.so", RTLD_NOW | RTLD_NODELETE);
+    snprintf(cache_dir, sizeof cache_dir, "%s/cs-cache-test-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(cache_dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
+    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    if (cs_instance_create(&desc, &instance) != CS_OK) {
+        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+        return 1;
+    }
+    device = cs_instance_get_device(instance, 0);
+    if (!device) {
+        fprintf(stderr, "no device\n");
+        return 1;
+    }
+    const test_case tests[] = {
+        {"same_spirv_twice", test_same_spirv_twice},
+        {"formats_make_pipelines", test_formats_make_pipelines},
+        {"compile_cache", test_compile_cache},
+        {"disk_compile_cache", test_disk_compile_cache},
+        {"pipeline_cache_file", test_pipeline_cache_file},
+        {"unwritable_dir", test_unwritable_dir},
+        {"threads", test_threads},
+    };
+    const char *only = getenv("CS_TEST_ONLY");
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        if (only && strcmp(only, tests[i].name) != 0)
+            continue;
+        check_failures = 0;
+        tests[i].run();
+        size_t messages = take_messages(device);
+        if (check_failures == 0 && messages == 0) {
+            passed++;
+        } else {
+            failed++;
+            fprintf(stderr, "FAIL %s (%d failed checks, %zu messages)\n",
+                    tests[i].name, check_failures, messages);
+        }
+    }
+    cs_instance_release(instance);
+    char command[400];
+    snprintf(command, sizeof command, "rm -rf '%s'", cache_dir);
+    if (system(command) != 0)
+        fprintf(stderr, "could not remove %s\n", cache_dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
