@@ -364,6 +364,18 @@ typedef enum cs_shader_language {
     CS_SHADER_GLSL = 1,
 } cs_shader_language;
 
+/* Which compiler turns HLSL into SPIR-V. Both follow the same binding
+ * convention and D3D buffer layouts (docs/hlsl-differences.md lists where
+ * they differ). DXC is not part of the library: it is loaded at first use
+ * from COMPUSHADY_DXC (a path to libdxcompiler.so), $VULKAN_SDK/lib, or the
+ * dynamic loader's search path; without it a DXC compile fails with
+ * CS_ERROR_UNSUPPORTED. */
+typedef enum cs_hlsl_compiler {
+    CS_HLSL_COMPILER_DEFAULT = 0, /* glslang (through shaderc), built in */
+    CS_HLSL_COMPILER_GLSLANG = CS_HLSL_COMPILER_DEFAULT,
+    CS_HLSL_COMPILER_DXC = 1, /* DXC's libdxcompiler.so, when found */
+} cs_hlsl_compiler;
+
 typedef struct cs_shader_compile_desc {
     cs_shader_language language; /* default HLSL */
     const char *source;          /* required */
@@ -371,6 +383,7 @@ typedef struct cs_shader_compile_desc {
     const char *entry_point;     /* default "main" */
     const char *target;          /* HLSL profile, default "cs_6_0" */
     const char *file_name;       /* used in diagnostics; default "shader" */
+    cs_hlsl_compiler compiler;   /* HLSL only; default glslang */
 } cs_shader_compile_desc;
 
 /* Compiles a compute shader to SPIR-V following the binding convention at
@@ -381,6 +394,10 @@ typedef struct cs_shader_compile_desc {
  * line numbers. Needs no instance or device. */
 CS_API cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                                    void **out_spirv, size_t *out_size);
+
+/* Whether a DXC library can be loaded (CS_HLSL_COMPILER_DXC works); loads
+ * it when it can. A failed search is retried by the next call. */
+CS_API bool cs_shader_dxc_available(void);
 
 /* Frees memory the library handed to the caller. */
 CS_API void cs_free(void *memory);

@@ -8,15 +8,16 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                                        PyObject *kwargs)
 {
     (void)module;
-    static char *keywords[] = {"source", "entry_point", "target", "language",
-                               NULL};
+    static char *keywords[] = {"source",   "entry_point", "target",
+                               "language", "compiler",    NULL};
     PyObject *source;
     const char *entry_point = "main";
     const char *target = "cs_6_0";
     const char *language = "hlsl";
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sss:compile_shader",
+    const char *compiler = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sssz:compile_shader",
                                      keywords, &source, &entry_point, &target,
-                                     &language))
+                                     &language, &compiler))
         return NULL;
 
     cs_shader_compile_desc desc = {
@@ -33,6 +34,18 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                             "language must be \"hlsl\" or \"glsl\", got "
                             "\"%s\"",
                             language);
+    }
+    /* None or "glslang": the built-in compiler; "dxc": DXC (HLSL only) */
+    if (compiler == NULL || strcmp(compiler, "glslang") == 0) {
+        desc.compiler = CS_HLSL_COMPILER_DEFAULT;
+    } else if (strcmp(compiler, "dxc") == 0 &&
+               desc.language == CS_SHADER_HLSL) {
+        desc.compiler = CS_HLSL_COMPILER_DXC;
+    } else {
+        return PyErr_Format(PyExc_ValueError,
+                            "compiler must be None, \"glslang\" or, for "
+                            "HLSL, \"dxc\", got \"%s\"",
+                            compiler);
     }
 
     /* source as str (UTF-8, cached in the str) or as a bytes-like object;
@@ -70,6 +83,15 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
     PyObject *result = PyBytes_FromStringAndSize(spirv, (Py_ssize_t)spirv_size);
     cs_free(spirv);
     return result;
+}
+
+static PyObject *module_dxc_available(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    bool available;
+    Py_BEGIN_ALLOW_THREADS available = cs_shader_dxc_available();
+    Py_END_ALLOW_THREADS return PyBool_FromLong(available);
 }
 
 static const char *binding_type_name(cs_binding_type type)
@@ -165,7 +187,9 @@ static PyMethodDef module_methods[] = {
     {"compile_shader", (PyCFunction)(void (*)(void))module_compile_shader,
      METH_VARARGS | METH_KEYWORDS,
      "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
-     "language=\"hlsl\") -> SPIR-V bytes"},
+     "language=\"hlsl\", compiler=None) -> SPIR-V bytes"},
+    {"dxc_available", module_dxc_available, METH_NOARGS,
+     "dxc_available() -> whether a DXC library can be loaded"},
     {"reflect_shader", (PyCFunction)(void (*)(void))module_reflect_shader,
      METH_VARARGS | METH_KEYWORDS, "reflect_shader(spirv) -> dict"},
     {"format_texel_size", module_format_texel_size, METH_O,

@@ -229,14 +229,17 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
  * options change what comes out. */
 static void *make_cache_key(const cs_shader_compile_desc *desc,
                             const char *entry_point, const char *target,
-                            size_t source_size, size_t *out_size)
+                            const char *compiler, size_t source_size,
+                            size_t *out_size)
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
             CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 1";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
-    size_t size = sizeof version + 1 + entry_size + target_size + source_size;
+    size_t compiler_size = strlen(compiler) + 1;
+    size_t size = sizeof version + 1 + entry_size + target_size +
+                  compiler_size + source_size;
     unsigned char *key = malloc(size);
     if (!key)
         return NULL;
@@ -248,6 +251,8 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     at += entry_size;
     memcpy(at, target, target_size);
     at += target_size;
+    memcpy(at, compiler, compiler_size);
+    at += compiler_size;
     memcpy(at, desc->source, source_size);
     *out_size = size;
     return key;
@@ -322,9 +327,23 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                        "profile with version 310 or above, or non-es "
                        "profile with version 420 or above",
                        file_name);
+    if (desc->compiler != CS_HLSL_COMPILER_DEFAULT &&
+        (desc->compiler != CS_HLSL_COMPILER_DXC || !hlsl))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "compiler %d: expected CS_HLSL_COMPILER_DEFAULT, or "
+                       "CS_HLSL_COMPILER_DXC for HLSL",
+                       (int)desc->compiler);
+    /* DXC: its library (path, size, time) is part of the cache key */
+    bool dxc = desc->compiler == CS_HLSL_COMPILER_DXC;
+    char compiler[600] = "";
+    if (dxc) {
+        cs_status status = cs_dxc_describe(compiler, sizeof compiler);
+        if (status != CS_OK)
+            return status;
+    }
     size_t key_size = 0;
-    void *key =
-        make_cache_key(desc, entry_point, hlsl ? target : "", size, &key_size);
+    void *key = make_cache_key(desc, entry_point, hlsl ? target : "", compiler,
+                               size, &key_size);
     uint32_t *cached = NULL;
     size_t cached_count = 0;
     if (key && cs_compile_cache_find(key, key_size, &cached, &cached_count)) {
@@ -336,9 +355,18 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
 
     char *rewritten = NULL;
     const char *source = desc->source;
+    uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_status status = CS_OK;
+    if (dxc) {
+        /* DXC takes HLSL as written and lays buffers out itself */
+        status = cs_dxc_compile(desc->source, size, entry_point, target,
+                                file_name, &words, &word_count);
+        goto compiled;
+    }
     if (hlsl) {
-        cs_status status = cs_hlsl_make_glslang_compatible(desc->source, size,
-                                                           &rewritten, &size);
+        status = cs_hlsl_make_glslang_compatible(desc->source, size, &rewritten,
+                                                 &size);
         if (status != CS_OK) {
             free(key);
             return status;
@@ -347,23 +375,21 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     } else if (!mentions_version(desc->source, size)) {
         /* glslang's default profile has no compute shaders and then dumps
          * its built-in declarations into the diagnostics: assume 450 */
-        cs_status status =
-            prepend_glsl_version(desc->source, size, &rewritten, &size);
+        status = prepend_glsl_version(desc->source, size, &rewritten, &size);
         if (status != CS_OK) {
             free(key);
             return status;
         }
         source = rewritten;
     }
-    uint32_t *words = NULL;
-    size_t word_count = 0;
-    cs_status status = run_shaderc(desc->language, source, size, entry_point,
-                                   file_name, &words, &word_count);
+    status = run_shaderc(desc->language, source, size, entry_point, file_name,
+                         &words, &word_count);
     bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
+compiled:
     if (status != CS_OK) {
         free(key);
         free(words);

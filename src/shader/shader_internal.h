@@ -62,6 +62,21 @@ bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
 cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                                           char **out_source, size_t *out_size);
 
+/* Compiles HLSL with DXC (dxc.c), loaded at first use, with the original
+ * compushady's SPIR-V arguments: registers shifted by 1024 (t), 2048 (u),
+ * 3072 (s) in set 0, -fvk-use-dx-layout -fvk-use-scalar-layout, so the
+ * output already has D3D buffer layouts. *out_words is malloc'd.
+ * CS_ERROR_UNSUPPORTED without a DXC library, CS_ERROR_SHADER_COMPILE with
+ * DXC's diagnostics. */
+cs_status cs_dxc_compile(const char *source, size_t size,
+                         const char *entry_point, const char *target,
+                         const char *file_name, uint32_t **out_words,
+                         size_t *out_word_count);
+
+/* Loads DXC (CS_ERROR_UNSUPPORTED when missing) and writes what identifies
+ * its output, for the compile cache: "dxc <file> <size> <mtime>". */
+cs_status cs_dxc_describe(char *out, size_t capacity);
+
 /* The identifiers cs_hlsl_make_glslang_compatible renames, and the suffix it
  * appends to them ("texture" -> "texture_cs"). NULL-terminated. */
 extern const char *const cs_hlsl_renamed_identifiers[];

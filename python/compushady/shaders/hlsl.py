@@ -1,12 +1,35 @@
 """HLSL compute shaders to SPIR-V (D3D buffer layouts, compushady bindings)."""
 
+import os
+
 from .. import _native
 
+COMPILERS = ("glslang", "dxc")
 
-def compile(source, entry_point="main", target="cs_6_0"):
+
+def compile(source, entry_point="main", target="cs_6_0", compiler=None):
     """Compile HLSL source (str or bytes) to SPIR-V bytes.
 
+    compiler picks the HLSL compiler: "glslang" (built in, the default) or
+    "dxc" (DXC's libdxcompiler.so, loaded from the path in COMPUSHADY_DXC,
+    $VULKAN_SDK/lib or the system's library path). None means the
+    COMPUSHADY_HLSL_COMPILER environment variable, or glslang when it is
+    unset. Both give the same bindings and buffer layouts.
+
     A compile error raises compushady.ShaderCompileError whose message holds
-    the compiler's diagnostics with line numbers.
+    the compiler's diagnostics with line numbers; so does asking for DXC
+    when no DXC library can be loaded.
     """
-    return _native.compile_shader(source, entry_point, target, "hlsl")
+    if compiler is None:
+        compiler = os.environ.get("COMPUSHADY_HLSL_COMPILER") or "glslang"
+    if compiler not in COMPILERS:
+        raise ValueError(
+            "compiler must be None, \"glslang\" or \"dxc\", got %r" % (compiler,)
+        )
+    return _native.compile_shader(source, entry_point, target, "hlsl", compiler)
+
+
+def dxc_available():
+    """Whether a DXC library can be loaded, so compile(..., compiler="dxc")
+    works (see compile for where it is searched)."""
+    return _native.dxc_available()
