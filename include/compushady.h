@@ -109,6 +109,7 @@ typedef enum cs_heap_type {
  * R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28, R32_UINT = 42); 0 is
  * "no format". cs_format_texel_size() gives 0 for an unknown format. */
 typedef uint32_t cs_format;
+/* Bytes per texel of a format (4 for R8G8B8A8_UNORM); 0 when unknown. */
 CS_API uint32_t cs_format_texel_size(cs_format format);
 /* The DXGI name without prefix ("R8G8B8A8_UNORM"), or NULL when unknown. */
 CS_API const char *cs_format_name(cs_format format);
@@ -158,6 +159,7 @@ CS_API void cs_instance_retain(cs_instance *instance);
 CS_API void cs_instance_release(cs_instance *instance);
 /* The backend's name ("vulkan"). */
 CS_API const char *cs_instance_backend_name(const cs_instance *instance);
+/* The number of devices the instance discovered (may be 0). */
 CS_API size_t cs_instance_device_count(const cs_instance *instance);
 /* The index-th device, or NULL when index >= cs_instance_device_count(). */
 CS_API cs_device *cs_instance_get_device(cs_instance *instance, size_t index);
@@ -197,6 +199,7 @@ CS_API void cs_device_get_info(const cs_device *device,
  * no messages, *out_messages is NULL and 0 is returned. */
 CS_API size_t cs_device_take_debug_messages(cs_device *device,
                                             char ***out_messages);
+/* Frees an array from cs_device_take_debug_messages(); NULL does nothing. */
 CS_API void cs_free_strings(char **strings);
 
 /* >>heaps ----------------------------------------------------------------- */
@@ -208,6 +211,7 @@ CS_API cs_status cs_heap_create(cs_device *device, cs_heap_type type,
                                 uint64_t size, cs_heap **out_heap);
 CS_API void cs_heap_retain(cs_heap *heap);
 CS_API void cs_heap_release(cs_heap *heap);
+/* The heap's size in bytes and its type, as created. */
 CS_API uint64_t cs_heap_size(const cs_heap *heap);
 CS_API cs_heap_type cs_heap_get_type(const cs_heap *heap);
 
@@ -257,8 +261,10 @@ CS_API cs_status cs_resource_create(cs_device *device,
                                     cs_resource **out_resource);
 CS_API void cs_resource_retain(cs_resource *resource);
 CS_API void cs_resource_release(cs_resource *resource);
+/* Fills *out_info with what the resource is (sizes, format, tiling). */
 CS_API void cs_resource_get_info(const cs_resource *resource,
                                  cs_resource_info *out_info);
+/* The device the resource was created on. */
 CS_API cs_device *cs_resource_device(const cs_resource *resource);
 
 /* Sparse resources (desc.sparse) start with no memory: each tile is mapped
@@ -351,6 +357,8 @@ typedef struct cs_sampler_desc {
     cs_filter filter_min, filter_mag;                /* default POINT */
 } cs_sampler_desc;
 
+/* Creates a sampler; desc may be NULL (all defaults). An unknown filter or
+ * address mode fails with CS_ERROR_INVALID_ARGUMENT. */
 CS_API cs_status cs_sampler_create(cs_device *device,
                                    const cs_sampler_desc *desc,
                                    cs_sampler **out_sampler);
@@ -447,6 +455,7 @@ typedef struct cs_shader_reflection {
  * cs_shader_reflection_free(). */
 CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
                                    cs_shader_reflection *out_reflection);
+/* Frees what cs_shader_reflect() allocated in *reflection. */
 CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
 
 /* >>compute --------------------------------------------------------------- */
@@ -680,6 +689,7 @@ CS_API cs_status cs_swapchain_present(cs_swapchain *swapchain,
 /* The size of the swapchain's images (the window's size on X11). */
 CS_API void cs_swapchain_get_size(const cs_swapchain *swapchain,
                                   uint32_t *out_width, uint32_t *out_height);
+/* The format of the swapchain's images. */
 CS_API cs_format cs_swapchain_get_format(const cs_swapchain *swapchain);
 
 #ifdef __cplusplus

@@ -106,34 +106,42 @@ class Device:
 
     @property
     def name(self):
+        """The device's name, as the driver reports it."""
         return self.handle.name
 
     @property
     def dedicated_video_memory(self):
+        """Bytes of device-local memory (discrete GPUs)."""
         return self.handle.dedicated_video_memory
 
     @property
     def dedicated_system_memory(self):
+        """Always 0 on Vulkan."""
         return self.handle.dedicated_system_memory
 
     @property
     def shared_system_memory(self):
+        """Bytes of host memory the device can use."""
         return self.handle.shared_system_memory
 
     @property
     def vendor_id(self):
+        """The PCI vendor id (0x10de NVIDIA, 0x1002 AMD, 0x8086 Intel)."""
         return self.handle.vendor_id
 
     @property
     def device_id(self):
+        """The vendor's device id."""
         return self.handle.device_id
 
     @property
     def is_hardware(self):
+        """False for CPU implementations such as lavapipe."""
         return self.handle.is_hardware
 
     @property
     def is_discrete(self):
+        """True for a discrete GPU."""
         return self.handle.is_discrete
 
     def get_debug_messages(self):
@@ -250,72 +258,92 @@ def _handle(obj):
 
 
 class Resource:
-    """Common part of Buffer and Texture1D/2D/3D; ``handle`` is native."""
+    """Common part of Buffer and Texture1D/2D/3D; ``handle`` is native.
+
+    Every resource also has ``device`` (its Device) and ``heap`` (the Heap
+    it was placed in, or None).
+    """
 
     _exception = ValueError
 
     @property
     def size(self):
+        """Bytes of the resource's linear, packed representation."""
         return self.handle.size
 
     @property
     def heap_size(self):
+        """Bytes of device memory the resource really takes."""
         return self.handle.heap_size
 
     @property
     def heap_type(self):
+        """HEAP_DEFAULT, HEAP_UPLOAD or HEAP_READBACK (textures: HEAP_DEFAULT)."""
         return self.handle.heap_type
 
     @property
     def stride(self):
+        """Structured buffers: bytes per element; otherwise 0."""
         return self.handle.stride
 
     @property
     def format(self):
+        """The texel format (a compushady.formats constant); 0 for raw and structured buffers."""
         return self.handle.format
 
     @property
     def width(self):
+        """Textures: width in texels; buffers: the size in bytes."""
         return self.handle.width
 
     @property
     def height(self):
+        """Textures 2D/3D: height in texels; otherwise 1."""
         return self.handle.height
 
     @property
     def depth(self):
+        """Textures 3D: depth in texels; otherwise 1."""
         return self.handle.depth
 
     @property
     def slices(self):
+        """Textures 1D/2D: array layers; otherwise 1."""
         return self.handle.slices
 
     @property
     def row_pitch(self):
+        """Textures: bytes from one row to the next in the linear representation (the layout copy_to to and from buffers uses)."""
         return self.handle.row_pitch
 
     @property
     def tiles_x(self):
+        """Sparse resources: tiles along x (0 when not sparse)."""
         return self.handle.tiles_x
 
     @property
     def tiles_y(self):
+        """Sparse resources: tiles along y (0 when not sparse)."""
         return self.handle.tiles_y
 
     @property
     def tiles_z(self):
+        """Sparse resources: tiles along z (0 when not sparse)."""
         return self.handle.tiles_z
 
     @property
     def tile_width(self):
+        """Sparse resources: tile width in texels (bytes for buffers)."""
         return self.handle.tile_width
 
     @property
     def tile_height(self):
+        """Sparse resources: tile height in texels."""
         return self.handle.tile_height
 
     @property
     def tile_depth(self):
+        """Sparse resources: tile depth in texels."""
         return self.handle.tile_depth
 
     def copy_to(
@@ -456,6 +484,10 @@ class Buffer(Resource):
 
 
 class Texture1D(Resource):
+    """A 1D texture (``slices`` > 1: an array), always in HEAP_DEFAULT memory.
+
+    ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
+
     _exception = Texture1DException
 
     def __init__(
@@ -477,6 +509,10 @@ class Texture1D(Resource):
 
 
 class Texture2D(Resource):
+    """A 2D texture (``slices`` > 1: an array), always in HEAP_DEFAULT memory.
+
+    ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
+
     _exception = Texture2DException
 
     def __init__(
@@ -506,6 +542,10 @@ class Texture2D(Resource):
 
 
 class Texture3D(Resource):
+    """A 3D texture, always in HEAP_DEFAULT memory.
+
+    ``Texture3D``/``RWTexture3D`` in HLSL."""
+
     _exception = Texture3DException
 
     def __init__(
@@ -535,10 +575,12 @@ class Heap:
 
     @property
     def size(self):
+        """Bytes of the heap."""
         return self.handle.size
 
     @property
     def heap_type(self):
+        """HEAP_DEFAULT, HEAP_UPLOAD or HEAP_READBACK."""
         return self.handle.heap_type
 
     def __repr__(self):
@@ -548,6 +590,10 @@ class Heap:
 
 
 class Sampler:
+    """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
+
+    Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
+
     def __init__(
         self,
         address_mode_u=SAMPLER_ADDRESS_MODE_WRAP,
@@ -646,14 +692,17 @@ class Swapchain:
 
     @property
     def width(self):
+        """Width of the swapchain's images (the window's on X11)."""
         return self.handle.width
 
     @property
     def height(self):
+        """Height of the swapchain's images (the window's on X11)."""
         return self.handle.height
 
     @property
     def format(self):
+        """The images' format (a compushady.formats constant)."""
         return self.handle.format
 
     def present(self, resource, x=0, y=0):
@@ -699,7 +748,11 @@ class Compute:
     """A compute pipeline with its bound resources.
 
     The i-th element of cbv/srv/uav/samplers binds to register bi/ti/ui/si.
-    The resources stay alive as long as this object.
+    The resources stay alive as long as this object. ``push_size``: bytes of
+    push constants (a multiple of 4). ``bindless=True``: descriptor arrays
+    of ``max_bindless`` entries, filled with bind_cbv/bind_srv/bind_uav.
+    ``timestamps=True``: every dispatch() is timed on the GPU and
+    ``last_gpu_time`` holds its seconds (None before the first).
     """
 
     def __init__(
@@ -782,12 +835,15 @@ class Compute:
         self._bound[(kind, index)] = resource
 
     def bind_cbv(self, index, resource):
+        """Bindless computes: put resource at index of the cbv (b) array."""
         self._bind("cbv", index, resource)
 
     def bind_srv(self, index, resource):
+        """Bindless computes: put resource at index of the srv (t) array."""
         self._bind("srv", index, resource)
 
     def bind_uav(self, index, resource):
+        """Bindless computes: put resource at index of the uav (u) array."""
         self._bind("uav", index, resource)
 
 
@@ -807,6 +863,7 @@ class Fence:
 
     @property
     def done(self):
+        """True once the work has finished (never blocks)."""
         return self.handle.done
 
     @property
@@ -838,9 +895,11 @@ class CommandList:
         )
 
     def __len__(self):
+        """The number of commands recorded since the last reset."""
         return self.handle.count
 
     def dispatch(self, compute, x, y, z, push=None):
+        """Records compute.dispatch(x, y, z, push); checked now, run by submit()."""
         if not isinstance(compute, Compute):
             raise TypeError(
                 "compute must be a compushady.Compute, got {0}".format(
@@ -850,6 +909,8 @@ class CommandList:
         self.handle.dispatch(compute.handle, x, y, z, push)
 
     def dispatch_indirect(self, compute, indirect_buffer, offset=0, push=None):
+        """Records compute.dispatch_indirect(...); the group counts are read
+        when the GPU runs it (an earlier command may write them)."""
         if not isinstance(compute, Compute):
             raise TypeError(
                 "compute must be a compushady.Compute, got {0}".format(
@@ -905,8 +966,9 @@ class batch:
     thread inside the block into one CommandList (``commands``), submitted
     and waited for at the end of the block (not when the block raises).
     Uploads and readbacks inside the block still happen on the host at
-    once: read results back after the block. ``fence`` holds the
-    submission's Fence afterwards (gpu_time with timestamps=True)."""
+    once: read results back after the block. ``list`` is the CommandList,
+    ``fence`` the submission's Fence afterwards (gpu_time with
+    timestamps=True)."""
 
     def __init__(self, device=None, timestamps=False):
         self._device = device

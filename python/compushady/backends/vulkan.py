@@ -18,7 +18,7 @@ def enable_debug():
 
 
 def get_shader_binary_type():
-    # SHADER_BINARY_TYPE_SPIRV
+    """SHADER_BINARY_TYPE_SPIRV (1): what this backend's shaders are."""
     return 1
 
 
