@@ -115,7 +115,7 @@ CASES = [
     ("upload-chunked-stride-zero", "Buffer.upload_chunked", "zero stride",
      lambda e: e.up.upload_chunked(b"x" * 16, 0, b"\0"), C.BufferException, "upload_chunked: stride must be greater than 0"),
     ("upload-chunked-too-long", "Buffer.upload_chunked", "data longer than the buffer",
-     lambda e: e.up.upload_chunked(b"x" * 60, 3, b"\0"), C.BufferException, "upload_chunked: 60 bytes of data with 1 filler bytes every 3 bytes do not fit"),
+     lambda e: e.up.upload_chunked(b"x" * 60, 3, b"\0"), C.BufferException, "upload_chunked: 60 bytes of data with 1 filler bytes every 3 bytes need 80 bytes, the buffer has 64"),
     ("upload-chunked-filler-type", "Buffer.upload_chunked", "wrong type (filler)",
      lambda e: e.up.upload_chunked(b"x" * 6, 3, 0), TypeError, "filler must be a bytes-like object, got int"),
     # >>readback / readback2d
