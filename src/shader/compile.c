@@ -258,35 +258,6 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     return key;
 }
 
-static bool mentions_version(const char *source, size_t size)
-{
-    static const char directive[] = "#version";
-    size_t length = sizeof directive - 1;
-    for (size_t at = 0; at + length <= size; at++) {
-        if (memcmp(source + at, directive, length) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* "#version 450" then the source, numbered from line 1 as written. */
-static cs_status prepend_glsl_version(const char *source, size_t size,
-                                      char **out_source, size_t *out_size)
-{
-    static const char prefix[] = "#version 450\n#line 1\n";
-    size_t prefix_size = sizeof prefix - 1;
-    char *text = malloc(prefix_size + size + 1);
-    if (text == NULL)
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "cannot allocate %zu bytes of shader source", size);
-    memcpy(text, prefix, prefix_size);
-    memcpy(text + prefix_size, source, size);
-    text[prefix_size + size] = '\0';
-    *out_source = text;
-    *out_size = prefix_size + size;
-    return CS_OK;
-}
-
 cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                             void **out_spirv, size_t *out_size)
 {
@@ -367,15 +338,6 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     if (hlsl) {
         status = cs_hlsl_make_glslang_compatible(desc->source, size, &rewritten,
                                                  &size);
-        if (status != CS_OK) {
-            free(key);
-            return status;
-        }
-        source = rewritten;
-    } else if (!mentions_version(desc->source, size)) {
-        /* glslang's default profile has no compute shaders and then dumps
-         * its built-in declarations into the diagnostics: assume 450 */
-        status = prepend_glsl_version(desc->source, size, &rewritten, &size);
         if (status != CS_OK) {
             free(key);
             return status;
