@@ -75,7 +75,10 @@ typedef enum cs_status {
     CS_ERROR_OUT_OF_HOST_MEMORY,
     /* Device memory could not be allocated. */
     CS_ERROR_OUT_OF_DEVICE_MEMORY,
-    /* The device was lost; every later call on it fails with this. */
+    /* The device was lost (VK_ERROR_DEVICE_LOST, a driver watchdog...);
+     * every later call on it fails with this, uploads and readbacks
+     * included; releases, cs_device_get_info() and debug messages still
+     * work. Create a new instance to use the GPU again. */
     CS_ERROR_DEVICE_LOST,
     /* No usable backend, driver or device. */
     CS_ERROR_NO_DEVICE,
@@ -84,8 +87,10 @@ typedef enum cs_status {
     CS_ERROR_INVALID_OPERATION,
     /* The backend API failed in a way not listed above. */
     CS_ERROR_BACKEND,
-    /* Not a failure of the object: cs_fence_wait() gave up after its
-     * timeout and the work is still running (cs_last_error() says so). */
+    /* Not a failure of the object: a wait gave up after its timeout and
+     * the GPU work is still running (cs_last_error() says so):
+     * cs_fence_wait()'s own timeout, or the device's wait timeout
+     * (cs_device_set_wait_timeout()) in a call that waits for the GPU. */
     CS_TIMEOUT,
 } cs_status;
 
@@ -147,6 +152,9 @@ typedef struct cs_instance_desc {
     uint32_t flags;      /* CS_INSTANCE_*; default 0 */
     const char *backend; /* backend name; NULL (default) = first available,
                             "vulkan" is the only one today */
+    /* The wait timeout of every device of the instance (see
+     * cs_device_set_wait_timeout()); 0 (default) = wait forever. */
+    uint64_t wait_timeout_ns;
 } cs_instance_desc;
 
 /* Creates an instance and discovers its devices. desc may be NULL (all
@@ -188,6 +196,17 @@ typedef struct cs_device_info {
     uint32_t max_texel_buffer_elements;
     uint32_t max_uniform_buffer_range; /* bytes a cbuffer binding sees */
 } cs_device_info;
+
+/* How long a call that waits for the GPU on its own (dispatch, copy,
+ * command list submit without a fence, reset and release, cs_fence_wait()
+ * with UINT64_MAX) waits before it returns CS_TIMEOUT; 0 = forever (the
+ * default). The GPU work is not stopped (no preemption): it goes on, and
+ * the library keeps its command buffer and the objects it uses alive until
+ * it ends. Creating a texture and binding sparse tiles (work queued behind
+ * the rest) always wait. Any thread, any time; applies to waits that start
+ * afterwards. */
+CS_API void cs_device_set_wait_timeout(cs_device *device, uint64_t timeout_ns);
+CS_API uint64_t cs_device_get_wait_timeout(const cs_device *device);
 
 /* Fills *out_info. Cheap: nothing is queried from the driver. */
 CS_API void cs_device_get_info(const cs_device *device,

@@ -321,8 +321,11 @@ static PyObject *fence_wait(FenceObject *self, PyObject *args, PyObject *kwargs)
             seconds >= 1.8e10 ? UINT64_MAX - 1 : (uint64_t)(seconds * 1e9);
     }
     cs_status status;
+    /* False when the timeout given ran out; wait(None) that ran past the
+     * device's wait timeout raises GPUTimeout */
     Py_BEGIN_ALLOW_THREADS status = cs_fence_wait(self->fence, timeout_ns);
-    Py_END_ALLOW_THREADS if (status == CS_TIMEOUT) Py_RETURN_FALSE;
+    Py_END_ALLOW_THREADS if (status == CS_TIMEOUT && timeout_arg != Py_None)
+        Py_RETURN_FALSE;
     if (status != CS_OK)
         return native_raise(status, Native_ComputeException);
     Py_RETURN_TRUE;

@@ -115,9 +115,59 @@ static PyGetSetDef device_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+/* Declared here, not in compushady.h: an internal hook of the library
+ * (core/internal.h), for tests only. */
+void cs_debug_simulate_device_lost(cs_device *device);
+
+static PyObject *device_simulate_device_lost(DeviceObject *self,
+                                             PyObject *Py_UNUSED(ignored))
+{
+    Py_BEGIN_ALLOW_THREADS cs_debug_simulate_device_lost(self->device);
+    Py_END_ALLOW_THREADS Py_RETURN_NONE;
+}
+
+static PyObject *device_set_wait_timeout(DeviceObject *self, PyObject *arg)
+{
+    uint64_t timeout_ns = 0;
+    if (arg != Py_None) {
+        double seconds = PyFloat_AsDouble(arg);
+        if (seconds == -1.0 && PyErr_Occurred())
+            return NULL;
+        if (!(seconds > 0.0))
+            return PyErr_Format(PyExc_ValueError,
+                                "the wait timeout must be > 0 seconds or "
+                                "None (forever), got %R",
+                                arg);
+        timeout_ns = seconds >= 1.8e10 ? 0 : (uint64_t)(seconds * 1e9);
+        if (timeout_ns == 0)
+            timeout_ns = 1;
+    }
+    cs_device_set_wait_timeout(self->device, timeout_ns);
+    Py_RETURN_NONE;
+}
+
+static PyObject *device_get_wait_timeout(DeviceObject *self,
+                                         PyObject *Py_UNUSED(ignored))
+{
+    uint64_t timeout_ns = cs_device_get_wait_timeout(self->device);
+    if (timeout_ns == 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble((double)timeout_ns / 1e9);
+}
+
 static PyMethodDef device_methods[] = {
     {"get_debug_messages", (PyCFunction)device_get_debug_messages, METH_NOARGS,
      "get_debug_messages() -> list of str; the messages are taken"},
+    {"set_wait_timeout", (PyCFunction)device_set_wait_timeout, METH_O,
+     "set_wait_timeout(seconds or None): how long calls wait for the GPU "
+     "before raising GPUTimeout (None: forever)"},
+    {"get_wait_timeout", (PyCFunction)device_get_wait_timeout, METH_NOARGS,
+     "get_wait_timeout() -> seconds, or None (forever)"},
+    {"_simulate_device_lost", (PyCFunction)device_simulate_device_lost,
+     METH_NOARGS,
+     "_simulate_device_lost(): FOR TESTS ONLY. Marks the device lost as if "
+     "Vulkan had reported VK_ERROR_DEVICE_LOST; every later call on it "
+     "raises DeviceLost, for the rest of the process."},
     {"create_heap", (PyCFunction)(void (*)(void))native_device_create_heap,
      METH_VARARGS | METH_KEYWORDS, "create_heap(heap_type, size) -> Heap"},
     {"create_buffer", (PyCFunction)(void (*)(void))native_device_create_buffer,

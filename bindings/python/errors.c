@@ -16,6 +16,7 @@ PyObject *Native_ShaderCompileError;
 PyObject *Native_OutOfDeviceMemory;
 PyObject *Native_DeviceLost;
 PyObject *Native_BackendError;
+PyObject *Native_GPUTimeout;
 
 typedef struct exception_spec {
     PyObject **slot;
@@ -76,6 +77,10 @@ int native_errors_init(PyObject *module)
         {&Native_BackendError, "BackendError",
          "The GPU backend failed, or no usable device was found.",
          &PyExc_RuntimeError},
+        {&Native_GPUTimeout, "GPUTimeout",
+         "A wait for the GPU ran past the wait timeout "
+         "(config.set_wait_timeout); the GPU work is still running.",
+         &PyExc_TimeoutError},
     };
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         if (add_exception(module, &specs[i]) < 0)
@@ -95,6 +100,7 @@ PyObject *native_raise(cs_status status, PyObject *object_exception)
     case CS_ERROR_OUT_OF_HOST_MEMORY: type = PyExc_MemoryError; break;
     case CS_ERROR_OUT_OF_DEVICE_MEMORY: type = Native_OutOfDeviceMemory; break;
     case CS_ERROR_DEVICE_LOST: type = Native_DeviceLost; break;
+    case CS_TIMEOUT: type = Native_GPUTimeout; break;
     case CS_ERROR_BACKEND:
     case CS_ERROR_NO_DEVICE: type = Native_BackendError; break;
     case CS_ERROR_SHADER_COMPILE: type = Native_ShaderCompileError; break;
@@ -104,8 +110,8 @@ PyObject *native_raise(cs_status status, PyObject *object_exception)
     }
     /* Not PyErr_SetString: a message may quote non-UTF-8 bytes (a shader
      * source given as bytes), which must not become a UnicodeDecodeError. */
-    PyObject *text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message),
-                                          "replace");
+    PyObject *text =
+        PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
     if (text) {
         PyErr_SetObject(type, text);
         Py_DECREF(text);

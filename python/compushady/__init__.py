@@ -20,6 +20,7 @@ from ._native import (
     BufferException,
     ComputeException,
     DeviceLost,
+    GPUTimeout,
     HeapException,
     OutOfDeviceMemory,
     SamplerException,

@@ -7,6 +7,13 @@
 
 Both must be set before the first device is used: once the backend has
 started, changing them has no effect.
+
+- ``wait_timeout``: how long (seconds) a call waits for the GPU (dispatch,
+  copy, ``CommandList.submit()``, ``Fence.wait()`` without a timeout)
+  before it raises ``compushady.GPUTimeout`` (a ``TimeoutError``); None
+  (the default) waits forever. ``COMPUSHADY_WAIT_TIMEOUT`` (seconds) in the
+  environment sets it. Unlike the others it applies at any time, to every
+  device. The GPU work is not stopped: it goes on in the background.
 """
 
 import os
@@ -32,3 +39,34 @@ def set_debug(enable):
     """Enable or disable debug mode; takes effect at the first get_backend()."""
     global debug
     debug = bool(enable)
+
+
+def _parse_wait_timeout(text):
+    text = (text or "").strip()
+    if not text or text.lower() in ("none", "0", "0.0"):
+        return None
+    value = float(text)
+    if not value > 0:
+        raise ValueError(
+            "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0, got %r" % text
+        )
+    return value
+
+
+wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+
+
+def set_wait_timeout(seconds):
+    """How long calls wait for the GPU before raising GPUTimeout (a
+    TimeoutError); None waits forever. Applies at once to every device."""
+    global wait_timeout
+    if seconds is not None:
+        seconds = float(seconds)
+        if not seconds > 0:
+            raise ValueError(
+                "the wait timeout must be > 0 seconds or None, got %r" % seconds
+            )
+    wait_timeout = seconds
+    from .backends import vulkan
+
+    vulkan.apply_wait_timeout()

@@ -99,8 +99,11 @@ void cs_command_list_release(cs_command_list *list)
     if (!list || atomic_fetch_sub(&list->refcount, 1) != 1)
         return;
     /* nothing the GPU may still use is freed: a failure here is device
-     * loss, after which nothing runs */
-    wait_locked(list, UINT64_MAX);
+     * loss, after which nothing runs, or the device's wait timeout, after
+     * which the list and everything it holds are leaked (never destroyed
+     * under the GPU) */
+    if (wait_locked(list, UINT64_MAX) == CS_TIMEOUT)
+        return;
     release_held(list);
     free(list->held);
     cs_instance *instance = list->device->instance;
@@ -363,7 +366,8 @@ cs_status cs_fence_wait(cs_fence *fence, uint64_t timeout_ns)
             left = spent < timeout_ns ? timeout_ns - spent : 0;
         }
         status = wait_locked(list, left);
-        if (status == CS_TIMEOUT)
+        /* UINT64_MAX: the device's wait timeout ran out, the backend said */
+        if (status == CS_TIMEOUT && timeout_ns != UINT64_MAX)
             cs_fail(CS_TIMEOUT, "wait: the work was not done within %llu ns",
                     (unsigned long long)timeout_ns);
     }

@@ -59,6 +59,9 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         free(instance);
         return status;
     }
+    for (size_t i = 0; i < instance->device_count; i++)
+        atomic_store(&instance->devices[i].wait_timeout_ns,
+                     desc->wait_timeout_ns);
     *out_instance = instance;
     return CS_OK;
 }
@@ -168,4 +171,15 @@ void cs_free_strings(char **strings)
     for (char **s = strings; *s; s++)
         free(*s);
     free(strings);
+}
+
+void cs_device_set_wait_timeout(cs_device *device, uint64_t timeout_ns)
+{
+    if (device)
+        atomic_store(&device->wait_timeout_ns, timeout_ns);
+}
+
+uint64_t cs_device_get_wait_timeout(const cs_device *device)
+{
+    return device ? atomic_load(&device->wait_timeout_ns) : 0;
 }

@@ -36,7 +36,14 @@ struct cs_device {
     size_t index;
     cs_device_info info;
     void *impl;
+    /* cs_device_set_wait_timeout(): 0 = forever */
+    _Atomic uint64_t wait_timeout_ns;
 };
+
+/* Tests only (not in the public header): marks the device lost as if
+ * Vulkan had reported VK_ERROR_DEVICE_LOST; every later call on it fails
+ * with CS_ERROR_DEVICE_LOST. Defined by the backend. */
+void cs_debug_simulate_device_lost(cs_device *device);
 
 struct cs_heap {
     atomic_int refcount;
@@ -124,9 +131,9 @@ struct cs_command_list {
      * submitting and while waiting for the GPU). */
     mtx_t lock;
     uint32_t command_count;
-    bool closed;        /* submitted since the last reset: no more records */
-    uint64_t submitted; /* serial of the last submission, 0 = none */
-    uint64_t completed; /* serial of the last one known finished */
+    bool closed;          /* submitted since the last reset: no more records */
+    uint64_t submitted;   /* serial of the last submission, 0 = none */
+    uint64_t completed;   /* serial of the last one known finished */
     cs_fence *last_fence; /* the fence of `submitted`, not counted: a fence
                              clears it when released */
     cs_held_object *held;

@@ -28,7 +28,22 @@ def get_instance():
     with _lock:
         if _instance is None:
             _instance = _native.create_instance(debug=_debug, backend=name)
+            _set_wait_timeout(_instance)
         return _instance
+
+
+def _set_wait_timeout(instance):
+    from .. import config
+
+    for device in instance.devices():
+        device.set_wait_timeout(config.wait_timeout)
+
+
+def apply_wait_timeout():
+    """Gives config.wait_timeout to the devices, if the instance exists."""
+    with _lock:
+        if _instance is not None:
+            _set_wait_timeout(_instance)
 
 
 def get_discovered_devices():

@@ -134,6 +134,10 @@ static VkMappedMemoryRange atom_range(const vk_device *dev,
 
 cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
 {
+    /* Host-only, but after a loss the contents mean nothing: fail like
+     * every other call on the device (the mapping stays valid). */
+    if (vk_device_is_lost(vk_device_of(buffer->device)))
+        return vk_device_lost_error(vk_device_of(buffer->device));
     vk_resource *impl = vk_resource_of(buffer);
     /* unmapped (device-local) memory has nothing to make visible */
     if (impl->coherent || size == 0 || !buffer->mapped)
@@ -154,6 +158,10 @@ cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
 cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
                                uint64_t size)
 {
+    /* Host-only, but after a loss the contents mean nothing: fail like
+     * every other call on the device (the mapping stays valid). */
+    if (vk_device_is_lost(vk_device_of(buffer->device)))
+        return vk_device_lost_error(vk_device_of(buffer->device));
     vk_resource *impl = vk_resource_of(buffer);
     /* unmapped (device-local) memory has nothing to make visible */
     if (impl->coherent || size == 0 || !buffer->mapped)

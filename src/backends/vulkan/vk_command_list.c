@@ -197,6 +197,8 @@ cs_status vk_command_list_dispatch(cs_command_list *list, cs_compute *compute,
                                    size_t push_size)
 {
     vk_device *dev = vk_device_of(list->device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     cs_status status = before_command(dev, list);
     if (status != CS_OK)
         return status;
@@ -212,6 +214,8 @@ cs_status vk_command_list_copy(cs_command_list *list, cs_resource *src,
                                cs_resource *dst, const cs_copy_desc *desc)
 {
     vk_device *dev = vk_device_of(list->device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     cs_status status = before_command(dev, list);
     if (status == CS_OK)
         status = vk_copy_record(impl_of(list)->commands, src, dst, desc);
@@ -263,12 +267,26 @@ cs_status vk_command_list_submit(cs_command_list *list)
 cs_status vk_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
 {
     vk_device *dev = vk_device_of(list->device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
+    /* "forever" is the device's wait timeout */
+    bool capped = timeout_ns == UINT64_MAX;
+    if (capped)
+        timeout_ns = vk_wait_timeout(list->device);
     VkResult result = vk_wait_for_fence(dev, impl_of(list)->fence, timeout_ns);
+    if ((result == VK_TIMEOUT || result == VK_NOT_READY) && capped)
+        return cs_fail(CS_TIMEOUT,
+                       "waiting for a command list of %u commands: the GPU "
+                       "work did not finish within the wait timeout of "
+                       "%.3f s and is still running (it cannot be "
+                       "preempted); wait again, or set a longer timeout",
+                       list->command_count, (double)timeout_ns / 1e9);
     if (result == VK_TIMEOUT || result == VK_NOT_READY)
         return CS_TIMEOUT;
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkWaitForFences",
                        "waiting for a command list");
+    vk_pending_poll(dev);
     return CS_OK;
 }
 
@@ -277,6 +295,8 @@ cs_status vk_command_list_read_times(cs_command_list *list,
                                      uint64_t *out_command_ns, uint32_t count)
 {
     vk_device *dev = vk_device_of(list->device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     vk_command_list *impl = impl_of(list);
     uint32_t queries = impl->queries;
     if (queries > impl->ticks_capacity) {
@@ -310,6 +330,8 @@ cs_status vk_command_list_read_times(cs_command_list *list,
 cs_status vk_command_list_reset(cs_command_list *list)
 {
     vk_device *dev = vk_device_of(list->device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     vk_command_list *impl = impl_of(list);
     if (impl->open)
         vkEndCommandBuffer(impl->commands);

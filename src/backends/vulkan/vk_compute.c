@@ -443,7 +443,8 @@ static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
         impl->cache_generation = generation;
         impl->cache_valid = true;
     }
-    status = vk_context_run(dev, impl->cache, "running a compute dispatch");
+    status = vk_context_run(dev, impl->cache, "running a compute dispatch",
+                            vk_wait_timeout(compute->device));
     if (status != CS_OK)
         impl->cache_valid = false;
     return status;
@@ -480,7 +481,13 @@ static cs_status dispatch_timed(vk_device *dev, const cs_compute *compute,
                         context->timestamps, 1);
     cs_status status = vk_context_end(dev, context);
     if (status == CS_OK)
-        status = vk_context_run(dev, context, "running a timed dispatch");
+        status = vk_context_run(dev, context, "running a timed dispatch",
+                                vk_wait_timeout(compute->device));
+    if (status == CS_TIMEOUT) {
+        vk_holds holds = {.compute = (cs_compute *)compute};
+        vk_park(dev, context, NULL, &holds);
+        return status;
+    }
     /* read before the context goes back to the pool */
     uint64_t ticks[2] = {0, 0};
     if (status == CS_OK) {
@@ -512,13 +519,19 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
         if (status != CS_OK)
             return status;
     }
+    vk_pending_poll(dev); /* this compute's cached buffer may be parked */
     pthread_rwlock_rdlock(&impl->set_lock);
     if (!indirect && !out_gpu_ns &&
         !atomic_flag_test_and_set_explicit(&impl->cache_busy,
                                            memory_order_acquire)) {
         status = dispatch_cached(dev, compute, impl, groups, push);
-        atomic_flag_clear_explicit(&impl->cache_busy, memory_order_release);
+        if (status == CS_TIMEOUT) /* cache_busy stays set until reclaimed */
+            vk_park(dev, impl->cache, compute, NULL);
+        else
+            atomic_flag_clear_explicit(&impl->cache_busy, memory_order_release);
         pthread_rwlock_unlock(&impl->set_lock);
+        if (status == CS_OK)
+            vk_pending_poll(dev);
         return status;
     }
     /* indirect, timed, or another thread is using the cached buffer */
@@ -530,9 +543,13 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
     } else if (status == CS_OK) {
         vk_compute_record(compute, context->commands, true, groups, indirect,
                           indirect_offset, push, compute->push_size);
-        status = vk_submit_and_wait(dev, context, "running a compute dispatch");
+        vk_holds holds = {.compute = compute, .resources = {indirect, NULL}};
+        status = vk_submit_and_wait(dev, context, "running a compute dispatch",
+                                    &holds);
     }
     pthread_rwlock_unlock(&impl->set_lock);
+    if (status == CS_OK)
+        vk_pending_poll(dev); /* earlier work is likely done now */
     return status;
 }
 
@@ -562,8 +579,25 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
         view = vk_resource_of(resource)->image_view;
     }
     /* Exclusive: no dispatch of this compute is in flight while a
-     * descriptor changes. */
+     * descriptor changes (nor parked after a wait timeout). */
     pthread_rwlock_wrlock(&impl->set_lock);
+    if (atomic_load(&impl->parked) > 0) {
+        pthread_rwlock_unlock(&impl->set_lock);
+        uint64_t timeout = vk_wait_timeout(compute->device);
+        vk_pending_wait(dev, &impl->parked, timeout);
+        pthread_rwlock_wrlock(&impl->set_lock);
+        if (atomic_load(&impl->parked) > 0) {
+            pthread_rwlock_unlock(&impl->set_lock);
+            if (vk_device_is_lost(dev))
+                return vk_device_lost_error(dev);
+            return cs_fail(CS_TIMEOUT,
+                           "bind: a dispatch of this compute that timed out "
+                           "is still running on the GPU (waited %.3f s "
+                           "more); its descriptors cannot change until it "
+                           "ends",
+                           (double)timeout / 1e9);
+        }
+    }
     write_descriptor(dev, impl->set, binding, index, resource, NULL, view);
     atomic_fetch_add(&impl->bind_generation, 1);
     pthread_rwlock_unlock(&impl->set_lock);

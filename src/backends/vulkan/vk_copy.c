@@ -137,5 +137,10 @@ cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc)
         vk_submit_abandon(dev, context);
         return status;
     }
-    return vk_submit_and_wait(dev, context, "copying between resources");
+    vk_holds holds = {.resources = {src, dst}};
+    status =
+        vk_submit_and_wait(dev, context, "copying between resources", &holds);
+    if (status == CS_OK)
+        vk_pending_poll(dev);
+    return status;
 }

@@ -153,9 +153,40 @@ static cs_status create_logical_device(vk_device *dev)
     return status;
 }
 
+void vk_device_mark_lost(vk_device *dev, const char *call)
+{
+    const char *none = NULL;
+    atomic_compare_exchange_strong(&dev->lost_call, &none, call);
+    atomic_store(&dev->lost, true);
+}
+
+cs_status vk_device_lost_error(vk_device *dev)
+{
+    const char *call = atomic_load(&dev->lost_call);
+    return cs_fail(CS_ERROR_DEVICE_LOST,
+                   "device '%s' was lost (VK_ERROR_DEVICE_LOST during %s); "
+                   "create a new instance",
+                   dev->properties.deviceName, call ? call : "a Vulkan call");
+}
+
+/* Declared in core/internal.h: tests only. */
+void cs_debug_simulate_device_lost(cs_device *device)
+{
+    if (!device)
+        return;
+    vk_device *dev = vk_device_of(device);
+    /* Unlike a real loss, the GPU still runs: let it finish, so that
+     * objects released after the "loss" are not destroyed in use. */
+    if (atomic_load_explicit(&dev->ready, memory_order_acquire))
+        (void)vkDeviceWaitIdle(dev->device);
+    vk_device_mark_lost(dev, "cs_debug_simulate_device_lost, simulated");
+}
+
 cs_status vk_device_acquire(cs_device *device, vk_device **out_device)
 {
     vk_device *dev = vk_device_of(device);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     if (!atomic_load_explicit(&dev->ready, memory_order_acquire)) {
         pthread_mutex_lock(&dev->create_lock);
         cs_status status = CS_OK;
@@ -168,11 +199,8 @@ cs_status vk_device_acquire(cs_device *device, vk_device **out_device)
         if (status != CS_OK)
             return status;
     }
-    if (atomic_load(&dev->lost))
-        return cs_fail(CS_ERROR_DEVICE_LOST,
-                       "the Vulkan device \"%s\" was lost; create a new "
-                       "instance to use the GPU again",
-                       dev->properties.deviceName);
+    if (vk_device_is_lost(dev))
+        return vk_device_lost_error(dev);
     *out_device = dev;
     return CS_OK;
 }
@@ -181,8 +209,10 @@ void vk_device_destroy(vk_device *dev)
 {
     if (!atomic_load(&dev->ready))
         return;
-    vkDeviceWaitIdle(dev->device);
-    vk_submit_destroy_contexts(dev);
+    /* VK_ERROR_DEVICE_LOST here is ignored: after loss nothing runs, and
+     * destroying is allowed */
+    (void)vkDeviceWaitIdle(dev->device);
+    vk_submit_destroy_contexts(dev); /* parked ones included */
     vk_pipelines_destroy(dev);
     vk_suballocator_destroy(dev);
     vkDestroyDevice(dev->device, NULL);

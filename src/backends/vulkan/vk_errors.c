@@ -62,8 +62,16 @@ cs_status vk_fail(vk_device *device, VkResult result, const char *call,
     va_start(args, context_format);
     vsnprintf(context, sizeof context, context_format, args);
     va_end(args);
-    if (result == VK_ERROR_DEVICE_LOST && device)
-        atomic_store(&device->lost, true);
+    if (result == VK_ERROR_DEVICE_LOST && device) {
+        vk_device_mark_lost(device, call);
+        const char *first = atomic_load(&device->lost_call);
+        return cs_fail(CS_ERROR_DEVICE_LOST,
+                       "device '%s' was lost (VK_ERROR_DEVICE_LOST during "
+                       "%s%s%s); create a new instance",
+                       device->properties.deviceName, first,
+                       first == call ? " while " : "",
+                       first == call ? context : "");
+    }
     return cs_fail(status_of(result), "%s failed: %s (while %s)", call,
                    vk_result_name(result), context);
 }

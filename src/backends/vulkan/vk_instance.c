@@ -199,6 +199,8 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     query_features(dev);
     atomic_init(&dev->ready, false);
     atomic_init(&dev->lost, false);
+    atomic_init(&dev->lost_call, NULL);
+    atomic_init(&dev->has_pending, false);
     *out_device = dev;
     return CS_OK;
 }

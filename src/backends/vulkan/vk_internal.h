@@ -57,6 +57,20 @@ typedef struct vk_command_context {
     struct vk_command_context *next;
 } vk_command_context;
 
+/* A submission whose wait ran past the device's wait timeout: its context
+ * is parked here, not reused, and what it uses is kept alive, until its
+ * fence signals (vk_pending_poll). */
+typedef struct vk_pending {
+    vk_command_context *context;
+    /* NULL: a pooled context, given back to the free list; else the
+     * compute whose cached context it is (cache_busy stays set) */
+    cs_compute *cache_of;
+    /* counted references held while the GPU may use them */
+    cs_compute *compute;
+    cs_resource *resources[2];
+    struct vk_pending *next;
+} vk_pending;
+
 /* What the physical device supports (queried once at discovery); the same
  * structs, filtered, are what the logical device enables. */
 typedef struct vk_features {
@@ -82,7 +96,10 @@ typedef struct vk_device {
      * once. */
     pthread_mutex_t create_lock;
     atomic_bool ready;
+    /* Set once by vk_device_mark_lost(); lost_call names the Vulkan call
+     * that reported VK_ERROR_DEVICE_LOST (a string literal). */
     atomic_bool lost;
+    _Atomic(const char *) lost_call;
     VkDevice device;
     VkQueue queue;
     pthread_mutex_t queue_lock; /* held only around vkQueueSubmit and
@@ -90,6 +107,10 @@ typedef struct vk_device {
 
     pthread_mutex_t context_lock;
     vk_command_context *free_contexts;
+    /* submissions that timed out (under context_lock); has_pending lets
+     * vk_pending_poll() skip the lock when there are none */
+    vk_pending *pending;
+    atomic_bool has_pending;
 
     /* Timestamps on the queue (vk_command_list.c): 0 not yet known, 1
      * usable, -1 not; the mask of timestampValidBits. */
@@ -177,6 +198,9 @@ typedef struct vk_compute {
      * stay the same. Whoever sets cache_busy owns everything below it; a
      * dispatch that finds it set takes the device's pool instead. */
     atomic_flag cache_busy;
+    /* Submissions of this compute parked after a wait timeout (its cached
+     * buffer, or a pooled one): binds must not rewrite the set meanwhile. */
+    atomic_int parked;
     vk_command_context *cache;
     bool cache_valid;
     uint32_t cache_groups[3];
@@ -232,6 +256,15 @@ void vk_instance_destroy(cs_instance *instance);
  * fast with CS_ERROR_DEVICE_LOST once the device was lost. */
 cs_status vk_device_acquire(cs_device *device, vk_device **out_device);
 void vk_device_destroy(vk_device *device);
+/* Marks the device lost (call: the Vulkan call that reported it, a string
+ * literal); every later call on it fails with vk_device_lost_error(). */
+void vk_device_mark_lost(vk_device *device, const char *call);
+static inline bool vk_device_is_lost(vk_device *device)
+{
+    return atomic_load_explicit(&device->lost, memory_order_relaxed);
+}
+/* cs_fail(CS_ERROR_DEVICE_LOST, "device '<name>' was lost (...)"). */
+cs_status vk_device_lost_error(vk_device *device);
 
 /* vk_memory.c */
 /* The best memory type among type_bits for a heap type, or UINT32_MAX. */
@@ -329,22 +362,49 @@ void vk_context_destroy(VkDevice device, vk_command_context *context);
 cs_status vk_context_begin(vk_device *device, vk_command_context *context,
                            bool one_time);
 cs_status vk_context_end(vk_device *device, vk_command_context *context);
+/* Waits up to timeout_ns (UINT64_MAX: forever); CS_TIMEOUT, with a
+ * message naming `what`, when the work is still running then. */
 cs_status vk_context_run(vk_device *device, vk_command_context *context,
-                         const char *what);
+                         const char *what, uint64_t timeout_ns);
+/* The device's wait timeout for waits the library does itself (0 in the
+ * cs_device: UINT64_MAX, forever). */
+uint64_t vk_wait_timeout(const cs_device *device);
 /* All earlier writes visible to dst / dst_access. */
 void vk_global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
                        VkAccessFlags dst_access);
 /* Polls the fence for a short while, then sleeps in vkWaitForFences, up
- * to timeout_ns in all (UINT64_MAX: forever; VK_TIMEOUT when it ran out). */
+ * to timeout_ns in all (UINT64_MAX: forever; VK_TIMEOUT when it ran out),
+ * in slices, returning VK_ERROR_DEVICE_LOST once the device is marked
+ * lost (by another thread, or simulated). */
 VkResult vk_wait_for_fence(vk_device *device, VkFence fence,
                            uint64_t timeout_ns);
 /* vk_submit.c: take a context and start recording (begins with a global
  * barrier that makes earlier submissions' writes visible) ... */
 cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
+/* What a submission uses and must outlive it when its wait times out. */
+typedef struct vk_holds {
+    cs_compute *compute;
+    cs_resource *resources[2];
+} vk_holds;
 /* ... then end it (with a barrier to HOST), submit, wait, give it back. The
- * context is given back also on failure. */
+ * context is given back also on failure. holds NULL: wait forever (work
+ * that cannot be parked: texture layout transitions); else wait up to the
+ * device's wait timeout and, on CS_TIMEOUT, park the context with holds
+ * retained (vk_park). */
 cs_status vk_submit_and_wait(vk_device *device, vk_command_context *context,
-                             const char *what);
+                             const char *what, const vk_holds *holds);
+/* Parks a context whose wait timed out: retains what holds names (may be
+ * NULL); cache_of: the compute whose cached context it is (NULL: pooled). */
+void vk_park(vk_device *device, vk_command_context *context,
+             cs_compute *cache_of, const vk_holds *holds);
+/* Reclaims the parked contexts whose fence signaled (cheap when none).
+ * Call with no lock of the library held: it may release computes and
+ * resources. */
+void vk_pending_poll(vk_device *device);
+/* Polls until *parked (a compute's count of parked submissions) is 0:
+ * true then, false after timeout_ns or a device loss. */
+bool vk_pending_wait(vk_device *device, atomic_int *parked,
+                     uint64_t timeout_ns);
 /* Runs one vkQueueBindSparse on the device's queue and waits for it. */
 cs_status vk_submit_bind_sparse(vk_device *device, const VkBindSparseInfo *info,
                                 const char *what);

@@ -10,6 +10,9 @@
 /* How long to poll the fence before sleeping in vkWaitForFences: short
  * dispatches finish within it, and polling avoids the wake-up latency. */
 enum { SPIN_NANOSECONDS = 50 * 1000 };
+/* Long waits sleep in slices of this, looking at the device's lost flag
+ * between two, so a loss another thread saw (or a simulated one) ends them. */
+#define SLICE_NANOSECONDS (100ull * 1000 * 1000)
 
 void vk_context_destroy(VkDevice device, vk_command_context *context)
 {
@@ -64,6 +67,7 @@ cs_status vk_context_create(vk_device *dev, vk_command_context **out_context)
 
 static cs_status take_context(vk_device *dev, vk_command_context **out_context)
 {
+    vk_pending_poll(dev);
     pthread_mutex_lock(&dev->context_lock);
     vk_command_context *context = dev->free_contexts;
     if (context)
@@ -162,10 +166,39 @@ VkResult vk_wait_for_fence(vk_device *dev, VkFence fence, uint64_t timeout_ns)
     } while (spent < spin);
     if (timeout_ns == 0)
         return VK_TIMEOUT;
-    uint64_t left = timeout_ns;
-    if (timeout_ns != UINT64_MAX)
-        left = spent < (double)timeout_ns ? timeout_ns - (uint64_t)spent : 0;
-    return vkWaitForFences(dev->device, 1, &fence, VK_TRUE, left);
+    for (;;) {
+        if (vk_device_is_lost(dev))
+            return VK_ERROR_DEVICE_LOST;
+        uint64_t left = UINT64_MAX;
+        if (timeout_ns != UINT64_MAX) {
+            spent = elapsed_ns(&start);
+            if (spent >= (double)timeout_ns)
+                return VK_TIMEOUT;
+            left = timeout_ns - (uint64_t)spent;
+        }
+        VkResult result = vkWaitForFences(
+            dev->device, 1, &fence, VK_TRUE,
+            left < SLICE_NANOSECONDS ? left : SLICE_NANOSECONDS);
+        if (result != VK_TIMEOUT)
+            return result;
+    }
+}
+
+uint64_t vk_wait_timeout(const cs_device *device)
+{
+    uint64_t timeout =
+        atomic_load_explicit(&device->wait_timeout_ns, memory_order_relaxed);
+    return timeout ? timeout : UINT64_MAX;
+}
+
+static cs_status timeout_error(uint64_t timeout_ns, const char *what)
+{
+    return cs_fail(CS_TIMEOUT,
+                   "%s: the GPU work did not finish within the wait timeout "
+                   "of %.3f s and is still running (it cannot be "
+                   "preempted); its command buffer and resources are kept "
+                   "until it ends",
+                   what, (double)timeout_ns / 1e9);
 }
 
 cs_status vk_context_end(vk_device *dev, vk_command_context *context)
@@ -182,7 +215,7 @@ cs_status vk_context_end(vk_device *dev, vk_command_context *context)
 }
 
 cs_status vk_context_run(vk_device *dev, vk_command_context *context,
-                         const char *what)
+                         const char *what, uint64_t timeout_ns)
 {
     VkResult result = vkResetFences(dev->device, 1, &context->fence);
     const char *call = "vkResetFences";
@@ -197,25 +230,143 @@ cs_status vk_context_run(vk_device *dev, vk_command_context *context,
         pthread_mutex_unlock(&dev->queue_lock);
         call = "vkQueueSubmit";
         if (result == VK_SUCCESS) {
-            result = vk_wait_for_fence(dev, context->fence, UINT64_MAX);
+            result = vk_wait_for_fence(dev, context->fence, timeout_ns);
             call = "vkWaitForFences";
         }
     }
+    if (result == VK_TIMEOUT)
+        return timeout_error(timeout_ns, what);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, call, "%s", what);
     return CS_OK;
 }
 
+/* The wait timeout of the device the held objects belong to. */
+static uint64_t holds_timeout(const vk_holds *holds)
+{
+    if (!holds)
+        return UINT64_MAX;
+    if (holds->compute)
+        return vk_wait_timeout(holds->compute->device);
+    if (holds->resources[0])
+        return vk_wait_timeout(holds->resources[0]->device);
+    return UINT64_MAX;
+}
+
 cs_status vk_submit_and_wait(vk_device *dev, vk_command_context *context,
-                             const char *what)
+                             const char *what, const vk_holds *holds)
 {
     cs_status status = vk_context_end(dev, context);
     if (status == CS_OK)
-        status = vk_context_run(dev, context, what);
+        status = vk_context_run(dev, context, what, holds_timeout(holds));
+    if (status == CS_TIMEOUT) {
+        vk_park(dev, context, NULL, holds);
+        return status;
+    }
     /* Given back on failure too, so that teardown finds it: failures here
      * are device loss in practice, after which nothing is submitted. */
     vk_submit_give_back(dev, context);
     return status;
+}
+
+void vk_park(vk_device *dev, vk_command_context *context, cs_compute *cache_of,
+             const vk_holds *holds)
+{
+    if (cache_of) {
+        cs_compute_retain(cache_of);
+        atomic_fetch_add(&((vk_compute *)cache_of->impl)->parked, 1);
+    }
+    if (holds) {
+        if (holds->compute) {
+            cs_compute_retain(holds->compute);
+            atomic_fetch_add(&((vk_compute *)holds->compute->impl)->parked, 1);
+        }
+        for (int i = 0; i < 2; i++)
+            cs_resource_retain(holds->resources[i]);
+    }
+    vk_pending *entry = calloc(1, sizeof *entry);
+    if (!entry) /* out of host memory: the context and what it uses leak
+                   rather than being reused while the GPU runs them */
+        return;
+    entry->context = context;
+    entry->cache_of = cache_of;
+    if (holds) {
+        entry->compute = holds->compute;
+        for (int i = 0; i < 2; i++)
+            entry->resources[i] = holds->resources[i];
+    }
+    pthread_mutex_lock(&dev->context_lock);
+    entry->next = dev->pending;
+    dev->pending = entry;
+    atomic_store(&dev->has_pending, true);
+    pthread_mutex_unlock(&dev->context_lock);
+}
+
+/* Gives the context back and drops what the entry held. */
+static void reclaim(vk_device *dev, vk_pending *entry)
+{
+    if (entry->cache_of) {
+        vk_compute *impl = entry->cache_of->impl;
+        atomic_fetch_sub(&impl->parked, 1);
+        atomic_flag_clear_explicit(&impl->cache_busy, memory_order_release);
+        cs_compute_release(entry->cache_of);
+    } else {
+        vk_submit_give_back(dev, entry->context);
+    }
+    if (entry->compute) {
+        atomic_fetch_sub(&((vk_compute *)entry->compute->impl)->parked, 1);
+        cs_compute_release(entry->compute);
+    }
+    for (int i = 0; i < 2; i++)
+        cs_resource_release(entry->resources[i]);
+    free(entry);
+}
+
+void vk_pending_poll(vk_device *dev)
+{
+    if (!atomic_load_explicit(&dev->has_pending, memory_order_relaxed))
+        return;
+    vk_pending *done = NULL;
+    pthread_mutex_lock(&dev->context_lock);
+    vk_pending **link = &dev->pending;
+    while (*link) {
+        vk_pending *entry = *link;
+        /* signaled, or the device is lost (nothing runs any more) */
+        if (vkGetFenceStatus(dev->device, entry->context->fence) !=
+            VK_NOT_READY) {
+            *link = entry->next;
+            entry->next = done;
+            done = entry;
+        } else {
+            link = &entry->next;
+        }
+    }
+    atomic_store(&dev->has_pending, dev->pending != NULL);
+    pthread_mutex_unlock(&dev->context_lock);
+    while (done) {
+        vk_pending *next = done->next;
+        reclaim(dev, done);
+        done = next;
+    }
+}
+
+bool vk_pending_wait(vk_device *dev, atomic_int *parked, uint64_t timeout_ns)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        vk_pending_poll(dev);
+        if (atomic_load(parked) == 0)
+            return true;
+        if (vk_device_is_lost(dev) ||
+            (timeout_ns != UINT64_MAX &&
+             elapsed_ns(&start) >= (double)timeout_ns))
+            return false;
+        /* not vkWaitForFences: another thread's poll may reclaim (and
+         * reuse or destroy) a parked context at any time */
+        struct timespec nap = {.tv_nsec = 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
 }
 
 cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
@@ -234,6 +385,7 @@ cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
         pthread_mutex_unlock(&dev->queue_lock);
         call = "vkQueueBindSparse";
         if (result == VK_SUCCESS) {
+            /* binds are not parked: wait for them (after earlier work) */
             result = vk_wait_for_fence(dev, context->fence, UINT64_MAX);
             call = "vkWaitForFences";
         }
@@ -246,6 +398,16 @@ cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
 
 void vk_submit_destroy_contexts(vk_device *dev)
 {
+    /* Parked entries hold references that keep the instance alive, so
+     * none is left at teardown but those of leaks (out of host memory);
+     * after vkDeviceWaitIdle their contexts are idle. */
+    while (dev->pending) {
+        vk_pending *entry = dev->pending;
+        dev->pending = entry->next;
+        if (!entry->cache_of)
+            vk_context_destroy(dev->device, entry->context);
+        free(entry);
+    }
     vk_command_context *context = dev->free_contexts;
     while (context) {
         vk_command_context *next = context->next;

@@ -677,7 +677,7 @@ cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
     pthread_mutex_unlock(&dev->queue_lock);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkQueueSubmit", "presenting");
-    result = vkWaitForFences(dev->device, 1, &sc->fence, VK_TRUE, UINT64_MAX);
+    result = vk_wait_for_fence(dev, sc->fence, UINT64_MAX);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkWaitForFences", "presenting");
     if (recorded != VK_SUCCESS) {

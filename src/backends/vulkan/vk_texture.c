@@ -144,8 +144,8 @@ static cs_status transition_to_general(vk_device *dev, VkImage image)
     vkCmdPipelineBarrier(context->commands, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
                          VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, NULL, 0,
                          NULL, 1, &barrier);
-    return vk_submit_and_wait(dev, context,
-                              "moving a new texture to the GENERAL layout");
+    return vk_submit_and_wait(
+        dev, context, "moving a new texture to the GENERAL layout", NULL);
 }
 
 /* Sparse residency exists for 2D and 3D images only, each a feature. */
