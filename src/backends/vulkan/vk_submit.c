@@ -4,12 +4,19 @@
  * instructions; nothing is allocated once every thread has a context. */
 #include "vk_internal.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
 /* How long to poll the fence before sleeping in vkWaitForFences: short
- * dispatches finish within it, and polling avoids the wake-up latency. */
-enum { SPIN_NANOSECONDS = 50 * 1000 };
+ * dispatches finish within the busy spin, and polling avoids the wake-up
+ * latency of a sleep (tens of µs, as long as a whole small dispatch).
+ * Longer work is polled while yielding the CPU for a while more, as CUDA's
+ * default synchronization does, before the thread really sleeps. */
+enum {
+    SPIN_NANOSECONDS = 50 * 1000,
+    YIELD_NANOSECONDS = 4 * 1000 * 1000,
+};
 /* Long waits sleep in slices of this, looking at the device's lost flag
  * between two, so a loss another thread saw (or a simulated one) ends them. */
 #define SLICE_NANOSECONDS (100ull * 1000 * 1000)
@@ -157,13 +164,17 @@ VkResult vk_wait_for_fence(vk_device *dev, VkFence fence, uint64_t timeout_ns)
     clock_gettime(CLOCK_MONOTONIC, &start);
     double spin =
         timeout_ns < SPIN_NANOSECONDS ? (double)timeout_ns : SPIN_NANOSECONDS;
+    double polling =
+        timeout_ns < YIELD_NANOSECONDS ? (double)timeout_ns : YIELD_NANOSECONDS;
     double spent;
     do {
         VkResult status = vkGetFenceStatus(dev->device, fence);
         if (status != VK_NOT_READY)
             return status;
         spent = elapsed_ns(&start);
-    } while (spent < spin);
+        if (spent >= spin)
+            sched_yield();
+    } while (spent < polling);
     if (timeout_ns == 0)
         return VK_TIMEOUT;
     for (;;) {
