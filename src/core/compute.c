@@ -155,6 +155,12 @@ static cs_status fill_slot(const cs_device *device, const resource_lists *given,
     if (binding->array_size != 1) {
         if (bindless)
             return CS_OK; /* filled later by cs_compute_bind */
+        if (binding->array_size == 0)
+            return cs_fail(CS_ERROR_BINDING_MISMATCH,
+                           "register %s is an unbounded array of "
+                           "descriptors; descriptor arrays need "
+                           "bindless=True",
+                           reg.text);
         return cs_fail(CS_ERROR_BINDING_MISMATCH,
                        "register %s is an array of %u descriptors; "
                        "descriptor arrays need bindless=True",

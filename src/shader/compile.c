@@ -80,8 +80,10 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
          * need them. */
         set_binding_bases(options);
         /* glslang 12 lacks DXC's NonUniformResourceIndex: bindless shaders
-         * written for DXC compile with it as the identity (the index is
-         * not decorated NonUniform). */
+         * written for DXC compile with it as the identity. Dynamic indices
+         * into unbounded arrays are decorated NonUniform whether or not
+         * they use it (cs_spirv_make_unbounded_arrays); those into sized
+         * arrays are not. */
         static const char nuri[] = "NonUniformResourceIndex(x)";
         static const char nuri_value[] = "(x)";
         shaderc_compile_options_add_macro_definition(
@@ -234,7 +236,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 1";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 2";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -351,6 +353,8 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     if (status == CS_OK && hlsl)
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
+    if (status == CS_OK && hlsl)
+        status = cs_spirv_make_unbounded_arrays(&words, &word_count);
 compiled:
     if (status != CS_OK) {
         free(key);

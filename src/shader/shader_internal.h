@@ -57,8 +57,11 @@ bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
 /* >>compile helpers */
 
 /* Rewrites HLSL source so glslang accepts names DXC accepts (e.g. a variable
- * called `texture`), keeping every newline so diagnostics keep their line
- * numbers. *out_source is malloc'd and nul-terminated. */
+ * called `texture`), sizes unbounded resource arrays with
+ * CS_HLSL_UNBOUNDED_ARRAY_SIZE, and makes (RW)ByteAddressBuffer
+ * GetDimensions return bytes (hlsl_compat.c), keeping every newline so
+ * diagnostics keep their line numbers. *out_source is malloc'd and
+ * nul-terminated. */
 cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                                           char **out_source, size_t *out_size);
 
@@ -76,6 +79,28 @@ cs_status cs_dxc_compile(const char *source, size_t size,
 /* Loads DXC (CS_ERROR_UNSUPPORTED when missing) and writes what identifies
  * its output, for the compile cache: "dxc <file> <size> <mtime>". */
 cs_status cs_dxc_describe(char *out, size_t capacity);
+
+/* The array size cs_hlsl_make_glslang_compatible gives an unbounded
+ * resource array (`Texture2D t[] : register(t0);` becomes `t[750899685]`),
+ * and that cs_spirv_make_unbounded_arrays turns back into a runtime array.
+ * No real shader declares a descriptor array that large: one that did
+ * would get a runtime array too. */
+#define CS_HLSL_UNBOUNDED_ARRAY_SIZE 750899685u
+#define CS_HLSL_UNBOUNDED_ARRAY_SIZE_TEXT "750899685"
+
+/* Turns each OpTypeArray of length CS_HLSL_UNBOUNDED_ARRAY_SIZE that a
+ * descriptor variable (UniformConstant, Uniform or StorageBuffer pointer)
+ * points to into an OpTypeRuntimeArray, as glslang does for GLSL's
+ * `uniform texture2D t[];`: adds the RuntimeDescriptorArray capability (and
+ * SPV_EXT_descriptor_indexing before SPIR-V 1.5). Every access chain into
+ * such an array whose index is not a constant, and the pointers and images
+ * derived from it, are decorated NonUniform (ShaderNonUniform and the
+ * <kind>ArrayNonUniformIndexing capability): glslang 12 has no
+ * NonUniformResourceIndex, so dynamic indices are taken as non-uniform,
+ * which is always correct. *io_words may be replaced by a new malloc'd
+ * module (the old one freed); a module without such arrays is unchanged. */
+cs_status cs_spirv_make_unbounded_arrays(uint32_t **io_words,
+                                         size_t *io_word_count);
 
 /* The identifiers cs_hlsl_make_glslang_compatible renames, and the suffix it
  * appends to them ("texture" -> "texture_cs"). NULL-terminated. */

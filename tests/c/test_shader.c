@@ -570,6 +570,143 @@ static void test_renaming_keeps_lines_and_literals(void)
     free(error.words);
 }
 
+/* >>unbounded resource arrays and byte-address GetDimensions */
+
+static size_t count_instructions(const compiled *shader, uint32_t opcode,
+                                 uint32_t operand1)
+{
+    size_t found = 0;
+    for (size_t at = 5; at < shader->word_count; at += shader->words[at] >> 16)
+        if ((shader->words[at] & 0xffff) == opcode &&
+            (operand1 == 0xffffffffu ||
+             ((shader->words[at] >> 16) > 2 &&
+              shader->words[at + 2] == operand1) ||
+             ((shader->words[at] >> 16) > 1 && opcode == SpvOpCapability &&
+              shader->words[at + 1] == operand1)))
+            found++;
+    return found;
+}
+
+static void test_unbounded_resource_arrays(void)
+{
+    compiled shader = compile_hlsl(
+        "struct P { uint4 v; };\n"
+        "ConstantBuffer<P> cbs[] : register(b0);\n"
+        "Texture2D<float4> textures[ /* none */ ] : register(t0);\n"
+        "RWBuffer<uint> buffers[] : register(u1);\n"
+        "RWTexture2D<float4> images[] : register(u2);\n"
+        "SamplerState samplers[] : register(s0);\n"
+        "RWStructuredBuffer<uint> output : register(u0);\n"
+        "static const float k[] = {1, 2};\n"
+        "uint f(uint a[2]) { return a[1]; }\n"
+        "[numthreads(4, 1, 1)]\n"
+        "void main(uint3 tid : SV_DispatchThreadID) {\n"
+        "  uint i = tid.x; uint a[] = {1, 2};\n"
+        "  buffers[i][0] = 3; buffers[2][0] = f(a);\n"
+        "  images[i][uint2(0, 0)] = 1;\n"
+        "  float4 t = textures[NonUniformResourceIndex(i)].SampleLevel(\n"
+        "      samplers[i], float2(0, 0), 0);\n"
+        "  output[i] = cbs[i].v.x + asuint(t.x * k[1]);\n"
+        "}\n");
+    if (shader.status != CS_OK)
+        return;
+    CHECK(validates(shader.words, shader.word_count), "validates");
+    cs_shader_reflection r;
+    if (reflect(&shader, &r)) {
+        static const uint32_t unbounded[] = {0, 1024, 2049, 2050, 3072};
+        for (size_t i = 0; i < 5; i++) {
+            const cs_shader_binding *b = find_binding(&r, unbounded[i]);
+            CHECK(b && b->array_size == 0, "binding %u: array size %u",
+                  unbounded[i], b ? b->array_size : 99);
+        }
+        const cs_shader_binding *out = find_binding(&r, 2048);
+        CHECK(out && out->array_size == 1, "output is no array");
+        cs_shader_reflection_free(&r);
+    }
+    CHECK(count_instructions(&shader, SpvOpCapability,
+                             SpvCapabilityRuntimeDescriptorArray) == 1,
+          "RuntimeDescriptorArray");
+    CHECK(count_instructions(&shader, SpvOpCapability,
+                             SpvCapabilityShaderNonUniform) == 1,
+          "ShaderNonUniform");
+    static const uint32_t per_kind[] = {
+        SpvCapabilityUniformBufferArrayNonUniformIndexing,
+        SpvCapabilitySampledImageArrayNonUniformIndexing,
+        SpvCapabilityStorageImageArrayNonUniformIndexing,
+        SpvCapabilityStorageTexelBufferArrayNonUniformIndexing,
+    };
+    for (size_t i = 0; i < 4; i++)
+        CHECK(count_instructions(&shader, SpvOpCapability, per_kind[i]) == 1,
+              "capability %u", per_kind[i]);
+    CHECK(count_instructions(&shader, SpvOpExtension, 0xffffffffu) == 1,
+          "SPV_EXT_descriptor_indexing");
+    CHECK(count_instructions(&shader, SpvOpTypeRuntimeArray, 0xffffffffu) >= 5,
+          "runtime arrays");
+    /* dynamic indices: an access chain and a load (images, samplers) per
+     * array; buffers[2] stays uniform */
+    size_t nonuniform = 0;
+    for (size_t at = 5; at < shader.word_count; at += shader.words[at] >> 16)
+        if ((shader.words[at] & 0xffff) == SpvOpDecorate &&
+            shader.words[at + 2] == SpvDecorationNonUniform)
+            nonuniform++;
+    CHECK(nonuniform >= 9, "%zu NonUniform decorations", nonuniform);
+    free(shader.words);
+
+    /* the rewrite keeps lines; `[]` elsewhere is left alone */
+    const char *source =
+        "Texture2D t[] : register(t0); float k[] = {1};\n"
+        "void f(Texture2D p[]) {}\n"
+        "cbuffer C { float c[2]; }; StructuredBuffer<uint> s[\n"
+        "] : register(t1);\n"
+        "RWByteAddressBuffer b; ByteAddressBuffer r[4];\n"
+        "void g(uint n) { b.GetDimensions(n /* x\n */); s[0].GetDimensions(n);"
+        " b . GetDimensions ( n ) ; }\n";
+    char *out = NULL;
+    size_t size = 0;
+    CHECK(cs_hlsl_make_glslang_compatible(source, strlen(source), &out,
+                                          &size) == CS_OK,
+          "rewrite");
+    if (out == NULL)
+        return;
+    const char *expected =
+        "Texture2D t[750899685] : register(t0); float k[] = {1};\n"
+        "void f(Texture2D p[]) {}\n"
+        "cbuffer C { float c[2]; }; StructuredBuffer<uint> s[750899685\n"
+        "] : register(t1);\n"
+        "RWByteAddressBuffer b; ByteAddressBuffer r[4];\n"
+        "void g(uint n) { (b.GetDimensions(n /* x\n */), (n  ) *= 4); "
+        "s[0].GetDimensions(n); (b . GetDimensions ( n ), ( n ) *= 4) ; }\n";
+    CHECK(strcmp(out, expected) == 0 && size == strlen(expected),
+          "rewritten:\n%s", out);
+    free(out);
+}
+
+static void test_byte_address_get_dimensions_in_bytes(void)
+{
+    compiled shader =
+        compile_hlsl("RWByteAddressBuffer b : register(u0);\n"
+                     "ByteAddressBuffer r : register(t0);\n"
+                     "RWStructuredBuffer<uint> s : register(u1);\n"
+                     "[numthreads(1, 1, 1)]\n"
+                     "void main() {\n"
+                     "  uint n, m, count, stride;\n"
+                     "  b.GetDimensions(n); r.GetDimensions(m);\n"
+                     "  s.GetDimensions(count, stride);\n"
+                     "  b.Store(0, n); b.Store(4, m); b.Store(8, count);\n"
+                     "}\n");
+    if (shader.status != CS_OK)
+        return;
+    /* n and m are multiplied by 4, count is not */
+    CHECK(count_instructions(&shader, SpvOpArrayLength, 0xffffffffu) == 3,
+          "three lengths");
+    CHECK(count_instructions(&shader, SpvOpIMul, 0xffffffffu) +
+                  count_instructions(&shader, SpvOpShiftLeftLogical,
+                                     0xffffffffu) ==
+              2,
+          "two scaled");
+    free(shader.words);
+}
+
 /* >>layouts */
 
 static void test_structured_buffer_layouts(void)
@@ -1059,6 +1196,8 @@ int main(void)
     test_reserved_names_compile();
     test_keyword_uses_survive_renaming();
     test_renaming_keeps_lines_and_literals();
+    test_unbounded_resource_arrays();
+    test_byte_address_get_dimensions_in_bytes();
     test_structured_buffer_layouts();
     test_cbuffer_offsets();
     test_cbuffer_arrays_pack_after_last_element();

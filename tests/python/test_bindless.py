@@ -20,9 +20,9 @@ from helpers import read_buffer, upload_buffer
 SUPPORTED = compushady.get_current_device().supports_bindless
 needs_bindless = pytest.mark.skipif(not SUPPORTED, reason="device lacks descriptor indexing (see test_unsupported_device)")
 
-# glslang 12's HLSL front end sizes an unbounded resource array by its
-# constant indices (textures[] becomes textures[1]): HLSL declares sized
-# arrays here, GLSL (runtime arrays) shows the unbounded form.
+# Sized arrays (array_size 4), and UNBOUNDED below: `textures[]`, which
+# compile.c turns into a runtime array sized by max_bindless (glslang 12
+# alone would size it by its constant indices, textures[1]).
 TEXTURES = """
 Texture2D<float4> textures[4] : register(t0);
 RWStructuredBuffer<float4> output : register(u0);
@@ -30,6 +30,25 @@ RWStructuredBuffer<float4> output : register(u0);
 void main(uint3 tid : SV_DispatchThreadID)
 {
     output[tid.x] = textures[NonUniformResourceIndex(tid.x)].Load(int3(0, 0, 0));
+}
+"""
+
+# The original module's form: unbounded arrays of every register class that
+# glslang 12 can index (arrays of structured and byte-address buffers it
+# cannot: docs/hlsl-differences.md).
+UNBOUNDED = """
+struct Params { uint4 value; };
+ConstantBuffer<Params> params[] : register(b0);
+Texture2D<float4> textures[] : register(t0);
+RWBuffer<uint> buffers[] : register(u1);
+RWStructuredBuffer<float4> output : register(u0);
+[numthreads(4, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    uint i = tid.x;
+    float4 texel = textures[NonUniformResourceIndex(i * 2 + 1)].Load(int3(0, 0, 0));
+    output[i] = texel + float4(params[i].value);
+    buffers[i][1] = i * 7 + 1;
 }
 """
 
@@ -44,6 +63,11 @@ def test_unsupported_device():
 def test_descriptor_array_without_bindless():
     with pytest.raises(ValueError, match="descriptor arrays need bindless=True"):
         Compute(hlsl.compile(TEXTURES), uav=[Buffer(64, stride=16)])
+
+
+def test_unbounded_array_without_bindless():
+    with pytest.raises(ValueError, match="register b0 is an unbounded array of descriptors; descriptor arrays need bindless=True"):
+        Compute(hlsl.compile(UNBOUNDED), uav=[Buffer(64, stride=16)])
 
 
 def test_bind_needs_bindless():
@@ -203,3 +227,53 @@ def test_glsl_unbounded_texture_array():
     compute.dispatch(1, 1, 1)
     got = numpy.frombuffer(read_buffer(out), numpy.float32).reshape(4, 4)
     assert got.tolist() == [[i, -i, 0.5, 1] for i in range(4)]
+
+
+@needs_bindless
+def test_unbounded_arrays():
+    """textures[], params[] and buffers[] hold max_bindless descriptors,
+    indexed per thread (non-uniformly)."""
+    out = Buffer(64, stride=16)
+    compute = Compute(hlsl.compile(UNBOUNDED), uav=[out], bindless=True, max_bindless=16)
+    for i in range(8):
+        compute.bind_srv(i, texture_of((i, i * 10, i * 100, 1)))
+    cbs = []
+    for i in range(4):
+        cb = Buffer(16, HEAP_UPLOAD)
+        cb.upload(struct.pack("<4I", i, 2 * i, 0, 5))
+        compute.bind_cbv(i, cb)
+        cbs.append(cb)
+    buffers = [upload_buffer(b"\0" * 8, format=R32_UINT) for _ in range(4)]
+    # output is u0 (one descriptor), buffers[] is u1: bind_uav indexes the
+    # array
+    for i, buffer in enumerate(buffers):
+        compute.bind_uav(i, buffer)
+    # the last slot of the array is usable too
+    compute.bind_srv(15, texture_of((15, 15, 15, 15)))
+    gc.collect()
+    compute.dispatch(1, 1, 1)
+    got = numpy.frombuffer(read_buffer(out), numpy.float32).reshape(4, 4)
+    assert got.tolist() == [[2 * i + 1 + i, (2 * i + 1) * 10 + 2 * i, (2 * i + 1) * 100, 6] for i in range(4)]
+    assert [struct.unpack("<2I", read_buffer(b)) for b in buffers] == [(0, i * 7 + 1) for i in range(4)]
+    with pytest.raises(ValueError, match="bind_srv: index 16 is out of range: max_bindless is 16"):
+        compute.bind_srv(16, texture_of((0, 0, 0, 0)))
+
+
+@needs_bindless
+def test_unbounded_texture_array_sized_by_max_bindless():
+    source = """
+Texture2D<float4> textures[] : register(t0);
+RWStructuredBuffer<float4> output : register(u0);
+[numthreads(64, 1, 1)]
+void main(uint3 tid : SV_DispatchThreadID)
+{
+    output[tid.x] = textures[NonUniformResourceIndex(tid.x)].Load(int3(0, 0, 0));
+}
+"""
+    out = Buffer(64 * 16, stride=16)
+    compute = Compute(hlsl.compile(source), uav=[out], bindless=True, max_bindless=64)
+    for i in range(64):
+        compute.bind_srv(i, texture_of((i, -i, i * 0.5, 1)))
+    compute.dispatch(1, 1, 1)
+    got = numpy.frombuffer(read_buffer(out), numpy.float32).reshape(64, 4)
+    assert got.tolist() == [[i, -i, i * 0.5, 1] for i in range(64)]

@@ -331,6 +331,50 @@ def bindings(source, compiler):
             for b in native.reflect_shader(spirv)["bindings"]]
 
 
+@BOTH
+def test_unbounded_resource_arrays(compiler):
+    """`textures[]` is a runtime descriptor array (array_size 0, sized by
+    max_bindless) with both compilers, declared with descriptor indexing."""
+    source = """struct P { uint4 v; };
+        ConstantBuffer<P> params[] : register(b0);
+        Texture2D<float4> textures[] : register(t0);
+        RWBuffer<uint> buffers[] : register(u1);
+        RWStructuredBuffer<float4> o : register(u0);
+        [numthreads(4, 1, 1)] void main(uint3 t : SV_DispatchThreadID) {
+            uint i = NonUniformResourceIndex(t.x);
+            o[t.x] = textures[i].Load(int3(0, 0, 0)) + float4(params[i].v);
+            buffers[i][0] = 1;
+        }"""
+    spirv = hlsl.compile(source, compiler=compiler)
+    sizes = {b["binding"]: b["array_size"] for b in native.reflect_shader(spirv)["bindings"]}
+    assert sizes == {0: 0, 1024: 0, 2049: 0, 2048: 1}
+    words = struct.unpack("<%dI" % (len(spirv) // 4), spirv)
+    capabilities = set()
+    at = 5
+    while at < len(words):
+        if words[at] & 0xFFFF == 17:  # OpCapability
+            capabilities.add(words[at + 1])
+        at += words[at] >> 16
+    assert 5302 in capabilities  # RuntimeDescriptorArray
+    assert 5301 in capabilities  # ShaderNonUniform
+
+
+@BOTH
+def test_byte_address_get_dimensions_in_bytes(compiler):
+    out = Buffer(16)
+    run("""RWByteAddressBuffer b : register(u0);
+        ByteAddressBuffer r : register(t0);
+        RWStructuredBuffer<uint> s : register(u1);
+        [numthreads(1, 1, 1)] void main() {
+            uint n, m, count, stride;
+            b.GetDimensions(n); r.GetDimensions(m); s.GetDimensions(count, stride);
+            b.Store(0, n); b.Store(4, m); b.Store(8, count);
+        }""", compiler, srv=[Buffer(32)], uav=[out, Buffer(48, stride=4)])
+    readback = Buffer(12, HEAP_READBACK)
+    out.copy_to(readback, 12)
+    assert struct.unpack("<3I", readback.readback()) == (16, 32, 12)
+
+
 def test_implicit_registers():
     main = "[numthreads(1, 1, 1)] void main() { o[0] = k + i[0]; }"
     first = "cbuffer C { float k; }; RWStructuredBuffer<float> o; StructuredBuffer<float> i;"

@@ -11,6 +11,7 @@ CI runs a few dozen examples; COMPUSHADY_FUZZ_EXAMPLES=2000 for a long run.
 """
 
 import os
+import struct
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +22,6 @@ from compushady.shaders import hlsl
 
 EXAMPLES = int(os.environ.get("COMPUSHADY_FUZZ_EXAMPLES", "60"))
 
-# A structured buffer, not RWByteAddressBuffer: see
-# test_byte_address_buffer_get_dimensions below.
 SOURCE = """
 RWStructuredBuffer<uint> output : register(u0);
 struct Push { uint a; uint b; };
@@ -210,26 +209,31 @@ def test_random_api_sequences(sequence):
     verify_all(buffers)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "glslang's HLSL front end compiles RWByteAddressBuffer.GetDimensions to "
-    "OpArrayLength of the uint array: it returns the size in 4-byte words, "
-    "HLSL (DXC, the original module) returns bytes"))
 def test_byte_address_buffer_get_dimensions():
+    """(RW)ByteAddressBuffer.GetDimensions returns bytes, as with DXC:
+    glslang returns 4-byte words, which hlsl_compat.c scales; a structured
+    buffer's count stays in elements."""
     compute_source = """
 RWByteAddressBuffer output : register(u0);
+ByteAddressBuffer input : register(t0);
+RWStructuredBuffer<uint> elements : register(u1);
 [numthreads(1, 1, 1)]
 void main()
 {
-    uint size;
+    uint size, input_size, count, stride;
     output.GetDimensions(size);
+    if (size > 0) input.GetDimensions(input_size);
+    elements.GetDimensions(count, stride);
     output.Store(0, size);
+    output.Store(4, input_size);
+    output.Store(8, count);
 }
 """
     buffer = C.Buffer(64)
-    C.Compute(hlsl.compile(compute_source), uav=[buffer]).dispatch(1, 1, 1)
-    out = C.Buffer(4, C.HEAP_READBACK)
-    buffer.copy_to(out, 4)
-    assert int.from_bytes(out.readback(), "little") == 64
+    C.Compute(hlsl.compile(compute_source), srv=[C.Buffer(32)], uav=[buffer, C.Buffer(48, stride=4)]).dispatch(1, 1, 1)
+    out = C.Buffer(12, C.HEAP_READBACK)
+    buffer.copy_to(out, 12)
+    assert struct.unpack("<3I", out.readback()) == (64, 32, 12)
 
 
 def test_fuzz_stats_reported():
