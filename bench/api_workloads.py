@@ -4,11 +4,14 @@ original compushady 0.17 (Buffer, Compute, dispatch, copy_to, upload,
 readback, hlsl.compile), run by bench/compare_original.py in one subprocess
 per module. Prints one JSON object on stdout (diagnostics on stderr).
 
-    python3 bench/api_workloads.py [--quick] [--spirv DIR] [--unique-half 0|1]
-    python3 bench/api_workloads.py --emit DIR [--nonce N] [--unique K]
+    python3 bench/api_workloads.py [--quick] [--spirv DIR] [--unique-slot S]
+    python3 bench/api_workloads.py --emit DIR [--nonce N] [--unique K] [--slots S]
 
 --emit compiles the shared shaders with this process's hlsl.compile and
-writes them to DIR (trivial.spv, saxpy.spv, unique_NNN.spv, compiler.txt):
+writes them to DIR (trivial.spv, saxpy.spv, unique_SS_NNN.spv: K shaders
+with distinct constants for each of S slots, compiler.txt); each worker run
+creates the shaders of its own slot (--unique-slot), so no run meets a
+shader that another run has put into a driver or pipeline cache:
 compare_original.py makes them with the original (DXC) so that both modules
 run the very same SPIR-V in the dispatch, Compute() and saxpy workloads.
 
@@ -150,9 +153,8 @@ class Workloads:
             for name in ("trivial", "saxpy"):
                 with open(os.path.join(args.spirv, name + ".spv"), "rb") as f:
                     self.spirv[name] = f.read()
-            uniques = sorted(p for p in os.listdir(args.spirv) if p.startswith("unique_"))
-            half = len(uniques) // 2
-            mine = uniques[half:] if args.unique_half else uniques[:half]
+            prefix = "unique_%02d_" % args.unique_slot
+            mine = sorted(p for p in os.listdir(args.spirv) if p.startswith(prefix))
             self.spirv["unique"] = []
             for p in mine:
                 with open(os.path.join(args.spirv, p), "rb") as f:
@@ -356,8 +358,10 @@ def emit(args):
 
     os.makedirs(args.emit, exist_ok=True)
     files = {"trivial": TRIVIAL_HLSL, "saxpy": SAXPY_HLSL}
-    for i in range(2 * args.unique):
-        files["unique_%03d" % i] = unique_source(args.nonce + i)
+    for slot in range(args.slots):
+        for i in range(args.unique):
+            k = args.nonce + slot * args.unique + i
+            files["unique_%02d_%03d" % (slot, i)] = unique_source(k)
     for name, src in files.items():
         with open(os.path.join(args.emit, name + ".spv"), "wb") as f:
             f.write(hlsl.compile(src))
@@ -370,12 +374,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--spirv", help="directory of shared SPIR-V (from --emit)")
-    ap.add_argument("--unique-half", type=int, default=0,
-                    help="which half of the unique_*.spv to create (0 or 1)")
+    ap.add_argument("--unique-slot", type=int, default=0,
+                    help="which slot of unique_SS_*.spv to create")
     ap.add_argument("--only", nargs="*", help="run only these workloads")
     ap.add_argument("--emit", help="compile the shared shaders into this directory")
     ap.add_argument("--nonce", type=int, default=None)
-    ap.add_argument("--unique", type=int, default=30)
+    ap.add_argument("--unique", type=int, default=30, help="shaders per slot")
+    ap.add_argument("--slots", type=int, default=2)
     args = ap.parse_args()
     if args.emit:
         if args.nonce is None:

@@ -167,19 +167,23 @@ def main():
 def compare(args, original, tmp):
     if not os.path.isfile(os.path.join(original, "compushady", "__init__.py")):
         log("WARNING: no compushady package under %s: the original will fail" % original)
-    env_orig = worker_env(original, os.path.join(tmp, "cache_orig"), args.device)
-    env_ours = worker_env(os.path.abspath(args.ours_path) if args.ours_path else None,
-                          os.path.join(tmp, "cache_ours"), args.device)
+    # ours' disk caches go to a fresh directory for each worker run
+    paths = {"original": original,
+             "ours": os.path.abspath(args.ours_path) if args.ours_path else None}
+    env_orig = worker_env(original, os.path.join(tmp, "cache_emit"), args.device)
+    env_ours = worker_env(paths["ours"], os.path.join(tmp, "cache_emit"), args.device)
+    rounds = max(1, args.rounds)
     quick = ["--quick"] if args.quick else []
 
     # the shared SPIR-V: the original's DXC output (ours' if that fails)
     spv = os.path.join(tmp, "spirv")
-    emitted, err = run_worker("emit (original)", ["--emit", spv], env_orig, 120, tmp)
+    emit = ["--emit", spv, "--slots", str(2 * rounds)]
+    emitted, err = run_worker("emit (original)", emit, env_orig, 120, tmp)
     spv_note = "DXC, the original's hlsl.compile"
     if emitted is None:
         log("the original could not compile the shared shaders (%s); ours compiles them" % err)
         shutil.rmtree(spv, ignore_errors=True)
-        emitted, err2 = run_worker("emit (ours)", ["--emit", spv], env_ours, 120, tmp)
+        emitted, err2 = run_worker("emit (ours)", emit, env_ours, 120, tmp)
         spv_note = "glslang, ours' hlsl.compile (the original failed: %s)" % err
         if emitted is None:
             log("ours could not compile them either (%s)" % err2)
@@ -188,13 +192,15 @@ def compare(args, original, tmp):
 
     runs = {"original": [], "ours": []}
     errors = {"original": [], "ours": []}
-    for r in range(max(1, args.rounds)):
+    for r in range(rounds):
         # alternate which goes first
         order = ["original", "ours"] if r % 2 == 0 else ["ours", "original"]
         for name in order:
-            env = env_orig if name == "original" else env_ours
-            half = ["--unique-half", "0" if name == "original" else "1"]
-            out, err = run_worker(name, quick + spv_args + half, env, args.timeout, tmp)
+            env = worker_env(paths[name], os.path.join(tmp, "cache_%s_%d" % (name, r)),
+                             args.device)
+            # new shaders for every run: its own slot of unique_*.spv
+            slot = ["--unique-slot", str(2 * r + (name == "ours"))]
+            out, err = run_worker(name, quick + spv_args + slot, env, args.timeout, tmp)
             runs[name].append(out)
             if err:
                 errors[name].append(err)
@@ -232,8 +238,7 @@ def compare(args, original, tmp):
                                  "hardware" if dev.get("is_hardware") else "software/CPU"))
     print("original: %s" % (mod_orig or "FAILED: %s" % "; ".join(errors["original"])))
     print("ours:     %s" % (mod_ours or "FAILED: %s" % "; ".join(errors["ours"])))
-    print("python:   %s; rounds: %d (best of each figure)" % (base.get("python", "?"),
-                                                             max(1, args.rounds)))
+    print("python:   %s; rounds: %d (best of each figure)" % (base.get("python", "?"), rounds))
     print("shared SPIR-V (dispatch, Compute(), first saxpy row): %s" % (spv_note or "none"))
     print("own hlsl.compile: the original DXC, ours glslang/shaderc (same HLSL source)")
     print()
@@ -249,7 +254,9 @@ def compare(args, original, tmp):
             if fig is None:
                 err = None
                 if r is None:
-                    err = "; ".join(errors[name]) or "worker failed"
+                    whole = "%s: every row: %s" % (name, "; ".join(errors[name]) or "worker failed")
+                    if whole not in notes:
+                        notes.append(whole)
                 else:
                     errs = r.get("errors", {})
                     err = errs.get(key) or errs.get(workload)
