@@ -7,7 +7,7 @@
  *
  * Built and run by `make test-c`. Prints "N passed, M failed".
  */
-#include <compushady.h>
+#include "harness.h"
 
 #include "core/cache.h"
 
@@ -23,53 +23,13 @@
 
 static cs_instance *instance;
 static cs_device *device;
-static int passed, failed, check_failures;
 static char cache_dir[256];
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE(condition)                                                     \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
 
 static cs_cache_counters counters(void)
 {
     cs_cache_counters c;
     cs_cache_get_counters(&c);
     return c;
-}
-
-typedef struct blob {
-    void *words;
-    size_t size;
-} blob;
-
-static blob compile_entry(const char *source, const char *entry)
-{
-    cs_shader_compile_desc desc = {
-        .language = CS_SHADER_HLSL, .source = source, .entry_point = entry};
-    blob b = {0};
-    if (cs_shader_compile(&desc, &b.words, &b.size) != CS_OK)
-        fprintf(stderr, "compile failed: %s\n", cs_last_error());
-    return b;
-}
-
-static blob compile(const char *source)
-{
-    return compile_entry(source, NULL);
 }
 
 static cs_resource *make_buffer(cs_device *on, cs_heap_type heap, uint64_t size,
@@ -93,16 +53,6 @@ static bool read_back(cs_resource *resource, void *data, uint64_t size)
     return ok;
 }
 
-static size_t take_messages(cs_device *dev)
-{
-    char **messages = NULL;
-    size_t count = cs_device_take_debug_messages(dev, &messages);
-    for (size_t i = 0; i < count; i++)
-        fprintf(stderr, "validation: %s\n", messages[i]);
-    cs_free_strings(messages);
-    return count;
-}
-
 static const char fill_source[] =
     "RWStructuredBuffer<uint> output : register(u0);\n"
     "[numthreads(8, 1, 1)]\n"
@@ -110,7 +60,7 @@ static const char fill_source[] =
     "}\n";
 
 /* Runs a compute of spirv over an 8-uint buffer and checks the output. */
-static bool run_fill(cs_device *on, const blob *spirv)
+static bool run_fill(cs_device *on, const spirv_blob *spirv)
 {
     cs_resource *buffer = make_buffer(on, CS_HEAP_DEFAULT, 32, 4, 0);
     if (!buffer)
@@ -133,8 +83,8 @@ static bool run_fill(cs_device *on, const blob *spirv)
 
 static void test_same_spirv_twice(void)
 {
-    blob spirv = compile(fill_source);
-    REQUIRE(spirv.words);
+    spirv_blob spirv = harness_compile(fill_source);
+    CHECK_OR_RETURN(spirv.words);
     cs_cache_counters before = counters();
     CHECK(run_fill(device, &spirv));
     cs_cache_counters middle = counters();
@@ -149,7 +99,7 @@ static void test_same_spirv_twice(void)
     CHECK(middle.pipeline_hits + middle.pipeline_misses ==
           before.pipeline_hits + before.pipeline_misses + 1);
     /* a copy of the bytes at another address hits too */
-    blob copy = {malloc(spirv.size), spirv.size};
+    spirv_blob copy = {malloc(spirv.size), spirv.size};
     memcpy(copy.words, spirv.words, spirv.size);
     CHECK(run_fill(device, &copy));
     CHECK(counters().pipeline_hits == after.pipeline_hits + 1);
@@ -164,7 +114,7 @@ static const char typed_source[] =
 
 /* Creates a compute of spirv over a one-element typed buffer of format,
  * runs it and reads the element's bytes. */
-static bool run_typed(const blob *spirv, cs_format format, void *out,
+static bool run_typed(const spirv_blob *spirv, cs_format format, void *out,
                       uint32_t texel_size)
 {
     cs_resource *buffer =
@@ -187,8 +137,8 @@ static bool run_typed(const blob *spirv, cs_format format, void *out,
 static void test_formats_make_pipelines(void)
 {
     enum { R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28 };
-    blob spirv = compile(typed_source);
-    REQUIRE(spirv.words);
+    spirv_blob spirv = harness_compile(typed_source);
+    CHECK_OR_RETURN(spirv.words);
     float floats[4] = {0};
     unsigned char bytes[4] = {0};
     cs_cache_counters a = counters();
@@ -223,19 +173,20 @@ static void test_compile_cache(void)
         "[numthreads(1, 1, 1)] void first() { o[0] = 1; }\n"
         "[numthreads(1, 1, 1)] void second() { o[0] = 2; }\n";
     cs_cache_counters before = counters();
-    blob a = compile_entry(two_entries, "first");
-    blob b = compile_entry(two_entries, "first");
-    blob c = compile_entry(two_entries, "second");
-    REQUIRE(a.words && b.words && c.words);
+    spirv_blob a = harness_compile_entry(two_entries, "first");
+    spirv_blob b = harness_compile_entry(two_entries, "first");
+    spirv_blob c = harness_compile_entry(two_entries, "second");
+    CHECK_OR_RETURN(a.words && b.words && c.words);
     CHECK(a.size == b.size && memcmp(a.words, b.words, a.size) == 0);
     CHECK(a.words != b.words); /* each caller gets its own copy */
     CHECK(a.size != c.size || memcmp(a.words, c.words, a.size) != 0);
     cs_cache_counters after = counters();
     CHECK(after.compile_hits >= before.compile_hits + 1);
     /* a compile error is not cached and stays an error */
-    blob bad = compile("[numthreads(1,1,1)] void main() { nope; }");
+    spirv_blob bad =
+        harness_compile("[numthreads(1,1,1)] void main() { nope; }");
     CHECK(bad.words == NULL);
-    bad = compile("[numthreads(1,1,1)] void main() { nope; }");
+    bad = harness_compile("[numthreads(1,1,1)] void main() { nope; }");
     CHECK(bad.words == NULL);
     CHECK(strstr(cs_last_error(), "nope") != NULL);
     cs_free(a.words);
@@ -296,16 +247,16 @@ static void test_disk_compile_cache(void)
         "[numthreads(1, 1, 1)] void main() { o[0] = 77123; }\n";
     static char before_names[1 << 16];
     list_spirv_files(before_names, sizeof before_names);
-    blob first = compile(source);
-    REQUIRE(first.words);
+    spirv_blob first = harness_compile(source);
+    CHECK_OR_RETURN(first.words);
     char path[512];
-    REQUIRE(new_spirv_file(before_names, path, sizeof path));
+    CHECK_OR_RETURN(new_spirv_file(before_names, path, sizeof path));
 
     /* from disk, same bytes */
     cs_compile_cache_clear_memory();
     cs_cache_counters before = counters();
-    blob again = compile(source);
-    REQUIRE(again.words);
+    spirv_blob again = harness_compile(source);
+    CHECK_OR_RETURN(again.words);
     CHECK(again.size == first.size &&
           memcmp(again.words, first.words, first.size) == 0);
     CHECK(counters().compile_disk_hits == before.compile_disk_hits + 1);
@@ -313,13 +264,13 @@ static void test_disk_compile_cache(void)
 
     /* garbage: ignored, compiled afresh, rewritten */
     FILE *f = fopen(path, "wb");
-    REQUIRE(f);
+    CHECK_OR_RETURN(f);
     fputs("not a cache file", f);
     fclose(f);
     cs_compile_cache_clear_memory();
     before = counters();
-    again = compile(source);
-    REQUIRE(again.words);
+    again = harness_compile(source);
+    CHECK_OR_RETURN(again.words);
     CHECK(again.size == first.size &&
           memcmp(again.words, first.words, first.size) == 0);
     CHECK(counters().compile_disk_rejected == before.compile_disk_rejected + 1);
@@ -329,24 +280,24 @@ static void test_disk_compile_cache(void)
     /* a well-formed file (right key and hash) whose SPIR-V reflection
      * rejects: ignored */
     f = fopen(path, "rb");
-    REQUIRE(f);
+    CHECK_OR_RETURN(f);
     static unsigned char bytes[1 << 16];
     size_t size = fread(bytes, 1, sizeof bytes, f);
     fclose(f);
-    REQUIRE(size > first.size + 32);
+    CHECK_OR_RETURN(size > first.size + 32);
     unsigned char *spirv = bytes + size - first.size;
     CHECK(memcmp(spirv, first.words, first.size) == 0);
     memset(spirv, 0, 4); /* the magic number */
     uint64_t hash = cs_hash64(spirv, first.size, 3);
     memcpy(bytes + 24, &hash, 8);
     f = fopen(path, "wb");
-    REQUIRE(f);
+    CHECK_OR_RETURN(f);
     fwrite(bytes, 1, size, f);
     fclose(f);
     cs_compile_cache_clear_memory();
     before = counters();
-    again = compile(source);
-    REQUIRE(again.words);
+    again = harness_compile(source);
+    CHECK_OR_RETURN(again.words);
     CHECK(again.size == first.size &&
           memcmp(again.words, first.words, first.size) == 0);
     CHECK(counters().compile_disk_rejected == before.compile_disk_rejected + 1);
@@ -358,28 +309,28 @@ static void test_disk_compile_cache(void)
  * writes the VkPipelineCache file; the next instance loads it. */
 static void test_pipeline_cache_file(void)
 {
-    blob spirv = compile(fill_source);
-    REQUIRE(spirv.words);
+    spirv_blob spirv = harness_compile(fill_source);
+    CHECK_OR_RETURN(spirv.words);
     cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
     cs_instance *other = NULL;
-    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    CHECK_OR_RETURN(cs_instance_create(&desc, &other) == CS_OK);
     cs_device *dev = cs_instance_get_device(other, 0);
     CHECK(run_fill(dev, &spirv));
-    CHECK(take_messages(dev) == 0);
+    CHECK(harness_take_messages(dev) == 0);
     cs_instance_release(other);
     CHECK(count_files("pipelines-") == 1);
 
     cs_cache_counters before = counters();
-    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    CHECK_OR_RETURN(cs_instance_create(&desc, &other) == CS_OK);
     dev = cs_instance_get_device(other, 0);
     CHECK(run_fill(dev, &spirv));
     CHECK(counters().pipeline_cache_loads == before.pipeline_cache_loads + 1);
-    CHECK(take_messages(dev) == 0);
+    CHECK(harness_take_messages(dev) == 0);
     cs_instance_release(other);
 
     /* a header naming another device: not given to the driver */
     DIR *dir = opendir(cache_dir);
-    REQUIRE(dir);
+    CHECK_OR_RETURN(dir);
     struct dirent *e;
     char path[512] = "";
     while ((e = readdir(dir)))
@@ -387,19 +338,19 @@ static void test_pipeline_cache_file(void)
             snprintf(path, sizeof path, "%s/%s", cache_dir, e->d_name);
     closedir(dir);
     FILE *f = fopen(path, "r+b");
-    REQUIRE(f);
+    CHECK_OR_RETURN(f);
     fseek(f, 16, SEEK_SET); /* the first byte of pipelineCacheUUID */
     int byte = fgetc(f);
     fseek(f, 16, SEEK_SET);
     fputc(byte ^ 0xff, f);
     fclose(f);
     before = counters();
-    REQUIRE(cs_instance_create(&desc, &other) == CS_OK);
+    CHECK_OR_RETURN(cs_instance_create(&desc, &other) == CS_OK);
     dev = cs_instance_get_device(other, 0);
     CHECK(run_fill(dev, &spirv));
     CHECK(counters().pipeline_cache_rejected ==
           before.pipeline_cache_rejected + 1);
-    CHECK(take_messages(dev) == 0);
+    CHECK(harness_take_messages(dev) == 0);
     cs_instance_release(other);
     cs_free(spirv.words);
 }
@@ -410,7 +361,7 @@ static void test_unwritable_dir(void)
     char blocker[300], dir[400];
     snprintf(blocker, sizeof blocker, "%s/blocker", cache_dir);
     FILE *f = fopen(blocker, "w");
-    REQUIRE(f);
+    CHECK_OR_RETURN(f);
     fclose(f);
     snprintf(dir, sizeof dir, "%s/sub/cache", blocker);
     setenv("COMPUSHADY_CACHE_DIR", dir, 1);
@@ -419,10 +370,10 @@ static void test_unwritable_dir(void)
         "[numthreads(8, 1, 1)]\n"
         "void main(uint3 id : SV_DispatchThreadID) { output[id.x] = id.x * 3 "
         "+ 1; /* unwritable */ }\n";
-    blob spirv = compile(source);
+    spirv_blob spirv = harness_compile(source);
     CHECK(spirv.words != NULL);
     cs_compile_cache_clear_memory();
-    blob again = compile(source);
+    spirv_blob again = harness_compile(source);
     CHECK(again.words && again.size == spirv.size &&
           memcmp(again.words, spirv.words, spirv.size) == 0);
     cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
@@ -430,13 +381,13 @@ static void test_unwritable_dir(void)
     if (spirv.words && cs_instance_create(&desc, &other) == CS_OK) {
         cs_device *dev = cs_instance_get_device(other, 0);
         CHECK(run_fill(dev, &spirv));
-        CHECK(take_messages(dev) == 0);
+        CHECK(harness_take_messages(dev) == 0);
         cs_instance_release(other); /* saving fails silently */
     }
     /* and the disk caches off altogether */
     setenv("COMPUSHADY_CACHE_DIR", "", 1);
     cs_compile_cache_clear_memory();
-    blob off = compile(source);
+    spirv_blob off = harness_compile(source);
     CHECK(off.words && off.size == spirv.size);
     setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
     cs_free(spirv.words);
@@ -444,7 +395,7 @@ static void test_unwritable_dir(void)
     cs_free(off.words);
 }
 
-static blob thread_spirv;
+static spirv_blob thread_spirv;
 static int create_many(void *arg)
 {
     int *ok = arg;
@@ -461,12 +412,13 @@ static void test_threads(void)
         "[numthreads(8, 1, 1)]\n"
         "void main(uint3 id : SV_DispatchThreadID) { output[id.x] = id.x * 3 "
         "+ 1; /* threads */ }\n";
-    thread_spirv = compile(source);
-    REQUIRE(thread_spirv.words);
+    thread_spirv = harness_compile(source);
+    CHECK_OR_RETURN(thread_spirv.words);
     thrd_t threads[4];
     int ok[4] = {1, 1, 1, 1};
     for (int i = 0; i < 4; i++)
-        REQUIRE(thrd_create(&threads[i], create_many, &ok[i]) == thrd_success);
+        CHECK_OR_RETURN(thrd_create(&threads[i], create_many, &ok[i]) ==
+                        thrd_success);
     for (int i = 0; i < 4; i++) {
         thrd_join(threads[i], NULL);
         CHECK(ok[i]);
@@ -474,15 +426,9 @@ static void test_threads(void)
     cs_free(thread_spirv.words);
 }
 
-typedef struct test_case {
-    const char *name;
-    void (*run)(void);
-} test_case;
-
 int main(void)
 {
-    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE);
-    dlopen("libVkLayer_khronos_validation.so", RTLD_NOW | RTLD_NODELETE);
+    harness_pin_vulkan_libraries();
     snprintf(cache_dir, sizeof cache_dir, "%s/cs-cache-test-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(cache_dir)) {
@@ -490,16 +436,8 @@ int main(void)
         return 1;
     }
     setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    if (cs_instance_create(&desc, &instance) != CS_OK) {
-        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+    if (!harness_open_device(&instance, &device))
         return 1;
-    }
-    device = cs_instance_get_device(instance, 0);
-    if (!device) {
-        fprintf(stderr, "no device\n");
-        return 1;
-    }
     const test_case tests[] = {
         {"same_spirv_twice", test_same_spirv_twice},
         {"formats_make_pipelines", test_formats_make_pipelines},
@@ -509,26 +447,11 @@ int main(void)
         {"unwritable_dir", test_unwritable_dir},
         {"threads", test_threads},
     };
-    const char *only = getenv("CS_TEST_ONLY");
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (only && strcmp(only, tests[i].name) != 0)
-            continue;
-        check_failures = 0;
-        tests[i].run();
-        size_t messages = take_messages(device);
-        if (check_failures == 0 && messages == 0) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr, "FAIL %s (%d failed checks, %zu messages)\n",
-                    tests[i].name, check_failures, messages);
-        }
-    }
+    HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);
     char command[400];
     snprintf(command, sizeof command, "rm -rf '%s'", cache_dir);
     if (system(command) != 0)
         fprintf(stderr, "could not remove %s\n", cache_dir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return harness_finish();
 }

@@ -9,7 +9,7 @@
  * Built and run by `make test-c`. Prints "N passed, M failed".
  * CS_TEST_ONLY=name runs one test.
  */
-#include <compushady.h>
+#include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,46 +18,6 @@
 
 static cs_instance *instance;
 static cs_device *device;
-static int check_failures;
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE(condition)                                                     \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE_OK(call) REQUIRE((call) == CS_OK)
-#define CHECK_OK(call) CHECK((call) == CS_OK)
-
-#define CHECK_FAILS(call, status, text)                                        \
-    check_fails((call), (status), (text), #call, __LINE__)
-
-static void check_fails(cs_status got, cs_status expected, const char *text,
-                        const char *call, int line)
-{
-    const char *message = cs_last_error();
-    if (got != expected || !strstr(message, text)) {
-        check_failures++;
-        fprintf(stderr,
-                "%s:%d: %s returned %s (expected %s), message \"%s\" "
-                "(expected to contain \"%s\")\n",
-                __FILE__, line, call, cs_status_name(got),
-                cs_status_name(expected), message, text);
-    }
-}
 
 static cs_resource *make_buffer(cs_device *on, cs_heap_type heap_type,
                                 uint64_t size, uint32_t stride)
@@ -68,20 +28,6 @@ static cs_resource *make_buffer(cs_device *on, cs_heap_type heap_type,
     if (cs_resource_create(on, &desc, &resource) != CS_OK)
         fprintf(stderr, "buffer creation failed: %s\n", cs_last_error());
     return resource;
-}
-
-typedef struct spirv_blob {
-    void *words;
-    size_t size;
-} spirv_blob;
-
-static spirv_blob compile(const char *source)
-{
-    cs_shader_compile_desc desc = {.source = source};
-    spirv_blob blob = {0};
-    if (cs_shader_compile(&desc, &blob.words, &blob.size) != CS_OK)
-        fprintf(stderr, "compile failed: %s\n", cs_last_error());
-    return blob;
 }
 
 /* counter[0] += push.add (push.add 0 counts as 1), atomically: the
@@ -159,9 +105,9 @@ static void counter_release(counter *c)
 static void test_dependent_dispatches(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     cs_command_list *list = NULL;
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     for (int i = 0; i < 1000; i++)
         CHECK_OK(cs_command_list_dispatch(list, c.add, 1, 1, 1, NULL, 0));
     CHECK(cs_command_list_count(list) == 1000);
@@ -191,16 +137,16 @@ static void test_copies_and_dispatches_in_order(void)
     cs_resource *a = make_buffer(device, CS_HEAP_DEFAULT, 256, 4);
     cs_resource *b = make_buffer(device, CS_HEAP_DEFAULT, 256, 4);
     cs_resource *readback = make_buffer(device, CS_HEAP_READBACK, 512, 0);
-    REQUIRE(upload && a && b && readback);
+    CHECK_OR_RETURN(upload && a && b && readback);
     cs_compute *twice_a = make_compute(device, &twice_spirv, a, 0);
     cs_compute *twice_b = make_compute(device, &twice_spirv, b, 0);
-    REQUIRE(twice_a && twice_b);
+    CHECK_OR_RETURN(twice_a && twice_b);
     uint32_t values[64];
     for (uint32_t i = 0; i < 64; i++)
         values[i] = i;
-    REQUIRE_OK(cs_buffer_upload(upload, 0, values, sizeof values));
+    CHECK_OK_OR_RETURN(cs_buffer_upload(upload, 0, values, sizeof values));
     cs_command_list *list = NULL;
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     /* a = upload; a = 2a+1; b = a; b = 2b+1; a = 2a+1; readback = a, b */
     CHECK_OK(cs_command_list_copy(list, upload, a, NULL));
     CHECK_OK(cs_command_list_dispatch(list, twice_a, 1, 1, 1, NULL, 0));
@@ -231,13 +177,13 @@ static void test_copies_and_dispatches_in_order(void)
 static void test_async_and_lifetimes(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     cs_command_list *list = NULL;
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     /* a compute and buffers only the list keeps */
     cs_resource *own = make_buffer(device, CS_HEAP_DEFAULT, 256, 4);
     cs_compute *twice = make_compute(device, &twice_spirv, own, 0);
-    REQUIRE(own && twice);
+    CHECK_OR_RETURN(own && twice);
     for (int i = 0; i < 200; i++) {
         CHECK_OK(cs_command_list_dispatch(list, c.add, 1, 1, 1, NULL, 0));
         CHECK_OK(cs_command_list_dispatch(list, twice, 1, 1, 1, NULL, 0));
@@ -247,7 +193,7 @@ static void test_async_and_lifetimes(void)
     cs_compute_release(twice);
     cs_resource_release(own);
     cs_fence *fence = NULL;
-    REQUIRE_OK(cs_command_list_submit(list, &fence));
+    CHECK_OK_OR_RETURN(cs_command_list_submit(list, &fence));
     /* other work meanwhile, on the same device */
     cs_resource *other = make_buffer(device, CS_HEAP_READBACK, 16, 0);
     CHECK(other != NULL);
@@ -265,10 +211,10 @@ static void test_async_and_lifetimes(void)
                 CS_ERROR_INVALID_OPERATION, "CS_COMMAND_LIST_TIMESTAMPS");
     cs_fence_release(fence);
     /* a fence released before its work is done; then the list */
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     for (int i = 0; i < 100; i++)
         CHECK_OK(cs_command_list_dispatch(list, c.add, 1, 1, 1, NULL, 0));
-    REQUIRE_OK(cs_command_list_submit(list, &fence));
+    CHECK_OK_OR_RETURN(cs_command_list_submit(list, &fence));
     cs_fence_release(fence);
     cs_command_list_release(list); /* waits */
     CHECK(counter_read(&c) == 300);
@@ -278,7 +224,7 @@ static void test_async_and_lifetimes(void)
 static void test_timestamps(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     cs_command_list *list = NULL;
     cs_status status =
         cs_command_list_create(device, CS_COMMAND_LIST_TIMESTAMPS, &list);
@@ -287,11 +233,11 @@ static void test_timestamps(void)
         counter_release(&c);
         return;
     }
-    REQUIRE_OK(status);
+    CHECK_OK_OR_RETURN(status);
     for (int i = 0; i < 300; i++) /* more than one pool of queries */
         CHECK_OK(cs_command_list_dispatch(list, c.add, 1, 1, 1, NULL, 0));
     cs_fence *fence = NULL;
-    REQUIRE_OK(cs_command_list_submit(list, &fence));
+    CHECK_OK_OR_RETURN(cs_command_list_submit(list, &fence));
     uint64_t total = 0, each[300] = {0};
     CHECK_OK(cs_fence_gpu_time_ns(fence, &total, each, 300));
     CHECK(total > 0);
@@ -303,7 +249,7 @@ static void test_timestamps(void)
                 CS_ERROR_INVALID_ARGUMENT, "301 command times");
     /* again: the first fence keeps its times */
     cs_fence *second = NULL;
-    REQUIRE_OK(cs_command_list_submit(list, &second));
+    CHECK_OK_OR_RETURN(cs_command_list_submit(list, &second));
     uint64_t again = 0, first_again = 0;
     CHECK_OK(cs_fence_gpu_time_ns(second, &again, NULL, 0));
     CHECK_OK(cs_fence_gpu_time_ns(fence, &first_again, NULL, 0));
@@ -322,11 +268,11 @@ static void test_timestamps(void)
 static void test_errors(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     cs_command_list *list = NULL;
     CHECK_FAILS(cs_command_list_create(device, 0x80, &list),
                 CS_ERROR_INVALID_ARGUMENT, "unknown flags");
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     /* the same checks and messages as the immediate calls */
     uint32_t push[4] = {0};
     CHECK_FAILS(cs_command_list_dispatch(list, c.add, 1, 1, 1, push, 16),
@@ -348,11 +294,11 @@ static void test_errors(void)
     /* objects of another device */
     cs_instance *other = NULL;
     cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    REQUIRE_OK(cs_instance_create(&desc, &other));
+    CHECK_OK_OR_RETURN(cs_instance_create(&desc, &other));
     cs_device *other_device = cs_instance_get_device(other, 0);
     cs_resource *far = make_buffer(other_device, CS_HEAP_DEFAULT, 4, 4);
     cs_compute *far_add = make_compute(other_device, &add_spirv, far, 4);
-    REQUIRE(far && far_add);
+    CHECK_OR_RETURN(far && far_add);
     CHECK_FAILS(cs_command_list_dispatch(list, far_add, 1, 1, 1, NULL, 0),
                 CS_ERROR_INVALID_ARGUMENT, "the compute belongs to device");
     CHECK_FAILS(cs_command_list_copy(list, far, c.value, NULL),
@@ -377,7 +323,7 @@ static void test_errors(void)
 static void test_cached_dispatch(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     uint32_t add = 3;
     for (int i = 0; i < 10; i++)
         CHECK_OK(cs_compute_dispatch(c.add, 1, 1, 1, NULL, 0));
@@ -408,7 +354,7 @@ static int dispatch_thread(void *arg)
 static void test_threads_one_compute(void)
 {
     counter c;
-    REQUIRE(counter_create(&c));
+    CHECK_OR_RETURN(counter_create(&c));
     thrd_t threads[4];
     thread_work work[4];
     for (int i = 0; i < 4; i++) {
@@ -426,38 +372,12 @@ static void test_threads_one_compute(void)
     counter_release(&c);
 }
 
-static size_t take_messages(void)
-{
-    char **messages = NULL;
-    size_t count = cs_device_take_debug_messages(device, &messages);
-    for (size_t i = 0; i < count; i++)
-        fprintf(stderr, "validation: %s\n", messages[i]);
-    cs_free_strings(messages);
-    return count;
-}
-
-typedef struct test_case {
-    const char *name;
-    void (*run)(void);
-} test_case;
-
 int main(void)
 {
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
-    if (cs_instance_create(&desc, &instance) != CS_OK) {
-        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+    if (!harness_open_device(&instance, &device))
         return 1;
-    }
-    device = cs_instance_get_device(instance, 0);
-    if (!device) {
-        fprintf(stderr, "no device\n");
-        cs_instance_release(instance);
-        return 1;
-    }
-    add_spirv = compile(add_source);
-    twice_spirv = compile(twice_source);
+    add_spirv = harness_compile(add_source);
+    twice_spirv = harness_compile(twice_source);
     const test_case tests[] = {
         {"dependent_dispatches", test_dependent_dispatches},
         {"copies_and_dispatches_in_order", test_copies_and_dispatches_in_order},
@@ -467,25 +387,9 @@ int main(void)
         {"cached_dispatch", test_cached_dispatch},
         {"threads_one_compute", test_threads_one_compute},
     };
-    int passed = 0, failed = 0;
-    const char *only = getenv("CS_TEST_ONLY");
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (only && strcmp(only, tests[i].name) != 0)
-            continue;
-        check_failures = 0;
-        tests[i].run();
-        size_t messages = take_messages();
-        if (check_failures == 0 && messages == 0) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr, "FAIL %s (%d failed checks, %zu messages)\n",
-                    tests[i].name, check_failures, messages);
-        }
-    }
+    HARNESS_RUN_TESTS(tests, device);
     cs_free(add_spirv.words);
     cs_free(twice_spirv.words);
     cs_instance_release(instance);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return harness_finish();
 }

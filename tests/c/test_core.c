@@ -9,7 +9,8 @@
  * "N passed, M failed" (tests, not checks); exits non-zero on failure.
  * CS_TEST_ONLY=name runs one test.
  */
-#include <compushady.h>
+#define HARNESS_SUPPRESS_VALIDATION_LAYER_LEAKS
+#include "harness.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -23,56 +24,8 @@
 static cs_instance *instance;
 static cs_device *device;
 static cs_device_info device_info;
-static int passed, failed;
-static int check_failures; /* failed checks of the running test */
 
 /* >>checks */
-
-/* Records a failed check and goes on with the test. */
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-/* Ends the test when condition is false (what follows depends on it). */
-#define REQUIRE(condition)                                                     \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE_OK(call) REQUIRE((call) == CS_OK)
-#define CHECK_OK(call) CHECK((call) == CS_OK)
-
-/* The call fails with status and cs_last_error() contains text. */
-#define CHECK_FAILS(call, status, text)                                        \
-    check_fails((call), (status), (text), #call, __FILE__, __LINE__)
-
-static void check_fails(cs_status got, cs_status expected, const char *text,
-                        const char *call, const char *file, int line)
-{
-    const char *message = cs_last_error();
-    if (got != expected) {
-        check_failures++;
-        fprintf(stderr, "%s:%d: %s returned %s, expected %s; last error: %s\n",
-                file, line, call, cs_status_name(got), cs_status_name(expected),
-                message);
-    } else if (!strstr(message, text)) {
-        check_failures++;
-        fprintf(stderr,
-                "%s:%d: %s failed with %s as expected, but the message does "
-                "not contain \"%s\": %s\n",
-                file, line, call, cs_status_name(got), text, message);
-    }
-}
 
 /* >>helpers */
 
@@ -145,35 +98,6 @@ static cs_status write_resource(cs_resource *resource, const void *data,
         status = cs_resource_copy(upload, resource, NULL);
     cs_resource_release(upload);
     return status;
-}
-
-/* Validation messages of dev's instance: printed, and their count. */
-static size_t take_messages(cs_device *dev)
-{
-    char **messages = NULL;
-    size_t count = cs_device_take_debug_messages(dev, &messages);
-    for (size_t i = 0; i < count; i++)
-        fprintf(stderr, "validation: %s\n", messages[i]);
-    cs_free_strings(messages);
-    return count;
-}
-
-typedef struct spirv_blob {
-    void *words;
-    size_t size;
-} spirv_blob;
-
-static spirv_blob compile(const char *source)
-{
-    cs_shader_compile_desc desc = {.language = CS_SHADER_HLSL,
-                                   .source = source};
-    spirv_blob blob = {0};
-    if (cs_shader_compile(&desc, &blob.words, &blob.size) != CS_OK) {
-        fprintf(stderr, "compile failed: %s\n", cs_last_error());
-        blob.words = NULL;
-        blob.size = 0;
-    }
-    return blob;
 }
 
 /* u0 = t0 * push.mul + push.add + base, for the first count elements */
@@ -303,7 +227,7 @@ static void test_instance(void)
                                  cs_instance_device_count(instance)) == NULL);
     for (size_t i = 0; i < cs_instance_device_count(instance); i++) {
         cs_device *dev = cs_instance_get_device(instance, i);
-        REQUIRE(dev != NULL);
+        CHECK_OR_RETURN(dev != NULL);
         cs_device_info info;
         memset(&info, 0, sizeof info);
         cs_device_get_info(dev, &info);
@@ -326,7 +250,7 @@ static void test_instance(void)
 
     /* a second instance, default desc, released at once */
     cs_instance *other = NULL;
-    REQUIRE_OK(cs_instance_create(NULL, &other));
+    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
     CHECK(cs_instance_device_count(other) ==
           cs_instance_device_count(instance));
     cs_instance_retain(other);
@@ -468,7 +392,7 @@ static void test_resource_create_errors(void)
     /* the info of a created texture */
     cs_resource *texture =
         make_texture(CS_RESOURCE_TEXTURE2D, 5, 3, 0, 2, R8G8B8A8_UNORM);
-    REQUIRE(texture != NULL);
+    CHECK_OR_RETURN(texture != NULL);
     cs_resource_info info;
     cs_resource_get_info(texture, &info);
     CHECK(info.kind == CS_RESOURCE_TEXTURE2D);
@@ -486,8 +410,10 @@ static void test_resource_create_errors(void)
                 CS_ERROR_INVALID_ARGUMENT, "greater than 0");
     CHECK_FAILS(cs_heap_create(device, (cs_heap_type)5, 4096, &upload_heap),
                 CS_ERROR_INVALID_ARGUMENT, "heap type 5");
-    REQUIRE_OK(cs_heap_create(device, CS_HEAP_UPLOAD, 65536, &upload_heap));
-    REQUIRE_OK(cs_heap_create(device, CS_HEAP_DEFAULT, 65536, &default_heap));
+    CHECK_OK_OR_RETURN(
+        cs_heap_create(device, CS_HEAP_UPLOAD, 65536, &upload_heap));
+    CHECK_OK_OR_RETURN(
+        cs_heap_create(device, CS_HEAP_DEFAULT, 65536, &default_heap));
     CHECK(cs_heap_size(upload_heap) == 65536);
     CHECK(cs_heap_get_type(upload_heap) == CS_HEAP_UPLOAD);
 
@@ -525,10 +451,10 @@ static void test_resource_create_errors(void)
     cs_resource *whole = NULL, *part = NULL;
     desc = (cs_resource_desc){
         .heap_type = CS_HEAP_UPLOAD, .size = 65536, .heap = upload_heap};
-    REQUIRE_OK(cs_resource_create(device, &desc, &whole));
+    CHECK_OK_OR_RETURN(cs_resource_create(device, &desc, &whole));
     desc.size = 256;
     desc.heap_offset = 4096;
-    REQUIRE_OK(cs_resource_create(device, &desc, &part));
+    CHECK_OK_OR_RETURN(cs_resource_create(device, &desc, &part));
     cs_heap_release(upload_heap); /* the buffers keep it */
     uint8_t bytes[256];
     for (int i = 0; i < 256; i++)
@@ -567,7 +493,7 @@ static void test_upload_readback(void)
     cs_resource *upload = make_buffer(CS_HEAP_UPLOAD, SIZE);
     cs_resource *gpu = make_buffer(CS_HEAP_DEFAULT, SIZE);
     cs_resource *readback = make_buffer(CS_HEAP_READBACK, SIZE);
-    REQUIRE(upload && gpu && readback);
+    CHECK_OR_RETURN(upload && gpu && readback);
     uint8_t data[SIZE], out[SIZE];
     for (int i = 0; i < SIZE; i++)
         data[i] = (uint8_t)(i * 31 + 5);
@@ -592,7 +518,7 @@ static void test_upload_readback(void)
     CHECK(memcmp(out + 28, data + 124, 4) == 0);
     /* writes through the mapping reach the GPU */
     uint8_t *mapped = cs_buffer_mapped(upload);
-    REQUIRE(mapped != NULL);
+    CHECK_OR_RETURN(mapped != NULL);
     memset(mapped, 0x5a, SIZE);
     CHECK_OK(cs_resource_copy(upload, gpu, NULL));
     CHECK_OK(cs_resource_copy(gpu, readback, NULL));
@@ -637,7 +563,7 @@ static void test_upload_readback(void)
                 "HEAP_DEFAULT");
     cs_resource *texture =
         make_texture(CS_RESOURCE_TEXTURE2D, 4, 4, 0, 0, R32_UINT);
-    REQUIRE(texture != NULL);
+    CHECK_OR_RETURN(texture != NULL);
     CHECK_FAILS(cs_buffer_upload(texture, 0, data, 4),
                 CS_ERROR_INVALID_OPERATION, "Texture2D");
     CHECK(cs_buffer_mapped(texture) == NULL);
@@ -658,9 +584,9 @@ static void test_upload2d_chunked(void)
     enum { PITCH = 32, WIDTH = 5, HEIGHT = 4, BPP = 4, SIZE = PITCH * HEIGHT };
     cs_resource *upload = make_buffer(CS_HEAP_UPLOAD, SIZE);
     cs_resource *readback = make_buffer(CS_HEAP_READBACK, SIZE);
-    REQUIRE(upload && readback);
+    CHECK_OR_RETURN(upload && readback);
     uint8_t *mapped = cs_buffer_mapped(upload);
-    REQUIRE(mapped != NULL);
+    CHECK_OR_RETURN(mapped != NULL);
     uint8_t packed[WIDTH * HEIGHT * BPP], out[WIDTH * HEIGHT * BPP];
     for (size_t i = 0; i < sizeof packed; i++)
         packed[i] = (uint8_t)(i + 1);
@@ -742,13 +668,13 @@ static void test_upload2d_chunked(void)
     CHECK_FAILS(cs_buffer_upload_chunked(upload, rgb, sizeof rgb, 0, &alpha, 1),
                 CS_ERROR_INVALID_ARGUMENT, "stride");
     uint8_t *big = calloc(SIZE, 1);
-    REQUIRE(big != NULL);
+    CHECK_OR_RETURN(big != NULL);
     CHECK_FAILS(cs_buffer_upload_chunked(upload, big, SIZE, 3, &alpha, 1),
                 CS_ERROR_INVALID_ARGUMENT, "the buffer has");
     CHECK_OK(cs_buffer_upload_chunked(upload, big, SIZE / 4 * 3, 3, &alpha, 1));
     free(big);
     cs_resource *gpu = make_buffer(CS_HEAP_DEFAULT, SIZE);
-    REQUIRE(gpu != NULL);
+    CHECK_OR_RETURN(gpu != NULL);
     CHECK_FAILS(cs_buffer_upload_chunked(gpu, rgb, sizeof rgb, 3, &alpha, 1),
                 CS_ERROR_INVALID_OPERATION, "HEAP_DEFAULT");
     CHECK_FAILS(cs_buffer_upload2d(gpu, packed, sizeof packed, PITCH, WIDTH,
@@ -771,18 +697,18 @@ static void test_upload2d_chunked(void)
 static void test_upload_chunked_overflow(void)
 {
     cs_resource *upload = make_buffer(CS_HEAP_UPLOAD, 4096);
-    REQUIRE(upload != NULL);
+    CHECK_OR_RETURN(upload != NULL);
     const uint8_t data[16] = {0}, filler = 0xff;
     fflush(NULL);
     pid_t child = fork();
-    REQUIRE(child >= 0);
+    CHECK_OR_RETURN(child >= 0);
     if (child == 0) {
         cs_status status = cs_buffer_upload_chunked(
             upload, data, UINT64_C(1) << 63, 1, &filler, 1);
         _exit(status == CS_ERROR_INVALID_ARGUMENT ? 0 : 10 + (int)status);
     }
     int wstatus = 0;
-    REQUIRE(waitpid(child, &wstatus, 0) == child);
+    CHECK_OR_RETURN(waitpid(child, &wstatus, 0) == child);
     if (WIFSIGNALED(wstatus))
         fprintf(stderr,
                 "upload_chunked(data_size=2^63, stride=1, filler_size=1) "
@@ -806,7 +732,7 @@ static void test_buffer_copies(void)
     cs_resource *gpu = make_buffer(CS_HEAP_DEFAULT, SIZE);
     cs_resource *small = make_buffer(CS_HEAP_DEFAULT, 16);
     cs_resource *readback = make_buffer(CS_HEAP_READBACK, SIZE);
-    REQUIRE(upload && gpu && small && readback);
+    CHECK_OR_RETURN(upload && gpu && small && readback);
     uint8_t data[SIZE], out[SIZE], zero[SIZE];
     for (int i = 0; i < SIZE; i++)
         data[i] = (uint8_t)(255 - i);
@@ -868,11 +794,11 @@ static void test_buffer_copies(void)
 
     /* resources of another instance's device */
     cs_instance *other = NULL;
-    REQUIRE_OK(cs_instance_create(NULL, &other));
+    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
     cs_resource *foreign = make_buffer_on(cs_instance_get_device(other, 0),
                                           CS_HEAP_DEFAULT, SIZE, 0, 0);
     cs_instance_release(other);
-    REQUIRE(foreign != NULL);
+    CHECK_OR_RETURN(foreign != NULL);
     CHECK_FAILS(cs_resource_copy(foreign, gpu, NULL), CS_ERROR_INVALID_ARGUMENT,
                 "one device");
     cs_resource_release(foreign);
@@ -899,8 +825,8 @@ static void test_texture_copies(void)
     cs_resource *upload = make_buffer(CS_HEAP_UPLOAD, BYTES);
     cs_resource *readback = make_buffer(CS_HEAP_READBACK, BYTES);
     cs_resource *small = make_buffer(CS_HEAP_READBACK, BYTES - 4);
-    REQUIRE(a && b && layered && wide && volume && line && upload && readback &&
-            small);
+    CHECK_OR_RETURN(a && b && layered && wide && volume && line && upload &&
+                    readback && small);
     uint32_t pattern_a[TEXELS], pattern_b[TEXELS], out[TEXELS];
     for (uint32_t i = 0; i < TEXELS; i++) {
         pattern_a[i] = 0xa0000000u | i;
@@ -1058,15 +984,17 @@ static void test_texture_copies(void)
      * bytes, not 24. The buffers sit at the start of large heaps, so that a
      * copy past their end stays inside memory the test owns. */
     cs_heap *upload_heap = NULL, *readback_heap = NULL;
-    REQUIRE_OK(cs_heap_create(device, CS_HEAP_UPLOAD, 65536, &upload_heap));
-    REQUIRE_OK(cs_heap_create(device, CS_HEAP_READBACK, 65536, &readback_heap));
+    CHECK_OK_OR_RETURN(
+        cs_heap_create(device, CS_HEAP_UPLOAD, 65536, &upload_heap));
+    CHECK_OK_OR_RETURN(
+        cs_heap_create(device, CS_HEAP_READBACK, 65536, &readback_heap));
     cs_resource_desc placed = {
         .heap_type = CS_HEAP_UPLOAD, .size = 24, .heap = upload_heap};
     cs_resource *upload24 = NULL, *readback24 = NULL;
-    REQUIRE_OK(cs_resource_create(device, &placed, &upload24));
+    CHECK_OK_OR_RETURN(cs_resource_create(device, &placed, &upload24));
     placed.heap_type = CS_HEAP_READBACK;
     placed.heap = readback_heap;
-    REQUIRE_OK(cs_resource_create(device, &placed, &readback24));
+    CHECK_OK_OR_RETURN(cs_resource_create(device, &placed, &readback24));
     cs_heap_release(upload_heap);
     cs_heap_release(readback_heap);
     desc = (cs_copy_desc){.width = 3, .height = 2};
@@ -1095,9 +1023,9 @@ static void test_texture_copies(void)
 
 static void test_compute_dispatch(void)
 {
-    REQUIRE(main_spirv.words != NULL);
+    CHECK_OR_RETURN(main_spirv.words != NULL);
     cs_shader_reflection reflection;
-    REQUIRE_OK(
+    CHECK_OK_OR_RETURN(
         cs_shader_reflect(main_spirv.words, main_spirv.size, &reflection));
     CHECK(reflection.workgroup_size[0] == 64);
     CHECK(reflection.push_constant_size == 8);
@@ -1105,9 +1033,9 @@ static void test_compute_dispatch(void)
     cs_shader_reflection_free(&reflection);
 
     main_set set;
-    REQUIRE(main_set_create(&set, 200, 1000));
+    CHECK_OR_RETURN(main_set_create(&set, 200, 1000));
     cs_compute *compute = NULL;
-    REQUIRE_OK(main_compute_create(device, &set, &compute));
+    CHECK_OK_OR_RETURN(main_compute_create(device, &set, &compute));
     uint32_t push[2] = {7, 3};
     CHECK_OK(cs_compute_dispatch(compute, 4, 1, 1, push, sizeof push));
     CHECK(main_set_errors(&set, 1000, 7, 3) == 0);
@@ -1119,7 +1047,7 @@ static void test_compute_dispatch(void)
 
     /* indirect: group counts at offset 12 of an upload buffer */
     cs_resource *indirect = make_buffer(CS_HEAP_UPLOAD, 64);
-    REQUIRE(indirect != NULL);
+    CHECK_OR_RETURN(indirect != NULL);
     const uint32_t groups[6] = {0, 0, 0, 4, 1, 1};
     CHECK_OK(cs_buffer_upload(indirect, 0, groups, sizeof groups));
     push[0] = 11;
@@ -1129,7 +1057,7 @@ static void test_compute_dispatch(void)
     CHECK(main_set_errors(&set, 1000, 11, 5) == 0);
     /* from a device-local buffer, too */
     cs_resource *indirect_gpu = make_buffer(CS_HEAP_DEFAULT, 64);
-    REQUIRE(indirect_gpu != NULL);
+    CHECK_OR_RETURN(indirect_gpu != NULL);
     CHECK_OK(cs_resource_copy(indirect, indirect_gpu, NULL));
     push[0] = 2;
     CHECK_OK(cs_compute_dispatch_indirect(compute, indirect_gpu, 12, push,
@@ -1155,7 +1083,7 @@ static void test_compute_dispatch(void)
                 CS_ERROR_INVALID_ARGUMENT, "NULL");
     cs_resource *texture =
         make_texture(CS_RESOURCE_TEXTURE2D, 4, 4, 0, 0, R32_UINT);
-    REQUIRE(texture != NULL);
+    CHECK_OR_RETURN(texture != NULL);
     CHECK_FAILS(cs_compute_dispatch_indirect(compute, texture, 0, push, 8),
                 CS_ERROR_INVALID_ARGUMENT, "Texture2D");
     cs_resource_release(texture);
@@ -1192,20 +1120,20 @@ static void test_compute_dispatch(void)
  * larger buffer: binding one is fine, and the shader reads its start. */
 static void test_large_constant_buffer(void)
 {
-    REQUIRE(main_spirv.words != NULL);
+    CHECK_OR_RETURN(main_spirv.words != NULL);
     main_set set;
-    REQUIRE(main_set_create(&set, 64, 0));
+    CHECK_OR_RETURN(main_set_create(&set, 64, 0));
     uint64_t size = 2 * (uint64_t)(device_info.max_uniform_buffer_range
                                        ? device_info.max_uniform_buffer_range
                                        : 65536);
     cs_resource *large = make_buffer(CS_HEAP_DEFAULT, size);
-    REQUIRE(large != NULL);
+    CHECK_OR_RETURN(large != NULL);
     uint32_t params[4] = {77, 64, 0, 0};
     CHECK_OK(write_resource(large, params, sizeof params));
     cs_resource_release(set.cbv);
     set.cbv = large;
     cs_compute *compute = NULL;
-    REQUIRE_OK(main_compute_create(device, &set, &compute));
+    CHECK_OK_OR_RETURN(main_compute_create(device, &set, &compute));
     uint32_t push[2] = {1, 2};
     CHECK_OK(cs_compute_dispatch(compute, 1, 1, 1, push, sizeof push));
     CHECK(main_set_errors(&set, 77, 1, 2) == 0);
@@ -1215,15 +1143,15 @@ static void test_large_constant_buffer(void)
 
 static void test_compute_bindings(void)
 {
-    REQUIRE(main_spirv.words && typed_spirv.words);
+    CHECK_OR_RETURN(main_spirv.words && typed_spirv.words);
     main_set set;
-    REQUIRE(main_set_create(&set, 64, 0));
+    CHECK_OR_RETURN(main_set_create(&set, 64, 0));
     cs_resource *texture =
         make_texture(CS_RESOURCE_TEXTURE2D, 8, 8, 0, 0, R32_UINT);
     cs_resource *plain = make_buffer(CS_HEAP_DEFAULT, 256);
     cs_resource *typed =
         make_buffer_on(device, CS_HEAP_DEFAULT, 256, 0, R32_UINT);
-    REQUIRE(texture && plain && typed);
+    CHECK_OR_RETURN(texture && plain && typed);
     cs_compute *compute = NULL;
     cs_compute_desc desc = {.spirv = main_spirv.words,
                             .spirv_size = main_spirv.size,
@@ -1284,10 +1212,10 @@ static void test_compute_bindings(void)
     desc.entry_point = NULL;
     /* a resource of another device */
     cs_instance *other = NULL;
-    REQUIRE_OK(cs_instance_create(NULL, &other));
+    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
     cs_resource *foreign = make_buffer_on(cs_instance_get_device(other, 0),
                                           CS_HEAP_DEFAULT, 256, 4, 0);
-    REQUIRE(foreign != NULL);
+    CHECK_OR_RETURN(foreign != NULL);
     desc.uav = &foreign;
     CHECK_FAILS(cs_compute_create(device, &desc, &compute),
                 CS_ERROR_INVALID_ARGUMENT, "device");
@@ -1314,7 +1242,7 @@ static void test_compute_bindings(void)
     CHECK_FAILS(cs_compute_create(device, &typed_desc, &compute),
                 CS_ERROR_BINDING_MISMATCH, "u0");
     typed_desc.uav = &typed;
-    REQUIRE_OK(cs_compute_create(device, &typed_desc, &compute));
+    CHECK_OK_OR_RETURN(cs_compute_create(device, &typed_desc, &compute));
     CHECK_OK(cs_compute_dispatch(compute, 64, 1, 1, NULL, 0));
     uint32_t out[64];
     CHECK_OK(read_resource(typed, out, sizeof out));
@@ -1334,9 +1262,9 @@ static void test_compute_bindings(void)
 
 static void test_invalid_spirv(void)
 {
-    REQUIRE(region_spirv.words != NULL);
+    CHECK_OR_RETURN(region_spirv.words != NULL);
     cs_resource *uav = make_buffer_on(device, CS_HEAP_DEFAULT, 4096, 4, 0);
-    REQUIRE(uav != NULL);
+    CHECK_OR_RETURN(uav != NULL);
     cs_compute_desc desc = {.uav = &uav, .uav_count = 1, .push_size = 8};
     cs_compute *compute = NULL;
 
@@ -1367,7 +1295,7 @@ static void test_invalid_spirv(void)
     /* a valid module cut short, at word boundaries and between them */
     size_t size = region_spirv.size;
     uint8_t *copy = malloc(size);
-    REQUIRE(copy != NULL);
+    CHECK_OR_RETURN(copy != NULL);
     size_t lengths[] = {1,        3,        4,        19,       20,
                         21,       24,       40,       size / 4, size / 3,
                         size / 2, size - 8, size - 4, size - 1};
@@ -1375,7 +1303,7 @@ static void test_invalid_spirv(void)
         /* a heap copy of exactly that length, so ASan sees over-reads */
         memcpy(copy, region_spirv.words, lengths[i]);
         uint8_t *exact = malloc(lengths[i]);
-        REQUIRE(exact != NULL);
+        CHECK_OR_RETURN(exact != NULL);
         memcpy(exact, copy, lengths[i]);
         desc.spirv = exact;
         desc.spirv_size = lengths[i];
@@ -1407,7 +1335,7 @@ static void test_invalid_spirv(void)
     }
     /* the whole module, misaligned in memory, still works */
     uint8_t *misaligned = malloc(size + 1);
-    REQUIRE(misaligned != NULL);
+    CHECK_OR_RETURN(misaligned != NULL);
     memcpy(misaligned + 1, region_spirv.words, size);
     desc.spirv = misaligned + 1;
     desc.spirv_size = size;
@@ -1465,12 +1393,12 @@ static void test_compile_errors(void)
 
 static void test_lifetimes(void)
 {
-    REQUIRE(main_spirv.words != NULL);
+    CHECK_OR_RETURN(main_spirv.words != NULL);
     /* resources released before the compute that uses them */
     main_set set;
-    REQUIRE(main_set_create(&set, 128, 5));
+    CHECK_OR_RETURN(main_set_create(&set, 128, 5));
     cs_compute *compute = NULL;
-    REQUIRE_OK(main_compute_create(device, &set, &compute));
+    CHECK_OK_OR_RETURN(main_compute_create(device, &set, &compute));
     cs_resource *uav = set.uav;
     cs_resource_retain(uav); /* to read the result back */
     cs_resource_release(set.cbv);
@@ -1485,8 +1413,8 @@ static void test_lifetimes(void)
     main_set_release(&set);
 
     /* the compute keeps working with every other reference gone */
-    REQUIRE(main_set_create(&set, 64, 0));
-    REQUIRE_OK(main_compute_create(device, &set, &compute));
+    CHECK_OR_RETURN(main_set_create(&set, 64, 0));
+    CHECK_OK_OR_RETURN(main_compute_create(device, &set, &compute));
     cs_resource *readback = set.readback;
     uav = set.uav;
     cs_resource_retain(uav);
@@ -1509,9 +1437,9 @@ static void test_lifetimes(void)
     /* an instance released before its resources */
     cs_instance_desc instance_desc = {.flags = CS_INSTANCE_DEBUG};
     cs_instance *other = NULL;
-    REQUIRE_OK(cs_instance_create(&instance_desc, &other));
+    CHECK_OK_OR_RETURN(cs_instance_create(&instance_desc, &other));
     cs_device *other_device = cs_instance_get_device(other, 0);
-    REQUIRE(other_device != NULL);
+    CHECK_OR_RETURN(other_device != NULL);
     cs_resource *upload =
         make_buffer_on(other_device, CS_HEAP_UPLOAD, 256, 0, 0);
     cs_resource *gpu = make_buffer_on(other_device, CS_HEAP_DEFAULT, 256, 4, 0);
@@ -1529,7 +1457,7 @@ static void test_lifetimes(void)
                             .push_size = 8};
     CHECK_OK(cs_compute_create(other_device, &desc, &other_compute));
     cs_instance_release(other);
-    REQUIRE(upload && gpu && back && heap && sampler && other_compute);
+    CHECK_OR_RETURN(upload && gpu && back && heap && sampler && other_compute);
     CHECK(cs_resource_device(gpu) == other_device);
     cs_device_info info;
     cs_device_get_info(other_device, &info);
@@ -1549,7 +1477,7 @@ static void test_lifetimes(void)
     cs_resource_release(upload);
     cs_resource_release(gpu);
     /* the last object standing: the device, its messages still there */
-    CHECK(take_messages(other_device) == 0);
+    CHECK(harness_take_messages(other_device) == 0);
     CHECK_OK(cs_buffer_readback(back, 0, out, 4));
     cs_resource_release(back); /* the instance goes with it */
 }
@@ -1583,7 +1511,7 @@ static int own_compute_thread(void *arg)
         return 0;
     }
     /* a compile per thread, too */
-    spirv_blob spirv = compile(main_source);
+    spirv_blob spirv = harness_compile(main_source);
     cs_compute *compute = NULL;
     if (!spirv.words) {
         thread_fail(work, "compiling");
@@ -1684,7 +1612,7 @@ static void run_threads(thrd_start_t start, thread_work *works)
 
 static void test_threads_own_compute(void)
 {
-    REQUIRE(main_spirv.words != NULL);
+    CHECK_OR_RETURN(main_spirv.words != NULL);
     thread_work works[THREADS];
     memset(works, 0, sizeof works);
     run_threads(own_compute_thread, works);
@@ -1692,17 +1620,17 @@ static void test_threads_own_compute(void)
 
 static void test_threads_shared_compute(void)
 {
-    REQUIRE(region_spirv.words != NULL);
+    CHECK_OR_RETURN(region_spirv.words != NULL);
     cs_resource *uav =
         make_buffer_on(device, CS_HEAP_DEFAULT, THREADS * 256, 4, 0);
-    REQUIRE(uav != NULL);
+    CHECK_OR_RETURN(uav != NULL);
     cs_compute *compute = NULL;
     cs_compute_desc desc = {.spirv = region_spirv.words,
                             .spirv_size = region_spirv.size,
                             .uav = &uav,
                             .uav_count = 1,
                             .push_size = 8};
-    REQUIRE_OK(cs_compute_create(device, &desc, &compute));
+    CHECK_OK_OR_RETURN(cs_compute_create(device, &desc, &compute));
     thread_work works[THREADS];
     memset(works, 0, sizeof works);
     for (int i = 0; i < THREADS; i++) {
@@ -1723,48 +1651,16 @@ static void test_threads_shared_compute(void)
 
 /* >>main */
 
-typedef struct test_case {
-    const char *name;
-    void (*run)(void);
-} test_case;
-
-/* The validation layer 1.3.239 leaks per pipeline it tracks; that is not
- * ours to fix (see test_vulkan_backend.c). */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libVkLayer_khronos_validation.so\n";
-}
-
-/* Keeps the driver and the layer loaded after the instance goes, so that
- * LeakSanitizer names their modules (see test_vulkan_backend.c). */
-static void pin_vulkan_libraries(void)
-{
-    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE);
-    dlopen("libVkLayer_khronos_validation.so", RTLD_NOW | RTLD_NODELETE);
-}
-
 int main(void)
 {
-    pin_vulkan_libraries();
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG, .backend = NULL};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
-    if (cs_instance_create(&desc, &instance) != CS_OK) {
-        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+    harness_pin_vulkan_libraries();
+    if (!harness_open_device(&instance, &device))
         return 1;
-    }
-    device = cs_instance_get_device(instance, 0);
-    if (!device) {
-        fprintf(stderr, "no device\n");
-        cs_instance_release(instance);
-        return 1;
-    }
     cs_device_get_info(device, &device_info);
     fprintf(stderr, "device: %s\n", device_info.name);
-    main_spirv = compile(main_source);
-    region_spirv = compile(region_source);
-    typed_spirv = compile(typed_source);
+    main_spirv = harness_compile(main_source);
+    region_spirv = harness_compile(region_source);
+    typed_spirv = harness_compile(typed_source);
 
     const test_case tests[] = {
         {"instance", test_instance},
@@ -1783,27 +1679,10 @@ int main(void)
         {"threads_own_compute", test_threads_own_compute},
         {"threads_shared_compute", test_threads_shared_compute},
     };
-    const char *only = getenv("CS_TEST_ONLY");
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (only && strcmp(only, tests[i].name) != 0)
-            continue;
-        check_failures = 0;
-        tests[i].run();
-        size_t messages = take_messages(device);
-        if (check_failures == 0 && messages == 0) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr,
-                    "FAIL %s (%d failed checks, %zu validation "
-                    "messages)\n",
-                    tests[i].name, check_failures, messages);
-        }
-    }
+    HARNESS_RUN_TESTS(tests, device);
     cs_free(main_spirv.words);
     cs_free(region_spirv.words);
     cs_free(typed_spirv.words);
     cs_instance_release(instance);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return harness_finish();
 }

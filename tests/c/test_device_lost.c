@@ -10,7 +10,7 @@
  * Built and run by `make test-c`. Prints "N passed, M failed".
  * CS_TEST_ONLY=name runs one test.
  */
-#include <compushady.h>
+#include "harness.h"
 
 #include "core/internal.h" /* cs_debug_simulate_device_lost */
 
@@ -21,29 +21,6 @@
 
 static cs_instance *instance;
 static cs_device *device;
-static int check_failures;
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE(condition)                                                     \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            check_failures++;                                                  \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE_OK(call) REQUIRE((call) == CS_OK)
-#define CHECK_OK(call) CHECK((call) == CS_OK)
 
 static char lost_text[512];
 
@@ -78,20 +55,6 @@ static cs_resource *make_buffer(cs_device *on, cs_heap_type heap_type,
     if (cs_resource_create(on, &desc, &resource) != CS_OK)
         fprintf(stderr, "buffer creation failed: %s\n", cs_last_error());
     return resource;
-}
-
-typedef struct spirv_blob {
-    void *words;
-    size_t size;
-} spirv_blob;
-
-static spirv_blob compile(const char *source)
-{
-    cs_shader_compile_desc desc = {.source = source};
-    spirv_blob blob = {0};
-    if (cs_shader_compile(&desc, &blob.words, &blob.size) != CS_OK)
-        fprintf(stderr, "compile failed: %s\n", cs_last_error());
-    return blob;
 }
 
 /* Every thread runs push.n steps of a hash on one element (threads of
@@ -150,9 +113,9 @@ static void test_device_lost(void)
     cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
     if (getenv("CS_TEST_NO_DEBUG"))
         desc.flags = 0;
-    REQUIRE_OK(cs_instance_create(&desc, &lost_instance));
+    CHECK_OK_OR_RETURN(cs_instance_create(&desc, &lost_instance));
     cs_device *lost = cs_instance_get_device(lost_instance, 0);
-    REQUIRE(lost);
+    CHECK_OR_RETURN(lost);
     cs_device_info info;
     cs_device_get_info(lost, &info);
     snprintf(lost_text, sizeof lost_text,
@@ -162,19 +125,20 @@ static void test_device_lost(void)
     cs_resource *upload = make_buffer(lost, CS_HEAP_UPLOAD, 1024);
     cs_resource *readback = make_buffer(lost, CS_HEAP_READBACK, 1024);
     cs_resource *data = make_buffer(lost, CS_HEAP_DEFAULT, 1024);
-    REQUIRE(upload && readback && data);
+    CHECK_OR_RETURN(upload && readback && data);
     cs_compute *compute = make_compute(lost, data);
-    REQUIRE(compute);
+    CHECK_OR_RETURN(compute);
     cs_heap *heap = NULL;
-    REQUIRE_OK(cs_heap_create(lost, CS_HEAP_DEFAULT, 65536, &heap));
+    CHECK_OK_OR_RETURN(cs_heap_create(lost, CS_HEAP_DEFAULT, 65536, &heap));
     cs_command_list *list = NULL, *recorded = NULL;
-    REQUIRE_OK(cs_command_list_create(lost, 0, &list));
-    REQUIRE_OK(cs_command_list_create(lost, 0, &recorded));
+    CHECK_OK_OR_RETURN(cs_command_list_create(lost, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(lost, 0, &recorded));
     uint32_t n = 4;
-    REQUIRE_OK(cs_command_list_dispatch(recorded, compute, 4, 1, 1, &n, 4));
-    REQUIRE_OK(run_loop(compute, 4));
+    CHECK_OK_OR_RETURN(
+        cs_command_list_dispatch(recorded, compute, 4, 1, 1, &n, 4));
+    CHECK_OK_OR_RETURN(run_loop(compute, 4));
     cs_fence *fence = NULL;
-    REQUIRE_OK(cs_command_list_submit(recorded, &fence));
+    CHECK_OK_OR_RETURN(cs_command_list_submit(recorded, &fence));
 
     cs_debug_simulate_device_lost(lost);
 
@@ -242,9 +206,9 @@ static void test_device_lost(void)
 
     /* the other instance still works */
     cs_resource *counter = make_buffer(device, CS_HEAP_DEFAULT, 4 * ELEMENTS);
-    REQUIRE(counter);
+    CHECK_OR_RETURN(counter);
     cs_compute *still = make_compute(device, counter);
-    REQUIRE(still);
+    CHECK_OR_RETURN(still);
     CHECK_OK(run_loop(still, 1));
     cs_compute_release(still);
     cs_resource_release(counter);
@@ -255,9 +219,9 @@ static void test_wait_timeout(void)
     cs_resource *data = make_buffer(device, CS_HEAP_DEFAULT, 4 * ELEMENTS);
     cs_resource *upload = make_buffer(device, CS_HEAP_UPLOAD, 4 * ELEMENTS);
     cs_resource *readback = make_buffer(device, CS_HEAP_READBACK, 4 * ELEMENTS);
-    REQUIRE(data && upload && readback);
+    CHECK_OR_RETURN(data && upload && readback);
     cs_compute *compute = make_compute(device, data);
-    REQUIRE(compute);
+    CHECK_OR_RETURN(compute);
     CHECK(cs_device_get_wait_timeout(device) == 0);
 
     /* calibrate: groups that take about 1 s */
@@ -265,7 +229,7 @@ static void test_wait_timeout(void)
     double took = 0;
     for (;;) {
         double start = now_s();
-        REQUIRE_OK(run_long(compute, groups_x, groups_y));
+        CHECK_OK_OR_RETURN(run_long(compute, groups_x, groups_y));
         took = now_s() - start;
         if (took > 0.2 || groups_y >= 4096)
             break;
@@ -303,10 +267,10 @@ static void test_wait_timeout(void)
     CHECK(now_s() - start < 1.0);
     /* a list submitted without a fence times out too, reset waits */
     cs_command_list *list = NULL;
-    REQUIRE_OK(cs_command_list_create(device, 0, &list));
+    CHECK_OK_OR_RETURN(cs_command_list_create(device, 0, &list));
     uint32_t steps = STEPS;
-    REQUIRE_OK(cs_command_list_dispatch(list, compute, groups_x, groups_y, 1,
-                                        &steps, 4));
+    CHECK_OK_OR_RETURN(cs_command_list_dispatch(list, compute, groups_x,
+                                                groups_y, 1, &steps, 4));
     CHECK(cs_command_list_submit(list, NULL) == CS_TIMEOUT);
     CHECK(strstr(cs_last_error(), "still running") != NULL);
     /* a copy waiting behind them */
@@ -316,12 +280,12 @@ static void test_wait_timeout(void)
     CHECK_OK(cs_command_list_reset(list));
     cs_command_list_release(list);
     uint32_t zeros[ELEMENTS] = {0};
-    REQUIRE_OK(cs_buffer_upload(upload, 0, zeros, sizeof zeros));
-    REQUIRE_OK(cs_resource_copy(upload, data, NULL));
-    REQUIRE_OK(run_loop(compute, 0));
-    REQUIRE_OK(cs_resource_copy(data, readback, NULL));
+    CHECK_OK_OR_RETURN(cs_buffer_upload(upload, 0, zeros, sizeof zeros));
+    CHECK_OK_OR_RETURN(cs_resource_copy(upload, data, NULL));
+    CHECK_OK_OR_RETURN(run_loop(compute, 0));
+    CHECK_OK_OR_RETURN(cs_resource_copy(data, readback, NULL));
     uint32_t got[ELEMENTS];
-    REQUIRE_OK(cs_buffer_readback(readback, 0, got, sizeof got));
+    CHECK_OK_OR_RETURN(cs_buffer_readback(readback, 0, got, sizeof got));
     CHECK(got[0] == 1 && got[ELEMENTS - 1] == 1);
     cs_compute_release(compute);
     cs_resource_release(data);
@@ -329,57 +293,16 @@ static void test_wait_timeout(void)
     cs_resource_release(readback);
 }
 
-static size_t take_messages(void)
-{
-    char **messages = NULL;
-    size_t count = cs_device_take_debug_messages(device, &messages);
-    for (size_t i = 0; i < count; i++)
-        fprintf(stderr, "validation: %s\n", messages[i]);
-    cs_free_strings(messages);
-    return count;
-}
-
-typedef struct test_case {
-    const char *name;
-    void (*run)(void);
-} test_case;
-
 int main(void)
 {
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
-    if (cs_instance_create(&desc, &instance) != CS_OK) {
-        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+    if (!harness_open_device(&instance, &device))
         return 1;
-    }
-    device = cs_instance_get_device(instance, 0);
-    if (!device) {
-        fprintf(stderr, "no device\n");
-        cs_instance_release(instance);
-        return 1;
-    }
-    loop_spirv = compile(loop_source);
+    loop_spirv = harness_compile(loop_source);
     const test_case tests[] = {
         {"device_lost", test_device_lost},
         {"wait_timeout", test_wait_timeout},
     };
-    int passed = 0, failed = 0;
-    const char *only = getenv("CS_TEST_ONLY");
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (only && strcmp(only, tests[i].name) != 0)
-            continue;
-        check_failures = 0;
-        tests[i].run();
-        size_t messages = take_messages();
-        if (check_failures == 0 && messages == 0) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr, "FAIL %s (%d failed checks, %zu messages)\n",
-                    tests[i].name, check_failures, messages);
-        }
-    }
+    HARNESS_RUN_TESTS(tests, device);
     cs_free(loop_spirv.words);
     double start = now_s();
     cs_instance_release(instance);
@@ -387,6 +310,5 @@ int main(void)
         fprintf(stderr, "instance release took %.1f s\n", now_s() - start);
         failed++;
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return harness_finish();
 }

@@ -15,7 +15,8 @@
 #include "backends/vulkan/vk_internal.h"
 #include "core/internal.h"
 
-#include <compushady.h>
+#define HARNESS_SUPPRESS_VALIDATION_LAYER_LEAKS
+#include "harness.h"
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,30 +26,6 @@
 
 static cs_instance *instance;
 static cs_device *device;
-static int passed, failed;
-static atomic_int check_failures; /* failed checks of the running test */
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            atomic_fetch_add(&check_failures, 1);                              \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE(condition)                                                     \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            atomic_fetch_add(&check_failures, 1);                              \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed; last error: %s\n",     \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define REQUIRE_OK(call) REQUIRE((call) == CS_OK)
-#define CHECK_OK(call) CHECK((call) == CS_OK)
 
 #define MiB ((uint64_t)1 << 20)
 
@@ -158,7 +135,7 @@ static void test_mixed_sizes_distinct(void)
     }
     for (size_t i = 0; i < COUNT; i++) {
         buffers[i] = make_buffer(CS_HEAP_DEFAULT, buffer_sizes[i]);
-        REQUIRE(buffers[i]);
+        CHECK_OR_RETURN(buffers[i]);
         CHECK(cs_buffer_mapped(buffers[i]) == NULL);
     }
     check_disjoint(buffers, COUNT);
@@ -173,7 +150,7 @@ static void test_mixed_sizes_distinct(void)
     cs_resource *upload = make_buffer(CS_HEAP_UPLOAD, largest);
     cs_resource *readback = make_buffer(CS_HEAP_READBACK, largest);
     void *data = malloc(largest);
-    REQUIRE(upload && readback && data);
+    CHECK_OR_RETURN(upload && readback && data);
     for (size_t i = 0; i < COUNT; i++) {
         fill(cs_buffer_mapped(upload), buffer_sizes[i], (uint32_t)i);
         cs_copy_desc copy = {.size = buffer_sizes[i]};
@@ -201,7 +178,7 @@ static void test_free_and_reuse(void)
     cs_resource *buffers[COUNT] = {0};
     for (size_t i = 0; i < COUNT; i++) {
         buffers[i] = make_buffer(CS_HEAP_DEFAULT, MiB + 256 * (i % 5));
-        REQUIRE(buffers[i]);
+        CHECK_OR_RETURN(buffers[i]);
     }
     vk_memory_stats full = stats();
     CHECK(full.allocations == COUNT);
@@ -214,7 +191,7 @@ static void test_free_and_reuse(void)
     }
     for (size_t i = 0; i < COUNT; i += 2) {
         buffers[i] = make_buffer(CS_HEAP_DEFAULT, MiB);
-        REQUIRE(buffers[i]);
+        CHECK_OR_RETURN(buffers[i]);
     }
     vk_memory_stats again = stats();
     CHECK(again.blocks == full.blocks);
@@ -228,13 +205,13 @@ static void test_free_and_reuse(void)
 
     /* a create/destroy loop allocates no new block */
     cs_resource *first = make_buffer(CS_HEAP_DEFAULT, MiB);
-    REQUIRE(first);
+    CHECK_OR_RETURN(first);
     VkDeviceMemory memory = impl_of(first)->memory;
     VkDeviceSize offset = impl_of(first)->memory_offset;
     cs_resource_release(first);
     for (int i = 0; i < 1000; i++) {
         cs_resource *b = make_buffer(CS_HEAP_DEFAULT, MiB);
-        REQUIRE(b);
+        CHECK_OR_RETURN(b);
         CHECK(impl_of(b)->memory == memory &&
               impl_of(b)->memory_offset == offset);
         cs_resource_release(b);
@@ -254,7 +231,7 @@ static void test_mapped_suballocations(void)
         uploads[i] = make_buffer(CS_HEAP_UPLOAD, sizes[i]);
         readbacks[i] = make_buffer(CS_HEAP_READBACK, sizes[i]);
         defaults[i] = make_buffer(CS_HEAP_DEFAULT, sizes[i]);
-        REQUIRE(uploads[i] && readbacks[i] && defaults[i]);
+        CHECK_OR_RETURN(uploads[i] && readbacks[i] && defaults[i]);
         CHECK(impl_of(uploads[i])->block && impl_of(readbacks[i])->block);
         CHECK(cs_buffer_mapped(uploads[i]) && cs_buffer_mapped(readbacks[i]));
     }
@@ -285,7 +262,7 @@ static void test_mapped_suballocations(void)
         CHECK_OK(cs_resource_copy(defaults[i], readbacks[i], NULL));
     }
     void *data = malloc(sizes[COUNT - 1]);
-    REQUIRE(data);
+    CHECK_OR_RETURN(data);
     for (size_t i = 0; i < COUNT; i++) {
         CHECK_OK(cs_buffer_readback(readbacks[i], 0, data, sizes[i]));
         CHECK(matches(data, sizes[i], 1000 + (uint32_t)i));
@@ -317,9 +294,9 @@ static void test_textures_apart(void)
                                  .format = 28, /* R8G8B8A8_UNORM */
                                  .width = 64 * (1 + (uint32_t)i % 4),
                                  .height = 16};
-        REQUIRE_OK(cs_resource_create(device, &desc, &textures[i]));
+        CHECK_OK_OR_RETURN(cs_resource_create(device, &desc, &textures[i]));
         buffers[i] = make_buffer(CS_HEAP_DEFAULT, 1000 + 100 * i);
-        REQUIRE(buffers[i]);
+        CHECK_OR_RETURN(buffers[i]);
     }
     cs_resource *all[2 * COUNT];
     memcpy(all, textures, sizeof textures);
@@ -335,11 +312,11 @@ static void test_textures_apart(void)
     /* contents of textures stay distinct */
     /* rows of 64 * k texels: 256-byte aligned, tightly packed */
     void *data = malloc(4 * 64 * 16 * 4);
-    REQUIRE(data);
+    CHECK_OR_RETURN(data);
     for (size_t i = 0; i < COUNT; i++) {
         uint64_t size = 64 * (1 + i % 4) * 16 * 4;
         cs_resource *up = make_buffer(CS_HEAP_UPLOAD, size);
-        REQUIRE(up);
+        CHECK_OR_RETURN(up);
         fill(cs_buffer_mapped(up), size, 77 + (uint32_t)i);
         CHECK_OK(cs_resource_copy(up, textures[i], NULL));
         cs_resource_release(up);
@@ -347,7 +324,7 @@ static void test_textures_apart(void)
     for (size_t i = 0; i < COUNT; i++) {
         uint64_t size = 64 * (1 + i % 4) * 16 * 4;
         cs_resource *rb = make_buffer(CS_HEAP_READBACK, size);
-        REQUIRE(rb);
+        CHECK_OR_RETURN(rb);
         CHECK_OK(cs_resource_copy(textures[i], rb, NULL));
         CHECK_OK(cs_buffer_readback(rb, 0, data, size));
         CHECK(matches(data, size, 77 + (uint32_t)i));
@@ -364,15 +341,15 @@ static void test_textures_apart(void)
 static void test_heap_placement(void)
 {
     cs_heap *heap = NULL;
-    REQUIRE_OK(cs_heap_create(device, CS_HEAP_DEFAULT, 4 * MiB, &heap));
+    CHECK_OK_OR_RETURN(cs_heap_create(device, CS_HEAP_DEFAULT, 4 * MiB, &heap));
     cs_resource_desc desc = {.heap_type = CS_HEAP_DEFAULT,
                              .size = MiB,
                              .heap = heap,
                              .heap_offset = MiB};
     cs_resource *placed = NULL;
-    REQUIRE_OK(cs_resource_create(device, &desc, &placed));
+    CHECK_OK_OR_RETURN(cs_resource_create(device, &desc, &placed));
     cs_resource *free_one = make_buffer(CS_HEAP_DEFAULT, MiB);
-    REQUIRE(free_one);
+    CHECK_OR_RETURN(free_one);
     vk_resource *impl = impl_of(placed);
     CHECK(impl->block == NULL && impl->own_memory == VK_NULL_HANDLE);
     CHECK(impl->memory == ((vk_heap *)heap->impl)->memory);
@@ -382,7 +359,7 @@ static void test_heap_placement(void)
     fill(data, sizeof data, 5);
     cs_resource *up = make_buffer(CS_HEAP_UPLOAD, sizeof data);
     cs_resource *rb = make_buffer(CS_HEAP_READBACK, sizeof data);
-    REQUIRE(up && rb);
+    CHECK_OR_RETURN(up && rb);
     CHECK_OK(cs_buffer_upload(up, 0, data, sizeof data));
     cs_copy_desc copy = {.size = sizeof data};
     CHECK_OK(cs_resource_copy(up, placed, &copy));
@@ -466,8 +443,8 @@ static void test_threads(void)
 {
     thrd_t threads[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++)
-        REQUIRE(thrd_create(&threads[i], churn_thread, (void *)(i + 1)) ==
-                thrd_success);
+        CHECK_OR_RETURN(thrd_create(&threads[i], churn_thread,
+                                    (void *)(i + 1)) == thrd_success);
     for (int i = 0; i < THREADS; i++)
         thrd_join(threads[i], NULL);
     vk_memory_stats s = stats();
@@ -476,40 +453,12 @@ static void test_threads(void)
 
 /* >>main */
 
-typedef struct test_case {
-    const char *name;
-    void (*run)(void);
-} test_case;
-
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libVkLayer_khronos_validation.so\n";
-}
-
-static size_t take_messages(cs_device *dev)
-{
-    char **messages = NULL;
-    size_t count = cs_device_take_debug_messages(dev, &messages);
-    for (size_t i = 0; i < count; i++)
-        fprintf(stderr, "validation: %s\n", messages[i]);
-    cs_free_strings(messages);
-    return count;
-}
-
 int main(void)
 {
-    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE);
-    dlopen("libVkLayer_khronos_validation.so", RTLD_NOW | RTLD_NODELETE);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG, .backend = NULL};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
-    if (cs_instance_create(&desc, &instance) != CS_OK) {
-        fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
+    harness_pin_vulkan_libraries();
+    if (!harness_open_device(&instance, &device))
         return 1;
-    }
-    device = cs_instance_get_device(instance, 0);
-    if (!device || strcmp(cs_instance_backend_name(instance), "vulkan") != 0) {
+    if (strcmp(cs_instance_backend_name(instance), "vulkan") != 0) {
         fprintf(stderr, "no Vulkan device\n");
         cs_instance_release(instance);
         return 1;
@@ -529,24 +478,7 @@ int main(void)
         {"out_of_memory", test_out_of_memory},
         {"threads", test_threads},
     };
-    const char *only = getenv("CS_TEST_ONLY");
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (only && strcmp(only, tests[i].name) != 0)
-            continue;
-        atomic_store(&check_failures, 0);
-        tests[i].run();
-        size_t messages = take_messages(device);
-        int failures = atomic_load(&check_failures);
-        if (failures == 0 && messages == 0) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr,
-                    "FAIL %s (%d failed checks, %zu validation messages)\n",
-                    tests[i].name, failures, messages);
-        }
-    }
+    HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return harness_finish();
 }

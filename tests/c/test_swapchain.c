@@ -7,7 +7,7 @@
  *
  * Built and run by `make test-c`. Prints "N passed, M failed".
  */
-#include <compushady.h>
+#include "harness.h"
 
 #include <X11/Xlib.h>
 #include <dlfcn.h>
@@ -18,28 +18,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int checks_failed;
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            checks_failed++;                                                   \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_FAILS(call, status, text)                                        \
-    do {                                                                       \
-        cs_status got_ = (call);                                               \
-        if (got_ != (status) || !strstr(cs_last_error(), (text))) {            \
-            checks_failed++;                                                   \
-            fprintf(stderr, "%s:%d: %s gave %s \"%s\", expected %s \"%s\"\n",  \
-                    __FILE__, __LINE__, #call, cs_status_name(got_),           \
-                    cs_last_error(), cs_status_name(status), (text));          \
-        }                                                                      \
-    } while (0)
 
 /* >>Xlib, loaded at run time */
 
@@ -287,26 +265,22 @@ int main(void)
             nanosleep(&pause, NULL);
         }
     }
-    int failed = 1;
+    failed = 1;
     if (display) {
         Window window =
             x.create_simple_window(display, x.root_window(display, 0), 0, 0,
                                    WIN_W, WIN_H, 0, 0, 0xFFFFFF);
         x.map_window(display, window);
         x.sync(display, False);
-        cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+        cs_instance_desc desc = {.flags = harness_instance_flags()};
         cs_instance *instance = NULL;
         if (cs_instance_create(&desc, &instance) == CS_OK &&
             cs_instance_device_count(instance) > 0) {
             cs_device *device = cs_instance_get_device(instance, 0);
             test_swapchain(device, display, window);
-            char **messages = NULL;
-            size_t count = cs_device_take_debug_messages(device, &messages);
-            for (size_t i = 0; i < count; i++)
-                fprintf(stderr, "validation: %s\n", messages[i]);
-            cs_free_strings(messages);
+            size_t count = harness_take_messages(device);
             CHECK(count == 0);
-            failed = checks_failed > 0;
+            failed = atomic_load(&check_failures) > 0;
         } else {
             fprintf(stderr, "no instance or device: %s\n", cs_last_error());
         }
@@ -318,6 +292,6 @@ int main(void)
     }
     kill(server, SIGTERM);
     waitpid(server, NULL, 0);
-    printf("%d passed, %d failed\n", 1 - failed, failed);
-    return failed;
+    passed = 1 - failed;
+    return harness_finish();
 }

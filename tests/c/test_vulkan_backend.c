@@ -10,6 +10,9 @@
 #include "../../src/core/backend.h"
 #include "shaders/test_shaders.h"
 
+#define HARNESS_SUPPRESS_VALIDATION_LAYER_LEAKS
+#include "harness.h"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,7 +20,6 @@
 #include <string.h>
 
 static const cs_backend *const backend = &cs_vulkan_backend;
-static int passed, failed;
 static atomic_int debug_message_count;
 
 /* >>stubs of the core, overridden when the core is linked in */
@@ -52,17 +54,6 @@ static int collected_messages(void)
 }
 
 /* >>helpers */
-
-#define CHECK(condition)                                                       \
-    do {                                                                       \
-        if (!(condition)) {                                                    \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",       \
-                    __FILE__, __LINE__, #condition, cs_last_error());          \
-            return false;                                                      \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_OK(call) CHECK((call) == CS_OK)
 
 static cs_device *device;
 
@@ -171,20 +162,20 @@ static cs_bound_slot storage_slot(uint32_t binding, cs_resource *resource)
 
 static bool test_discovery(void)
 {
-    CHECK(test_instance.device_count >= 1);
+    CHECK_OR_RETURN_FALSE(test_instance.device_count >= 1);
     const cs_device_info *info = &device->info;
-    CHECK(info->name[0] != '\0');
-    CHECK(device->instance == &test_instance);
-    CHECK(device->index == 0);
-    CHECK(info->max_push_constants_size >= 128);
-    CHECK(info->max_compute_workgroup_count[0] > 0);
-    CHECK(info->max_buffer_size > 0);
-    CHECK(info->dedicated_system_memory == 0);
+    CHECK_OR_RETURN_FALSE(info->name[0] != '\0');
+    CHECK_OR_RETURN_FALSE(device->instance == &test_instance);
+    CHECK_OR_RETURN_FALSE(device->index == 0);
+    CHECK_OR_RETURN_FALSE(info->max_push_constants_size >= 128);
+    CHECK_OR_RETURN_FALSE(info->max_compute_workgroup_count[0] > 0);
+    CHECK_OR_RETURN_FALSE(info->max_buffer_size > 0);
+    CHECK_OR_RETURN_FALSE(info->dedicated_system_memory == 0);
     if (strstr(info->name, "llvmpipe")) {
-        CHECK(!info->is_hardware);
-        CHECK(!info->is_discrete);
-        CHECK(!info->supports_sparse);
-        CHECK(!info->supports_storage_image_without_format);
+        CHECK_OR_RETURN_FALSE(!info->is_hardware);
+        CHECK_OR_RETURN_FALSE(!info->is_discrete);
+        CHECK_OR_RETURN_FALSE(!info->supports_sparse);
+        CHECK_OR_RETURN_FALSE(!info->supports_storage_image_without_format);
     }
     return true;
 }
@@ -194,11 +185,12 @@ static bool test_buffer_heaps(void)
     cs_heap_type types[] = {CS_HEAP_DEFAULT, CS_HEAP_UPLOAD, CS_HEAP_READBACK};
     for (int i = 0; i < 3; i++) {
         cs_resource *buffer = create_buffer(types[i], 1000);
-        CHECK(buffer);
-        CHECK(buffer->info.heap_size >= 1000);
-        CHECK((buffer->mapped != NULL) == (types[i] != CS_HEAP_DEFAULT));
-        CHECK_OK(backend->buffer_flush(buffer, 10, 100));
-        CHECK_OK(backend->buffer_invalidate(buffer, 10, 100));
+        CHECK_OR_RETURN_FALSE(buffer);
+        CHECK_OR_RETURN_FALSE(buffer->info.heap_size >= 1000);
+        CHECK_OR_RETURN_FALSE((buffer->mapped != NULL) ==
+                              (types[i] != CS_HEAP_DEFAULT));
+        CHECK_OK_OR_RETURN_FALSE(backend->buffer_flush(buffer, 10, 100));
+        CHECK_OK_OR_RETURN_FALSE(backend->buffer_invalidate(buffer, 10, 100));
         destroy_resource(buffer);
     }
     return true;
@@ -210,17 +202,17 @@ static bool test_upload_copy_readback(void)
     cs_resource *upload = create_buffer(CS_HEAP_UPLOAD, SIZE);
     cs_resource *gpu = create_buffer(CS_HEAP_DEFAULT, SIZE);
     cs_resource *readback = create_buffer(CS_HEAP_READBACK, SIZE);
-    CHECK(upload && gpu && readback);
+    CHECK_OR_RETURN_FALSE(upload && gpu && readback);
     uint8_t *bytes = upload->mapped;
     for (int i = 0; i < SIZE; i++)
         bytes[i] = (uint8_t)(i * 7);
-    CHECK_OK(backend->buffer_flush(upload, 0, SIZE));
-    CHECK_OK(copy_buffer(upload, gpu, SIZE, 0, 0));
-    CHECK_OK(copy_buffer(gpu, readback, 1000, 16, 100));
-    CHECK_OK(backend->buffer_invalidate(readback, 0, SIZE));
+    CHECK_OK_OR_RETURN_FALSE(backend->buffer_flush(upload, 0, SIZE));
+    CHECK_OK_OR_RETURN_FALSE(copy_buffer(upload, gpu, SIZE, 0, 0));
+    CHECK_OK_OR_RETURN_FALSE(copy_buffer(gpu, readback, 1000, 16, 100));
+    CHECK_OK_OR_RETURN_FALSE(backend->buffer_invalidate(readback, 0, SIZE));
     const uint8_t *out = readback->mapped;
     for (int i = 0; i < 1000; i++)
-        CHECK(out[100 + i] == (uint8_t)((16 + i) * 7));
+        CHECK_OR_RETURN_FALSE(out[100 + i] == (uint8_t)((16 + i) * 7));
     destroy_resource(upload);
     destroy_resource(gpu);
     destroy_resource(readback);
@@ -233,26 +225,28 @@ static bool run_write_index(uint32_t elements, uint32_t push_value,
     cs_resource *gpu = create_buffer(CS_HEAP_DEFAULT, elements * 4);
     cs_resource *readback = create_buffer(CS_HEAP_READBACK, elements * 4);
     cs_resource *args = create_buffer(CS_HEAP_UPLOAD, 16);
-    CHECK(gpu && readback && args);
+    CHECK_OR_RETURN_FALSE(gpu && readback && args);
     cs_bound_slot slot = storage_slot(CS_REGISTER_U_BASE, gpu);
     cs_compute *compute =
         new_compute(write_index_spirv, sizeof write_index_spirv, &slot, 1, 4);
-    CHECK(compute);
+    CHECK_OR_RETURN_FALSE(compute);
     uint32_t groups[3] = {elements / 64, 1, 1};
     uint32_t *indirect_args = args->mapped;
     indirect_args[1] = groups[0];
     indirect_args[2] = 1;
     indirect_args[3] = 1;
-    CHECK_OK(backend->buffer_flush(args, 0, 16));
+    CHECK_OK_OR_RETURN_FALSE(backend->buffer_flush(args, 0, 16));
     for (int round = 0; round < 3; round++) {
         uint32_t value = push_value + (uint32_t)round;
-        CHECK_OK(backend->compute_dispatch(
+        CHECK_OK_OR_RETURN_FALSE(backend->compute_dispatch(
             compute, groups, indirect ? args : NULL, 4, &value, NULL));
-        CHECK_OK(copy_buffer(gpu, readback, elements * 4, 0, 0));
-        CHECK_OK(backend->buffer_invalidate(readback, 0, elements * 4));
+        CHECK_OK_OR_RETURN_FALSE(
+            copy_buffer(gpu, readback, elements * 4, 0, 0));
+        CHECK_OK_OR_RETURN_FALSE(
+            backend->buffer_invalidate(readback, 0, elements * 4));
         const uint32_t *out = readback->mapped;
         for (uint32_t i = 0; i < elements; i++)
-            CHECK(out[i] == i * 2 + value);
+            CHECK_OR_RETURN_FALSE(out[i] == i * 2 + value);
     }
     destroy_compute(compute);
     destroy_resource(gpu);
@@ -286,15 +280,15 @@ static bool test_concurrent_dispatch(void)
     enum { THREADS = 4 };
     pthread_t threads[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++)
-        CHECK(pthread_create(&threads[i], NULL, dispatch_thread,
-                             (void *)(i + 1)) == 0);
+        CHECK_OR_RETURN_FALSE(pthread_create(&threads[i], NULL, dispatch_thread,
+                                             (void *)(i + 1)) == 0);
     bool ok = true;
     for (int i = 0; i < THREADS; i++) {
         void *result;
         pthread_join(threads[i], &result);
         ok = ok && result == NULL;
     }
-    CHECK(ok);
+    CHECK_OR_RETURN_FALSE(ok);
     return true;
 }
 
@@ -305,14 +299,14 @@ static bool test_texture_copies(void)
     cs_resource *other = create_texture2d(W, H, 1, 42);
     cs_resource *upload = create_buffer(CS_HEAP_UPLOAD, W * H * 4);
     cs_resource *readback = create_buffer(CS_HEAP_READBACK, W * H * 4);
-    CHECK(texture && other && upload && readback);
-    CHECK(texture->info.heap_size >= W * H * 4 * SLICES);
+    CHECK_OR_RETURN_FALSE(texture && other && upload && readback);
+    CHECK_OR_RETURN_FALSE(texture->info.heap_size >= W * H * 4 * SLICES);
     uint32_t *texels = upload->mapped;
     for (uint32_t i = 0; i < W * H; i++)
         texels[i] = i * 3 + 1;
     cs_copy_desc to_slice1 = {
         .width = W, .height = H, .depth = 1, .dst_slice = 1};
-    CHECK_OK(backend->copy(upload, texture, &to_slice1));
+    CHECK_OK_OR_RETURN_FALSE(backend->copy(upload, texture, &to_slice1));
     /* a 4x2 box of slice 1 at (2,1) -> (0,0) of the one-slice texture */
     cs_copy_desc box = {.width = 4,
                         .height = 2,
@@ -320,13 +314,14 @@ static bool test_texture_copies(void)
                         .src_x = 2,
                         .src_y = 1,
                         .src_slice = 1};
-    CHECK_OK(backend->copy(texture, other, &box));
+    CHECK_OK_OR_RETURN_FALSE(backend->copy(texture, other, &box));
     cs_copy_desc to_buffer = {.width = W, .height = H, .depth = 1};
-    CHECK_OK(backend->copy(other, readback, &to_buffer));
+    CHECK_OK_OR_RETURN_FALSE(backend->copy(other, readback, &to_buffer));
     const uint32_t *out = readback->mapped;
     for (uint32_t y = 0; y < 2; y++)
         for (uint32_t x = 0; x < 4; x++)
-            CHECK(out[y * W + x] == ((y + 1) * W + x + 2) * 3 + 1);
+            CHECK_OR_RETURN_FALSE(out[y * W + x] ==
+                                  ((y + 1) * W + x + 2) * 3 + 1);
     destroy_resource(texture);
     destroy_resource(other);
     destroy_resource(upload);
@@ -342,14 +337,14 @@ static bool test_image_compute(void)
     cs_resource *constants = create_buffer(CS_HEAP_DEFAULT, 256);
     cs_resource *upload = create_buffer(CS_HEAP_UPLOAD, W * H * 4);
     cs_resource *readback = create_buffer(CS_HEAP_READBACK, W * H * 4);
-    CHECK(src && dst && constants && upload && readback);
+    CHECK_OR_RETURN_FALSE(src && dst && constants && upload && readback);
     uint32_t *data = upload->mapped;
     for (uint32_t i = 0; i < W * H; i++)
         data[i] = i;
     cs_copy_desc whole = {.width = W, .height = H, .depth = 1};
-    CHECK_OK(backend->copy(upload, src, &whole));
+    CHECK_OK_OR_RETURN_FALSE(backend->copy(upload, src, &whole));
     data[0] = 500;
-    CHECK_OK(copy_buffer(upload, constants, 4, 0, 0));
+    CHECK_OK_OR_RETURN_FALSE(copy_buffer(upload, constants, 4, 0, 0));
     cs_bound_slot slots[3] = {
         {.binding = {.binding = 0,
                      .type = CS_BINDING_CONSTANT_BUFFER,
@@ -368,13 +363,14 @@ static bool test_image_compute(void)
     };
     cs_compute *compute =
         new_compute(image_add_spirv, sizeof image_add_spirv, slots, 3, 0);
-    CHECK(compute);
+    CHECK_OR_RETURN_FALSE(compute);
     uint32_t groups[3] = {W / 4, H / 4, 1};
-    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, NULL, NULL));
-    CHECK_OK(backend->copy(dst, readback, &whole));
+    CHECK_OK_OR_RETURN_FALSE(
+        backend->compute_dispatch(compute, groups, NULL, 0, NULL, NULL));
+    CHECK_OK_OR_RETURN_FALSE(backend->copy(dst, readback, &whole));
     const uint32_t *out = readback->mapped;
     for (uint32_t i = 0; i < W * H; i++)
-        CHECK(out[i] == i + 500);
+        CHECK_OR_RETURN_FALSE(out[i] == i + 500);
     destroy_compute(compute);
     destroy_resource(src);
     destroy_resource(dst);
@@ -388,8 +384,8 @@ static bool test_texel_buffer(void)
 {
     cs_resource *typed = new_resource(CS_RESOURCE_BUFFER, CS_HEAP_DEFAULT, 256);
     typed->info.format = 42;
-    CHECK_OK(backend->resource_create(typed));
-    CHECK(typed->impl != NULL);
+    CHECK_OK_OR_RETURN_FALSE(backend->resource_create(typed));
+    CHECK_OR_RETURN_FALSE(typed->impl != NULL);
     destroy_resource(typed);
     return true;
 }
@@ -412,12 +408,12 @@ static bool test_heaps(void)
 {
     cs_heap *heap = create_heap(CS_HEAP_DEFAULT, 1 << 20);
     cs_heap *upload_heap = create_heap(CS_HEAP_UPLOAD, 1 << 16);
-    CHECK(heap && upload_heap);
+    CHECK_OR_RETURN_FALSE(heap && upload_heap);
     cs_resource *in_heap =
         new_resource(CS_RESOURCE_BUFFER, CS_HEAP_DEFAULT, 4096);
     in_heap->heap = heap;
     in_heap->heap_offset = 65536;
-    CHECK_OK(backend->resource_create(in_heap));
+    CHECK_OK_OR_RETURN_FALSE(backend->resource_create(in_heap));
     cs_resource *texture =
         new_resource(CS_RESOURCE_TEXTURE2D, CS_HEAP_DEFAULT, 0);
     texture->info.width = texture->info.height = 16;
@@ -425,22 +421,23 @@ static bool test_heaps(void)
     texture->info.row_pitch = 64;
     texture->heap = heap;
     texture->heap_offset = 0;
-    CHECK_OK(backend->resource_create(texture));
+    CHECK_OK_OR_RETURN_FALSE(backend->resource_create(texture));
     cs_resource *misaligned =
         new_resource(CS_RESOURCE_BUFFER, CS_HEAP_DEFAULT, 64);
     misaligned->heap = heap;
     misaligned->heap_offset = 3;
-    CHECK(backend->resource_create(misaligned) == CS_ERROR_INVALID_ARGUMENT);
-    CHECK(strstr(cs_last_error(), "aligned"));
+    CHECK_OR_RETURN_FALSE(backend->resource_create(misaligned) ==
+                          CS_ERROR_INVALID_ARGUMENT);
+    CHECK_OR_RETURN_FALSE(strstr(cs_last_error(), "aligned"));
     free(misaligned);
     cs_resource *mapped = new_resource(CS_RESOURCE_BUFFER, CS_HEAP_UPLOAD, 256);
     mapped->heap = upload_heap;
     mapped->heap_offset = 1024;
-    CHECK_OK(backend->resource_create(mapped));
-    CHECK(mapped->mapped != NULL);
+    CHECK_OK_OR_RETURN_FALSE(backend->resource_create(mapped));
+    CHECK_OR_RETURN_FALSE(mapped->mapped != NULL);
     memset(mapped->mapped, 0x5a, 256);
-    CHECK_OK(backend->buffer_flush(mapped, 0, 256));
-    CHECK_OK(copy_buffer(mapped, in_heap, 256, 0, 0));
+    CHECK_OK_OR_RETURN_FALSE(backend->buffer_flush(mapped, 0, 256));
+    CHECK_OK_OR_RETURN_FALSE(copy_buffer(mapped, in_heap, 256, 0, 0));
     destroy_resource(mapped);
     destroy_resource(texture);
     destroy_resource(in_heap);
@@ -457,8 +454,8 @@ static bool test_sampler(void)
                           .desc = {.address_u = CS_ADDRESS_MODE_CLAMP,
                                    .address_v = CS_ADDRESS_MODE_MIRROR,
                                    .filter_min = CS_FILTER_LINEAR}};
-    CHECK_OK(backend->sampler_create(&sampler));
-    CHECK(sampler.impl != NULL);
+    CHECK_OK_OR_RETURN_FALSE(backend->sampler_create(&sampler));
+    CHECK_OR_RETURN_FALSE(sampler.impl != NULL);
     backend->sampler_destroy(&sampler);
     return true;
 }
@@ -469,9 +466,9 @@ static bool test_errors_name_the_call(void)
     huge->info.size = (uint64_t)1 << 62;
     cs_status status = backend->resource_create(huge);
     free(huge);
-    CHECK(status != CS_OK);
-    CHECK(strstr(cs_last_error(), "failed: VK_ERROR_") ||
-          strstr(cs_last_error(), "memory"));
+    CHECK_OR_RETURN_FALSE(status != CS_OK);
+    CHECK_OR_RETURN_FALSE(strstr(cs_last_error(), "failed: VK_ERROR_") ||
+                          strstr(cs_last_error(), "memory"));
     return true;
 }
 
@@ -482,7 +479,7 @@ static bool test_bindless_bind(void)
     enum { ELEMENTS = 128 };
     cs_resource *gpu = create_buffer(CS_HEAP_DEFAULT, ELEMENTS * 4);
     cs_resource *readback = create_buffer(CS_HEAP_READBACK, ELEMENTS * 4);
-    CHECK(gpu && readback);
+    CHECK_OR_RETURN_FALSE(gpu && readback);
     cs_bound_slot slot = storage_slot(CS_REGISTER_U_BASE, NULL);
     slot.binding.array_size = 0;
     cs_compute *compute = calloc(1, sizeof *compute);
@@ -495,50 +492,35 @@ static bool test_bindless_bind(void)
     compute->max_bindless = 8;
     compute->slots = &slot;
     compute->slot_count = 1;
-    CHECK_OK(backend->compute_create(compute));
+    CHECK_OK_OR_RETURN_FALSE(backend->compute_create(compute));
     /* the shader reads element 0 of what is a runtime array here */
-    CHECK_OK(backend->compute_bind(compute, &slot.binding, 0, gpu));
+    CHECK_OK_OR_RETURN_FALSE(
+        backend->compute_bind(compute, &slot.binding, 0, gpu));
     uint32_t groups[3] = {ELEMENTS / 64, 1, 1}, value = 9;
-    CHECK_OK(backend->compute_dispatch(compute, groups, NULL, 0, &value, NULL));
-    CHECK_OK(copy_buffer(gpu, readback, ELEMENTS * 4, 0, 0));
+    CHECK_OK_OR_RETURN_FALSE(
+        backend->compute_dispatch(compute, groups, NULL, 0, &value, NULL));
+    CHECK_OK_OR_RETURN_FALSE(copy_buffer(gpu, readback, ELEMENTS * 4, 0, 0));
     const uint32_t *out = readback->mapped;
     for (uint32_t i = 0; i < ELEMENTS; i++)
-        CHECK(out[i] == i * 2 + 9);
+        CHECK_OR_RETURN_FALSE(out[i] == i * 2 + 9);
     destroy_compute(compute);
     destroy_resource(gpu);
     destroy_resource(readback);
     return true;
 }
 
-typedef struct test_case {
+typedef struct backend_test {
     const char *name;
     bool (*run)(void);
-} test_case;
-
-/* Keeps the driver and the layer loaded after vkDestroyInstance, so that
- * LeakSanitizer sees their own static allocations as reachable (or at least
- * names the module) instead of blaming anonymous frames. */
-static void pin_vulkan_libraries(void)
-{
-    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE);
-    dlopen("libVkLayer_khronos_validation.so", RTLD_NOW | RTLD_NODELETE);
-}
-
-/* The validation layer 1.3.239 leaks per pipeline it tracks; that is not
- * ours to fix, and everything else must stay leak-free. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libVkLayer_khronos_validation.so\n";
-}
+} backend_test;
 
 int main(void)
 {
-    pin_vulkan_libraries();
+    harness_pin_vulkan_libraries();
     mtx_init(&test_instance.debug_lock, mtx_plain);
     test_instance.backend = backend;
     /* CS_TEST_NO_DEBUG=1 runs without the validation layer. */
-    test_instance.flags = getenv("CS_TEST_NO_DEBUG") ? 0 : CS_INSTANCE_DEBUG;
+    test_instance.flags = harness_instance_flags();
     if (backend->instance_create(&test_instance) != CS_OK) {
         fprintf(stderr, "instance_create failed: %s\n", cs_last_error());
         return 1;
@@ -549,7 +531,7 @@ int main(void)
     }
     device = &test_instance.devices[0];
     fprintf(stderr, "device: %s\n", device->info.name);
-    const test_case tests[] = {
+    const backend_test tests[] = {
         {"discovery", test_discovery},
         {"buffer_heaps", test_buffer_heaps},
         {"upload_copy_readback", test_upload_copy_readback},
@@ -588,6 +570,5 @@ int main(void)
         failed++;
         fprintf(stderr, "FAIL teardown (validation messages)\n");
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return harness_finish();
 }
