@@ -66,17 +66,6 @@ static PyObject *create_command_list(PyObject *module, PyObject *args,
     return (PyObject *)object;
 }
 
-static int get_push(PyObject *push, Py_buffer *view)
-{
-    if (!push || push == Py_None) {
-        view->obj = NULL;
-        view->buf = NULL;
-        view->len = 0;
-        return 0;
-    }
-    return native_get_buffer(push, "push", false, view);
-}
-
 static int check_compute(PyObject *compute)
 {
     if (PyObject_TypeCheck(compute, &Native_ComputeType))
@@ -100,12 +89,10 @@ static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
         return NULL;
     PyObject *exc = Native_ComputeException;
     uint32_t x = 0, y = 0, z = 0;
-    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
-        native_as_u32(y_arg, "y", exc, &y) < 0 ||
-        native_as_u32(z_arg, "z", exc, &z) < 0)
+    if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0)
         return NULL;
     Py_buffer view;
-    if (get_push(push, &view) < 0)
+    if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status = cs_command_list_dispatch(
         self->list, ((ComputeObject *)compute)->compute, x, y, z, view.buf,
@@ -137,7 +124,7 @@ static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
     if (native_as_u64(offset_arg, "offset", exc, &offset) < 0)
         return NULL;
     Py_buffer view;
-    if (get_push(push, &view) < 0)
+    if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status = cs_command_list_dispatch_indirect(
         self->list, ((ComputeObject *)compute)->compute,

@@ -155,18 +155,6 @@ done:
     return result;
 }
 
-/* Optional push constants: None or a bytes-like object. */
-static int get_push(PyObject *push, Py_buffer *view)
-{
-    if (!push || push == Py_None) {
-        view->obj = NULL;
-        view->buf = NULL;
-        view->len = 0;
-        return 0;
-    }
-    return native_get_buffer(push, "push", false, view);
-}
-
 static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
                                   PyObject *kwargs)
 {
@@ -177,12 +165,10 @@ static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
         return NULL;
     PyObject *exc = Native_ComputeException;
     uint32_t x = 0, y = 0, z = 0;
-    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
-        native_as_u32(y_arg, "y", exc, &y) < 0 ||
-        native_as_u32(z_arg, "z", exc, &z) < 0)
+    if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0)
         return NULL;
     Py_buffer view;
-    if (get_push(push, &view) < 0)
+    if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status;
     Py_BEGIN_ALLOW_THREADS status =
@@ -204,12 +190,10 @@ static PyObject *compute_dispatch_timed(ComputeObject *self, PyObject *args,
         return NULL;
     PyObject *exc = Native_ComputeException;
     uint32_t x = 0, y = 0, z = 0;
-    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
-        native_as_u32(y_arg, "y", exc, &y) < 0 ||
-        native_as_u32(z_arg, "z", exc, &z) < 0)
+    if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0)
         return NULL;
     Py_buffer view;
-    if (get_push(push, &view) < 0)
+    if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status;
     uint64_t gpu_ns = 0;
@@ -239,7 +223,7 @@ static PyObject *compute_dispatch_indirect(ComputeObject *self, PyObject *args,
     if (native_as_u64(offset_arg, "offset", exc, &offset) < 0)
         return NULL;
     Py_buffer view;
-    if (get_push(push, &view) < 0)
+    if (native_get_push(push, &view) < 0)
         return NULL;
     cs_resource *indirect = ((ResourceObject *)buffer)->resource;
     cs_status status;

@@ -220,3 +220,25 @@ int native_get_buffer(PyObject *obj, const char *name, bool writable,
     Py_XDECREF(traceback);
     return -1;
 }
+
+int native_as_u32_xyz(PyObject *x_arg, PyObject *y_arg, PyObject *z_arg,
+                      PyObject *exception, uint32_t *x, uint32_t *y,
+                      uint32_t *z)
+{
+    if (native_as_u32(x_arg, "x", exception, x) < 0 ||
+        native_as_u32(y_arg, "y", exception, y) < 0 ||
+        native_as_u32(z_arg, "z", exception, z) < 0)
+        return -1;
+    return 0;
+}
+
+int native_get_push(PyObject *push, Py_buffer *view)
+{
+    if (!push || push == Py_None) {
+        view->obj = NULL;
+        view->buf = NULL;
+        view->len = 0;
+        return 0;
+    }
+    return native_get_buffer(push, "push", false, view);
+}

@@ -133,10 +133,20 @@ int native_as_u64(PyObject *value, const char *name, PyObject *exception,
                   uint64_t *out);
 int native_as_u32(PyObject *value, const char *name, PyObject *exception,
                   uint32_t *out);
+/* native_as_u32 of the x, y and z arguments (group counts or a tile's
+ * coordinates), in that order, named "x", "y" and "z". */
+int native_as_u32_xyz(PyObject *x_arg, PyObject *y_arg, PyObject *z_arg,
+                      PyObject *exception, uint32_t *x, uint32_t *y,
+                      uint32_t *z);
 
 /* Gets a C-contiguous buffer of obj (writable when asked), with a message
  * naming the argument when obj has none. Release with PyBuffer_Release(). */
 int native_get_buffer(PyObject *obj, const char *name, bool writable,
                       Py_buffer *view);
+
+/* Optional push constants: push NULL or None gives an empty view (obj
+ * NULL: nothing to release), else native_get_buffer(push, "push", false,
+ * view). Release with PyBuffer_Release() when view->obj is set. */
+int native_get_push(PyObject *push, Py_buffer *view);
 
 #endif /* COMPUSHADY_NATIVE_H */

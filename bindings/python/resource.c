@@ -430,9 +430,7 @@ static PyObject *resource_bind_tile(ResourceObject *self, PyObject *args,
     uint32_t x = 0, y = 0, z = 0, slice = 0;
     uint64_t heap_offset = 0;
     cs_heap *heap = NULL;
-    if (native_as_u32(x_arg, "x", exc, &x) < 0 ||
-        native_as_u32(y_arg, "y", exc, &y) < 0 ||
-        native_as_u32(z_arg, "z", exc, &z) < 0 ||
+    if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0 ||
         native_as_u64(heap_offset_arg, "heap_offset", exc, &heap_offset) < 0 ||
         native_as_u32(slice_arg, "slice", exc, &slice) < 0 ||
         parse_heap(heap_arg, &heap) < 0)
