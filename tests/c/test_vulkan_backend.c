@@ -3,8 +3,9 @@
  * hand-filled core objects, under the validation layer (synchronization
  * validation included): every test also requires zero validation messages.
  *
- * Build (from the repository root):
- *   tests/c/build_test_vulkan_backend.sh && ./build/test_vulkan_backend
+ * Build and run from the repository root:
+ *   make build/tests/test_vulkan_backend && build/tests/test_vulkan_backend
+ * (make test-asan runs it under the sanitizers).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "../../src/core/backend.h"
