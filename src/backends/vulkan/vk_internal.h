@@ -227,6 +227,9 @@ typedef struct vk_command_list {
     /* the compute whose pipeline and set the buffer has bound (held by
      * the list), so that a run of dispatches binds once */
     const cs_compute *bound;
+    /* what the last recorded command was (a static description in
+     * vk_command_list.c), for the barrier before the next one */
+    const struct command_stage *last_stage;
 } vk_command_list;
 
 /* >>helpers */
