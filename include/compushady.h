@@ -208,6 +208,12 @@ typedef struct cs_device_info {
 CS_API void cs_device_set_wait_timeout(cs_device *device, uint64_t timeout_ns);
 CS_API uint64_t cs_device_get_wait_timeout(const cs_device *device);
 
+/* For tests of device-loss handling: waits for the device to go idle, then
+ * marks it lost as if Vulkan had reported VK_ERROR_DEVICE_LOST; every later
+ * call on it fails with CS_ERROR_DEVICE_LOST. There is no way back: create
+ * a new instance. */
+CS_API void cs_debug_simulate_device_lost(cs_device *device);
+
 /* Fills *out_info. Cheap: nothing is queried from the driver. */
 CS_API void cs_device_get_info(const cs_device *device,
                                cs_device_info *out_info);

@@ -115,10 +115,6 @@ static PyGetSetDef device_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-/* Declared here, not in compushady.h: an internal hook of the library
- * (core/internal.h), for tests only. */
-void cs_debug_simulate_device_lost(cs_device *device);
-
 static PyObject *device_simulate_device_lost(DeviceObject *self,
                                              PyObject *Py_UNUSED(ignored))
 {

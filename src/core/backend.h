@@ -88,6 +88,10 @@ struct cs_backend {
                               const cs_shader_binding *binding, uint32_t index,
                               cs_resource *resource);
 
+    /* Tests of device-loss handling: let the device go idle, then behave
+     * as if it had reported a loss. */
+    void (*device_simulate_lost)(cs_device *device);
+
     /* Command lists. The core holds list->lock around every call below
      * but command_list_destroy (called once, nothing else running), has
      * checked every argument (objects of the list's device) and keeps the

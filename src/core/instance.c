@@ -102,6 +102,12 @@ cs_device *cs_instance_get_device(cs_instance *instance, size_t index)
     return &instance->devices[index];
 }
 
+void cs_debug_simulate_device_lost(cs_device *device)
+{
+    if (device)
+        device->instance->backend->device_simulate_lost(device);
+}
+
 void cs_device_get_info(const cs_device *device, cs_device_info *out_info)
 {
     if (device && out_info)

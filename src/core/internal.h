@@ -40,11 +40,6 @@ struct cs_device {
     _Atomic uint64_t wait_timeout_ns;
 };
 
-/* Tests only (not in the public header): marks the device lost as if
- * Vulkan had reported VK_ERROR_DEVICE_LOST; every later call on it fails
- * with CS_ERROR_DEVICE_LOST. Defined by the backend. */
-void cs_debug_simulate_device_lost(cs_device *device);
-
 struct cs_heap {
     atomic_int refcount;
     cs_device *device;

@@ -169,11 +169,8 @@ cs_status vk_device_lost_error(vk_device *dev)
                    dev->properties.deviceName, call ? call : "a Vulkan call");
 }
 
-/* Declared in core/internal.h: tests only. */
-void cs_debug_simulate_device_lost(cs_device *device)
+void vk_device_simulate_lost(cs_device *device)
 {
-    if (!device)
-        return;
     vk_device *dev = vk_device_of(device);
     /* Unlike a real loss, the GPU still runs: let it finish, so that
      * objects released after the "loss" are not destroyed in use. */

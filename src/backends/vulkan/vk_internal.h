@@ -257,6 +257,8 @@ void vk_instance_destroy(cs_instance *instance);
 
 /* vk_device.c: the logical device of `device`, created on first call; fails
  * fast with CS_ERROR_DEVICE_LOST once the device was lost. */
+/* cs_debug_simulate_device_lost's backend side: tests only. */
+void vk_device_simulate_lost(cs_device *device);
 cs_status vk_device_acquire(cs_device *device, vk_device **out_device);
 void vk_device_destroy(vk_device *device);
 /* Marks the device lost (call: the Vulkan call that reported it, a string
