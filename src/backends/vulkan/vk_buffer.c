@@ -132,7 +132,13 @@ static VkMappedMemoryRange atom_range(const vk_device *dev,
     return range;
 }
 
-cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
+typedef VkResult(VKAPI_PTR *mapped_range_call)(VkDevice, uint32_t,
+                                               const VkMappedMemoryRange *);
+
+/* Flush or invalidate: the same checks and range, another Vulkan call. */
+static cs_status sync_mapped_range(cs_resource *buffer, uint64_t offset,
+                                   uint64_t size, mapped_range_call call,
+                                   const char *call_name, const char *what)
 {
     /* Host-only, but after a loss the contents mean nothing: fail like
      * every other call on the device (the mapping stays valid). */
@@ -147,34 +153,24 @@ cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
     if (status != CS_OK)
         return status;
     VkMappedMemoryRange range = atom_range(dev, impl, offset, size);
-    VkResult result = vkFlushMappedMemoryRanges(dev->device, 1, &range);
+    VkResult result = call(dev->device, 1, &range);
     if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkFlushMappedMemoryRanges",
-                       "flushing %llu bytes of an upload buffer",
+        return vk_fail(dev, result, call_name, "%s %llu bytes", what,
                        (unsigned long long)size);
     return CS_OK;
+}
+
+cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
+{
+    return sync_mapped_range(buffer, offset, size, vkFlushMappedMemoryRanges,
+                             "vkFlushMappedMemoryRanges",
+                             "flushing an upload buffer's");
 }
 
 cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
                                uint64_t size)
 {
-    /* Host-only, but after a loss the contents mean nothing: fail like
-     * every other call on the device (the mapping stays valid). */
-    if (vk_device_is_lost(vk_device_of(buffer->device)))
-        return vk_device_lost_error(vk_device_of(buffer->device));
-    vk_resource *impl = vk_resource_of(buffer);
-    /* unmapped (device-local) memory has nothing to make visible */
-    if (impl->coherent || size == 0 || !buffer->mapped)
-        return CS_OK;
-    vk_device *dev;
-    cs_status status = vk_device_acquire(buffer->device, &dev);
-    if (status != CS_OK)
-        return status;
-    VkMappedMemoryRange range = atom_range(dev, impl, offset, size);
-    VkResult result = vkInvalidateMappedMemoryRanges(dev->device, 1, &range);
-    if (result != VK_SUCCESS)
-        return vk_fail(dev, result, "vkInvalidateMappedMemoryRanges",
-                       "invalidating %llu bytes of a readback buffer",
-                       (unsigned long long)size);
-    return CS_OK;
+    return sync_mapped_range(
+        buffer, offset, size, vkInvalidateMappedMemoryRanges,
+        "vkInvalidateMappedMemoryRanges", "invalidating a readback buffer's");
 }
