@@ -140,14 +140,10 @@ static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
 static PyObject *list_copy(CommandListObject *self, PyObject *args,
                            PyObject *kwargs)
 {
-    static char *keywords[] = {
-        "source",    "destination", "size",  "src_offset", "dst_offset",
-        "width",     "height",      "depth", "src_x",      "src_y",
-        "src_z",     "dst_x",       "dst_y", "dst_z",      "src_slice",
-        "dst_slice", NULL};
-    enum { U64_COUNT = 3, U32_COUNT = 11 };
+    static char *keywords[] = {"source", "destination", NATIVE_COPY_KEYWORDS,
+                               NULL};
     PyObject *source, *destination;
-    PyObject *values[U64_COUNT + U32_COUNT] = {NULL};
+    PyObject *values[NATIVE_COPY_VALUE_COUNT] = {NULL};
     PyObject **v = values;
     if (!PyArg_ParseTupleAndKeywords(
             args, kwargs, "OO|OOOOOOOOOOOOOO:copy", keywords, &source,
@@ -161,22 +157,9 @@ static PyObject *list_copy(CommandListObject *self, PyObject *args,
                             Py_TYPE(source)->tp_name,
                             Py_TYPE(destination)->tp_name);
     PyObject *exc = resource_exception_of(source);
-    cs_copy_desc desc = {0};
-    uint64_t *const wide[U64_COUNT] = {&desc.size, &desc.src_offset,
-                                       &desc.dst_offset};
-    uint32_t *const narrow[U32_COUNT] = {
-        &desc.width, &desc.height,    &desc.depth,    &desc.src_x,
-        &desc.src_y, &desc.src_z,     &desc.dst_x,    &desc.dst_y,
-        &desc.dst_z, &desc.src_slice, &desc.dst_slice};
-    for (int i = 0; i < U64_COUNT; i++) {
-        if (native_as_u64(values[i], keywords[2 + i], exc, wide[i]) < 0)
-            return NULL;
-    }
-    for (int i = 0; i < U32_COUNT; i++) {
-        if (native_as_u32(values[U64_COUNT + i], keywords[2 + U64_COUNT + i],
-                          exc, narrow[i]) < 0)
-            return NULL;
-    }
+    cs_copy_desc desc;
+    if (native_copy_desc_from(values, exc, &desc) < 0)
+        return NULL;
     cs_status status =
         cs_command_list_copy(self->list, ((ResourceObject *)source)->resource,
                              ((ResourceObject *)destination)->resource, &desc);

@@ -242,3 +242,26 @@ int native_get_push(PyObject *push, Py_buffer *view)
     }
     return native_get_buffer(push, "push", false, view);
 }
+
+int native_copy_desc_from(PyObject *const values[NATIVE_COPY_VALUE_COUNT],
+                          PyObject *exc, cs_copy_desc *desc)
+{
+    static const char *const names[NATIVE_COPY_VALUE_COUNT] = {
+        NATIVE_COPY_KEYWORDS};
+    uint64_t *const wide[3] = {&desc->size, &desc->src_offset,
+                               &desc->dst_offset};
+    uint32_t *const narrow[NATIVE_COPY_VALUE_COUNT - 3] = {
+        &desc->width, &desc->height,    &desc->depth,    &desc->src_x,
+        &desc->src_y, &desc->src_z,     &desc->dst_x,    &desc->dst_y,
+        &desc->dst_z, &desc->src_slice, &desc->dst_slice};
+    *desc = (cs_copy_desc){0};
+    for (int i = 0; i < 3; i++) {
+        if (native_as_u64(values[i], names[i], exc, wide[i]) < 0)
+            return -1;
+    }
+    for (int i = 3; i < NATIVE_COPY_VALUE_COUNT; i++) {
+        if (native_as_u32(values[i], names[i], exc, narrow[i - 3]) < 0)
+            return -1;
+    }
+    return 0;
+}

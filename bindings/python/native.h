@@ -149,4 +149,15 @@ int native_get_buffer(PyObject *obj, const char *name, bool writable,
  * view). Release with PyBuffer_Release() when view->obj is set. */
 int native_get_push(PyObject *push, Py_buffer *view);
 
+/* The copy_to keywords after the resources, in the order of
+ * NATIVE_COPY_KEYWORDS: size, src_offset, dst_offset (64-bit), then width,
+ * height, depth, src_x/y/z, dst_x/y/z, src_slice, dst_slice (32-bit).
+ * values[i] may be NULL (0). 0 on success, -1 with the exception set. */
+#define NATIVE_COPY_VALUE_COUNT 14
+#define NATIVE_COPY_KEYWORDS                                                   \
+    "size", "src_offset", "dst_offset", "width", "height", "depth", "src_x",   \
+        "src_y", "src_z", "dst_x", "dst_y", "dst_z", "src_slice", "dst_slice"
+int native_copy_desc_from(PyObject *const values[NATIVE_COPY_VALUE_COUNT],
+                          PyObject *exc, cs_copy_desc *desc);
+
 #endif /* COMPUSHADY_NATIVE_H */

@@ -369,14 +369,9 @@ static PyObject *resource_readback2d(ResourceObject *self, PyObject *args,
 static PyObject *resource_copy_to(ResourceObject *self, PyObject *args,
                                   PyObject *kwargs)
 {
-    static char *keywords[] = {
-        "destination", "size",      "src_offset", "dst_offset",
-        "width",       "height",    "depth",      "src_x",
-        "src_y",       "src_z",     "dst_x",      "dst_y",
-        "dst_z",       "src_slice", "dst_slice",  NULL};
-    enum { U64_COUNT = 3, U32_COUNT = 11 };
+    static char *keywords[] = {"destination", NATIVE_COPY_KEYWORDS, NULL};
     PyObject *destination;
-    PyObject *values[U64_COUNT + U32_COUNT] = {NULL};
+    PyObject *values[NATIVE_COPY_VALUE_COUNT] = {NULL};
     PyObject **v = values;
     if (!PyArg_ParseTupleAndKeywords(
             args, kwargs, "O|OOOOOOOOOOOOOO:copy_to", keywords, &destination,
@@ -389,22 +384,9 @@ static PyObject *resource_copy_to(ResourceObject *self, PyObject *args,
                             "%.200s",
                             Py_TYPE(destination)->tp_name);
     PyObject *exc = resource_exception(self);
-    cs_copy_desc desc = {0};
-    uint64_t *const wide[U64_COUNT] = {&desc.size, &desc.src_offset,
-                                       &desc.dst_offset};
-    uint32_t *const narrow[U32_COUNT] = {
-        &desc.width, &desc.height,    &desc.depth,    &desc.src_x,
-        &desc.src_y, &desc.src_z,     &desc.dst_x,    &desc.dst_y,
-        &desc.dst_z, &desc.src_slice, &desc.dst_slice};
-    for (int i = 0; i < U64_COUNT; i++) {
-        if (native_as_u64(values[i], keywords[1 + i], exc, wide[i]) < 0)
-            return NULL;
-    }
-    for (int i = 0; i < U32_COUNT; i++) {
-        if (native_as_u32(values[U64_COUNT + i], keywords[1 + U64_COUNT + i],
-                          exc, narrow[i]) < 0)
-            return NULL;
-    }
+    cs_copy_desc desc;
+    if (native_copy_desc_from(values, exc, &desc) < 0)
+        return NULL;
     cs_resource *destination_handle = ((ResourceObject *)destination)->resource;
     cs_status status;
     Py_BEGIN_ALLOW_THREADS status =
