@@ -29,15 +29,17 @@ import sys
 import time
 import traceback
 
-MiB = 1 << 20
-perf_ns = time.perf_counter_ns
-
-# the same HLSL as bench/bench.py
-TRIVIAL_HLSL = """
-RWStructuredBuffer<uint> counter : register(u0);
-[numthreads(1, 1, 1)]
-void main() { counter[0] += 1; }
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# the same shader, timing and group layout as bench.py
+from bench import (  # noqa: E402
+    MiB,
+    TRIVIAL_HLSL,
+    median_multi_ns,
+    median_ns,
+    perf_ns,
+    saxpy_groups,
+    warm_up,
+)
 
 # bench.py's saxpy, except that x is a UAV (u1) instead of an SRV (t0): the
 # original binds every SRV buffer without a format as a UNIFORM_BUFFER
@@ -63,8 +65,6 @@ void main(uint3 tid : SV_DispatchThreadID)
 }
 """
 
-WARMUP_S = 0.3
-
 
 def log(*args):
     print("[api_workloads]", *args, file=sys.stderr, flush=True)
@@ -74,38 +74,6 @@ def unique_source(k):
     """A trivial shader with its own constant: never compiled or seen by a
     pipeline cache before (k is made from a random nonce)."""
     return TRIVIAL_HLSL.replace("+= 1;", "+= %d;" % k)
-
-
-def saxpy_groups(n):
-    groups = (n + 255) // 256
-    gx = min(groups, 32768)
-    gy = (groups + gx - 1) // gx
-    return gx, gy, gx * 256
-
-
-def warm_up(fn, calls, seconds=WARMUP_S):
-    t0 = perf_ns()
-    done = 0
-    while done < calls or perf_ns() - t0 < seconds * 1e9:
-        fn()
-        done += 1
-    return done
-
-
-def median_multi_ns(fns, runs, warmup=1):
-    """Median wall time (ns) of each fn, called in turn (same machine state)."""
-    warm_up(lambda: [fn() for fn in fns], warmup)
-    times = [[] for _ in fns]
-    for _ in range(runs):
-        for fn, t in zip(fns, times):
-            t0 = perf_ns()
-            fn()
-            t.append(perf_ns() - t0)
-    return [statistics.median(t) for t in times]
-
-
-def median_ns(fn, runs, warmup=1):
-    return median_multi_ns([fn], runs, warmup)[0]
 
 
 class Workloads:

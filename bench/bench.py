@@ -180,13 +180,14 @@ WARMUP_S = 0.3  # bench.py --quick: 0.1
 
 def warm_up(fn, calls, seconds=None):
     """Calls fn() at least `calls` times and for at least `seconds` (GPUs
-    raise their clocks only under sustained load)."""
+    raise their clocks only under sustained load); returns the calls made."""
     seconds = WARMUP_S if seconds is None else seconds
     t0 = perf_ns()
     done = 0
     while done < calls or perf_ns() - t0 < seconds * 1e9:
         fn()
         done += 1
+    return done
 
 
 def median_ns(fn, runs, warmup=1):
