@@ -307,6 +307,18 @@ static PyObject *fence_get_done(FenceObject *self, void *closure)
     return PyBool_FromLong(cs_fence_is_done(self->fence));
 }
 
+/* Waits for the fence's work and reads its GPU time: 0, or -1 with the
+ * exception set. */
+static int wait_gpu_total(FenceObject *self, uint64_t *total)
+{
+    cs_status status;
+    Py_BEGIN_ALLOW_THREADS status =
+        cs_fence_gpu_time_ns(self->fence, total, NULL, 0);
+    Py_END_ALLOW_THREADS if (status == CS_OK) return 0;
+    native_raise(status, Native_ComputeException);
+    return -1;
+}
+
 /* Seconds, or None without timestamps; waits for the work. */
 static PyObject *fence_get_gpu_time(FenceObject *self, void *closure)
 {
@@ -314,11 +326,8 @@ static PyObject *fence_get_gpu_time(FenceObject *self, void *closure)
     if (!self->timestamps)
         Py_RETURN_NONE;
     uint64_t total = 0;
-    cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_fence_gpu_time_ns(self->fence, &total, NULL, 0);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, Native_ComputeException);
+    if (wait_gpu_total(self, &total) < 0)
+        return NULL;
     return PyFloat_FromDouble((double)total / 1e9);
 }
 
@@ -328,11 +337,8 @@ static PyObject *fence_get_gpu_times(FenceObject *self, void *closure)
     if (!self->timestamps)
         Py_RETURN_NONE;
     uint64_t total = 0;
-    cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_fence_gpu_time_ns(self->fence, &total, NULL, 0);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, Native_ComputeException);
+    if (wait_gpu_total(self, &total) < 0)
+        return NULL;
     size_t count = cs_fence_command_count(self->fence);
     uint64_t *times = PyMem_Malloc((count ? count : 1) * sizeof *times);
     if (!times)

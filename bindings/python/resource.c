@@ -183,6 +183,20 @@ static PyObject *resource_upload(ResourceObject *self, PyObject *args,
     Py_RETURN_NONE;
 }
 
+/* The pitch, width, height and bytes_per_pixel of upload2d/readback2d. */
+static int as_rows(PyObject *pitch_arg, PyObject *width_arg,
+                   PyObject *height_arg, PyObject *bpp_arg, PyObject *exc,
+                   uint32_t *pitch, uint32_t *width, uint32_t *height,
+                   uint32_t *bytes_per_pixel)
+{
+    if (native_as_u32(pitch_arg, "pitch", exc, pitch) < 0 ||
+        native_as_u32(width_arg, "width", exc, width) < 0 ||
+        native_as_u32(height_arg, "height", exc, height) < 0 ||
+        native_as_u32(bpp_arg, "bytes_per_pixel", exc, bytes_per_pixel) < 0)
+        return -1;
+    return 0;
+}
+
 static PyObject *resource_upload2d(ResourceObject *self, PyObject *args,
                                    PyObject *kwargs)
 {
@@ -195,10 +209,8 @@ static PyObject *resource_upload2d(ResourceObject *self, PyObject *args,
         return NULL;
     PyObject *exc = resource_exception(self);
     uint32_t pitch = 0, width = 0, height = 0, bytes_per_pixel = 0;
-    if (native_as_u32(pitch_arg, "pitch", exc, &pitch) < 0 ||
-        native_as_u32(width_arg, "width", exc, &width) < 0 ||
-        native_as_u32(height_arg, "height", exc, &height) < 0 ||
-        native_as_u32(bpp_arg, "bytes_per_pixel", exc, &bytes_per_pixel) < 0)
+    if (as_rows(pitch_arg, width_arg, height_arg, bpp_arg, exc, &pitch, &width,
+                &height, &bytes_per_pixel) < 0)
         return NULL;
     Py_buffer view;
     if (native_get_buffer(data, "data", false, &view) < 0)
@@ -336,10 +348,8 @@ static PyObject *resource_readback2d(ResourceObject *self, PyObject *args,
         return NULL;
     PyObject *exc = resource_exception(self);
     uint32_t pitch = 0, width = 0, height = 0, bytes_per_pixel = 0;
-    if (native_as_u32(pitch_arg, "pitch", exc, &pitch) < 0 ||
-        native_as_u32(width_arg, "width", exc, &width) < 0 ||
-        native_as_u32(height_arg, "height", exc, &height) < 0 ||
-        native_as_u32(bpp_arg, "bytes_per_pixel", exc, &bytes_per_pixel) < 0)
+    if (as_rows(pitch_arg, width_arg, height_arg, bpp_arg, exc, &pitch, &width,
+                &height, &bytes_per_pixel) < 0)
         return NULL;
     /* The packed size can exceed 64 bits with three 32-bit factors. */
     uint64_t row_size = (uint64_t)width * bytes_per_pixel;
