@@ -377,31 +377,20 @@ typedef struct dispatch_result {
     uint32_t counter;
 } dispatch_result;
 
-static dispatch_result bench_dispatch(ctx *c, int iterations)
-{
-    dispatch_result r = {0};
-    /* the counter lives in device-local memory, like compushady's
-     * HEAP_DEFAULT buffer in bench.py; it is zeroed and read back through
-     * a host-visible buffer */
-    buffer buf = make_buffer(c, 256,
-                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                                 VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                 VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                             VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
-    buffer host = make_buffer(c, 256,
-                              VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                              VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                              0);
-    memset(host.mapped, 0, 256);
-    VkBufferCopy whole = {0, 0, 256};
-    VkCommandBuffer zero_cmd = alloc_cmd(c);
-    vkCmdCopyBuffer(zero_cmd, host.buffer, buf.buffer, 1, &whole);
-    CHECK(vkEndCommandBuffer(zero_cmd));
-    submit_wait(c, zero_cmd);
-    vkFreeCommandBuffers(c->device, c->pool, 1, &zero_cmd);
+/* Everything a Compute needs for the trivial shader over one storage
+ * buffer: set layout, pipeline layout, shader module, pipeline, descriptor
+ * pool and set, the descriptor written. */
+typedef struct trivial_pipeline {
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout layout;
+    VkShaderModule module;
+    VkPipeline pipeline;
+    VkDescriptorPool pool;
+    VkDescriptorSet set;
+} trivial_pipeline;
 
+static trivial_pipeline create_trivial_pipeline(const ctx *c, VkBuffer buffer)
+{
     VkDescriptorSetLayoutBinding binding = {
         .binding = 0,
         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
@@ -460,7 +449,7 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     };
     VkDescriptorSet ds;
     CHECK(vkAllocateDescriptorSets(c->device, &dsai, &ds));
-    VkDescriptorBufferInfo dbi = {buf.buffer, 0, VK_WHOLE_SIZE};
+    VkDescriptorBufferInfo dbi = {buffer, 0, VK_WHOLE_SIZE};
     VkWriteDescriptorSet w = {
         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
         .dstSet = ds,
@@ -471,10 +460,49 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     };
     vkUpdateDescriptorSets(c->device, 1, &w, 0, NULL);
 
+    return (trivial_pipeline){dsl, pl, sm, pipe, dp, ds};
+}
+
+static void destroy_trivial_pipeline(const ctx *c, trivial_pipeline *p)
+{
+    vkDestroyDescriptorPool(c->device, p->pool, NULL);
+    vkDestroyPipeline(c->device, p->pipeline, NULL);
+    vkDestroyShaderModule(c->device, p->module, NULL);
+    vkDestroyPipelineLayout(c->device, p->layout, NULL);
+    vkDestroyDescriptorSetLayout(c->device, p->set_layout, NULL);
+}
+
+static dispatch_result bench_dispatch(ctx *c, int iterations)
+{
+    dispatch_result r = {0};
+    /* the counter lives in device-local memory, like compushady's
+     * HEAP_DEFAULT buffer in bench.py; it is zeroed and read back through
+     * a host-visible buffer */
+    buffer buf = make_buffer(c, 256,
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                 VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                 VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                             VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    buffer host = make_buffer(c, 256,
+                              VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                              VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                              0);
+    memset(host.mapped, 0, 256);
+    VkBufferCopy whole = {0, 0, 256};
+    VkCommandBuffer zero_cmd = alloc_cmd(c);
+    vkCmdCopyBuffer(zero_cmd, host.buffer, buf.buffer, 1, &whole);
+    CHECK(vkEndCommandBuffer(zero_cmd));
+    submit_wait(c, zero_cmd);
+    vkFreeCommandBuffers(c->device, c->pool, 1, &zero_cmd);
+
+    trivial_pipeline tp = create_trivial_pipeline(c, buf.buffer);
+
     VkCommandBuffer cmd = alloc_cmd(c);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipe);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pl, 0, 1, &ds,
-                            0, NULL);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, tp.pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, tp.layout, 0,
+                            1, &tp.set, 0, NULL);
     vkCmdDispatch(cmd, 1, 1, 1);
     /* make the shader's write visible to whatever comes next (the next
      * dispatch, a copy, the host), as a library must */
@@ -540,11 +568,7 @@ static dispatch_result bench_dispatch(ctx *c, int iterations)
     free(t);
 
     vkFreeCommandBuffers(c->device, c->pool, 1, &cmd);
-    vkDestroyDescriptorPool(c->device, dp, NULL);
-    vkDestroyPipeline(c->device, pipe, NULL);
-    vkDestroyShaderModule(c->device, sm, NULL);
-    vkDestroyPipelineLayout(c->device, pl, NULL);
-    vkDestroyDescriptorSetLayout(c->device, dsl, NULL);
+    destroy_trivial_pipeline(c, &tp);
     free_buffer(c, &buf);
     free_buffer(c, &host);
     return r;
@@ -654,80 +678,8 @@ static double bench_pipeline_create(ctx *c, int iterations)
         iterations = 64;
     for (int i = 0; i < iterations; i++) {
         uint64_t t0 = now_ns();
-        VkDescriptorSetLayoutBinding binding = {
-            .binding = 0,
-            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            .descriptorCount = 1,
-            .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-        };
-        VkDescriptorSetLayoutCreateInfo dslci = {
-            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-            .bindingCount = 1,
-            .pBindings = &binding,
-        };
-        VkDescriptorSetLayout dsl;
-        CHECK(vkCreateDescriptorSetLayout(c->device, &dslci, NULL, &dsl));
-        VkPipelineLayoutCreateInfo plci = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-            .setLayoutCount = 1,
-            .pSetLayouts = &dsl,
-        };
-        VkPipelineLayout pl;
-        CHECK(vkCreatePipelineLayout(c->device, &plci, NULL, &pl));
-        VkShaderModuleCreateInfo smci = {
-            .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-            .codeSize = sizeof trivial_spirv,
-            .pCode = trivial_spirv,
-        };
-        VkShaderModule sm;
-        CHECK(vkCreateShaderModule(c->device, &smci, NULL, &sm));
-        VkComputePipelineCreateInfo cpci = {
-            .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-            .stage =
-                {
-                    .sType =
-                        VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                    .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-                    .module = sm,
-                    .pName = "main",
-                },
-            .layout = pl,
-        };
-        VkPipeline pipe;
-        CHECK(vkCreateComputePipelines(c->device, VK_NULL_HANDLE, 1, &cpci,
-                                       NULL, &pipe));
-        VkDescriptorPoolSize ps = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1};
-        VkDescriptorPoolCreateInfo dpci = {
-            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-            .maxSets = 1,
-            .poolSizeCount = 1,
-            .pPoolSizes = &ps,
-        };
-        VkDescriptorPool dp;
-        CHECK(vkCreateDescriptorPool(c->device, &dpci, NULL, &dp));
-        VkDescriptorSetAllocateInfo dsai = {
-            .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-            .descriptorPool = dp,
-            .descriptorSetCount = 1,
-            .pSetLayouts = &dsl,
-        };
-        VkDescriptorSet ds;
-        CHECK(vkAllocateDescriptorSets(c->device, &dsai, &ds));
-        VkDescriptorBufferInfo dbi = {buf.buffer, 0, VK_WHOLE_SIZE};
-        VkWriteDescriptorSet w = {
-            .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-            .dstSet = ds,
-            .dstBinding = 0,
-            .descriptorCount = 1,
-            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            .pBufferInfo = &dbi,
-        };
-        vkUpdateDescriptorSets(c->device, 1, &w, 0, NULL);
-        vkDestroyDescriptorPool(c->device, dp, NULL);
-        vkDestroyPipeline(c->device, pipe, NULL);
-        vkDestroyShaderModule(c->device, sm, NULL);
-        vkDestroyPipelineLayout(c->device, pl, NULL);
-        vkDestroyDescriptorSetLayout(c->device, dsl, NULL);
+        trivial_pipeline tp = create_trivial_pipeline(c, buf.buffer);
+        destroy_trivial_pipeline(c, &tp);
         t[i] = now_ns() - t0;
     }
     free_buffer(c, &buf);
