@@ -224,6 +224,33 @@ def gbps(nbytes, ns):
     return nbytes / ns  # bytes per ns == GB/s (1e9)
 
 
+def torch_pinned_copies(size, runs):
+    """(h2d_ns, d2h_ns) medians of PyTorch copies between a pinned host
+    tensor and a CUDA tensor of size bytes, each synchronized; None
+    without torch or CUDA."""
+    try:
+        import torch
+    except Exception:
+        return None
+    if not torch.cuda.is_available():
+        return None
+    host = torch.full((size,), 7, dtype=torch.uint8).pin_memory()
+    device = torch.empty(size, dtype=torch.uint8, device="cuda")
+
+    def h2d():
+        device.copy_(host, non_blocking=True)
+        torch.cuda.synchronize()
+
+    def d2h():
+        host.copy_(device, non_blocking=True)
+        torch.cuda.synchronize()
+
+    times = (median_ns(h2d, runs, warmup=2), median_ns(d2h, runs, warmup=2))
+    del host, device
+    torch.cuda.empty_cache()
+    return times
+
+
 # >>C helpers ----------------------------------------------------------------
 
 
@@ -550,7 +577,7 @@ class Bench:
                  raw_note + " d2h", self.raw_value("copy_d2h_gbps"), True)
         # CUDA's pinned transfers, timed after ours (the two APIs slow each
         # other down when their calls alternate)
-        pinned = self.torch_pinned_copies(size, runs)
+        pinned = torch_pinned_copies(size, runs)
         if pinned:
             self.row("copy_to UPLOAD->DEFAULT %d MiB" % (size // MiB), gbps(size, t_h2d),
                      "GB/s", "CUDA pinned h2d (PyTorch copy_)", gbps(size, pinned[0]), True)
@@ -705,32 +732,6 @@ class Bench:
                      gbps(12 * n, gpu_s * 1e9) if gpu_s else None, "GB/s",
                      "PyTorch saxpy, CUDA events (GPU time only)",
                      gbps(12 * n, torch_event_ns) if torch_event_ns else None, True)
-
-    def torch_pinned_copies(self, size, runs):
-        """(h2d_ns, d2h_ns) medians of PyTorch copies between a pinned host
-        tensor and a CUDA tensor of size bytes, each synchronized; None
-        without torch or CUDA."""
-        try:
-            import torch
-        except Exception:
-            return None
-        if not torch.cuda.is_available():
-            return None
-        host = torch.full((size,), 7, dtype=torch.uint8).pin_memory()
-        device = torch.empty(size, dtype=torch.uint8, device="cuda")
-
-        def h2d():
-            device.copy_(host, non_blocking=True)
-            torch.cuda.synchronize()
-
-        def d2h():
-            host.copy_(device, non_blocking=True)
-            torch.cuda.synchronize()
-
-        times = (median_ns(h2d, runs, warmup=2), median_ns(d2h, runs, warmup=2))
-        del host, device
-        torch.cuda.empty_cache()
-        return times
 
     def torch_saxpy(self, n, runs):
         """(fn, event_ns): a call of PyTorch's saxpy on 64 Mi float32 CUDA

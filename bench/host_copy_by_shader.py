@@ -17,7 +17,7 @@ import sys
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import gbps, median_ns  # noqa: E402
+from bench import gbps, median_ns, torch_pinned_copies  # noqa: E402
 
 import compushady as cs  # noqa: E402
 from compushady.shaders import hlsl  # noqa: E402
@@ -49,27 +49,6 @@ def copy_kernel(threads, loads, uint4s):
     source = (COPY_HLSL.replace("THREADS", str(threads))
               .replace("LOADS", str(loads)).replace("GROUPS_X", str(gx)))
     return hlsl.compile(source), (gx, groups // gx, 1)
-
-
-def torch_pinned(size, runs):
-    try:
-        import torch
-    except ImportError:
-        return None
-    if not torch.cuda.is_available():
-        return None
-    host = torch.full((size,), 7, dtype=torch.uint8).pin_memory()
-    device = torch.empty(size, dtype=torch.uint8, device="cuda")
-
-    def h2d():
-        device.copy_(host, non_blocking=True)
-        torch.cuda.synchronize()
-
-    def d2h():
-        host.copy_(device, non_blocking=True)
-        torch.cuda.synchronize()
-
-    return median_ns(h2d, runs, warmup=2), median_ns(d2h, runs, warmup=2)
 
 
 def main():
@@ -105,7 +84,7 @@ def main():
         readback.readback(result)
         if not numpy.array_equal(result, pattern):
             raise SystemExit("the shader copy lost data")
-    pinned = torch_pinned(size, args.runs)
+    pinned = torch_pinned_copies(size, args.runs)
     if pinned:
         row("CUDA pinned (PyTorch copy_)", *pinned)
 
