@@ -48,11 +48,13 @@ static PyObject *create_command_list(PyObject *module, PyObject *args,
                             Py_TYPE(device)->tp_name);
     cs_command_list *list = NULL;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status = cs_command_list_create(
-        ((DeviceObject *)device)->device,
-        timestamps ? CS_COMMAND_LIST_TIMESTAMPS : 0, &list);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, Native_ComputeException);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_command_list_create(((DeviceObject *)device)->device,
+                                    timestamps ? CS_COMMAND_LIST_TIMESTAMPS : 0,
+                                    &list);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, Native_ComputeException);
     CommandListObject *object =
         PyObject_New(CommandListObject, &Native_CommandListType);
     if (!object) {
@@ -178,11 +180,12 @@ static PyObject *list_submit(CommandListObject *self, PyObject *args,
         return NULL;
     cs_fence *fence = NULL;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status = cs_command_list_submit(self->list, &fence);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_command_list_submit(self->list, &fence);
     if (status == CS_OK && wait)
         status = cs_fence_wait(fence, UINT64_MAX);
-    Py_END_ALLOW_THREADS if (status != CS_OK)
-    {
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK) {
         cs_fence_release(fence);
         return native_raise(status, Native_ComputeException);
     }
@@ -202,9 +205,11 @@ static PyObject *list_reset(CommandListObject *self, PyObject *unused)
 {
     (void)unused;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status = cs_command_list_reset(self->list);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, Native_ComputeException);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_command_list_reset(self->list);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, Native_ComputeException);
     Py_RETURN_NONE;
 }
 
@@ -218,8 +223,10 @@ static void list_dealloc(CommandListObject *self)
 {
     cs_command_list *list = self->list;
     /* the last reference waits for submitted work */
-    Py_BEGIN_ALLOW_THREADS cs_command_list_release(list);
-    Py_END_ALLOW_THREADS Py_CLEAR(self->device);
+    Py_BEGIN_ALLOW_THREADS
+    cs_command_list_release(list);
+    Py_END_ALLOW_THREADS
+    Py_CLEAR(self->device);
     PyObject_Free(self);
 }
 
@@ -293,8 +300,10 @@ static PyObject *fence_wait(FenceObject *self, PyObject *args, PyObject *kwargs)
     cs_status status;
     /* False when the timeout given ran out; wait(None) that ran past the
      * device's wait timeout raises GPUTimeout */
-    Py_BEGIN_ALLOW_THREADS status = cs_fence_wait(self->fence, timeout_ns);
-    Py_END_ALLOW_THREADS if (status == CS_TIMEOUT && timeout_arg != Py_None)
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_fence_wait(self->fence, timeout_ns);
+    Py_END_ALLOW_THREADS
+    if (status == CS_TIMEOUT && timeout_arg != Py_None)
         Py_RETURN_FALSE;
     if (status != CS_OK)
         return native_raise(status, Native_ComputeException);
@@ -312,9 +321,11 @@ static PyObject *fence_get_done(FenceObject *self, void *closure)
 static int wait_gpu_total(FenceObject *self, uint64_t *total)
 {
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_fence_gpu_time_ns(self->fence, total, NULL, 0);
-    Py_END_ALLOW_THREADS if (status == CS_OK) return 0;
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_fence_gpu_time_ns(self->fence, total, NULL, 0);
+    Py_END_ALLOW_THREADS
+    if (status == CS_OK)
+        return 0;
     native_raise(status, Native_ComputeException);
     return -1;
 }
@@ -361,8 +372,10 @@ static void fence_dealloc(FenceObject *self)
 {
     cs_fence *fence = self->fence;
     /* may drop the list's last reference, which waits for its work */
-    Py_BEGIN_ALLOW_THREADS cs_fence_release(fence);
-    Py_END_ALLOW_THREADS Py_CLEAR(self->device);
+    Py_BEGIN_ALLOW_THREADS
+    cs_fence_release(fence);
+    Py_END_ALLOW_THREADS
+    Py_CLEAR(self->device);
     PyObject_Free(self);
 }
 

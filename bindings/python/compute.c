@@ -116,10 +116,10 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
     cs_status status;
     /* Pipeline creation compiles the shader in the driver: slow. The
      * tuples and the shader view keep every handle alive meanwhile. */
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_compute_create(self->device, &desc, &compute);
-    Py_END_ALLOW_THREADS if (status != CS_OK)
-    {
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_compute_create(self->device, &desc, &compute);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK) {
         native_raise(status, exc);
         goto done;
     }
@@ -171,9 +171,12 @@ static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
     if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
+    Py_BEGIN_ALLOW_THREADS
+    status =
         cs_compute_dispatch(self->compute, x, y, z, view.buf, (size_t)view.len);
-    Py_END_ALLOW_THREADS if (view.obj) PyBuffer_Release(&view);
+    Py_END_ALLOW_THREADS
+    if (view.obj)
+        PyBuffer_Release(&view);
     if (status != CS_OK)
         return native_raise(status, exc);
     Py_RETURN_NONE;
@@ -197,9 +200,12 @@ static PyObject *compute_dispatch_timed(ComputeObject *self, PyObject *args,
         return NULL;
     cs_status status;
     uint64_t gpu_ns = 0;
-    Py_BEGIN_ALLOW_THREADS status = cs_compute_dispatch_timed(
-        self->compute, x, y, z, view.buf, (size_t)view.len, &gpu_ns);
-    Py_END_ALLOW_THREADS if (view.obj) PyBuffer_Release(&view);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_compute_dispatch_timed(self->compute, x, y, z, view.buf,
+                                       (size_t)view.len, &gpu_ns);
+    Py_END_ALLOW_THREADS
+    if (view.obj)
+        PyBuffer_Release(&view);
     if (status != CS_OK)
         return native_raise(status, exc);
     return PyFloat_FromDouble((double)gpu_ns / 1e9);
@@ -227,9 +233,12 @@ static PyObject *compute_dispatch_indirect(ComputeObject *self, PyObject *args,
         return NULL;
     cs_resource *indirect = ((ResourceObject *)buffer)->resource;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status = cs_compute_dispatch_indirect(
-        self->compute, indirect, offset, view.buf, (size_t)view.len);
-    Py_END_ALLOW_THREADS if (view.obj) PyBuffer_Release(&view);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_compute_dispatch_indirect(self->compute, indirect, offset,
+                                          view.buf, (size_t)view.len);
+    Py_END_ALLOW_THREADS
+    if (view.obj)
+        PyBuffer_Release(&view);
     if (status != CS_OK)
         return native_raise(status, exc);
     Py_RETURN_NONE;

@@ -118,8 +118,10 @@ static PyGetSetDef device_getset[] = {
 static PyObject *device_simulate_device_lost(DeviceObject *self,
                                              PyObject *Py_UNUSED(ignored))
 {
-    Py_BEGIN_ALLOW_THREADS cs_debug_simulate_device_lost(self->device);
-    Py_END_ALLOW_THREADS Py_RETURN_NONE;
+    Py_BEGIN_ALLOW_THREADS
+    cs_debug_simulate_device_lost(self->device);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
 }
 
 static PyObject *device_set_wait_timeout(DeviceObject *self, PyObject *arg)

@@ -21,10 +21,11 @@ PyObject *native_device_create_heap(DeviceObject *self, PyObject *args,
     cs_heap *heap = NULL;
     cs_status status;
     /* Allocating device memory can take long. */
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_heap_create(self->device, (cs_heap_type)heap_type, size, &heap);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, Native_HeapException);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_heap_create(self->device, (cs_heap_type)heap_type, size, &heap);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, Native_HeapException);
 
     HeapObject *result = PyObject_GC_New(HeapObject, &Native_HeapType);
     if (!result) {

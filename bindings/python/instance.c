@@ -31,9 +31,10 @@ PyObject *native_instance_create(PyObject *module, PyObject *args,
     };
     cs_status status;
     /* Loading the driver and enumerating devices can take long. */
-    Py_BEGIN_ALLOW_THREADS status = cs_instance_create(&desc, &self->instance);
-    Py_END_ALLOW_THREADS if (status != CS_OK)
-    {
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_instance_create(&desc, &self->instance);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK) {
         Py_DECREF(self);
         /* The only invalid argument create_instance can have is the name. */
         return native_raise(status, Native_UnknownBackend);

@@ -75,9 +75,10 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
     void *spirv = NULL;
     size_t spirv_size = 0;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_shader_compile(&desc, &spirv, &spirv_size);
-    Py_END_ALLOW_THREADS PyBuffer_Release(&view);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_shader_compile(&desc, &spirv, &spirv_size);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
     if (status != CS_OK)
         return native_raise(status, Native_ShaderCompileError);
     PyObject *result = PyBytes_FromStringAndSize(spirv, (Py_ssize_t)spirv_size);
@@ -90,8 +91,10 @@ static PyObject *module_dxc_available(PyObject *module, PyObject *unused)
     (void)module;
     (void)unused;
     bool available;
-    Py_BEGIN_ALLOW_THREADS available = cs_shader_dxc_available();
-    Py_END_ALLOW_THREADS return PyBool_FromLong(available);
+    Py_BEGIN_ALLOW_THREADS
+    available = cs_shader_dxc_available();
+    Py_END_ALLOW_THREADS
+    return PyBool_FromLong(available);
 }
 
 static const char *binding_type_name(cs_binding_type type)

@@ -50,10 +50,11 @@ static PyObject *create_resource(DeviceObject *device,
     cs_status status;
     /* Allocating and binding device memory can take long; desc and the heap
      * (held by the caller's arguments) stay valid meanwhile. */
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_resource_create(device->device, desc, &resource);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, exception_for_kind(desc->kind));
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_resource_create(device->device, desc, &resource);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, exception_for_kind(desc->kind));
 
     ResourceObject *self =
         PyObject_GC_New(ResourceObject, &Native_ResourceType);
@@ -399,9 +400,11 @@ static PyObject *resource_copy_to(ResourceObject *self, PyObject *args,
         return NULL;
     cs_resource *destination_handle = ((ResourceObject *)destination)->resource;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_resource_copy(self->resource, destination_handle, &desc);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(status, exc);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_resource_copy(self->resource, destination_handle, &desc);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, exc);
     Py_RETURN_NONE;
 }
 
@@ -431,9 +434,12 @@ static PyObject *resource_bind_tile(ResourceObject *self, PyObject *args,
      * it: the Python Heap may go away. heap_arg is held by the arguments
      * during the call. */
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status = cs_resource_bind_tile(
-        self->resource, x, y, z, slice, heap, heap_offset);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(status, exc);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_resource_bind_tile(self->resource, x, y, z, slice, heap,
+                                   heap_offset);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, exc);
     Py_RETURN_NONE;
 }
 

@@ -67,10 +67,11 @@ PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
 
     cs_swapchain *swapchain = NULL;
     cs_status status;
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_swapchain_create(self->device, &desc, &swapchain);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, PyExc_ValueError);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_swapchain_create(self->device, &desc, &swapchain);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, PyExc_ValueError);
 
     SwapchainObject *result =
         PyObject_GC_New(SwapchainObject, &Native_SwapchainType);
@@ -105,10 +106,11 @@ static PyObject *swapchain_present(SwapchainObject *self, PyObject *args,
     cs_resource *resource = ((ResourceObject *)texture)->resource;
     cs_status status;
     /* the texture stays alive in args while the GIL is released */
-    Py_BEGIN_ALLOW_THREADS status =
-        cs_swapchain_present(self->swapchain, resource, x, y);
-    Py_END_ALLOW_THREADS if (status != CS_OK) return native_raise(
-        status, PyExc_ValueError);
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_swapchain_present(self->swapchain, resource, x, y);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, PyExc_ValueError);
     Py_RETURN_NONE;
 }
 
@@ -152,8 +154,10 @@ static void swapchain_dealloc(SwapchainObject *self)
     /* waits for the queue to be idle: release the GIL meanwhile */
     cs_swapchain *swapchain = self->swapchain;
     self->swapchain = NULL;
-    Py_BEGIN_ALLOW_THREADS cs_swapchain_release(swapchain);
-    Py_END_ALLOW_THREADS swapchain_clear(self);
+    Py_BEGIN_ALLOW_THREADS
+    cs_swapchain_release(swapchain);
+    Py_END_ALLOW_THREADS
+    swapchain_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
