@@ -99,11 +99,7 @@ static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
     cs_status status = cs_command_list_dispatch(
         self->list, ((ComputeObject *)compute)->compute, x, y, z, view.buf,
         (size_t)view.len);
-    if (view.obj)
-        PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_push_result(&view, status, exc);
 }
 
 static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
@@ -117,10 +113,9 @@ static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
         return NULL;
     if (check_compute(compute) < 0)
         return NULL;
-    if (!Native_Resource_Check(buffer))
-        return PyErr_Format(PyExc_TypeError,
-                            "buffer must be a compushady resource, got %.200s",
-                            Py_TYPE(buffer)->tp_name);
+    cs_resource *indirect = native_resource_arg(buffer, "buffer");
+    if (!indirect)
+        return NULL;
     PyObject *exc = Native_ComputeException;
     uint64_t offset = 0;
     if (native_as_u64(offset_arg, "offset", exc, &offset) < 0)
@@ -129,14 +124,9 @@ static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
     if (native_get_push(push, &view) < 0)
         return NULL;
     cs_status status = cs_command_list_dispatch_indirect(
-        self->list, ((ComputeObject *)compute)->compute,
-        ((ResourceObject *)buffer)->resource, offset, view.buf,
-        (size_t)view.len);
-    if (view.obj)
-        PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+        self->list, ((ComputeObject *)compute)->compute, indirect, offset,
+        view.buf, (size_t)view.len);
+    return native_push_result(&view, status, exc);
 }
 
 static PyObject *list_copy(CommandListObject *self, PyObject *args,

@@ -175,11 +175,7 @@ static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
     status =
         cs_compute_dispatch(self->compute, x, y, z, view.buf, (size_t)view.len);
     Py_END_ALLOW_THREADS
-    if (view.obj)
-        PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_push_result(&view, status, exc);
 }
 
 /* Like dispatch; returns the GPU time in seconds (timestamps). */
@@ -220,28 +216,21 @@ static PyObject *compute_dispatch_indirect(ComputeObject *self, PyObject *args,
                                      keywords, &buffer, &offset_arg, &push))
         return NULL;
     PyObject *exc = Native_ComputeException;
-    if (!Native_Resource_Check(buffer))
-        return PyErr_Format(PyExc_TypeError,
-                            "buffer must be a compushady resource, "
-                            "got %.200s",
-                            Py_TYPE(buffer)->tp_name);
+    cs_resource *indirect = native_resource_arg(buffer, "buffer");
+    if (!indirect)
+        return NULL;
     uint64_t offset = 0;
     if (native_as_u64(offset_arg, "offset", exc, &offset) < 0)
         return NULL;
     Py_buffer view;
     if (native_get_push(push, &view) < 0)
         return NULL;
-    cs_resource *indirect = ((ResourceObject *)buffer)->resource;
     cs_status status;
     Py_BEGIN_ALLOW_THREADS
     status = cs_compute_dispatch_indirect(self->compute, indirect, offset,
                                           view.buf, (size_t)view.len);
     Py_END_ALLOW_THREADS
-    if (view.obj)
-        PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_push_result(&view, status, exc);
 }
 
 static PyObject *compute_bind(ComputeObject *self, PyObject *args,

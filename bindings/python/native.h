@@ -125,6 +125,8 @@ int native_errors_init(PyObject *module);
  * about); the others raise their own exception (see README.md). */
 PyObject *native_raise(cs_status status, PyObject *object_exception);
 
+/* >>arguments (arguments.c) ----------------------------------------------- */
+
 /* Converts an optional unsigned argument. value NULL (argument not given)
  * leaves *out untouched. Non-integers raise TypeError; negative values and
  * values wider than the C type raise exception (a ValueError subclass),
@@ -148,6 +150,15 @@ int native_get_buffer(PyObject *obj, const char *name, bool writable,
  * NULL: nothing to release), else native_get_buffer(push, "push", false,
  * view). Release with PyBuffer_Release() when view->obj is set. */
 int native_get_push(PyObject *push, Py_buffer *view);
+
+/* Ends a call that took a push view: releases the view, then gives None
+ * when status is CS_OK, else NULL with status raised as exc. */
+PyObject *native_push_result(Py_buffer *push_view, cs_status status,
+                             PyObject *exc);
+
+/* The cs_resource behind obj, or NULL with a TypeError "<name> must be a
+ * compushady resource, got <type>". */
+cs_resource *native_resource_arg(PyObject *obj, const char *name);
 
 /* The copy_to keywords after the resources, in the order of
  * NATIVE_COPY_KEYWORDS: size, src_offset, dst_offset (64-bit), then width,

@@ -389,16 +389,14 @@ static PyObject *resource_copy_to(ResourceObject *self, PyObject *args,
             &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
             &v[9], &v[10], &v[11], &v[12], &v[13]))
         return NULL;
-    if (!Native_Resource_Check(destination))
-        return PyErr_Format(PyExc_TypeError,
-                            "destination must be a compushady resource, got "
-                            "%.200s",
-                            Py_TYPE(destination)->tp_name);
+    cs_resource *destination_handle =
+        native_resource_arg(destination, "destination");
+    if (!destination_handle)
+        return NULL;
     PyObject *exc = resource_exception(self);
     cs_copy_desc desc;
     if (native_copy_desc_from(values, exc, &desc) < 0)
         return NULL;
-    cs_resource *destination_handle = ((ResourceObject *)destination)->resource;
     cs_status status;
     Py_BEGIN_ALLOW_THREADS
     status = cs_resource_copy(self->resource, destination_handle, &desc);
