@@ -129,11 +129,11 @@ int native_get_push(PyObject *push, Py_buffer *view)
     return native_get_buffer(push, "push", false, view);
 }
 
-PyObject *native_push_result(Py_buffer *push_view, cs_status status,
-                             PyObject *exc)
+PyObject *native_release_result(Py_buffer *view, cs_status status,
+                                PyObject *exc)
 {
-    if (push_view->obj)
-        PyBuffer_Release(push_view);
+    if (view->obj)
+        PyBuffer_Release(view);
     if (status != CS_OK)
         return native_raise(status, exc);
     Py_RETURN_NONE;

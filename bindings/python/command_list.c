@@ -99,7 +99,7 @@ static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
     cs_status status = cs_command_list_dispatch(
         self->list, ((ComputeObject *)compute)->compute, x, y, z, view.buf,
         (size_t)view.len);
-    return native_push_result(&view, status, exc);
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
@@ -126,7 +126,7 @@ static PyObject *list_dispatch_indirect(CommandListObject *self, PyObject *args,
     cs_status status = cs_command_list_dispatch_indirect(
         self->list, ((ComputeObject *)compute)->compute, indirect, offset,
         view.buf, (size_t)view.len);
-    return native_push_result(&view, status, exc);
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *list_copy(CommandListObject *self, PyObject *args,

@@ -175,7 +175,7 @@ static PyObject *compute_dispatch(ComputeObject *self, PyObject *args,
     status =
         cs_compute_dispatch(self->compute, x, y, z, view.buf, (size_t)view.len);
     Py_END_ALLOW_THREADS
-    return native_push_result(&view, status, exc);
+    return native_release_result(&view, status, exc);
 }
 
 /* Like dispatch; returns the GPU time in seconds (timestamps). */
@@ -230,7 +230,7 @@ static PyObject *compute_dispatch_indirect(ComputeObject *self, PyObject *args,
     status = cs_compute_dispatch_indirect(self->compute, indirect, offset,
                                           view.buf, (size_t)view.len);
     Py_END_ALLOW_THREADS
-    return native_push_result(&view, status, exc);
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *compute_bind(ComputeObject *self, PyObject *args,

@@ -151,10 +151,11 @@ int native_get_buffer(PyObject *obj, const char *name, bool writable,
  * view). Release with PyBuffer_Release() when view->obj is set. */
 int native_get_push(PyObject *push, Py_buffer *view);
 
-/* Ends a call that took a push view: releases the view, then gives None
- * when status is CS_OK, else NULL with status raised as exc. */
-PyObject *native_push_result(Py_buffer *push_view, cs_status status,
-                             PyObject *exc);
+/* Ends a call that took a buffer view: releases it (when view->obj is set;
+ * an empty push view has none), then gives None when status is CS_OK, else
+ * NULL with status raised as exc. */
+PyObject *native_release_result(Py_buffer *view, cs_status status,
+                                PyObject *exc);
 
 /* The cs_resource behind obj, or NULL with a TypeError "<name> must be a
  * compushady resource, got <type>". */

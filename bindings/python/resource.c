@@ -221,10 +221,7 @@ static PyObject *resource_upload2d(ResourceObject *self, PyObject *args,
         cs_buffer_upload2d(self->resource, view.buf, (uint64_t)view.len, pitch,
                            width, height, bytes_per_pixel);
     relock(state);
-    PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *resource_upload_chunked(ResourceObject *self, PyObject *args,
@@ -258,10 +255,7 @@ static PyObject *resource_upload_chunked(ResourceObject *self, PyObject *args,
         (uint32_t)filler_view.len);
     relock(state);
     PyBuffer_Release(&filler_view);
-    PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *resource_readback(ResourceObject *self, PyObject *args,
@@ -331,10 +325,7 @@ static PyObject *resource_readback_to_buffer(ResourceObject *self,
     cs_status status = cs_buffer_readback(self->resource, offset, view.buf,
                                           (uint64_t)view.len);
     relock(state);
-    PyBuffer_Release(&view);
-    if (status != CS_OK)
-        return native_raise(status, exc);
-    Py_RETURN_NONE;
+    return native_release_result(&view, status, exc);
 }
 
 static PyObject *resource_readback2d(ResourceObject *self, PyObject *args,
