@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything, then runs the whole test suite: the C library's tests
 # (plain and under AddressSanitizer/UBSan), the Python suite with the Vulkan
-# validation layer on, and the original compushady 0.17 test files that
-# apply to this backend.
+# validation layer on (plain, then over an extension module built with the
+# sanitizers), and the original compushady 0.17 test files that apply to
+# this backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,6 +20,8 @@ echo "== fuzz targets over their seed corpus, plus a short random run"
 make -s -j2 fuzz-smoke
 echo "== Python suite (validation layer on)"
 .venv/bin/python -m pytest -q tests/python "$@"
+echo "== Python suite again, over an extension built with ASan and UBSan"
+make -s test-python-asan
 
 echo "== the original compushady 0.17.5 test files, unchanged"
 tests/compat/run_original_suite.sh
