@@ -1,7 +1,8 @@
 """Property-based test: random sequences of API calls (create buffers of
 random heaps and sizes, uploads/readbacks at random offsets and sizes,
 copies with random arguments, dispatches of a small fixed shader with random
-group counts and push data, indirect dispatches, drops).
+group counts and push data, indirect dispatches, drops), run at once or
+recorded in `with compushady.batch():` blocks.
 
 Every call either raises the documented exception or succeeds, and a shadow
 model in Python (the bytes of every buffer, with a mask of the bytes whose
@@ -47,7 +48,7 @@ def shader():
 
 
 HEAPS = [C.HEAP_DEFAULT, C.HEAP_UPLOAD, C.HEAP_READBACK]
-STATS = {"calls": 0, "errors": 0, "examples": 0}
+STATS = {"calls": 0, "errors": 0, "examples": 0, "batched": 0, "kinds": {}}
 
 
 class Shadow:
@@ -96,11 +97,23 @@ ops = st.one_of(
     st.tuples(st.just("indirect"), index, st.integers(0, 40), st.integers(0, 24)),
     st.tuples(st.just("drop"), index),
 )
+# What a `with compushady.batch():` block may hold and the model can follow:
+# recorded GPU work (run in order at the end of the block) and host calls
+# that touch no recorded buffer's bytes. Uploads and readbacks run on the
+# host at once, so they stay outside.
+batched_ops = st.one_of(
+    st.tuples(st.just("create"), st.sampled_from(HEAPS), st.integers(1, 260)),
+    st.tuples(st.just("copy"), index, index, st.integers(0, 300), offsets, offsets),
+    st.tuples(st.just("dispatch"), index, st.integers(0, 80), st.binary(max_size=12)),
+    st.tuples(st.just("indirect"), index, st.integers(0, 40), st.integers(0, 24)),
+    st.tuples(st.just("drop"), index),
+)
 
 
 def run_op(buffers, op):
     STATS["calls"] += 1
     kind = op[0]
+    STATS["kinds"][kind] = STATS["kinds"].get(kind, 0) + 1
     if kind == "create":
         _, heap, size = op
         if heap not in HEAPS or size == 0:
@@ -209,6 +222,28 @@ def test_random_api_sequences(sequence):
     verify_all(buffers)
 
 
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(ops, st.lists(batched_ops, min_size=1, max_size=12)),
+                min_size=4, max_size=30))
+def test_random_batched_sequences(sequence):
+    """The same model with runs of GPU work recorded in batches: the
+    commands of a block run in order at its end, with the barriers between
+    dependent ones (synchronization validation is on), and a buffer dropped
+    inside the block stays alive until its recorded work has run."""
+    STATS["examples"] += 1
+    buffers = []
+    for step in sequence:
+        if isinstance(step, list):
+            with C.batch():
+                for op in step:
+                    STATS["batched"] += 1
+                    run_op(buffers, op)
+        else:
+            run_op(buffers, step)
+    verify_all(buffers)
+
+
 def test_byte_address_buffer_get_dimensions():
     """(RW)ByteAddressBuffer.GetDimensions returns bytes, as with DXC:
     glslang returns 4-byte words, which hlsl_compat.c scales; a structured
@@ -236,7 +271,17 @@ void main()
     assert struct.unpack("<3I", out.readback()) == (64, 32, 12)
 
 
-def test_fuzz_stats_reported():
-    """Prints the counts of the run above (visible with -s)."""
+def test_fuzz_reached_every_kind_of_call():
+    """The property tests above reached every kind of call, expected errors
+    and batched commands included: a strategy that stopped producing one
+    would let them pass without testing it. Prints the counts (-s)."""
+    if STATS["examples"] == 0:
+        pytest.skip("counts the property tests of this file: run them first")
     print("\nfuzz: {examples} examples, {calls} calls, {errors} expected "
-          "errors".format(**STATS))
+          "errors, {batched} calls in batches; by kind: {kinds}".format(
+              **STATS))
+    assert STATS["errors"] > 0
+    assert STATS["batched"] > 0
+    assert set(STATS["kinds"]) == {
+        "create", "upload", "readback", "readback_into", "copy", "dispatch",
+        "indirect", "drop"}
