@@ -105,12 +105,13 @@ test-asan: $(ASAN_TESTS)
 # the ASan runtime is preloaded (the UBSan one comes as the module's
 # dependency). ASAN_OPTIONS: no leak report (CPython keeps its
 # allocations at exit), no new/delete size check (DXC's own LLVM trips it in
-# test_dxc), no quarantine (test_leaks measures the RSS).
+# test_dxc), no quarantine (test_leaks measures the RSS). --force: setup.py
+# does not see header changes.
 PYTHON ?= .venv/bin/python
 ASAN_PY = $(BUILD)/asan-python
 test-python-asan:
 	CFLAGS="$(SANITIZE) -O1" LDFLAGS="-fsanitize=address,undefined" \
-		$(PYTHON) setup.py -q build_ext -j 2 -b $(ASAN_PY)/lib \
+		$(PYTHON) setup.py -q build_ext --force -j 2 -b $(ASAN_PY)/lib \
 		-t $(ASAN_PY)/tmp
 	rm -rf $(ASAN_PY)/pkg && mkdir -p $(ASAN_PY)/pkg
 	cp -r python/compushady $(ASAN_PY)/pkg/
