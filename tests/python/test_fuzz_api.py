@@ -87,26 +87,26 @@ def expect_error(call, exception):
 sizes = st.integers(0, 300)
 offsets = st.one_of(st.integers(0, 300), st.sampled_from([2**32, 2**63, 2**64 - 1]))
 index = st.integers(0, 7)
+# Recorded GPU work and drops: what a `with compushady.batch():` block may
+# hold besides creations, and the model can follow (the commands of a block
+# run in order at its end). Uploads and readbacks run on the host at once,
+# so they stay outside blocks.
+gpu_ops = [
+    st.tuples(st.just("copy"), index, index, st.integers(0, 300), offsets, offsets),
+    st.tuples(st.just("dispatch"), index, st.integers(0, 80), st.binary(max_size=12)),
+    st.tuples(st.just("indirect"), index, st.integers(0, 40), st.integers(0, 24)),
+    st.tuples(st.just("drop"), index),
+]
 ops = st.one_of(
     st.tuples(st.just("create"), st.sampled_from(HEAPS + [3]), st.integers(0, 260)),
     st.tuples(st.just("upload"), index, offsets, sizes, st.integers(0, 255)),
     st.tuples(st.just("readback"), index, offsets, sizes),
     st.tuples(st.just("readback_into"), index, offsets, sizes),
-    st.tuples(st.just("copy"), index, index, st.integers(0, 300), offsets, offsets),
-    st.tuples(st.just("dispatch"), index, st.integers(0, 80), st.binary(max_size=12)),
-    st.tuples(st.just("indirect"), index, st.integers(0, 40), st.integers(0, 24)),
-    st.tuples(st.just("drop"), index),
+    *gpu_ops,
 )
-# What a `with compushady.batch():` block may hold and the model can follow:
-# recorded GPU work (run in order at the end of the block) and host calls
-# that touch no recorded buffer's bytes. Uploads and readbacks run on the
-# host at once, so they stay outside.
 batched_ops = st.one_of(
     st.tuples(st.just("create"), st.sampled_from(HEAPS), st.integers(1, 260)),
-    st.tuples(st.just("copy"), index, index, st.integers(0, 300), offsets, offsets),
-    st.tuples(st.just("dispatch"), index, st.integers(0, 80), st.binary(max_size=12)),
-    st.tuples(st.just("indirect"), index, st.integers(0, 40), st.integers(0, 24)),
-    st.tuples(st.just("drop"), index),
+    *gpu_ops,
 )
 
 
