@@ -4,13 +4,14 @@ of a shader the process has never seen, each in a fresh process.
 
     python3 bench/cold_start.py [--shaders 30] [--original DIR] [--json out.json]
 
-For each of N distinct shaders (one fresh process each), three passes:
+For each of N distinct shaders (fresh processes), four passes:
   cold        new, empty cache directories: ours (COMPUSHADY_CACHE_DIR) and
               the driver's (__GL_SHADER_DISK_CACHE_PATH for NVIDIA,
               MESA_SHADER_CACHE_DIR for Mesa), so the driver compiles;
   warm        the same directories again: the driver's cache and ours hit;
-  warm, no own cache   the driver's cache warm, ours off
-              (COMPUSHADY_CACHE_DIR=0): what our pipeline/compile cache adds.
+  cold, no own cache / warm, no own cache   the same two with our disk
+              caches off (COMPUSHADY_CACHE_DIR=0) and new directories, so
+              only the driver's own disk cache works: what ours adds.
 Medians over the shaders. --original DIR runs the same passes with the
 original compushady (DIR on PYTHONPATH, built in place) in the same run.
 """
@@ -48,6 +49,9 @@ print(json.dumps(dict(module=compushady.__file__, device=device.name,
                       second_dispatch_ms=(t4 - t3) * 1e3)))
 """
 
+# (label, our disk caches on, new empty directories first)
+PASSES = (("cold", True, True), ("warm", True, False),
+          ("cold, no own cache", False, True), ("warm, no own cache", False, False))
 FIGURES = ("compile_ms", "compute_ms", "first_dispatch_ms", "second_dispatch_ms")
 
 
@@ -70,21 +74,19 @@ def run_pass(k, dirs, own_cache, pythonpath):
 
 
 def measure(name, shaders, pythonpath, tmp):
-    passes = {"cold": [], "warm": [], "warm, no own cache": []}
+    passes = {label: [] for label, _, _ in PASSES}
     module = device = None
     for k in range(shaders):
-        root = os.path.join(tmp, "%s-%d" % (name, k))
-        dirs = {d: os.path.join(root, d) for d in ("ours", "driver", "xdg")}
-        for d in dirs.values():
-            os.makedirs(d)
-        try:
-            for label, own in (("cold", True), ("warm", True),
-                               ("warm, no own cache", False)):
-                result = run_pass(k, dirs, own, pythonpath)
-                passes[label].append(result)
-                module, device = result["module"], result["device"]
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+        for label, own, fresh in PASSES:
+            root = os.path.join(tmp, "%s-%d-%s" % (name, k, own))
+            dirs = {d: os.path.join(root, d) for d in ("ours", "driver", "xdg")}
+            if fresh:
+                shutil.rmtree(root, ignore_errors=True)
+                for d in dirs.values():
+                    os.makedirs(d)
+            result = run_pass(k, dirs, own, pythonpath)
+            passes[label].append(result)
+            module, device = result["module"], result["device"]
     medians = {label: {f: statistics.median(r[f] for r in results) for f in FIGURES}
                for label, results in passes.items() if results}
     return dict(module=module, device=device, medians=medians)
@@ -114,7 +116,7 @@ def main():
         "pass", "module", "compile", "Compute()", "first dispatch", "second dispatch")
     print(header)
     print("-" * len(header))
-    for label in ("cold", "warm", "warm, no own cache"):
+    for label, _, _ in PASSES:
         for name, r in results.items():
             m = r["medians"].get(label)
             if m:

@@ -138,23 +138,26 @@ void main(uint index : SV_GroupIndex)
         if (step == STEP_DONE)
             break;
         if (index == 0) {
-            uint spin = 0;
+            // walks back while the tiles before are published; stops at an
+            // inclusive prefix, or at a tile still unpublished after
+            // SPIN_LIMIT reads
             look_step = STEP_SUM_IT_HERE;
-            for (; spin < SPIN_LIMIT; spin++) {
+            for (uint spin = 0; spin < SPIN_LIMIT; spin++) {
                 uint state = read_slot(look_before, 0);
-                if ((state & ~3u) != epoch)
+                if ((state & ~3u) != epoch || (state & 3u) == 0)
                     continue; // not published yet in this run
                 if ((state & 3u) == FLAG_INCLUSIVE) {
                     look_prefix += read_slot(look_before, 2);
                     look_step = STEP_DONE;
                     break;
                 }
-                if ((state & 3u) == FLAG_AGGREGATE) {
-                    look_prefix += read_slot(look_before, 1);
-                    look_step = look_before == 0 ? STEP_DONE : STEP_WAIT;
-                    look_before--;
+                look_prefix += read_slot(look_before, 1);
+                if (look_before == 0) {
+                    look_step = STEP_DONE;
                     break;
                 }
+                look_before--;
+                spin = 0;
             }
         }
         GroupMemoryBarrierWithGroupSync();
