@@ -31,7 +31,8 @@ StructuredBuffer<uint4> input : register(t0);
 RWStructuredBuffer<uint4> output : register(u0);
 globallycoherent RWStructuredBuffer<uint> scratch : register(u1);
 
-groupshared uint partial[THREADS];
+groupshared uint4 staged[TILE / 4]; // the tile, for coalesced loads/stores
+groupshared uint partial[THREADS];  // wave totals; the fallback's sums
 groupshared uint tile_of_group;
 groupshared uint epoch_of_group;
 groupshared uint look_prefix; // the sum of the tiles before, so far
@@ -92,32 +93,46 @@ void main(uint index : SV_GroupIndex)
     GroupMemoryBarrierWithGroupSync();
     uint tile = tile_of_group;
 
-    // this thread's PER_THREAD values, scanned in registers
+    // the tile into groupshared memory, each load instruction of a wave
+    // reading consecutive uint4s; then each thread takes its PER_THREAD
+    // consecutive values from there and scans them in registers
+    uint base = tile * TILE;
+    [unroll] for (uint q = 0; q < PER_THREAD / 4; q++)
+        staged[q * THREADS + index] = load_quad(base + 4 * (q * THREADS + index));
+    GroupMemoryBarrierWithGroupSync();
     uint values[PER_THREAD];
-    uint first = tile * TILE + index * PER_THREAD;
-    [unroll] for (uint q = 0; q < PER_THREAD / 4; q++) {
-        uint4 v = load_quad(first + 4 * q);
-        values[4 * q + 0] = v.x;
-        values[4 * q + 1] = v.y;
-        values[4 * q + 2] = v.z;
-        values[4 * q + 3] = v.w;
+    [unroll] for (uint r = 0; r < PER_THREAD / 4; r++) {
+        uint4 v = staged[index * (PER_THREAD / 4) + r];
+        values[4 * r + 0] = v.x;
+        values[4 * r + 1] = v.y;
+        values[4 * r + 2] = v.z;
+        values[4 * r + 3] = v.w;
     }
     [unroll] for (uint k = 1; k < PER_THREAD; k++)
         values[k] += values[k - 1];
 
-    // the threads' totals, scanned across the group (Hillis-Steele)
+    // the threads' totals, scanned across the group: within each wave by
+    // the wave's own prefix sum, then thread 0 scans the waves' totals
     uint total = values[PER_THREAD - 1];
-    partial[index] = total;
+    uint lanes = WaveGetLaneCount();
+    uint wave = index / lanes, waves = (THREADS + lanes - 1) / lanes;
+    uint in_wave = WavePrefixSum(total);
+    if (WaveGetLaneIndex() == lanes - 1 || index == THREADS - 1)
+        partial[wave] = in_wave + total;
     GroupMemoryBarrierWithGroupSync();
-    [unroll] for (uint offset = 1; offset < THREADS; offset *= 2) {
-        uint before = index >= offset ? partial[index - offset] : 0;
-        GroupMemoryBarrierWithGroupSync();
-        partial[index] += before;
-        GroupMemoryBarrierWithGroupSync();
+    if (index == 0) {
+        uint sum = 0;
+        for (uint w = 0; w < waves; w++) {
+            uint t = partial[w];
+            partial[w] = sum;
+            sum += t;
+        }
+        partial[waves] = sum; // the tile's sum
     }
-    uint thread_prefix = partial[index] - total;
-
-    uint tile_sum = partial[THREADS - 1];
+    GroupMemoryBarrierWithGroupSync();
+    uint thread_prefix = partial[wave] + in_wave;
+    uint tile_sum = partial[waves];
+    GroupMemoryBarrierWithGroupSync(); // partial is the fallback's next
     uint epoch = epoch_of_group;
     if (index == 0) {
         if (tile == 0)
@@ -181,10 +196,14 @@ void main(uint index : SV_GroupIndex)
     uint tile_prefix = look_prefix;
 
     uint add = tile_prefix + thread_prefix;
-    [unroll] for (uint r = 0; r < PER_THREAD / 4; r++) {
-        uint at = first + 4 * r;
-        if (at < params.count)
-            output[at / 4] = uint4(values[4 * r], values[4 * r + 1],
-                                   values[4 * r + 2], values[4 * r + 3]) + add;
+    [unroll] for (uint w = 0; w < PER_THREAD / 4; w++)
+        staged[index * (PER_THREAD / 4) + w] =
+            uint4(values[4 * w], values[4 * w + 1], values[4 * w + 2],
+                  values[4 * w + 3]) + add;
+    GroupMemoryBarrierWithGroupSync();
+    [unroll] for (uint o = 0; o < PER_THREAD / 4; o++) {
+        uint quad = o * THREADS + index;
+        if (base + 4 * quad < params.count)
+            output[base / 4 + quad] = staged[quad];
     }
 }
