@@ -5,7 +5,7 @@ over a texture, tiled float32 matrix multiply, transpose), each checked
 against numpy, timed by GPU timestamps and by wall clock (submit + wait),
 beside the PyTorch operation doing the same work on the same device.
 
-    python3 bench/kernels.py [--quick] [--device N] [--json out.json]
+    python3 bench/kernels.py [--quick] [--device N] [--json out.json] [--compiler dxc]
 
 speed = PyTorch's time / ours (1.00 = as fast, higher is better), for GPU
 time and for wall time separately. Memory-bound kernels report GB/s of the
@@ -177,15 +177,19 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs")
     parser.add_argument("--device", type=int, default=None)
     parser.add_argument("--json", metavar="PATH")
+    parser.add_argument("--compiler", choices=("glslang", "dxc"), default="glslang",
+                        help="compile the kernels with glslang (default) or DXC "
+                        "(COMPUSHADY_DXC names its library)")
     args = parser.parse_args()
+    kernels.COMPILER = None if args.compiler == "glslang" else "dxc"
     if args.device is not None:
         compushady.set_current_device(args.device)
     device = compushady.get_current_device()
     torch = torch_cuda()
     big = device.is_hardware and not args.quick
     runs = 5 if args.quick else 21
-    print("device: {0} [{1}]; reference: {2}".format(
-        device.name, "hardware" if device.is_hardware else "software",
+    print("device: {0} [{1}]; kernels compiled by {2}; reference: {3}".format(
+        device.name, "hardware" if device.is_hardware else "software", args.compiler,
         "PyTorch {0} on {1}".format(torch.__version__, torch.cuda.get_device_name())
         if torch else "none (no CUDA PyTorch)"))
     rows = []

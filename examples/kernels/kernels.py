@@ -26,14 +26,19 @@ from compushady.shaders import hlsl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _compiled = {}
+# hlsl.compile's compiler: None (glslang, the default) or "dxc"
+COMPILER = None
 
 
 def shader(name):
     """The SPIR-V of examples/kernels/<name>.hlsl, compiled once."""
-    if name not in _compiled:
+    key = (name, COMPILER)
+    if key not in _compiled:
         with open(os.path.join(HERE, name + ".hlsl")) as source:
-            _compiled[name] = hlsl.compile(source.read())
-    return _compiled[name]
+            text = source.read()
+        _compiled[key] = (hlsl.compile(text, compiler=COMPILER) if COMPILER
+                          else hlsl.compile(text))
+    return _compiled[key]
 
 
 def device_buffer(data, stride, device=None, pad_to=16):
