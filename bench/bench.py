@@ -498,8 +498,9 @@ class Bench:
         t_record_only, t_record, t_resubmit = median_multi_ns(
             [record, lambda: submit(record()), lambda: submit(commands)],
             runs, warmup=2)
+        self.record_only_us = t_record_only / n / 1000.0
         self.row("CommandList %d dispatches, recording alone (no submit), "
-                 "per dispatch" % n, t_record_only / n / 1000.0, "us",
+                 "per dispatch" % n, self.record_only_us, "us",
                  "dispatch(1,1,1) round trip", ref, False)
         self.row("CommandList %d dependent dispatches, record+submit+wait, "
                  "per dispatch" % n, t_record / n / 1000.0, "us",
@@ -844,6 +845,10 @@ class Bench:
         self.row("C API cs_compute_dispatch round trip (median)",
                  capi["dispatch_roundtrip_us_median"], "us",
                  "raw submit+poll vkGetFenceStatus", self.raw_value("dispatch_spin_us_median"),
+                 False)
+        self.row("C API cs_command_list_dispatch, recording alone, per dispatch",
+                 capi.get("record_dispatch_us"), "us",
+                 "the same from Python (batching)", getattr(self, "record_only_us", None),
                  False)
         self.row("C API saxpy %d Mi floats" % (capi["saxpy_n"] // MiB), capi["saxpy_gbps"], "GB/s",
                  "C API copy DEFAULT->DEFAULT (r+w)", capi["copy_d2d_gbps"], True)
