@@ -349,8 +349,8 @@ void vk_compute_destroy(cs_compute *compute)
     if (!compute->impl)
         return;
     vk_compute *impl = compute->impl;
-    if (impl->cache) /* the dispatch cache's command buffer */
-        vk_context_destroy(vk_device_of(compute->device)->device, impl->cache);
+    if (impl->cache) /* the dispatch cache's command buffer, idle now */
+        vk_submit_give_back(vk_device_of(compute->device), impl->cache);
     free(impl->cache_push);
     destroy_impl(vk_device_of(compute->device)->device, compute->impl);
     compute->impl = NULL;
@@ -416,7 +416,7 @@ static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
 {
     cs_status status;
     if (!impl->cache) {
-        status = vk_context_create(dev, &impl->cache);
+        status = vk_submit_take(dev, &impl->cache);
         if (status != CS_OK)
             return status;
     }
@@ -521,10 +521,7 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
     }
     vk_pending_poll(dev); /* this compute's cached buffer may be parked */
     pthread_rwlock_rdlock(&impl->set_lock);
-    /* the first dispatch goes through the pool (see made_cache) */
-    bool first = !atomic_exchange_explicit(&impl->made_cache, true,
-                                           memory_order_relaxed);
-    if (!first && !indirect && !out_gpu_ns &&
+    if (!indirect && !out_gpu_ns &&
         !atomic_flag_test_and_set_explicit(&impl->cache_busy,
                                            memory_order_acquire)) {
         status = dispatch_cached(dev, compute, impl, groups, push);
@@ -537,8 +534,7 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
             vk_pending_poll(dev);
         return status;
     }
-    /* the first, indirect, timed, or another thread is using the cached
-     * buffer */
+    /* indirect, timed, or another thread is using the cached buffer */
     vk_command_context *context;
     status = vk_submit_begin(dev, &context);
     if (status == CS_OK && out_gpu_ns) {

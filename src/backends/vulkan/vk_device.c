@@ -152,12 +152,14 @@ static cs_status create_logical_device(vk_device *dev)
         vkDestroyDevice(dev->device, NULL);
         return status;
     }
-    /* one command buffer ready in the pool, so that the first dispatch or
-     * copy does not make one (it is what a user times first); if it cannot
-     * be made now, the first user makes it and reports why */
-    vk_command_context *ready;
-    if (vk_context_create(dev, &ready) == CS_OK)
-        vk_submit_give_back(dev, ready);
+    /* command buffers ready in the pool, so that the first dispatches and
+     * copies (what a user times first) do not make them; one that cannot
+     * be made now is made, and its failure reported, at first use */
+    for (int i = 0; i < 2; i++) {
+        vk_command_context *ready;
+        if (vk_context_create(dev, &ready) == CS_OK)
+            vk_submit_give_back(dev, ready);
+    }
     return CS_OK;
 }
 
