@@ -494,13 +494,21 @@ class Bench:
             commands.submit()
             submitted[0] += 1
 
+        def record_repeated():
+            commands = cs.CommandList()
+            commands.dispatch(compute, 1, 1, 1, repeat=n)
+            return commands
+
         commands = record()
-        t_record_only, t_record, t_resubmit = median_multi_ns(
-            [record, lambda: submit(record()), lambda: submit(commands)],
-            runs, warmup=2)
+        t_record_only, t_repeat, t_record, t_resubmit = median_multi_ns(
+            [record, record_repeated, lambda: submit(record()),
+             lambda: submit(commands)], runs, warmup=2)
         self.record_only_us = t_record_only / n / 1000.0
         self.row("CommandList %d dispatches, recording alone (no submit), "
                  "per dispatch" % n, self.record_only_us, "us",
+                 "dispatch(1,1,1) round trip", ref, False)
+        self.row("CommandList.dispatch(repeat=%d), recording alone, "
+                 "per dispatch" % n, t_repeat / n / 1000.0, "us",
                  "dispatch(1,1,1) round trip", ref, False)
         self.row("CommandList %d dependent dispatches, record+submit+wait, "
                  "per dispatch" % n, t_record / n / 1000.0, "us",

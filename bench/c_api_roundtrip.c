@@ -210,7 +210,8 @@ int main(int argc, char **argv)
             record_t[r - 2] = took;
         cs_command_list_release(list);
     }
-    double record_us = median_u64(record_t, (size_t)record_runs) / 1e3 / RECORDED;
+    double record_us =
+        median_u64(record_t, (size_t)record_runs) / 1e3 / RECORDED;
     cs_compute_release(trivial);
     cs_resource_release(counter);
 
@@ -293,8 +294,7 @@ int main(int argc, char **argv)
            ", \"saxpy_n\": %llu, \"saxpy_gbps\": %.3f"
            ", \"copy_d2d_gbps\": %.3f}\n",
            info.is_hardware ? "true" : "false", iterations, mean_us, median_us,
-           record_us,
-           (unsigned long long)n, saxpy_gbps, copy_gbps);
+           record_us, (unsigned long long)n, saxpy_gbps, copy_gbps);
     cs_instance_release(inst);
     return 0;
 }

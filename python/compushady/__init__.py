@@ -899,15 +899,17 @@ class CommandList:
         """The number of commands recorded since the last reset."""
         return self.handle.count
 
-    def dispatch(self, compute, x, y, z, push=None):
-        """Records compute.dispatch(x, y, z, push); checked now, run by submit()."""
+    def dispatch(self, compute, x, y, z, push=None, repeat=1):
+        """Records compute.dispatch(x, y, z, push); checked now, run by submit().
+        repeat=N records it N times, each run after the one before (one call
+        for many dispatches: cheaper than N calls from Python)."""
         if not isinstance(compute, Compute):
             raise TypeError(
                 "compute must be a compushady.Compute, got {0}".format(
                     type(compute).__name__
                 )
             )
-        self.handle.dispatch(compute.handle, x, y, z, push)
+        self.handle.dispatch(compute.handle, x, y, z, push, repeat)
 
     def dispatch_indirect(self, compute, indirect_buffer, offset=0, push=None):
         """Records compute.dispatch_indirect(...); the group counts are read
