@@ -5,7 +5,7 @@ against numpy.
     python3 examples/numpy_interop.py [--n 1048576] [--matrix 96x64x80]
 
 UPLOAD and READBACK buffers export their mapped memory through the buffer
-protocol: numpy.asarray(buffer.handle) is a uint8 view of it, no copy.
+protocol: numpy.asarray(buffer) is a uint8 view of it, no copy.
 numpy fills UPLOAD buffers in place and reads READBACK buffers in place.
 
 1. sum of n float32: each pass of an HLSL compute shader reduces groups of
@@ -89,7 +89,7 @@ def to_gpu(array):
     is made on the way."""
     array = numpy.ascontiguousarray(array, dtype=numpy.float32)
     staging = Buffer(array.nbytes, HEAP_UPLOAD)
-    numpy.asarray(staging.handle).view(numpy.float32)[:] = array.ravel()
+    numpy.asarray(staging).view(numpy.float32)[:] = array.ravel()
     buffer = Buffer(array.nbytes, HEAP_DEFAULT, stride=4)
     staging.copy_to(buffer)
     return buffer
@@ -100,7 +100,7 @@ def from_gpu(buffer, count):
     READBACK buffer (read-only, no copy)."""
     readback = Buffer(count * 4, HEAP_READBACK)
     buffer.copy_to(readback, size=count * 4)
-    return numpy.asarray(readback.handle).view(numpy.float32)
+    return numpy.asarray(readback).view(numpy.float32)
 
 
 def gpu_sum(values):

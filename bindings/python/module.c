@@ -235,6 +235,7 @@ PyMODINIT_FUNC PyInit__native(void)
         add_type(module, &Native_SamplerType, "Sampler") < 0 ||
         add_type(module, &Native_ComputeType, "Compute") < 0 ||
         add_type(module, &Native_SwapchainType, "Swapchain") < 0 ||
+        add_type(module, &Native_MappedBufferType, "MappedBuffer") < 0 ||
         native_errors_init(module) < 0)
         goto fail;
     if (PyModule_AddIntConstant(module, "HEAP_DEFAULT", CS_HEAP_DEFAULT) < 0 ||
