@@ -63,6 +63,8 @@ setup(
     description="Run GPU compute shaders from Python: a C11 core on Vulkan",
     package_dir={"": "python"},
     packages=["compushady", "compushady.backends", "compushady.shaders"],
+    # typing: py.typed (PEP 561) and the stubs of the package and _native
+    package_data={"compushady": ["py.typed", "*.pyi"]},
     ext_modules=[native],
     python_requires=">=3.8",
 )

@@ -30,4 +30,4 @@ upload = Buffer(16, HEAP_UPLOAD)
 numpy.asarray(upload).view(numpy.float32)[:] = [1, 2, 3, 4]
 readback = Buffer(16, HEAP_READBACK)
 upload.copy_to(readback)
-print(numpy.frombuffer(readback, numpy.float32))  # [1. 2. 3. 4.]
+print(numpy.asarray(readback).view(numpy.float32))  # [1. 2. 3. 4.]

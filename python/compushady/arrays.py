@@ -4,6 +4,10 @@ numpy is imported when the function runs, so that ``import compushady``
 works without it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union
+
 from . import (
     HEAP_DEFAULT,
     Buffer,
@@ -15,8 +19,22 @@ from . import (
     _shape_tuple,
 )
 
+if TYPE_CHECKING:  # numpy is needed only to check types
+    from _typeshed import ReadableBuffer
+    from numpy.typing import DTypeLike, NDArray
 
-def _thread_counts(shape):
+    from . import Device
+
+    # host data: any buffer-protocol object (numpy's stubs give arrays
+    # __buffer__ only from Python 3.12 on)
+    Data = Union[ReadableBuffer, NDArray[Any]]
+    # an input: host data or a resource bound as it is
+    Input = Union[Data, Resource]
+    # an output: an array (initial contents), (shape, dtype) or a Buffer
+    Output = Union[Data, Tuple[Union[int, Sequence[int]], DTypeLike], Buffer]
+
+
+def _thread_counts(shape: Sequence[int]) -> Tuple[int, int, int]:
     """(x, y, z) threads for one per element of shape: the last axis along
     x, the one before along y, all the others together along z."""
     shape = tuple(shape) or (1,)
@@ -28,7 +46,7 @@ def _thread_counts(shape):
     return x, y, z
 
 
-def _groups_for(shader, shape):
+def _groups_for(shader: bytes, shape: Sequence[int]) -> Tuple[int, ...]:
     size = _native.reflect_shader(shader)["workgroup_size"]
     return tuple(
         (count + threads - 1) // threads
@@ -36,13 +54,13 @@ def _groups_for(shader, shape):
     )
 
 
-def _input_buffer(entry, device):
+def _input_buffer(entry: Input, device: Optional[Device]) -> Resource:
     if isinstance(entry, Resource):
         return entry
     return Buffer.from_numpy(entry, HEAP_DEFAULT, device=device)
 
 
-def _constant_buffer(entry, device):
+def _constant_buffer(entry: Input, device: Optional[Device]) -> Resource:
     if isinstance(entry, Resource):
         return entry
     data = _bytes_of(entry, "compute_with_arrays cbv")
@@ -51,7 +69,9 @@ def _constant_buffer(entry, device):
     return Buffer.from_numpy(padded, HEAP_DEFAULT, device=device)
 
 
-def _output(entry, index, device, numpy):
+def _output(
+    entry: Output, index: int, device: Optional[Device], numpy: Any
+) -> Tuple[Buffer, Any, Tuple[int, ...]]:
     """(buffer, dtype, shape) of one uav entry."""
     if isinstance(entry, Resource):
         if not isinstance(entry, Buffer):
@@ -60,7 +80,7 @@ def _output(entry, index, device, numpy):
                 "pass arrays, (shape, dtype) or Buffers".format(index)
             )
         return entry, numpy.dtype(numpy.uint8), (entry.size,)
-    if isinstance(entry, tuple) and len(entry) == 2 and not hasattr(entry, "__buffer__"):
+    if isinstance(entry, tuple) and len(entry) == 2:
         shape, dtype = entry
         array = numpy.zeros(shape, dtype)
     else:
@@ -80,8 +100,14 @@ def _output(entry, index, device, numpy):
 
 
 def compute_with_arrays(
-    shader, srv=(), uav=(), cbv=(), groups=None, push=None, device=None
-):
+    shader: ReadableBuffer,
+    srv: Sequence[Input] = (),
+    uav: Sequence[Output] = (),
+    cbv: Sequence[Input] = (),
+    groups: Union[int, Sequence[int], None] = None,
+    push: Optional[Data] = None,
+    device: Optional[Device] = None,
+) -> List[NDArray[Any]]:
     """Run a compute shader once over arrays; returns the uav contents.
 
     ``shader``: SPIR-V (``compushady.shaders.hlsl.compile(source)``).
@@ -121,12 +147,12 @@ def compute_with_arrays(
         )
     outputs = [_output(entry, index, device, numpy) for index, entry in enumerate(uav)]
     if groups is None:
-        groups = _groups_for(bytes(shader), outputs[0][2])
+        counts = _groups_for(bytes(shader), outputs[0][2])
     else:
-        groups = _shape_tuple(groups)
-        if len(groups) > 3:
-            raise ValueError("groups must be (x, y, z), got {0!r}".format(groups))
-        groups = tuple(groups) + (1,) * (3 - len(groups))
+        counts = _shape_tuple(groups)
+        if len(counts) > 3:
+            raise ValueError("groups must be (x, y, z), got {0!r}".format(counts))
+        counts = counts + (1,) * (3 - len(counts))
     push_bytes = None
     if push is not None:
         push_bytes = _bytes_of(push, "compute_with_arrays push")
@@ -139,5 +165,5 @@ def compute_with_arrays(
         device=device,
     )
     # at once, also inside batch(): the results are read right after
-    compute.handle.dispatch(*groups, push_bytes)
+    compute.handle.dispatch(counts[0], counts[1], counts[2], push_bytes)
     return [buffer.to_numpy(dtype, shape) for buffer, dtype, shape in outputs]
