@@ -420,3 +420,44 @@ def test_version_comes_from_the_header():
     from importlib.metadata import version
 
     assert version("compushady") == expected
+
+
+# >>long runs (COMPUSHADY_LONG_TESTS=1) ---------------------------------------------
+
+long_run = pytest.mark.skipif(not os.environ.get("COMPUSHADY_LONG_TESTS"),
+                              reason="long run: set COMPUSHADY_LONG_TESTS=1")
+
+
+@long_run
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(array=hnp.arrays(dtypes, hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=40)),
+       heap_type=st.sampled_from(HEAPS))
+def test_long_from_numpy_to_numpy_round_trip(array, heap_type):
+    test_from_numpy_to_numpy_round_trip.hypothesis.inner_test(array, heap_type)
+
+
+@long_run
+@pytest.mark.parametrize("heap_type", HEAPS, ids=HEAP_NAMES.get)
+def test_long_large_arrays_round_trip(heap_type):
+    rng = numpy.random.default_rng(16)
+    for megabytes in (1, 17, 64):
+        array = rng.integers(0, 2**32, megabytes << 18, dtype=numpy.uint32)
+        buffer = Buffer.from_numpy(array, heap_type)
+        assert numpy.array_equal(buffer.to_numpy(numpy.uint32), array)
+        if heap_type != HEAP_DEFAULT:  # the zero-copy view sees the same bytes
+            assert numpy.array_equal(numpy.asarray(buffer).view(numpy.uint32), array)
+
+
+@long_run
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    dtype=st.sampled_from(sorted(SCALARS, key=str)),
+    shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=70),
+    # at most 640 threads a group: within every device's 1024
+    numthreads=st.tuples(st.sampled_from([1, 3, 8, 64]), st.sampled_from([1, 2, 5]),
+                         st.sampled_from([1, 2])),
+    data=st.data(),
+)
+def test_long_compute_with_arrays(dtype, shape, numthreads, data):
+    test_compute_with_arrays_one_thread_per_element.hypothesis.inner_test(
+        dtype, shape, numthreads, data)
