@@ -223,7 +223,9 @@ static int add_type(PyObject *module, PyTypeObject *type, const char *name)
     return 0;
 }
 
-PyMODINIT_FUNC PyInit__native(void)
+/* visibility: Python 3.8 does not export PyMODINIT_FUNC itself, and the
+ * extension is built with -fvisibility=hidden */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
 {
     PyObject *module = PyModule_Create(&native_module);
     if (!module)

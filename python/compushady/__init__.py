@@ -13,6 +13,8 @@ dtype)])`` runs a shader over arrays and returns arrays;
 arrays into and out of any buffer; a HEAP_UPLOAD or HEAP_READBACK Buffer is
 itself a buffer-protocol object over its mapped memory (zero-copy:
 ``memoryview(buffer)``, ``numpy.asarray(buffer)``).
+
+``compushady.__version__`` is this build's version.
 """
 
 import atexit
