@@ -80,6 +80,11 @@ cs_status cs_dxc_compile(const char *source, size_t size,
  * its output, for the compile cache: "dxc <file> <size> <mtime>". */
 cs_status cs_dxc_describe(char *out, size_t capacity);
 
+/* Removes glslang's debug information except the names (OpName,
+ * OpMemberName), in place, giving renamed HLSL identifiers their source
+ * spelling back (debug_names.c). */
+cs_status cs_spirv_keep_names_only(uint32_t *words, size_t *io_word_count);
+
 /* The array size cs_hlsl_make_glslang_compatible gives an unbounded
  * resource array (`Texture2D t[] : register(t0);` becomes `t[750899685]`),
  * and that cs_spirv_make_unbounded_arrays turns back into a runtime array.
