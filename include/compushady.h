@@ -53,7 +53,7 @@ extern "C" {
 
 #define CS_VERSION_MAJOR 0
 #define CS_VERSION_MINOR 17
-#define CS_VERSION_PATCH 5
+#define CS_VERSION_PATCH 6
 
 /* >>status ---------------------------------------------------------------- */
 
