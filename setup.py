@@ -39,7 +39,7 @@ native = Extension(
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],
     extra_link_args=SHADERC_LIBS
-    + ["-lvulkan", "-lstdc++", "-lpthread", "-ldl", "-lm"]
+    + ["-lstdc++", "-lpthread", "-ldl", "-lm"]
     + ["-Wl,--exclude-libs,ALL"],
 )
 

@@ -167,6 +167,11 @@ CS_API void cs_instance_retain(cs_instance *instance);
 CS_API void cs_instance_release(cs_instance *instance);
 /* The backend's name ("vulkan"). */
 CS_API const char *cs_instance_backend_name(const cs_instance *instance);
+/* True when the instance collects validation messages: CS_INSTANCE_DEBUG
+ * was asked and the validation layer is installed. Without the layer the
+ * instance runs as if CS_INSTANCE_DEBUG had not been given; this says so,
+ * so that the caller can warn. */
+CS_API bool cs_instance_debug_enabled(const cs_instance *instance);
 /* The number of devices the instance discovered (may be 0). */
 CS_API size_t cs_instance_device_count(const cs_instance *instance);
 /* The index-th device, or NULL when index >= cs_instance_device_count(). */

@@ -211,7 +211,10 @@ def get_best_device():
     devices = get_discovered_devices()
     if not devices:
         raise BackendError(
-            "no device found by the {0} backend".format(get_backend().name)
+            "no device found by the {0} backend: install a Vulkan driver "
+            "(Debian/Ubuntu: apt-get install mesa-vulkan-drivers, which has "
+            "lavapipe for the CPU; for NVIDIA, the NVIDIA driver) and check "
+            "with 'vulkaninfo --summary'".format(get_backend().name)
         )
     return max(
         devices,

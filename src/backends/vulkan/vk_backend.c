@@ -3,7 +3,7 @@
 
 const cs_backend cs_vulkan_backend = {
     .name = "vulkan",
-    .instance_create = vk_instance_create,
+    .instance_create = vk_loader_instance_create,
     .instance_destroy = vk_instance_destroy,
     .heap_create = vk_heap_create,
     .heap_destroy = vk_heap_destroy,

@@ -29,11 +29,11 @@
 #endif
 
 #include "../../core/backend.h"
+#include "vk_loader.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <vulkan/vulkan.h>
 
 /* >>instance */
 
