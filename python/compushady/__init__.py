@@ -81,11 +81,18 @@ def get_backend():
     global _backend
     with _lock:
         if _backend is None:
+            if config.environment_error:
+                raise ValueError(config.environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
+                from_environment = os.environ.get("COMPUSHADY_BACKEND") == name
                 raise UnknownBackend(
-                    "unknown backend {0!r}: this build of compushady knows "
-                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                    "unknown backend {0!r}{1}: this build of compushady knows "
+                    "{2}".format(
+                        name,
+                        " (COMPUSHADY_BACKEND)" if from_environment else "",
+                        ", ".join(repr(n) for n in KNOWN_BACKENDS),
+                    )
                 )
             backend = importlib.import_module("compushady.backends." + name)
             if config.debug:

@@ -53,7 +53,17 @@ def _parse_wait_timeout(text):
     return value
 
 
-wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+# A bad value must not make ``import compushady`` fail (nor the command
+# line print a traceback): it is reported by the first get_backend().
+environment_error = None
+try:
+    wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+except ValueError:
+    wait_timeout = None
+    environment_error = (
+        "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0 (or none), got %r"
+        % os.environ.get("COMPUSHADY_WAIT_TIMEOUT")
+    )
 
 
 def set_wait_timeout(seconds):
