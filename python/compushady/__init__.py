@@ -81,8 +81,8 @@ def get_backend():
     global _backend
     with _lock:
         if _backend is None:
-            if config.environment_error:
-                raise ValueError(config.environment_error)
+            if config._environment_error:
+                raise ValueError(config._environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
                 from_environment = os.environ.get("COMPUSHADY_BACKEND") == name

@@ -55,15 +55,16 @@ def _parse_wait_timeout(text):
 
 # A bad value must not make ``import compushady`` fail (nor the command
 # line print a traceback): it is reported by the first get_backend().
-environment_error = None
+_environment_error = None
 try:
-    wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+    _wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
 except ValueError:
-    wait_timeout = None
-    environment_error = (
+    _wait_timeout = None
+    _environment_error = (
         "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0 (or none), got %r"
         % os.environ.get("COMPUSHADY_WAIT_TIMEOUT")
     )
+wait_timeout = _wait_timeout
 
 
 def set_wait_timeout(seconds):
