@@ -169,3 +169,19 @@ def test_bench_table_and_unknown_options(tmp_path):
     assert "dispatch round trip" in out and "copy" in out
     _, _, err = cli("bench", "--no-c", cwd=tmp_path, check_rc=2)
     assert "unrecognized arguments: --no-c" in err
+
+
+def test_json_is_the_same_flag_on_every_command(tmp_path):
+    (tmp_path / "shader.hlsl").write_text(SHADER)
+    documents = {
+        "devices": cli("devices", "--json")[1],
+        "compile": cli("compile", "shader.hlsl", "--json", cwd=tmp_path)[1],
+        "compile --reflect": cli("compile", "shader.hlsl", "--reflect", "--json", cwd=tmp_path)[1],
+        "bench": cli("bench", "--quick", "--json", cwd=tmp_path)[1],
+    }
+    parsed = {name: json.loads(text) for name, text in documents.items()}  # stdout: JSON only
+    assert parsed["devices"]["devices"][0]["name"]
+    assert parsed["compile"] == {"shader": "shader.hlsl", "output": "shader.spv",
+                                 "spirv_size": (tmp_path / "shader.spv").stat().st_size}
+    assert parsed["compile --reflect"]["workgroup_size"] == [8, 4, 1]
+    assert parsed["bench"]["copy_gbps"] > 0
