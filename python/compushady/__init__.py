@@ -25,6 +25,7 @@ from ._native import (
     OutOfDeviceMemory,
     SamplerException,
     ShaderCompileError,
+    SwapchainOutOfDate,
     Texture1DException,
     Texture2DException,
     Texture3DException,
@@ -684,10 +685,25 @@ class Swapchain:
     (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
     matter only where the window system lets the application choose the
     size (Wayland).
+
+    ``present_mode``: ``"fifo"`` (default, everywhere: one image per
+    vertical blank), ``"mailbox"`` (no wait, never torn) or ``"immediate"``
+    (no wait, may tear); ``present_modes`` lists what the window offers.
+    When the window changes, present() recreates the images itself
+    (``recreate_count`` counts it); with ``auto_recreate=False`` it raises
+    SwapchainOutOfDate instead, and the program calls recreate().
     """
 
     def __init__(
-        self, window_handle, format, num_buffers=3, device=None, width=0, height=0
+        self,
+        window_handle,
+        format,
+        num_buffers=3,
+        device=None,
+        width=0,
+        height=0,
+        present_mode="fifo",
+        auto_recreate=True,
     ):
         platform, display, window = _window_handle(window_handle)
         self.device = _native_device(device)
@@ -699,7 +715,31 @@ class Swapchain:
             num_buffers=num_buffers,
             width=width,
             height=height,
+            present_mode=present_mode,
+            auto_recreate=auto_recreate,
         )
+
+    @property
+    def present_mode(self):
+        """``"fifo"``, ``"mailbox"`` or ``"immediate"``."""
+        return self.handle.present_mode
+
+    @property
+    def present_modes(self):
+        """The present modes the window offers (``"fifo"`` always)."""
+        return self.handle.present_modes
+
+    @property
+    def recreate_count(self):
+        """How many times the images were recreated (window resized, out of
+        date or suboptimal, recreate()): compare it to notice a change."""
+        return self.handle.recreate_count
+
+    def recreate(self, width=0, height=0):
+        """Rebuild the images for the window's current size (after
+        SwapchainOutOfDate); width/height: the new size where the
+        application chooses it (Wayland), 0 keeps the current one."""
+        self.handle.recreate(width, height)
 
     @property
     def width(self):

@@ -30,5 +30,6 @@ const cs_backend cs_vulkan_backend = {
     .swapchain_create = vk_swapchain_create,
     .swapchain_destroy = vk_swapchain_destroy,
     .swapchain_present = vk_swapchain_present,
+    .swapchain_recreate = vk_swapchain_recreate,
     .device_simulate_lost = vk_device_simulate_lost,
 };

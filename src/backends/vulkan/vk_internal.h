@@ -492,5 +492,6 @@ cs_status vk_swapchain_create(cs_swapchain *swapchain);
 void vk_swapchain_destroy(cs_swapchain *swapchain);
 cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                                uint32_t x, uint32_t y);
+cs_status vk_swapchain_recreate(cs_swapchain *swapchain);
 
 #endif
