@@ -114,6 +114,9 @@ results["recreated"] = [manual.width, manual.height, manual.recreate_count]
 manual.present(bgra, 0, 0)
 window.roundtrip()
 check("recreated 200x100")
+del manual
+results["validation"] = compushady.get_current_device().get_debug_messages()
+results["debug"] = compushady.get_backend().get_instance().debug_enabled
 print(json.dumps(results))
 """
 
@@ -163,13 +166,13 @@ def weston():
 
 def test_wayland_present_reaches_the_screen(weston):
     code = CLIENT.format(here=HERE, w=SCREEN_W, h=SCREEN_H)
-    env = dict(weston)
-    env.pop("COMPUSHADY_DEBUG", None)
+    env = dict(weston, COMPUSHADY_DEBUG="1")  # the validation layer, as in the suite
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-4000:]
     results = json.loads(result.stdout.strip().splitlines()[-1])
     print(results)
+    assert results["debug"] and results["validation"] == []
     assert results["size"] == [SCREEN_W, SCREEN_H]
     assert "fifo" in results["modes"]
     for name in ("fifo", "fifo rgba corner", "recreated 200x100"):
