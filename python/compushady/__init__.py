@@ -759,7 +759,8 @@ class Swapchain:
     def present(self, resource, x=0, y=0):
         """Show a Texture2D with its top-left corner at (x, y) of the window
         (the rest of the window is black), converting its format where
-        needed; blocks while every image waits for a vertical blank."""
+        needed. FIFO blocks while every image waits for a vertical blank;
+        mailbox and immediate do not wait for the display."""
         if not isinstance(resource, Texture2D):
             raise TypeError(
                 "present needs a compushady.Texture2D, got {0}".format(
