@@ -236,7 +236,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 2";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 3";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -353,6 +353,8 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     if (status == CS_OK && hlsl)
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
+    if (status == CS_OK && hlsl)
+        cs_spirv_hlsl_exclusive_prefixes(words, word_count);
     if (status == CS_OK && hlsl)
         status = cs_spirv_make_unbounded_arrays(&words, &word_count);
 compiled:

@@ -122,6 +122,11 @@ extern const char *const cs_hlsl_renamed_identifiers[];
 cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
                                            bool keep_cbuffer_offsets);
 
+/* Turns, in place, the InclusiveScan group operations that glslang emits
+ * for HLSL's WavePrefixSum/WavePrefixProduct into the ExclusiveScan that
+ * HLSL means (hlsl_wave.c). Only for glslang-compiled HLSL. */
+void cs_spirv_hlsl_exclusive_prefixes(uint32_t *words, size_t word_count);
+
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands
  * back a malloc'd copy of the words, from memory or from a disk file that

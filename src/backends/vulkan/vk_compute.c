@@ -521,7 +521,10 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
     }
     vk_pending_poll(dev); /* this compute's cached buffer may be parked */
     pthread_rwlock_rdlock(&impl->set_lock);
-    if (!indirect && !out_gpu_ns &&
+    /* the first dispatch goes through the pool (see made_cache) */
+    bool first = !atomic_exchange_explicit(&impl->made_cache, true,
+                                           memory_order_relaxed);
+    if (!first && !indirect && !out_gpu_ns &&
         !atomic_flag_test_and_set_explicit(&impl->cache_busy,
                                            memory_order_acquire)) {
         status = dispatch_cached(dev, compute, impl, groups, push);
@@ -534,7 +537,8 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
             vk_pending_poll(dev);
         return status;
     }
-    /* indirect, timed, or another thread is using the cached buffer */
+    /* the first, indirect, timed, or another thread is using the cached
+     * buffer */
     vk_command_context *context;
     status = vk_submit_begin(dev, &context);
     if (status == CS_OK && out_gpu_ns) {

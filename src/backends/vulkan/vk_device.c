@@ -148,9 +148,17 @@ static cs_status create_logical_device(vk_device *dev)
                        dev->properties.deviceName);
     vkGetDeviceQueue(dev->device, dev->queue_family, 0, &dev->queue);
     cs_status status = vk_suballocator_init(dev);
-    if (status != CS_OK)
+    if (status != CS_OK) {
         vkDestroyDevice(dev->device, NULL);
-    return status;
+        return status;
+    }
+    /* one command buffer ready in the pool, so that the first dispatch or
+     * copy does not make one (it is what a user times first); if it cannot
+     * be made now, the first user makes it and reports why */
+    vk_command_context *ready;
+    if (vk_context_create(dev, &ready) == CS_OK)
+        vk_submit_give_back(dev, ready);
+    return CS_OK;
 }
 
 void vk_device_mark_lost(vk_device *dev, const char *call)

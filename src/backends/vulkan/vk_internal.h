@@ -196,8 +196,11 @@ typedef struct vk_compute {
     /* The dispatch cache: a command buffer of this compute's own, recorded
      * for the last (groups, push) and submitted again as is while they
      * stay the same. Whoever sets cache_busy owns everything below it; a
-     * dispatch that finds it set takes the device's pool instead. */
+     * dispatch that finds it set takes the device's pool instead. The
+     * first dispatch takes the pool too (made_cache false): a compute
+     * dispatched once never pays for a command buffer of its own. */
     atomic_flag cache_busy;
+    atomic_bool made_cache;
     /* Submissions of this compute parked after a wait timeout (its cached
      * buffer, or a pooled one): binds must not rewrite the set meanwhile. */
     atomic_int parked;
