@@ -162,7 +162,10 @@ typedef struct cs_instance_desc {
 } cs_instance_desc;
 
 /* Creates an instance and discovers its devices. desc may be NULL (all
- * defaults). Fails with CS_ERROR_NO_DEVICE when no backend can start, and
+ * defaults). Fails with CS_ERROR_NO_DEVICE when no backend can start (the
+ * Vulkan loader libvulkan.so.1, opened here the first time, or a driver is
+ * missing: the message names the package to install; the environment
+ * variable COMPUSHADY_VULKAN_LIBRARY names another loader file), and
  * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
  * zero devices is not an error. */
 CS_API cs_status cs_instance_create(const cs_instance_desc *desc,
