@@ -124,6 +124,7 @@ extern PyObject *Native_ShaderCompileError;
 extern PyObject *Native_OutOfDeviceMemory;
 extern PyObject *Native_DeviceLost;
 extern PyObject *Native_GPUTimeout;
+extern PyObject *Native_SwapchainOutOfDate;
 extern PyObject *Native_BackendError;
 
 /* Creates the exceptions and adds them to module. */

@@ -36,6 +36,7 @@ from ._native import (
     OutOfDeviceMemory,
     SamplerException,
     ShaderCompileError,
+    SwapchainOutOfDate,
     Texture1DException,
     Texture2DException,
     Texture3DException,
@@ -95,11 +96,18 @@ def get_backend():
     global _backend
     with _lock:
         if _backend is None:
+            if config._environment_error:
+                raise ValueError(config._environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
+                from_environment = os.environ.get("COMPUSHADY_BACKEND") == name
                 raise UnknownBackend(
-                    "unknown backend {0!r}: this build of compushady knows "
-                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                    "unknown backend {0!r}{1}: this build of compushady knows "
+                    "{2}".format(
+                        name,
+                        " (COMPUSHADY_BACKEND)" if from_environment else "",
+                        ", ".join(repr(n) for n in KNOWN_BACKENDS),
+                    )
                 )
             backend = importlib.import_module("compushady.backends." + name)
             if config.debug:
@@ -225,7 +233,10 @@ def get_best_device():
     devices = get_discovered_devices()
     if not devices:
         raise BackendError(
-            "no device found by the {0} backend".format(get_backend().name)
+            "no device found by the {0} backend: install a Vulkan driver "
+            "(Debian/Ubuntu: apt-get install mesa-vulkan-drivers, which has "
+            "lavapipe for the CPU; for NVIDIA, the NVIDIA driver) and check "
+            "with 'vulkaninfo --summary'".format(get_backend().name)
         )
     return max(
         devices,
@@ -857,10 +868,25 @@ class Swapchain:
     (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
     matter only where the window system lets the application choose the
     size (Wayland).
+
+    ``present_mode``: ``"fifo"`` (default, everywhere: one image per
+    vertical blank), ``"mailbox"`` (no wait, never torn) or ``"immediate"``
+    (no wait, may tear); ``present_modes`` lists what the window offers.
+    When the window changes, present() recreates the images itself
+    (``recreate_count`` counts it); with ``auto_recreate=False`` it raises
+    SwapchainOutOfDate instead, and the program calls recreate().
     """
 
     def __init__(
-        self, window_handle, format, num_buffers=3, device=None, width=0, height=0
+        self,
+        window_handle,
+        format,
+        num_buffers=3,
+        device=None,
+        width=0,
+        height=0,
+        present_mode="fifo",
+        auto_recreate=True,
     ):
         platform, display, window = _window_handle(window_handle)
         self.device = _native_device(device)
@@ -872,7 +898,31 @@ class Swapchain:
             num_buffers=num_buffers,
             width=width,
             height=height,
+            present_mode=present_mode,
+            auto_recreate=auto_recreate,
         )
+
+    @property
+    def present_mode(self):
+        """``"fifo"``, ``"mailbox"`` or ``"immediate"``."""
+        return self.handle.present_mode
+
+    @property
+    def present_modes(self):
+        """The present modes the window offers (``"fifo"`` always)."""
+        return self.handle.present_modes
+
+    @property
+    def recreate_count(self):
+        """How many times the images were recreated (window resized, out of
+        date or suboptimal, recreate()): compare it to notice a change."""
+        return self.handle.recreate_count
+
+    def recreate(self, width=0, height=0):
+        """Rebuild the images for the window's current size (after
+        SwapchainOutOfDate); width/height: the new size where the
+        application chooses it (Wayland), 0 keeps the current one."""
+        self.handle.recreate(width, height)
 
     @property
     def width(self):
@@ -892,7 +942,8 @@ class Swapchain:
     def present(self, resource, x=0, y=0):
         """Show a Texture2D with its top-left corner at (x, y) of the window
         (the rest of the window is black), converting its format where
-        needed; blocks while every image waits for a vertical blank."""
+        needed. FIFO blocks while every image waits for a vertical blank;
+        mailbox and immediate do not wait for the display."""
         if not isinstance(resource, Texture2D):
             raise TypeError(
                 "present needs a compushady.Texture2D, got {0}".format(

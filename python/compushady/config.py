@@ -55,7 +55,18 @@ def _parse_wait_timeout(text: str | None) -> float | None:
     return value
 
 
-wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+# A bad value must not make ``import compushady`` fail (nor the command
+# line print a traceback): it is reported by the first get_backend().
+_environment_error = None
+try:
+    _wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+except ValueError:
+    _wait_timeout = None
+    _environment_error = (
+        "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0 (or none), got %r"
+        % os.environ.get("COMPUSHADY_WAIT_TIMEOUT")
+    )
+wait_timeout = _wait_timeout
 
 
 def set_wait_timeout(seconds: float | None) -> None:

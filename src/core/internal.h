@@ -174,6 +174,10 @@ struct cs_swapchain {
     /* the images' size, set by the backend at creation and whenever it
      * recreates the swapchain (read without the lock) */
     atomic_uint width, height;
+    /* set by the backend: the surface's modes (bit 1u << mode), and the
+     * recreations after the first build */
+    uint32_t present_modes;
+    atomic_uint_least64_t recreate_count;
     mtx_t present_lock; /* one present at a time */
     void *impl;
 };

@@ -29,11 +29,11 @@
 #endif
 
 #include "../../core/backend.h"
+#include "vk_loader.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <vulkan/vulkan.h>
 
 /* >>instance */
 
@@ -498,5 +498,6 @@ cs_status vk_swapchain_create(cs_swapchain *swapchain);
 void vk_swapchain_destroy(cs_swapchain *swapchain);
 cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                                uint32_t x, uint32_t y);
+cs_status vk_swapchain_recreate(cs_swapchain *swapchain);
 
 #endif
