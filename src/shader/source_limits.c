@@ -336,9 +336,10 @@ static uint64_t saturating_multiply(uint64_t a, uint64_t b)
 static cs_status too_many_tokens(const macro_table *table, uint32_t line)
 {
     return cs_fail(CS_ERROR_SHADER_COMPILE,
-                   "%s:%u: error: the macros would expand to more than %u "
-                   "tokens (limit CS_SHADER_MAX_EXPANDED_TOKENS), refused "
-                   "before preprocessing",
+                   "%s:%u: error: the source would hold more than %u tokens "
+                   "once its macros are expanded (limit "
+                   "CS_SHADER_MAX_EXPANDED_TOKENS), refused before "
+                   "preprocessing",
                    table->file_name, line,
                    (unsigned)CS_SHADER_MAX_EXPANDED_TOKENS);
 }
