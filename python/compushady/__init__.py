@@ -84,8 +84,14 @@ def get_backend():
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
                 raise UnknownBackend(
-                    "unknown backend {0!r}: this build of compushady knows "
-                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                    "unknown backend {0!r}{1}: this build of compushady knows "
+                    "{2}".format(
+                        name,
+                        " (from the COMPUSHADY_BACKEND environment variable)"
+                        if config._backend_from_environment
+                        else "",
+                        ", ".join(repr(n) for n in KNOWN_BACKENDS),
+                    )
                 )
             backend = importlib.import_module("compushady.backends." + name)
             if config.debug:

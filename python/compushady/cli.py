@@ -256,7 +256,9 @@ def find_bench_script():
     directory, if any (COMPUSHADY_BENCH overrides)."""
     path = os.environ.get("COMPUSHADY_BENCH")
     if path:
-        return path if os.path.isfile(path) else None
+        if not os.path.isfile(path):
+            raise CommandError("COMPUSHADY_BENCH={0!r} is not a file: expected the path of bench/bench.py".format(path), 2)
+        return path
     directory = os.path.abspath(os.getcwd())
     while True:
         candidate = os.path.join(directory, "bench", "bench.py")

@@ -14,25 +14,49 @@ started, changing them has no effect.
   (the default) waits forever. ``COMPUSHADY_WAIT_TIMEOUT`` (seconds) in the
   environment sets it. Unlike the others it applies at any time, to every
   device. The GPU work is not stopped: it goes on in the background.
+  ``float("inf")`` (``COMPUSHADY_WAIT_TIMEOUT=inf``) and any value too large
+  to count in nanoseconds wait forever, as None does.
+
+A malformed environment variable raises ValueError naming the variable
+(at import for ``COMPUSHADY_DEBUG`` and ``COMPUSHADY_WAIT_TIMEOUT``).
+``COMPUSHADY_CACHE_DIR`` only speeds things up: a directory that cannot be
+used gives a RuntimeWarning naming the variable, and nothing is cached on
+disk.
 """
 
 import os
+import warnings
 
 DEFAULT_BACKEND = "vulkan"
 
+_TRUE_WORDS = ("1", "true", "yes", "on")
+_FALSE_WORDS = ("", "0", "false", "no", "off")
+
+
+def _parse_debug(text, name="COMPUSHADY_DEBUG"):
+    word = (text or "").strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(
+        "{0} must be one of {1} (on) or {2} (off), got {3!r}".format(
+            name, "/".join(_TRUE_WORDS), "/".join(w or "''" for w in _FALSE_WORDS), text
+        )
+    )
+
+
 wanted_backend = os.environ.get("COMPUSHADY_BACKEND") or DEFAULT_BACKEND
-debug = os.environ.get("COMPUSHADY_DEBUG", "").strip().lower() in (
-    "1",
-    "true",
-    "yes",
-    "on",
-)
+# whether wanted_backend came from COMPUSHADY_BACKEND (named in its error)
+_backend_from_environment = bool(os.environ.get("COMPUSHADY_BACKEND"))
+debug = _parse_debug(os.environ.get("COMPUSHADY_DEBUG"))
 
 
 def set_backend(backend_name):
     """Select the backend by name; takes effect at the first get_backend()."""
-    global wanted_backend
+    global wanted_backend, _backend_from_environment
     wanted_backend = backend_name
+    _backend_from_environment = False
 
 
 def set_debug(enable):
@@ -41,14 +65,22 @@ def set_debug(enable):
     debug = bool(enable)
 
 
-def _parse_wait_timeout(text):
-    text = (text or "").strip()
-    if not text or text.lower() in ("none", "0", "0.0"):
+def _parse_wait_timeout(text, name="COMPUSHADY_WAIT_TIMEOUT"):
+    """None (forever) for unset, empty, "none" or 0; inf for "inf"; else
+    seconds > 0. ValueError naming the variable otherwise."""
+    stripped = (text or "").strip()
+    if not stripped or stripped.lower() == "none":
         return None
-    value = float(text)
-    if not value > 0:
+    try:
+        value = float(stripped)
+    except ValueError:
+        value = None
+    if value == 0:
+        return None
+    if value is None or not value > 0:  # NaN too
         raise ValueError(
-            "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0, got %r" % text
+            "{0} must be seconds > 0, 'inf' or 'none' (wait forever), "
+            "got {1!r}".format(name, text)
         )
     return value
 
@@ -61,7 +93,15 @@ def set_wait_timeout(seconds):
     TimeoutError); None waits forever. Applies at once to every device."""
     global wait_timeout
     if seconds is not None:
-        seconds = float(seconds)
+        try:
+            seconds = float(seconds)
+        except OverflowError:  # an int past float's range: +-infinity
+            seconds = float("inf") if seconds > 0 else float("-inf")
+        except (TypeError, ValueError):
+            raise TypeError(
+                "the wait timeout must be seconds (a number) or None, got "
+                "{0!r}".format(seconds)
+            ) from None
         if not seconds > 0:
             raise ValueError(
                 "the wait timeout must be > 0 seconds or None, got %r" % seconds
@@ -70,3 +110,43 @@ def set_wait_timeout(seconds):
     from .backends import vulkan
 
     vulkan.apply_wait_timeout()
+
+
+# cs_cache_dir's buffer (src/core/cache.c), terminator included
+_CACHE_DIR_CAPACITY = 2048
+
+
+def _cache_dir_problem(text):
+    """Why COMPUSHADY_CACHE_DIR=text cannot hold the disk cache, or None
+    (unset, "" and "0" turn the disk cache off on purpose)."""
+    if text is None or text in ("", "0"):
+        return None
+    if len(os.fsencode(text)) >= _CACHE_DIR_CAPACITY:
+        return "longer than {0} bytes".format(_CACHE_DIR_CAPACITY - 1)
+    path = os.path.abspath(text)
+    # the directories missing from the path are created at the first write
+    while not os.path.lexists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    if not os.path.isdir(path):
+        return "{0!r} is not a directory".format(path)
+    if not os.access(path, os.W_OK | os.X_OK):
+        return "{0!r} is not writable".format(path)
+    return None
+
+
+def _warn_about_cache_dir(text):
+    problem = _cache_dir_problem(text)
+    if problem:
+        warnings.warn(
+            "COMPUSHADY_CACHE_DIR={0!r} cannot be used ({1}): compiled "
+            "shaders and pipelines are not cached on disk".format(text, problem),
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return problem
+
+
+_warn_about_cache_dir(os.environ.get("COMPUSHADY_CACHE_DIR"))
