@@ -139,6 +139,12 @@ CASES = [
      lambda e: e.rb.readback2d(32, 8, 4, 4), C.BufferException, "readback2d: 4 rows with a pitch of 32 bytes need 128 bytes"),
     ("readback2d-huge", "Buffer.readback2d", "huge sizes (product past 64 bits)",
      lambda e: e.rb.readback2d(2**32 - 1, 2**32 - 1, 2**32 - 1, 2**32 - 1), C.BufferException, "readback2d of 4294967295 rows"),
+    ("readback2d-too-large-to-allocate", "Buffer.readback2d", "huge sizes (more bytes than memory, within 64 bits)",
+     lambda e: e.rb.readback2d(2**31, 2**31, 2**20, 1), C.BufferException,
+     "readback2d: 1048576 rows with a pitch of 2147483648 bytes need 2251799813685248 bytes, the buffer has"),
+    ("readback2d-row-longer-than-pitch", "Buffer.readback2d", "huge sizes (rows longer than the pitch)",
+     lambda e: e.rb.readback2d(16, 2**31, 2**20, 4), C.BufferException,
+     "readback2d: a row of 2147483648 pixels of 4 bytes (8589934592 bytes) is longer than the pitch of 16 bytes"),
     ("readback2d-default-heap", "Buffer.readback2d", "wrong heap type (HEAP_DEFAULT)",
      lambda e: e.dev.readback2d(16, 4, 4, 4), C.BufferException, "readback2d needs a host-visible buffer"),
     # >>copy_to
