@@ -12,6 +12,7 @@ to a hundred times larger, many threads at once, and sources at the limits.
 import os
 import struct
 import threading
+import time
 
 import pytest
 
@@ -251,3 +252,29 @@ def test_long_sources_at_the_limits_compile_on_worker_threads(language):
     blocks = KINDS["blocks"][0](language, 1020)
     outcomes = run_on_threads([(language, at_limits), (language, sums), (language, blocks)])
     assert outcomes == ["ok", "ok", "ok"]
+
+
+def test_compiles_in_a_forked_child():
+    """The compiler threads are the parent's: a child made by fork() starts
+    its own (and refuses pathological sources the same way)."""
+    hlsl.compile(shader("hlsl", "d[0] = c + 2u;"))  # the parent's threads exist
+    pid = os.fork()
+    if pid == 0:  # the child: no exit handlers (fork rules are issue 12, item 4)
+        status = 1
+        try:
+            blob = hlsl.compile(shader("hlsl", "d[0] = c + 5u;"))
+            refused = compile_outcome("glsl", KINDS["blocks"][0]("glsl", 50000))
+            status = 0 if blob[:4] == b"\x03\x02\x23\x07" and NESTING in refused else 2
+        finally:
+            os._exit(status)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child's compile hung")
+        time.sleep(0.02)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
