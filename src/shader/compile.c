@@ -227,8 +227,9 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
 
 /* Preprocesses source as the compile will and checks the result's nesting
  * (cs_shader_check_nesting), so nesting made by macros counts too. When
- * preprocessing fails, the source as written is checked, and the compile
- * that follows reports the error in its own words. */
+ * preprocessing fails, its diagnostics are the compile's error: the
+ * compiler would report the same first, and might go on parsing macro
+ * output that no check has seen. */
 static cs_status check_preprocessed(cs_shader_language language,
                                     const char *source, size_t size,
                                     const char *entry_point,
@@ -248,13 +249,18 @@ static cs_status check_preprocessed(cs_shader_language language,
                                                shaderc_compute_shader,
                                                file_name, entry_point, options);
     cs_status status;
-    if (result && shaderc_result_get_compilation_status(result) ==
-                      shaderc_compilation_status_success)
+    if (result == NULL)
+        status =
+            cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY, "shaderc returned no result");
+    else if (shaderc_result_get_compilation_status(result) ==
+             shaderc_compilation_status_success)
         status = cs_shader_check_nesting(shaderc_result_get_bytes(result),
                                          shaderc_result_get_length(result),
                                          file_name);
     else
-        status = cs_shader_check_nesting(source, size, file_name);
+        status = compile_failure(shaderc_result_get_compilation_status(result),
+                                 shaderc_result_get_error_message(result),
+                                 file_name, entry_point);
     shaderc_result_release(result);
     shaderc_compile_options_release(options);
     give_back_compiler(compiler);

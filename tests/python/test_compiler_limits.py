@@ -278,3 +278,16 @@ def test_compiles_in_a_forked_child():
             pytest.fail("the forked child's compile hung")
         time.sleep(0.02)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_preprocessor_errors_end_the_compile(language):
+    """A million parentheses made by macros (2M tokens, under the expansion
+    limit) next to a preprocessor error: the error is the answer, the
+    compiler never parses the unchecked expansion (it used to overflow)."""
+    macros = "#error boom\n#define O0 ((((((((((\n#define C0 ))))))))))\n"
+    for i in range(1, 6):
+        macros += "#define O%d %s\n#define C%d %s\n" % (i, " ".join(["O%d" % (i - 1)] * 10), i, " ".join(["C%d" % (i - 1)] * 10))
+    source = shader(language, "d[0] = O5 c C5;", macros)
+    with pytest.raises(ShaderCompileError, match=r"shader:\d+: error: '#error' : boom"):
+        LANGUAGES[language](source)
