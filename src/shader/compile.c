@@ -227,13 +227,17 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
 
 /* Preprocesses source as the compile will and checks the result's nesting
  * (cs_shader_check_nesting), so nesting made by macros counts too. When
- * preprocessing fails, its diagnostics are the compile's error: the
- * compiler would report the same first, and might go on parsing macro
- * output that no check has seen. */
+ * preprocessing fails, its diagnostics are the compile's error: glslang
+ * would report the same first, and might go on parsing macro output that
+ * no check has seen. For DXC (own_preprocessor), whose preprocessor
+ * accepts more than glslang's, the source as written is checked instead
+ * and DXC gives its own error (clang's parser limits bracket depth and
+ * grows its stack itself). */
 static cs_status check_preprocessed(cs_shader_language language,
                                     const char *source, size_t size,
                                     const char *entry_point,
-                                    const char *file_name)
+                                    const char *file_name,
+                                    bool own_preprocessor)
 {
     shaderc_compiler_t compiler = take_compiler();
     if (compiler == NULL)
@@ -257,6 +261,8 @@ static cs_status check_preprocessed(cs_shader_language language,
         status = cs_shader_check_nesting(shaderc_result_get_bytes(result),
                                          shaderc_result_get_length(result),
                                          file_name);
+    else if (own_preprocessor)
+        status = cs_shader_check_nesting(source, size, file_name);
     else
         status = compile_failure(shaderc_result_get_compilation_status(result),
                                  shaderc_result_get_error_message(result),
@@ -292,7 +298,7 @@ static cs_status run_compile_job(void *argument)
         /* DXC preprocesses as glslang's HLSL front end does; it takes HLSL
          * as written and lays buffers out itself */
         status = check_preprocessed(CS_SHADER_HLSL, desc->source, size,
-                                    job->entry_point, job->file_name);
+                                    job->entry_point, job->file_name, true);
         if (status != CS_OK)
             return status;
         return cs_dxc_compile(desc->source, size, job->entry_point, job->target,
@@ -308,7 +314,7 @@ static cs_status run_compile_job(void *argument)
         source = rewritten;
     }
     status = check_preprocessed(desc->language, source, size, job->entry_point,
-                                job->file_name);
+                                job->file_name, false);
     if (status == CS_OK)
         status = run_shaderc(desc->language, source, size, job->entry_point,
                              job->file_name, &job->words, &job->word_count);
