@@ -205,6 +205,9 @@ typedef struct macro {
     uint64_t tokens;      /* upper bound of its expansion, arguments as 1 */
     uint64_t multiplier;  /* the most uses of one parameter, at least 1 */
     uint32_t chain_depth; /* 1 + the deepest chain of macros it uses */
+    /* another definition of the same name (index + 1, 0 = none): which one
+     * the preprocessor uses depends on #if, so each use counts the worst */
+    size_t next_definition;
 } macro;
 
 typedef struct macro_table {
@@ -281,10 +284,7 @@ static bool parse_define(const token *directive, macro *out)
 static cs_status add_macro(macro_table *table, const macro *m)
 {
     macro *existing = find_macro(table, m->name, m->name_length);
-    if (existing) { /* redefined: the last definition counts */
-        *existing = *m;
-        return CS_OK;
-    }
+    size_t existing_index = existing ? (size_t)(existing - table->macros) : 0;
     if (table->count == table->capacity) {
         size_t capacity = table->capacity ? table->capacity * 2 : 64;
         macro *grown = realloc(table->macros, capacity * sizeof *grown);
@@ -295,6 +295,13 @@ static cs_status add_macro(macro_table *table, const macro *m)
         table->capacity = capacity;
     }
     table->macros[table->count++] = *m;
+    if (existing) { /* redefined: chained to the first, not hashed */
+        macro *first = &table->macros[existing_index];
+        table->macros[table->count - 1].next_definition =
+            first->next_definition;
+        first->next_definition = table->count;
+        return CS_OK;
+    }
     if (table->count * 2 > table->slot_count) {
         size_t slot_count = table->slot_count ? table->slot_count * 2 : 256;
         while (slot_count < table->count * 2)
@@ -376,7 +383,9 @@ static cs_status count_expansion(macro_table *table, const char *text,
     size_t call_base = table->call_count;
     uint64_t weight = 1, total = 0;
     uint32_t paren_depth = 0, deepest_use = 0;
-    macro *pending_call = NULL; /* a function-like macro's name was last */
+    /* a function-like macro's name was last: the most uses one of its
+     * parameters has (0: none) */
+    uint64_t pending_multiplier = 0;
     lexer lex;
     lexer_init(&lex, text, size, line);
     cs_status status = CS_OK;
@@ -386,10 +395,10 @@ static cs_status count_expansion(macro_table *table, const char *text,
         if (t.kind == TOKEN_END)
             break;
         if (t.kind == TOKEN_DIRECTIVE) {
-            pending_call = NULL;
+            pending_multiplier = 0;
             continue;
         }
-        if (pending_call && punctuator_is(&t, '(')) {
+        if (pending_multiplier && punctuator_is(&t, '(')) {
             if (table->call_count == table->call_capacity) {
                 size_t capacity =
                     table->call_capacity ? table->call_capacity * 2 : 64;
@@ -405,9 +414,9 @@ static cs_status count_expansion(macro_table *table, const char *text,
             }
             table->calls[table->call_count++] =
                 (struct open_call){weight, paren_depth + 1};
-            weight = saturating_multiply(weight, pending_call->multiplier);
+            weight = saturating_multiply(weight, pending_multiplier);
         }
-        pending_call = NULL;
+        pending_multiplier = 0;
         uint64_t cost = 1;
         if (punctuator_is(&t, '(')) {
             paren_depth++;
@@ -432,17 +441,25 @@ static cs_status count_expansion(macro_table *table, const char *text,
             }
             macro *used =
                 is_parameter ? NULL : find_macro(table, t.text, t.length);
-            /* a macro being expanded is not expanded again inside itself */
-            if (used && used->state != MACRO_EVALUATING) {
+            for (; used && status == CS_OK;
+                 used = used->next_definition
+                            ? &table->macros[used->next_definition - 1]
+                            : NULL) {
+                /* a macro being expanded is not expanded again inside
+                 * itself */
+                if (used->state == MACRO_EVALUATING)
+                    continue;
                 status = evaluate_macro(table, used, depth + 1);
-                if (status != CS_OK)
-                    break;
-                cost = used->tokens;
+                if (used->tokens > cost)
+                    cost = used->tokens;
                 if (used->chain_depth > deepest_use)
                     deepest_use = used->chain_depth;
-                if (used->function_like)
-                    pending_call = used;
+                if (used->function_like &&
+                    used->multiplier > pending_multiplier)
+                    pending_multiplier = used->multiplier;
             }
+            if (status != CS_OK)
+                break;
         }
         total = saturating_add(total, saturating_multiply(cost, weight));
         if (total > CS_SHADER_MAX_EXPANDED_TOKENS) {

@@ -116,6 +116,14 @@ static void test_macro_checks(void)
     strcat(bomb, "A40\n");
     CHECK_FAILS(cs_shader_check_macros(bomb, strlen(bomb), "s"),
                 CS_ERROR_SHADER_COMPILE, "CS_SHADER_MAX_EXPANDED_TOKENS");
+    /* a harmless redefinition (in another #if branch) does not hide a
+     * parameter used 100 times: every definition of a name counts */
+    char hidden[4096] = "#if 1\n#define X(a)";
+    for (int i = 0; i < 100; i++)
+        strcat(hidden, " a");
+    strcat(hidden, "\n#else\n#define X(a) a\n#endif\nX(X(X(X(y))))\n");
+    CHECK_FAILS(cs_shader_check_macros(hidden, strlen(hidden), "s"),
+                CS_ERROR_SHADER_COMPILE, "CS_SHADER_MAX_EXPANDED_TOKENS");
     /* the same through a parameter used twice, nested invocations */
     char *arguments = repeat_source("#define D(x) x x\n", "D(", "y", ")", 40);
     CHECK_FAILS(cs_shader_check_macros(arguments, strlen(arguments), "s"),
