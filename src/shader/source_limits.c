@@ -208,6 +208,12 @@ typedef struct macro {
     /* another definition of the same name (index + 1, 0 = none): which one
      * the preprocessor uses depends on #if, so each use counts the worst */
     size_t next_definition;
+    /* parentheses its expansion leaves open (net, an upper bound) and the
+     * most it has open at once: glslang's preprocessor recurses once per
+     * open invocation, so macros like `#define O F(F(F(` are bounded
+     * before it runs */
+    int64_t parentheses_net;
+    int64_t parentheses_most;
 } macro;
 
 typedef struct macro_table {
@@ -353,13 +359,47 @@ static cs_status too_many_tokens(const macro_table *table, uint32_t line)
 
 static cs_status evaluate_macro(macro_table *table, macro *m, uint32_t depth);
 
+static cs_status too_many_open_parentheses(const macro_table *table,
+                                           uint32_t line, int64_t most)
+{
+    return cs_fail(CS_ERROR_SHADER_COMPILE,
+                   "%s:%u: error: nested parentheses nest more than %u "
+                   "levels deep (up to %lld with macros expanded; limit "
+                   "CS_SHADER_MAX_NESTING)",
+                   table->file_name, line, (unsigned)CS_SHADER_MAX_NESTING,
+                   (long long)most);
+}
+
+/* weight copies of net open parentheses, at most PARENTHESES_CAP */
+static int64_t weighted_parentheses(uint64_t weight, int64_t net);
+
+#define PARENTHESES_CAP ((int64_t)1 << 40)
+
+static int64_t weighted_parentheses(uint64_t weight, int64_t net)
+{
+    uint64_t product = saturating_multiply(weight, (uint64_t)net);
+    return product > (uint64_t)PARENTHESES_CAP ? PARENTHESES_CAP
+                                               : (int64_t)product;
+}
+
+static int64_t clamp_parentheses(int64_t value)
+{
+    return value > PARENTHESES_CAP    ? PARENTHESES_CAP
+           : value < -PARENTHESES_CAP ? -PARENTHESES_CAP
+                                      : value;
+}
+
 /* Counts the tokens that text expands to, each weighted by the uses that
  * the invocations around it make of it. With `owner`, its parameters count
  * toward owner->multiplier. */
 static cs_status count_expansion(macro_table *table, const char *text,
                                  size_t size, uint32_t line, macro *owner,
-                                 uint32_t depth, uint64_t *out_tokens)
+                                 uint32_t depth, uint64_t *out_tokens,
+                                 int64_t *out_parentheses_most)
 {
+    /* open parentheses: this text's own, unweighted (arguments are
+     * balanced), plus what the macros it uses leave open, weighted */
+    int64_t open = 0, most_open = 0;
     token *parameters = NULL;
     uint64_t *parameter_uses = NULL;
     size_t parameter_count = 0;
@@ -420,7 +460,11 @@ static cs_status count_expansion(macro_table *table, const char *text,
         uint64_t cost = 1;
         if (punctuator_is(&t, '(')) {
             paren_depth++;
+            open = clamp_parentheses(open + 1);
+            if (open > most_open)
+                most_open = open;
         } else if (punctuator_is(&t, ')')) {
+            open--;
             if (table->call_count > call_base &&
                 table->calls[table->call_count - 1].paren_depth ==
                     paren_depth) {
@@ -452,6 +496,13 @@ static cs_status count_expansion(macro_table *table, const char *text,
                 status = evaluate_macro(table, used, depth + 1);
                 if (used->tokens > cost)
                     cost = used->tokens;
+                if (open + used->parentheses_most > most_open)
+                    most_open =
+                        clamp_parentheses(open + used->parentheses_most);
+                if (used->parentheses_net > 0)
+                    open = clamp_parentheses(
+                        open +
+                        weighted_parentheses(weight, used->parentheses_net));
                 if (used->chain_depth > deepest_use)
                     deepest_use = used->chain_depth;
                 if (used->function_like &&
@@ -461,6 +512,10 @@ static cs_status count_expansion(macro_table *table, const char *text,
             if (status != CS_OK)
                 break;
         }
+        if (most_open > CS_SHADER_MAX_NESTING) {
+            status = too_many_open_parentheses(table, t.line, most_open);
+            break;
+        }
         total = saturating_add(total, saturating_multiply(cost, weight));
         if (total > CS_SHADER_MAX_EXPANDED_TOKENS) {
             status = too_many_tokens(table, t.line);
@@ -468,7 +523,10 @@ static cs_status count_expansion(macro_table *table, const char *text,
         }
     }
     table->call_count = call_base;
+    *out_parentheses_most = most_open;
     if (owner) {
+        owner->parentheses_net = open > 0 ? open : 0;
+        owner->parentheses_most = most_open;
         owner->chain_depth = deepest_use + 1;
         owner->multiplier = 1;
         for (size_t p = 0; p < parameter_count; p++)
@@ -503,8 +561,9 @@ static cs_status evaluate_macro(macro_table *table, macro *m, uint32_t depth)
         return macro_chain_too_deep(table, m);
     m->state = MACRO_EVALUATING;
     uint64_t tokens = 0;
+    int64_t most_open = 0;
     cs_status status = count_expansion(table, m->body, m->body_length, m->line,
-                                       m, depth, &tokens);
+                                       m, depth, &tokens, &most_open);
     m->tokens = tokens;
     m->state = MACRO_DONE;
     if (status == CS_OK && m->chain_depth > CS_SHADER_MAX_MACRO_DEPTH)
@@ -540,8 +599,11 @@ cs_status cs_shader_check_macros(const char *source, size_t size,
     for (size_t i = 0; status == CS_OK && i < table.count; i++)
         status = evaluate_macro(&table, &table.macros[i], 1);
     uint64_t tokens = 0;
+    int64_t most_open = 0;
     if (status == CS_OK)
-        status = count_expansion(&table, source, size, 1, NULL, 0, &tokens);
+        status = count_expansion(&table, source, size, 1, NULL, 0, &tokens,
+                                 &most_open);
+
     free(table.macros);
     free(table.slots);
     free(table.calls);

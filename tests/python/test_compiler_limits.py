@@ -282,12 +282,13 @@ def test_compiles_in_a_forked_child():
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_preprocessor_errors_end_the_compile(language):
-    """A million parentheses made by macros (2M tokens, under the expansion
-    limit) next to a preprocessor error: the error is the answer, the
-    compiler never parses the unchecked expansion (it used to overflow)."""
-    macros = "#error boom\n#define O0 ((((((((((\n#define C0 ))))))))))\n"
+    """A million array indexes made by macros (3M tokens, under the
+    expansion limit; only parentheses are bounded before preprocessing)
+    next to a preprocessor error: the error is the answer, the compiler
+    never parses the unchecked expansion (it used to overflow)."""
+    macros = "#error boom\n#define O0 d[d[d[d[d[d[d[d[d[d[\n#define C0 ]]]]]]]]]]\n"
     for i in range(1, 6):
         macros += "#define O%d %s\n#define C%d %s\n" % (i, " ".join(["O%d" % (i - 1)] * 10), i, " ".join(["C%d" % (i - 1)] * 10))
-    source = shader(language, "d[0] = O5 c C5;", macros)
+    source = shader(language, "d[0] = O5 0 C5;", macros)
     with pytest.raises(ShaderCompileError, match=r"shader:\d+: error: '#error' : boom"):
         LANGUAGES[language](source)
