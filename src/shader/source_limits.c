@@ -287,6 +287,16 @@ static bool parse_define(const token *directive, macro *out)
     return true;
 }
 
+/* Whether the body has ## (in a comment too: a false positive only
+ * applies the pasting rule). */
+static bool pastes_tokens(const macro *m)
+{
+    for (size_t i = 0; i + 1 < m->body_length; i++)
+        if (m->body[i] == '#' && m->body[i + 1] == '#')
+            return true;
+    return false;
+}
+
 static cs_status add_macro(macro_table *table, const macro *m)
 {
     macro *existing = find_macro(table, m->name, m->name_length);
@@ -583,6 +593,7 @@ cs_status cs_shader_check_macros(const char *source, size_t size,
     cs_status status = CS_OK;
     lexer lex;
     lexer_init(&lex, source, size, 1);
+    uint32_t pasting_line = 0; /* of the first body with ## */
     for (;;) {
         token t;
         next_token(&lex, &t);
@@ -590,11 +601,25 @@ cs_status cs_shader_check_macros(const char *source, size_t size,
             break;
         macro m;
         if (t.kind == TOKEN_DIRECTIVE && parse_define(&t, &m)) {
+            if (!pasting_line && pastes_tokens(&m))
+                pasting_line = m.line;
             status = add_macro(&table, &m);
             if (status != CS_OK)
                 break;
         }
     }
+    /* A name made by token pasting can be any macro, so chains through
+     * pasted names are not followed; they cannot be longer than the
+     * number of macros, kept within the chain limit when ## is used. */
+    if (status == CS_OK && pasting_line &&
+        table.count > CS_SHADER_MAX_MACRO_DEPTH)
+        status = cs_fail(CS_ERROR_SHADER_COMPILE,
+                         "%s:%u: error: token pasting (##) with %zu macro "
+                         "definitions: chains of pasted macro names are "
+                         "bounded only by their number, more than %u "
+                         "(limit CS_SHADER_MAX_MACRO_DEPTH)",
+                         file_name, pasting_line, table.count,
+                         (unsigned)CS_SHADER_MAX_MACRO_DEPTH);
     /* every macro, used or not, then the source itself */
     for (size_t i = 0; status == CS_OK && i < table.count; i++)
         status = evaluate_macro(&table, &table.macros[i], 1);

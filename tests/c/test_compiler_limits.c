@@ -129,6 +129,19 @@ static void test_macro_checks(void)
     CHECK_FAILS(cs_shader_check_macros(arguments, strlen(arguments), "s"),
                 CS_ERROR_SHADER_COMPILE, "CS_SHADER_MAX_EXPANDED_TOKENS");
     free(arguments);
+    /* token pasting: names it makes are not followed, so it is allowed
+     * only with fewer macros than the chain limit */
+    const char *pasting = "#define CAT(a, b) a##b\n#define A1 x\nCAT(A, 1)\n";
+    CHECK_OK(cs_shader_check_macros(pasting, strlen(pasting), "s"));
+    size_t many_size = (CS_SHADER_MAX_MACRO_DEPTH + 2) * 40;
+    char *many = malloc(many_size);
+    CHECK_OR_RETURN(many);
+    char *end = many + sprintf(many, "#define CAT(a, b) a##b\n");
+    for (int i = 0; i <= CS_SHADER_MAX_MACRO_DEPTH; i++)
+        end += sprintf(end, "#define M%d CAT(M, %d)\n", i + 1, i);
+    CHECK_FAILS(cs_shader_check_macros(many, strlen(many), "s"),
+                CS_ERROR_SHADER_COMPILE, "s:1: error: token pasting (##)");
+    free(many);
     /* a chain exactly at the limit passes, one more is refused */
     size_t capacity = (CS_SHADER_MAX_MACRO_DEPTH + 2) * 32;
     char *chain = malloc(capacity);
