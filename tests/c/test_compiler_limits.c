@@ -254,6 +254,64 @@ static void test_hand_over(void)
     CHECK(us < 2000);
 }
 
+/* >>SPIR-V validation runs on the compiler thread too */
+
+typedef struct validate_job {
+    uint32_t *words;
+    size_t count;
+    cs_status status;
+} validate_job;
+
+static void *validate_on_small_stack(void *argument)
+{
+    validate_job *job = argument;
+    job->status = cs_spirv_validate(job->words, job->count);
+    return NULL;
+}
+
+/* A module with a chain of 200000 structs, each holding the previous:
+ * the validator refuses it (nesting over 255) without overflowing, called
+ * from a thread with a 256 KiB stack. (SPIRV-Tools 2023 finds this depth
+ * without recursing; the compiler thread is the insurance for what does
+ * recurse.) */
+static void test_validation_of_deep_types_from_a_small_stack(void)
+{
+    enum { CHAIN = 200000 };
+    size_t capacity = 64 + (size_t)CHAIN * 3;
+    uint32_t *words = malloc(capacity * sizeof *words);
+    CHECK_OR_RETURN(words);
+    size_t n = 0;
+    words[n++] = CS_SPIRV_MAGIC;
+    words[n++] = 0x00010300u;
+    words[n++] = 0;
+    words[n++] = CHAIN + 10; /* id bound */
+    words[n++] = 0;
+    words[n++] = (2u << 16) | 17u; /* OpCapability Shader */
+    words[n++] = 1;
+    words[n++] = (3u << 16) | 14u; /* OpMemoryModel Logical GLSL450 */
+    words[n++] = 0;
+    words[n++] = 1;
+    words[n++] = (4u << 16) | 21u; /* OpTypeInt %1 32 0 */
+    words[n++] = 1;
+    words[n++] = 32;
+    words[n++] = 0;
+    for (uint32_t id = 2; id < CHAIN + 2; id++) {
+        words[n++] = (3u << 16) | 30u; /* OpTypeStruct %id %(id-1) */
+        words[n++] = id;
+        words[n++] = id - 1;
+    }
+    validate_job job = {words, n, CS_OK};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 << 10);
+    pthread_t thread;
+    CHECK(pthread_create(&thread, &attr, validate_on_small_stack, &job) == 0);
+    pthread_join(thread, NULL);
+    pthread_attr_destroy(&attr);
+    CHECK(job.status == CS_ERROR_INVALID_SHADER);
+    free(words);
+}
+
 static void run(const char *name, void (*test)(void))
 {
     atomic_store(&check_failures, 0);
@@ -274,5 +332,7 @@ int main(void)
     run("nesting_checks", test_nesting_checks);
     run("concurrent_compiles", test_concurrent_compiles);
     run("hand_over", test_hand_over);
+    run("validation_of_deep_types_from_a_small_stack",
+        test_validation_of_deep_types_from_a_small_stack);
     return harness_finish();
 }
