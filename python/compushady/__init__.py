@@ -100,12 +100,13 @@ def get_backend():
                 raise ValueError(config._environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
-                from_environment = os.environ.get("COMPUSHADY_BACKEND") == name
                 raise UnknownBackend(
                     "unknown backend {0!r}{1}: this build of compushady knows "
                     "{2}".format(
                         name,
-                        " (COMPUSHADY_BACKEND)" if from_environment else "",
+                        " (from the COMPUSHADY_BACKEND environment variable)"
+                        if config._backend_from_environment
+                        else "",
                         ", ".join(repr(n) for n in KNOWN_BACKENDS),
                     )
                 )
@@ -1210,23 +1211,53 @@ class batch:
     def __init__(self, device=None, timestamps=False):
         self._device = device
         self._timestamps = timestamps
+        self._thread = None  # the entering thread's ident while open
         self.list = None
         self.fence = None
 
     def __enter__(self):
         global _batch_depth
-        self.list = CommandList(self._device, timestamps=self._timestamps)
+        if self._thread is not None:
+            raise RuntimeError(
+                "this batch() is already open (entered on thread {0}): "
+                "use a new batch() for a nested block".format(self._thread)
+            )
+        commands = CommandList(self._device, timestamps=self._timestamps)
         stack = getattr(_batches, "stack", None)
         if stack is None:
             stack = _batches.stack = []
-        stack.append(self.list)
+        self.list = commands
+        self.fence = None
+        self._thread = threading.get_ident()
+        stack.append(commands)
         with _lock:
             _batch_depth += 1
-        return self.list
+        return commands
 
     def __exit__(self, exc_type, exc, tb):
         global _batch_depth
-        _batches.stack.pop()
+        # A batch records the calls of the thread that entered it: leaving
+        # it from elsewhere (or out of order) would drop another batch's
+        # list or leave the entering thread recording into a list nobody
+        # submits. Refuse and change nothing: the entering thread's batch
+        # stays open and is submitted when that thread leaves it.
+        if self._thread is None:
+            raise RuntimeError("this batch() is not open: __exit__ without __enter__")
+        if self._thread != threading.get_ident():
+            raise RuntimeError(
+                "a batch() entered on thread {0} was exited on thread {1}: "
+                "exit it on the thread that entered it (its calls are "
+                "recorded per thread)".format(self._thread, threading.get_ident())
+            )
+        stack = _batches.stack
+        if not stack or stack[-1] is not self.list:
+            raise RuntimeError(
+                "batch() blocks must be exited in the reverse order they "
+                "were entered: a batch entered later on this thread is "
+                "still open"
+            )
+        stack.pop()
+        self._thread = None
         with _lock:
             _batch_depth -= 1
         if exc_type is None:

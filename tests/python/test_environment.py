@@ -173,7 +173,7 @@ BACKEND_NAMES = ["metal", "d3d12", "VULKAN", "vulkan2", "vulkan ", "métal", "..
 @pytest.mark.parametrize("name", BACKEND_NAMES)
 def test_unknown_backend_is_one_clear_line(name):
     env = {"COMPUSHADY_BACKEND": name}
-    message = "unknown backend {0!r} (COMPUSHADY_BACKEND): this build of compushady knows 'vulkan'".format(name)
+    message = "unknown backend {0!r} (from the COMPUSHADY_BACKEND environment variable): this build of compushady knows 'vulkan'".format(name)
     result = run_python("import compushady\n"
                         "try:\n    compushady.get_backend()\n"
                         "except compushady.UnknownBackend as e:\n    print(e)\n", env)
@@ -197,8 +197,9 @@ def test_bad_wait_timeout_does_not_break_import(value):
     env = {"COMPUSHADY_WAIT_TIMEOUT": value}
     result = run_python(FIRST_USE, env)
     assert result.returncode == 1
-    assert result.stdout.strip() == ("ValueError: COMPUSHADY_WAIT_TIMEOUT must be seconds > 0 (or none), "
-                                     "got {0!r}".format(value))
+    assert result.stdout.strip() == (
+        "ValueError: COMPUSHADY_WAIT_TIMEOUT must be seconds > 0, 'inf' or 'none' "
+        "(wait forever), got {0!r}".format(value))
     assert_one_line_error(run_cli("devices", env=env), 1, "COMPUSHADY_WAIT_TIMEOUT")
 
 

@@ -254,6 +254,10 @@ cs_status vk_fail(vk_device *device, VkResult result, const char *call,
 const char *vk_result_name(VkResult result);
 
 /* vk_instance.c */
+/* vk_window_check.c: refuses window handles the driver would crash on
+ * (what can be checked: docs/decisions.md). */
+cs_status vk_check_window_handles(const cs_swapchain_desc *desc);
+
 cs_status vk_instance_create(cs_instance *instance);
 void vk_instance_destroy(cs_instance *instance);
 

@@ -134,6 +134,9 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
                        "support the device extension %s",
                        dev->properties.deviceName,
                        VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    cs_status checked = vk_check_window_handles(desc);
+    if (checked != CS_OK)
+        return checked;
     VkResult result;
     const char *call;
     if (xlib) {
