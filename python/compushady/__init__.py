@@ -95,12 +95,39 @@ def get_backend():
         return _backend
 
 
-class Device:
+class _ProcessLocal:
+    """Objects that live on one process's device: pickling one (sending it
+    to another process, as Dask and multiprocessing do) raises a TypeError
+    that says what to send instead. copy.copy stays a shallow copy."""
+
+    _send_instead = "send the data it was made from and create it where it is used"
+
+    def __reduce__(self):
+        raise TypeError(
+            "a compushady.{0} cannot be pickled or deep-copied (sent to another "
+            "process): it refers to Vulkan objects of this process. Instead, {1}".format(
+                type(self).__name__, self._send_instead
+            )
+        )
+
+    def __copy__(self):
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        return clone
+
+
+class Device(_ProcessLocal):
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 
     ``handle`` is the native device; its other attributes (``supports_sparse``,
     ``max_push_constants_size``, ...) are reachable through this object too.
     """
+
+    _send_instead = (
+        "send its index in compushady.get_discovered_devices() and look it up "
+        "there, or let each process pick its device (COMPUSHADY_DEVICE; "
+        "compushady.dask.worker_device())"
+    )
 
     def __init__(self, handle):
         self.handle = handle
@@ -258,7 +285,7 @@ def _handle(obj):
 # >>resources ---------------------------------------------------------------
 
 
-class Resource:
+class Resource(_ProcessLocal):
     """Common part of Buffer and Texture1D/2D/3D; ``handle`` is native.
 
     Every resource also has ``device`` (its Device) and ``heap`` (the Heap
@@ -430,6 +457,11 @@ class Buffer(Resource):
     """A linear block of memory: raw, structured (stride) or typed (format)."""
 
     _exception = BufferException
+    _send_instead = (
+        "send the data (bytes or a numpy array, e.g. what readback() returns) "
+        "and create the Buffer where it is used; over Dask, "
+        "compushady.dask.map_blocks moves blocks to each worker's device"
+    )
 
     def __init__(
         self,
@@ -490,6 +522,10 @@ class Texture1D(Resource):
     ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture1DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, format, heap=None, heap_offset=0, slices=1, sparse=False, device=None
@@ -515,6 +551,10 @@ class Texture2D(Resource):
     ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture2DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self,
@@ -548,6 +588,10 @@ class Texture3D(Resource):
     ``Texture3D``/``RWTexture3D`` in HLSL."""
 
     _exception = Texture3DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, height, depth, format, heap=None, heap_offset=0, sparse=False, device=None
@@ -567,8 +611,10 @@ class Texture3D(Resource):
         )
 
 
-class Heap:
+class Heap(_ProcessLocal):
     """A block of device memory that resources can be placed in (aliasing)."""
+
+    _send_instead = "send its heap type and size and create it where it is used"
 
     def __init__(self, heap_type, size, device=None):
         self.device = _native_device(device)
@@ -590,10 +636,14 @@ class Heap:
         )
 
 
-class Sampler:
+class Sampler(_ProcessLocal):
     """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
 
     Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
+
+    _send_instead = (
+        "send its address modes and filters and create it where it is used"
+    )
 
     def __init__(
         self,
@@ -745,7 +795,7 @@ def _handles(objects, what, expected_type):
     return handles
 
 
-class Compute:
+class Compute(_ProcessLocal):
     """A compute pipeline with its bound resources.
 
     The i-th element of cbv/srv/uav/samplers binds to register bi/ti/ui/si.
@@ -755,6 +805,12 @@ class Compute:
     ``timestamps=True``: every dispatch() is timed on the GPU and
     ``last_gpu_time`` holds its seconds (None before the first).
     """
+
+    _send_instead = (
+        "send the shader (HLSL source or SPIR-V bytes) and create the Compute, "
+        "with its resources, where it runs; over Dask, "
+        "compushady.dask.map_blocks does this and caches Computes per worker"
+    )
 
     def __init__(
         self,
