@@ -15,7 +15,10 @@ SPIR-V bytes):
   (``BLOCK_INFO_FIELDS``): its extent and its origin in the whole array,
   x being the last axis;
 - the groups come from the shader's ``numthreads`` (read from the SPIR-V):
-  ceil(extent / numthreads) along x (last axis), y, z.
+  a shader with push constants (the block info) gets ceil(extent /
+  numthreads) groups along x (the last axis), y and z; a shader without
+  them cannot know the block's shape, so it sees the block as one run of
+  ``count`` elements along x (elementwise shaders work on any shape).
 
 The shader is compiled and reflected once, in the calling process, so that
 compile errors and bindings that do not fit are reported by map_blocks
@@ -511,7 +514,11 @@ def _run_block(kernel, blocks, block_info):
             )
         arrays.append(block)
     extents, origin, block_index = _block_geometry(shape, block_info)
-    groups = tuple(-(-e // n) for e, n in zip(extents, kernel.workgroup_size))
+    # Without the block info a shader cannot know the block's shape, so it
+    # can only be elementwise: it gets the block as one run of elements
+    # along x. With it, the groups cover the block's shape.
+    covered = extents if kernel.push_size else (count, 1, 1)
+    groups = tuple(-(-e // n) for e, n in zip(covered, kernel.workgroup_size))
     device = worker_device()
     limits = tuple(device.max_compute_workgroup_count)
     for axis, (needed, limit) in enumerate(zip(groups, limits)):
@@ -595,9 +602,12 @@ def _current_worker():
     if distributed is None:
         return None
     try:
-        return distributed.get_worker()
+        return distributed.get_worker()  # in a task
     except ValueError:
-        return None
+        pass
+    # outside a task (Client.run): the process's only worker, if one
+    instances = list(getattr(distributed.Worker, "_instances", ()))
+    return instances[0] if len(instances) == 1 else None
 
 
 def _rank_devices():

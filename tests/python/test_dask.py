@@ -200,6 +200,22 @@ def test_big_endian_and_non_contiguous_inputs():
     )
 
 
+@pytest.mark.parametrize("numthreads", ["64, 1, 1", "4, 4, 2"])
+@pytest.mark.parametrize("shape, chunks", SHAPES)
+def test_elementwise_shader_without_block_info_on_any_shape(numthreads, shape, chunks):
+    # no push constants: each block is one run of elements along x
+    source = """
+    StructuredBuffer<float> a : register(t0);
+    RWStructuredBuffer<float> o : register(u0);
+    [numthreads({0})]
+    void main(uint3 id : SV_DispatchThreadID) {{ o[id.x] = a[id.x] * a[id.x] + 1; }}
+    """.format(numthreads)
+    values = numpy.random.default_rng(6).random(shape, dtype=numpy.float32)
+    x = da.from_array(values, chunks=chunks)
+    result = cdask.map_blocks(source, x, dtype=numpy.float32).compute(scheduler="threads")
+    numpy.testing.assert_allclose(result, values * values + 1, rtol=1e-6)
+
+
 def test_spirv_and_bytes_sources():
     x = da.from_array(numpy.arange(500, dtype=numpy.float32), chunks=50)
     source = """
