@@ -95,28 +95,26 @@ def get_backend():
         return _backend
 
 
-class _ProcessLocal:
-    """Objects that live on one process's device: pickling one (sending it
-    to another process, as Dask and multiprocessing do) raises a TypeError
-    that says what to send instead. copy.copy stays a shallow copy."""
-
-    _send_instead = "send the data it was made from and create it where it is used"
-
-    def __reduce__(self):
-        raise TypeError(
-            "a compushady.{0} cannot be pickled or deep-copied (sent to another "
-            "process): it refers to Vulkan objects of this process. Instead, {1}".format(
-                type(self).__name__, self._send_instead
-            )
+def _refuse_pickle(self):
+    """__reduce__ of the objects that live on one process's device: pickling
+    one (sending it to another process, as Dask and multiprocessing do)
+    raises a TypeError that says what to send instead."""
+    raise TypeError(
+        "a compushady.{0} cannot be pickled or deep-copied (sent to another "
+        "process): it refers to Vulkan objects of this process. Instead, {1}".format(
+            type(self).__name__, self._send_instead
         )
-
-    def __copy__(self):
-        clone = type(self).__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        return clone
+    )
 
 
-class Device(_ProcessLocal):
+def _shallow_copy(self):
+    """__copy__ of the same objects: a new wrapper sharing the native one."""
+    clone = type(self).__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    return clone
+
+
+class Device:
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 
     ``handle`` is the native device; its other attributes (``supports_sparse``,
@@ -128,6 +126,8 @@ class Device(_ProcessLocal):
         "there, or let each process pick its device (COMPUSHADY_DEVICE; "
         "compushady.dask.worker_device())"
     )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, handle):
         self.handle = handle
@@ -285,7 +285,7 @@ def _handle(obj):
 # >>resources ---------------------------------------------------------------
 
 
-class Resource(_ProcessLocal):
+class Resource:
     """Common part of Buffer and Texture1D/2D/3D; ``handle`` is native.
 
     Every resource also has ``device`` (its Device) and ``heap`` (the Heap
@@ -293,6 +293,9 @@ class Resource(_ProcessLocal):
     """
 
     _exception = ValueError
+    _send_instead = "send its data and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     @property
     def size(self):
@@ -611,10 +614,12 @@ class Texture3D(Resource):
         )
 
 
-class Heap(_ProcessLocal):
+class Heap:
     """A block of device memory that resources can be placed in (aliasing)."""
 
     _send_instead = "send its heap type and size and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, heap_type, size, device=None):
         self.device = _native_device(device)
@@ -636,7 +641,7 @@ class Heap(_ProcessLocal):
         )
 
 
-class Sampler(_ProcessLocal):
+class Sampler:
     """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
 
     Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
@@ -644,6 +649,8 @@ class Sampler(_ProcessLocal):
     _send_instead = (
         "send its address modes and filters and create it where it is used"
     )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -795,7 +802,7 @@ def _handles(objects, what, expected_type):
     return handles
 
 
-class Compute(_ProcessLocal):
+class Compute:
     """A compute pipeline with its bound resources.
 
     The i-th element of cbv/srv/uav/samplers binds to register bi/ti/ui/si.
@@ -811,6 +818,8 @@ class Compute(_ProcessLocal):
         "with its resources, where it runs; over Dask, "
         "compushady.dask.map_blocks does this and caches Computes per worker"
     )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,

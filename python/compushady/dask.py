@@ -43,6 +43,7 @@ import collections
 import hashlib
 import math
 import os
+import socket
 import struct
 import sys
 import tempfile
@@ -71,6 +72,7 @@ __all__ = [
     "map_blocks",
     "worker_device",
     "worker_rank",
+    "worker_info",
     "cache_info",
     "SUPPORTED_DTYPES",
     "BLOCK_INFO_FIELDS",
@@ -155,6 +157,12 @@ def _element_dtype(dtype, what):
 _compile_lock = threading.Lock()
 _compiled = {}  # sha256 of the source -> _Shader
 _stats = collections.Counter()
+_stats_lock = threading.Lock()
+
+
+def _count(name):
+    with _stats_lock:
+        _stats[name] += 1
 
 
 class _Shader:
@@ -206,7 +214,7 @@ def _compile(shader):
             from compushady.shaders import hlsl
 
             spirv = hlsl.compile(source)
-            _stats["shaders_compiled"] += 1
+            _count("shaders_compiled")
         compiled = _Shader(spirv)
         with _compile_lock:
             _compiled[key] = compiled
@@ -445,7 +453,7 @@ class _Layout:
             push_size=kernel.push_size,
             device=device,
         )
-        _stats["computes_created"] += 1
+        _count("computes_created")
 
     def run(self, kernel, device, blocks, groups, push, count, result):
         if self.constants is not None:
@@ -498,7 +506,7 @@ def _give_back_layout(key, entry):
 
 
 def _run_block(kernel, blocks, block_info):
-    _stats["blocks"] += 1
+    _count("blocks")
     shape = numpy.shape(blocks[0])
     result = numpy.empty(shape, dtype=kernel.output_dtype)
     count = result.size
@@ -665,13 +673,31 @@ def worker_rank():
     return _worker_choice()[1]
 
 
+def worker_info():
+    """What this worker (or process) uses, for ``Client.run(worker_info)``:
+    its rank (None outside a worker or with COMPUSHADY_DEVICE), its
+    device's name and index in compushady.get_discovered_devices(), the
+    host name and process id, and cache_info()."""
+    device, rank = _worker_choice()
+    devices = compushady.get_discovered_devices()
+    return {
+        "rank": rank,
+        "device": device.name,
+        "device_index": next(i for i, d in enumerate(devices) if d is device),
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "cache": cache_info(),
+    }
+
+
 def cache_info():
     """Counters of this process: shaders_compiled, computes_created (a
     Compute with its buffers, per shader, layout and device), blocks, and
     idle_computes (kept for reuse now)."""
     with _pool_lock:
         idle = _idle_count
-    info = {name: _stats[name] for name in ("shaders_compiled", "computes_created", "blocks")}
+    with _stats_lock:
+        info = {name: _stats[name] for name in ("shaders_compiled", "computes_created", "blocks")}
     info["idle_computes"] = idle
     return info
 
@@ -680,7 +706,7 @@ _inherited = []  # a forked child's copies of the parent's objects, never freed
 
 
 def _after_fork_in_child():
-    global _pool_lock, _device_lock, _compile_lock, _idle_count
+    global _pool_lock, _device_lock, _compile_lock, _stats_lock, _idle_count
     # Objects of the parent's device are not the child's to destroy: keep
     # them alive forever; the child makes its own.
     _inherited.append((dict(_idle), dict(_worker_devices)))
@@ -693,6 +719,7 @@ def _after_fork_in_child():
     _pool_lock = threading.Lock()
     _device_lock = threading.Lock()
     _compile_lock = threading.Lock()
+    _stats_lock = threading.Lock()
     _stats.clear()
 
 
