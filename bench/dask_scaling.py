@@ -96,11 +96,16 @@ class Direct:
         self.device = device
 
     def run(self, values, out):
+        groups = -(-values.size // GROUP)
+        limit = self.device.max_compute_workgroup_count[0]
+        if groups > limit:
+            sys.exit("{0:,} elements need {1:,} groups, more than the device's {2:,}: "
+                     "use a smaller --elements".format(values.size, groups, limit))
         self.staging.upload(values)
         with cs.batch(device=self.device):
             if not self.direct:
                 self.staging.copy_to(self.input, size=values.nbytes)
-            self.compute.dispatch(-(-values.size // GROUP), 1, 1)
+            self.compute.dispatch(groups, 1, 1)
             if not self.direct:
                 self.output.copy_to(self.readback, size=out.nbytes)
         self.readback.readback(out.view(numpy.uint8))

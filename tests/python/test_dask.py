@@ -464,3 +464,28 @@ def test_too_many_groups_for_the_device():
                        r"numthreads 1 along x, more than the .* device's limit of {1}: use "
                        r"smaller chunks or a larger numthreads".format(limit + 1, limit)):
         result.compute()
+
+
+# >>docs/dask.md ------------------------------------------------------------------
+
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "docs", "dask.md")
+
+
+def doc_examples():
+    with open(DOCS, encoding="utf-8") as f:
+        text = f.read()
+    pattern = re.compile(re.escape("<!-- tested -->") + r"\s*\n```python\n(.*?)\n```", re.S)
+    return [(text[: m.start()].count("\n") + 3, m.group(1)) for m in pattern.finditer(text)]
+
+
+def test_docs_have_tested_examples():
+    assert len(doc_examples()) >= 2
+
+
+@pytest.mark.parametrize("line, code", doc_examples(),
+                         ids=["line{0}".format(line) for line, _ in doc_examples()])
+def test_docs_example(line, code):
+    assert "assert " in code
+    source = "\n" * (line - 1) + code  # tracebacks show docs/dask.md's lines
+    exec(compile(source, DOCS, "exec"), {"__name__": "docs_example"})
