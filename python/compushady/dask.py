@@ -570,7 +570,7 @@ def _run_block(kernel, blocks, block_info):
 # >>the device rule -------------------------------------------------------------
 
 _device_lock = threading.Lock()
-_worker_devices = {}  # id(worker) or None -> (Device, rank or None)
+_worker_devices = {}  # id(worker) -> (Device, rank or None)
 _slot_files = {}  # id(worker) -> fd holding the rank's lock
 
 
@@ -628,10 +628,8 @@ def _rank_devices():
 
 
 def _choose(worker):
-    env = os.environ.get("COMPUSHADY_DEVICE", "").strip()
-    if worker is None or env:
-        # COMPUSHADY_DEVICE wins; outside a worker, the process's device
-        return compushady.get_current_device(), None
+    if os.environ.get("COMPUSHADY_DEVICE", "").strip():
+        return compushady.get_current_device(), None  # COMPUSHADY_DEVICE wins
     slot, fd = _claim_slot()
     if fd is not None:
         _slot_files[id(worker)] = fd
@@ -653,11 +651,13 @@ def _release_slot(worker_id):
 
 def _worker_choice():
     worker = _current_worker()
-    key = None if worker is None else id(worker)
+    if worker is None:
+        # not cached: follows set_current_device() of the process
+        return compushady.get_current_device(), None
     with _device_lock:
-        choice = _worker_devices.get(key)
+        choice = _worker_devices.get(id(worker))
         if choice is None:
-            choice = _worker_devices[key] = _choose(worker)
+            choice = _worker_devices[id(worker)] = _choose(worker)
     return choice
 
 

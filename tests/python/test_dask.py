@@ -286,6 +286,42 @@ def test_rank_spreads_over_devices_of_the_best_kind(monkeypatch):
     assert [d.name for d in cdask._rank_devices()] == ["lavapipe"]
 
 
+def test_device_rule_gives_each_worker_the_device_of_its_rank(tmp_path, monkeypatch):
+    class Fake:
+        def __init__(self, name, hardware):
+            self.name, self.is_hardware, self.is_discrete = name, hardware, hardware
+
+    class FakeWorker:  # what distributed.get_worker() returns in a task
+        pass
+
+    devices = [Fake("gpu0", True), Fake("lavapipe", False), Fake("gpu1", True)]
+    monkeypatch.setattr(compushady, "get_discovered_devices", lambda: devices)
+    monkeypatch.setenv("COMPUSHADY_DASK_SLOT_DIR", str(tmp_path))
+    monkeypatch.delenv("COMPUSHADY_DEVICE", raising=False)
+    workers = [FakeWorker() for _ in range(3)]
+    current = {}
+    monkeypatch.setattr(cdask, "_current_worker", lambda: current.get("worker"))
+    chosen = []
+    for worker in workers:
+        current["worker"] = worker
+        chosen.append((cdask.worker_rank(), cdask.worker_device().name))
+        assert cdask.worker_device().name == chosen[-1][1]  # kept per worker
+    assert chosen == [(0, "gpu0"), (1, "gpu1"), (2, "gpu0")]
+    # a worker that goes away frees its rank for the next one
+    del workers[1], current["worker"]
+    import gc
+    gc.collect()
+    current["worker"] = FakeWorker()
+    assert (cdask.worker_rank(), cdask.worker_device().name) == (1, "gpu1")
+    # COMPUSHADY_DEVICE wins over the rank
+    monkeypatch.setenv("COMPUSHADY_DEVICE", "0")
+    monkeypatch.setattr(compushady, "get_current_device", lambda: devices[1])
+    current["worker"] = FakeWorker()
+    assert (cdask.worker_rank(), cdask.worker_device().name) == (None, "lavapipe")
+    del current["worker"], workers
+    gc.collect()
+
+
 def test_slots_are_the_lowest_free_and_freed_with_their_holder(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUSHADY_DASK_SLOT_DIR", str(tmp_path))
     first, fd0 = cdask._claim_slot()
