@@ -200,6 +200,7 @@ def test_a_buffer_sent_to_a_worker_says_what_to_send_instead(spawn_client):
 # >>fork ------------------------------------------------------------------------
 
 FORK_SCRIPT = textwrap.dedent("""
+    import os, signal, sys
     import numpy, dask, dask.array as da
     from distributed import Client, LocalCluster
     import compushady, compushady.dask as cdask
@@ -216,6 +217,16 @@ FORK_SCRIPT = textwrap.dedent("""
         # the parent uses its device before the workers are forked from it
         first = cdask.map_blocks(SOURCE, x, dtype=numpy.float32).compute(scheduler="threads")
         assert numpy.array_equal(first, values * 2 + 1)
+        # fast gate: a plain forked child, killed by SIGALRM if it hangs
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(8)
+            child = cdask.map_blocks(SOURCE, x, dtype=numpy.float32).compute(scheduler="sync")
+            os._exit(0 if numpy.array_equal(child, values * 2 + 1) else 1)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            sys.exit("a forked child cannot use the device it inherited (wait status "
+                     "{0})".format(status))
         with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
             with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                               dashboard_address=None) as cluster, Client(cluster) as client:
