@@ -101,6 +101,9 @@ BLOCK_INFO_FIELDS = (
 )
 _BLOCK_INFO_SIZE = 4 * len(BLOCK_INFO_FIELDS)
 
+# False makes CPU devices take the GPU path too (the tests use it).
+_BIND_HOST_BUFFERS_ON_CPU_DEVICES = True
+
 # How many idle Computes (with their buffers) a process keeps, over all
 # shaders and layouts; more are released, least recently used first.
 MAX_IDLE_COMPUTES = 16
@@ -403,7 +406,9 @@ class _Layout:
     device; used by one block at a time."""
 
     def __init__(self, kernel, device, threads):
-        self.direct = not device.is_hardware  # lavapipe: memory is host memory
+        # CPU devices (lavapipe): device memory is host memory, so the host
+        # buffers are bound directly; GPUs: device-local buffers and copies
+        self.direct = _BIND_HOST_BUFFERS_ON_CPU_DEVICES and not device.is_hardware
         inputs = []
         self.staging = []
         for dtype in kernel.input_dtypes:
@@ -453,6 +458,7 @@ class _Layout:
             push_size=kernel.push_size,
             device=device,
         )
+        self.commands = None if self.direct else compushady.CommandList(device)
         _count("computes_created")
 
     def run(self, kernel, device, blocks, groups, push, count, result):
@@ -460,13 +466,19 @@ class _Layout:
             self.constants.upload(kernel.cbv)
         for staging, block in zip(self.staging, blocks):
             staging.upload(block)
-        with compushady.batch(device=device):
-            if not self.direct:
-                for staging, buffer, block in zip(self.staging, self.inputs, blocks):
-                    staging.copy_to(buffer, size=block.nbytes)
+        if self.direct:
+            # one dispatch: the compute's own submission is the cheapest
             self.compute.dispatch(*groups, push=push)
-            if not self.direct:
-                self.output.copy_to(self.readback, size=result.nbytes)
+        else:
+            # copies in, dispatch, copy out: one submission of a list kept
+            # with the layout (reset and recorded again: the push differs)
+            commands = self.commands
+            commands.reset()
+            for staging, buffer, block in zip(self.staging, self.inputs, blocks):
+                commands.copy(staging, buffer, size=block.nbytes)
+            commands.dispatch(self.compute, *groups, push=push)
+            commands.copy(self.output, self.readback, size=result.nbytes)
+            commands.submit(wait=True)
         self.readback.readback(result.reshape(-1).view(numpy.uint8))
 
 

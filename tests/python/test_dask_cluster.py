@@ -183,6 +183,29 @@ def test_errors_on_a_worker_reach_the_client(spawn_client):
         future.result(timeout=120)
 
 
+@pytest.mark.skipif(not os.environ.get("COMPUSHADY_LONG_TESTS"),
+                    reason="long run: set COMPUSHADY_LONG_TESTS=1")
+def test_long_many_blocks_many_times(spawn_client):
+    # 110 blocks of 4 shapes, 10 times: results stay right and the workers'
+    # Computes stay bounded (reused, not remade)
+    rng = numpy.random.default_rng(7)
+    pixels = rng.random((1000, 1030), dtype=numpy.float32)
+    image = da.from_array(pixels, chunks=(100, 100))
+    expected = image.map_overlap(numpy_blur, depth=1, boundary="reflect").compute(
+        scheduler="threads")
+    image = spawn_client.persist(image)
+    before = spawn_client.run(worker_report)
+    for _ in range(10):
+        result = spawn_client.compute(blur_on_gpu(image)).result(timeout=300)
+        numpy.testing.assert_allclose(result, expected, rtol=1e-5, atol=1e-6)
+    after = spawn_client.run(worker_report)
+    made = sum(after[a]["cache"]["computes_created"] - before[a]["cache"]["computes_created"]
+               for a in after)
+    blocks = sum(after[a]["cache"]["blocks"] - before[a]["cache"]["blocks"] for a in after)
+    assert blocks == 10 * image.npartitions
+    assert made <= 2 * 2 * 4  # workers x threads x padded block shapes
+
+
 def causes(error):
     while error is not None:
         yield error
