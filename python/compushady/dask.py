@@ -753,6 +753,8 @@ def map_blocks(shader, *arrays, dtype, cbv=None):
     for the push constants, the groups and the device rule.
     """
     _check_arrays(arrays)
+    if dtype is None:  # numpy would read None as float64
+        raise TypeError("dtype must be the output's numpy dtype, got None")
     output_dtype = _element_dtype(dtype, "dtype")
     input_dtypes = [
         _element_dtype(array.dtype, "input {0}'s dtype".format(index))

@@ -481,6 +481,8 @@ BAD_CALLS = [
      ValueError, r"cbv is empty"),
     ("record-odd-size", lambda: cdask.map_blocks(COPY, ONE, dtype=[("a", "<f4"), ("b", "u1")]),
      TypeError, r"dtype field 'b' uint8 is not supported"),
+    ("dtype-none", lambda: cdask.map_blocks(COPY, ONE, dtype=None),
+     TypeError, r"dtype must be the output's numpy dtype, got None"),
     ("dtype-not-dtype", lambda: cdask.map_blocks(COPY, ONE, dtype="not a dtype"),
      TypeError, r"dtype is not a numpy dtype"),
 ]
