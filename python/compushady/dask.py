@@ -444,10 +444,12 @@ class _Layout:
         self.constants = None
         cbv = []
         if kernel.cbv is not None:
-            # constant buffers are read in 16-byte rows
-            self.constants = compushady.Buffer(
-                -(-len(kernel.cbv) // 16) * 16, compushady.HEAP_UPLOAD, device=device
-            )
+            # constant buffers are read in 16-byte rows; at least 256 bytes,
+            # zero past cbv's end, so that a cbuffer declaring more than cbv
+            # gives reads zeros there, not whatever memory holds
+            size = max(256, -(-len(kernel.cbv) // 16) * 16)
+            self.constants = compushady.Buffer(size, compushady.HEAP_UPLOAD, device=device)
+            self.constants.upload(bytes(size))
             cbv.append(self.constants)
         self.inputs = inputs
         self.compute = compushady.Compute(

@@ -171,6 +171,23 @@ def test_both_paths_give_the_same_results(both_paths, shape, chunks):
     numpy.testing.assert_array_equal(geometry, expected_geometry(shape))
 
 
+@pytest.mark.parametrize("path", ["host buffers bound", "device buffers and copies"])
+def test_constants_past_cbv_read_zero(path, monkeypatch):
+    monkeypatch.setattr(cdask, "_BIND_HOST_BUFFERS_ON_CPU_DEVICES", path == "host buffers bound")
+    monkeypatch.setattr(cdask, "_idle", type(cdask._idle)())
+    monkeypatch.setattr(cdask, "_idle_count", 0)
+    source = """
+    cbuffer P : register(b0) { float4 a; float4 b; float4 c[8]; };
+    StructuredBuffer<float> x : register(t0);
+    RWStructuredBuffer<float> o : register(u0);
+    [numthreads(64, 1, 1)]
+    void main(uint3 id : SV_DispatchThreadID) { o[id.x] = x[id.x] + a.x + a.y + b.y + c[7].w; }
+    """
+    x = da.ones(1000, chunks=100, dtype=numpy.float32)
+    result = cdask.map_blocks(source, x, dtype=numpy.float32, cbv=numpy.float32(2))
+    numpy.testing.assert_array_equal(result.compute(scheduler="sync"), numpy.full(1000, 3.0))
+
+
 def test_eight_byte_and_record_dtypes():
     record = numpy.dtype([("x", "<f4"), ("y", "<f4")])
     source = """
