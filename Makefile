@@ -30,7 +30,7 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lMachineIndependent -lOSDependent -lGenericCodeGen -lHLSL -lOGLCompiler \
 	-lSPIRV -lglslang -lMachineIndependent -lSPIRV-Tools-opt -lSPIRV-Tools \
 	-lglslang-default-resource-limits
-LIBS = $(SHADERC_LIBS) -lvulkan -lstdc++ -lpthread -ldl -lm
+LIBS = $(SHADERC_LIBS) -lstdc++ -lpthread -ldl -lm
 
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)

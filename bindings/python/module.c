@@ -223,7 +223,9 @@ static int add_type(PyObject *module, PyTypeObject *type, const char *name)
     return 0;
 }
 
-PyMODINIT_FUNC PyInit__native(void)
+/* visibility: Python 3.8 does not export PyMODINIT_FUNC itself, and the
+ * extension is built with -fvisibility=hidden */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
 {
     PyObject *module = PyModule_Create(&native_module);
     if (!module)
@@ -235,6 +237,7 @@ PyMODINIT_FUNC PyInit__native(void)
         add_type(module, &Native_SamplerType, "Sampler") < 0 ||
         add_type(module, &Native_ComputeType, "Compute") < 0 ||
         add_type(module, &Native_SwapchainType, "Swapchain") < 0 ||
+        add_type(module, &Native_MappedBufferType, "MappedBuffer") < 0 ||
         native_errors_init(module) < 0)
         goto fail;
     if (PyModule_AddIntConstant(module, "HEAP_DEFAULT", CS_HEAP_DEFAULT) < 0 ||

@@ -90,6 +90,11 @@ const char *cs_instance_backend_name(const cs_instance *instance)
     return instance ? instance->backend->name : "";
 }
 
+bool cs_instance_debug_enabled(const cs_instance *instance)
+{
+    return instance && (instance->flags & CS_INSTANCE_DEBUG);
+}
+
 size_t cs_instance_device_count(const cs_instance *instance)
 {
     return instance ? instance->device_count : 0;

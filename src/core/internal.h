@@ -174,6 +174,10 @@ struct cs_swapchain {
     /* the images' size, set by the backend at creation and whenever it
      * recreates the swapchain (read without the lock) */
     atomic_uint width, height;
+    /* set by the backend: the surface's modes (bit 1u << mode), and the
+     * recreations after the first build */
+    uint32_t present_modes;
+    atomic_uint_least64_t recreate_count;
     mtx_t present_lock; /* one present at a time */
     void *impl;
 };
@@ -192,6 +196,13 @@ void cs_instance_push_debug_message(cs_instance *instance, const char *message);
  * the backend created it / after the backend destroyed it). */
 cs_status cs_sparse_init(cs_resource *resource);
 void cs_sparse_destroy(cs_resource *resource);
+
+/* >>host copies (host_copy.c): copies of CS_HOST_COPY_SPLIT_BYTES and more
+ * are split over a few threads; cs_host_copy_threads() says how many a
+ * large copy uses (1: plain memcpy). */
+enum { CS_HOST_COPY_SPLIT_BYTES = 4 << 20 };
+void cs_host_copy(void *dst, const void *src, size_t size);
+size_t cs_host_copy_threads(void);
 
 /* Names for messages: "HEAP_UPLOAD", "Texture2D". */
 const char *cs_heap_type_name(cs_heap_type type);

@@ -69,6 +69,9 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
                                              shaderc_spirv_version_1_3);
     shaderc_compile_options_set_optimization_level(
         options, shaderc_optimization_level_performance);
+    /* Keeps OpName for reflection; cs_spirv_keep_names_only then drops the
+     * rest of the debug information. */
+    shaderc_compile_options_set_generate_debug_info(options);
     if (language == CS_SHADER_HLSL) {
         shaderc_compile_options_set_source_language(
             options, shaderc_source_language_hlsl);
@@ -236,7 +239,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 2";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 4";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -348,11 +351,15 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
     }
     status = run_shaderc(desc->language, source, size, entry_point, file_name,
                          &words, &word_count);
+    if (status == CS_OK)
+        status = cs_spirv_keep_names_only(words, &word_count);
     bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
+    if (status == CS_OK && hlsl)
+        cs_spirv_hlsl_exclusive_prefixes(words, word_count);
     if (status == CS_OK && hlsl)
         status = cs_spirv_make_unbounded_arrays(&words, &word_count);
 compiled:

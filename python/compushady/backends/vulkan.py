@@ -29,7 +29,40 @@ def get_instance():
         if _instance is None:
             _instance = _native.create_instance(debug=_debug, backend=name)
             _set_wait_timeout(_instance)
+            if _debug and not _instance.debug_enabled:
+                _warn_no_validation_layer()
         return _instance
+
+
+def _warn_no_validation_layer():
+    """Debug mode was asked but the layer is missing: said once (the
+    instance is created once), as a RuntimeWarning."""
+    import warnings
+
+    warnings.warn(
+        "compushady debug mode: the Vulkan validation layer "
+        "(VK_LAYER_KHRONOS_validation) is not installed, so nothing is "
+        "validated and no debug messages are collected; install it "
+        "(Debian/Ubuntu: apt-get install vulkan-validationlayers; or the "
+        "Vulkan SDK)",
+        RuntimeWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _caller_stacklevel():
+    """The warnings stacklevel of the first frame outside this package,
+    so that the warning names the user's line."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(
+        frame.f_code.co_filename
+    ).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _set_wait_timeout(instance):
