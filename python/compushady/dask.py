@@ -49,16 +49,17 @@ import sys
 import tempfile
 import threading
 import weakref
+from typing import Any, Dict, List, Optional, Tuple
 
 try:
     import numpy
     import dask
     import dask.array
-except ImportError as error:  # pragma: no cover - depends on the install
+except ImportError:  # pragma: no cover - depends on the install
     raise ImportError(
         "compushady.dask needs numpy and dask: pip install 'dask[array]' "
-        "(and 'distributed' for clusters); {0}".format(error)
-    ) from error
+        "(and 'distributed' for clusters); {0}".format(sys.exc_info()[1])
+    )
 
 import compushady
 from compushady import _native
@@ -66,7 +67,7 @@ from compushady import _native
 try:
     import fcntl
 except ImportError:  # not POSIX: every distributed worker has rank 0
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "map_blocks",
@@ -158,8 +159,8 @@ def _element_dtype(dtype, what):
 
 
 _compile_lock = threading.Lock()
-_compiled = {}  # sha256 of the source -> _Shader
-_stats = collections.Counter()
+_compiled: Dict[bytes, "_Shader"] = {}  # sha256 of the source -> _Shader
+_stats: "collections.Counter[str]" = collections.Counter()
 _stats_lock = threading.Lock()
 
 
@@ -485,7 +486,8 @@ class _Layout:
 
 
 _pool_lock = threading.Lock()
-_idle = collections.OrderedDict()  # key -> [idle _Layout], oldest key first
+# key -> [idle _Layout], oldest key first
+_idle: "collections.OrderedDict[Tuple[Any, ...], List[_Layout]]" = collections.OrderedDict()
 _idle_count = 0
 
 
@@ -584,8 +586,8 @@ def _run_block(kernel, blocks, block_info):
 # >>the device rule -------------------------------------------------------------
 
 _device_lock = threading.Lock()
-_worker_devices = {}  # id(worker) -> (Device, rank or None)
-_slot_files = {}  # id(worker) -> fd holding the rank's lock
+_worker_devices: Dict[int, Tuple[Any, Optional[int]]] = {}  # id(worker) -> (Device, rank)
+_slot_files: Dict[int, int] = {}  # id(worker) -> fd holding the rank's lock
 
 
 def _slot_directory():
@@ -716,7 +718,7 @@ def cache_info():
     return info
 
 
-_inherited = []  # a forked child's copies of the parent's objects, never freed
+_inherited: List[Any] = []  # a forked child's copies of the parent's objects, never freed
 
 
 def _after_fork_in_child():
