@@ -274,7 +274,16 @@ class Swapchain:
         device: Device | None = None,
         width: _Int = 0,
         height: _Int = 0,
+        present_mode: str = "fifo",
+        auto_recreate: bool = True,
     ) -> None: ...
+    @property
+    def present_mode(self) -> str: ...
+    @property
+    def present_modes(self) -> list[str]: ...
+    @property
+    def recreate_count(self) -> int: ...
+    def recreate(self, width: _Int = 0, height: _Int = 0) -> None: ...
     @property
     def width(self) -> int: ...
     @property
@@ -337,7 +346,13 @@ class CommandList:
     def __init__(self, device: Device | None = None, timestamps: bool = False) -> None: ...
     def __len__(self) -> int: ...
     def dispatch(
-        self, compute: Compute, x: _Int, y: _Int, z: _Int, push: _Data | None = None
+        self,
+        compute: Compute,
+        x: _Int,
+        y: _Int,
+        z: _Int,
+        push: _Data | None = None,
+        repeat: _Int = 1,
     ) -> None: ...
     def dispatch_indirect(
         self,
