@@ -205,6 +205,25 @@ def test_long_many_blocks_many_times(spawn_client):
     assert made <= 2 * 2 * 4  # workers x threads x padded block shapes
 
 
+def test_workers_in_this_process_take_one_rank_each(tmp_path, monkeypatch):
+    # LocalCluster(processes=False): two workers share this process (and its
+    # device objects); each still takes its own rank
+    monkeypatch.setenv("COMPUSHADY_DASK_SLOT_DIR", str(tmp_path))
+    monkeypatch.delenv("COMPUSHADY_DEVICE", raising=False)
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+            Client(cluster, timeout="60s") as client:
+        workers = list(client.scheduler_info()["workers"])
+        ranks = client.gather([client.submit(cdask.worker_rank, workers=[w], pure=False,
+                                             allow_other_workers=False) for w in workers])
+        assert sorted(ranks) == [0, 1]
+        values = numpy.random.default_rng(9).random((90, 130), dtype=numpy.float32)
+        squares = cdask.map_blocks(SQUARE, da.from_array(values, chunks=(30, 40)),
+                                   dtype=numpy.float32, cbv=numpy.float32(0.5))
+        numpy.testing.assert_allclose(client.compute(squares).result(timeout=120),
+                                      (values - 0.5) ** 2, rtol=1e-6)
+
+
 def causes(error):
     while error is not None:
         yield error
