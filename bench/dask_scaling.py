@@ -31,7 +31,6 @@ large one.
 
 import argparse
 import json
-import os
 import statistics
 import struct
 import sys
@@ -177,7 +176,7 @@ def main():
     first, reference = timed(lambda: whole.run(values, expected), args.repeats)
     rows.append(dict(what="no Dask, one dispatch (reference)", seconds=reference,
                      first=first, ok=True))
-    del whole
+    whole = None  # its buffers freed before the next rows
 
     per_block = Direct(device, min(chunk, elements), iterations)
     out = numpy.empty(elements, numpy.float32)
@@ -189,7 +188,7 @@ def main():
     first, median = timed(block_by_block, args.repeats)
     rows.append(dict(what="no Dask, block by block", seconds=median, first=first,
                      ok=bool(numpy.array_equal(out, expected))))
-    del per_block, out
+    per_block = out = None
 
     import dask.array as da
     import compushady.dask as cdask

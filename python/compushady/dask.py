@@ -574,11 +574,8 @@ def _run_block(kernel, blocks, block_info):
         kernel.push_size,
     )
     entry = _take_layout(key, lambda: _Layout(kernel, device, threads))
-    try:
-        entry.run(kernel, device, arrays, groups, push, count, result)
-    except BaseException:
-        del entry  # its state after a failure is unknown: not reused
-        raise
+    # when run raises, the entry is not given back: its state is unknown
+    entry.run(kernel, device, arrays, groups, push, count, result)
     _give_back_layout(key, entry)
     return result
 
