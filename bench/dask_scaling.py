@@ -220,7 +220,7 @@ def main():
     else:
         for count in [int(c) for c in args.workers.split(",") if c.strip()]:
             with LocalCluster(n_workers=count, threads_per_worker=args.threads_per_worker,
-                              processes=True, dashboard_address=None) as cluster, \
+                              processes=True, dashboard_address=":0") as cluster, \
                     Client(cluster) as client:
                 x = client.persist(x_local)
                 wait(x)

@@ -122,7 +122,7 @@ def spawn_client(tmp_path_factory):
                      COMPUSHADY_DEVICE=None), \
             dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
         cluster = LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         with Client(cluster, timeout="60s") as client:
             client.wait_for_workers(2, timeout=60)
@@ -211,7 +211,7 @@ def test_workers_in_this_process_take_one_rank_each(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUSHADY_DASK_SLOT_DIR", str(tmp_path))
     monkeypatch.delenv("COMPUSHADY_DEVICE", raising=False)
     with LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster, timeout="60s") as client:
         workers = list(client.scheduler_info()["workers"])
         ranks = client.gather([client.submit(cdask.worker_rank, workers=[w], pure=False,
@@ -270,7 +270,7 @@ FORK_SCRIPT = textwrap.dedent("""
                      "{0})".format(status))
         with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
             with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:
+                              dashboard_address=":0") as cluster, Client(cluster) as client:
                 result = client.compute(cdask.map_blocks(SOURCE, x, dtype=numpy.float32))
                 assert numpy.array_equal(result.result(timeout=12), values * 2 + 1)
                 print("RESULT OK", flush=True)
