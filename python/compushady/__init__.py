@@ -118,12 +118,39 @@ def get_backend():
         return _backend
 
 
+def _refuse_pickle(self):
+    """__reduce__ of the objects that live on one process's device: pickling
+    one (sending it to another process, as Dask and multiprocessing do)
+    raises a TypeError that says what to send instead."""
+    raise TypeError(
+        "a compushady.{0} cannot be pickled or deep-copied (sent to another "
+        "process): it refers to Vulkan objects of this process. Instead, {1}".format(
+            type(self).__name__, self._send_instead
+        )
+    )
+
+
+def _shallow_copy(self):
+    """__copy__ of the same objects: a new wrapper sharing the native one."""
+    clone = type(self).__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    return clone
+
+
 class Device:
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 
     ``handle`` is the native device; its other attributes (``supports_sparse``,
     ``max_push_constants_size``, ...) are reachable through this object too.
     """
+
+    _send_instead = (
+        "send its index in compushady.get_discovered_devices() and look it up "
+        "there, or let each process pick its device (COMPUSHADY_DEVICE; "
+        "compushady.dask.worker_device())"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, handle):
         self.handle = handle
@@ -292,6 +319,9 @@ class Resource:
     """
 
     _exception = ValueError
+    _send_instead = "send its data and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     @property
     def size(self):
@@ -537,6 +567,11 @@ class Buffer(Resource, _native.MappedBuffer):
     """
 
     _exception = BufferException
+    _send_instead = (
+        "send the data (bytes or a numpy array, e.g. what readback() returns) "
+        "and create the Buffer where it is used; over Dask, "
+        "compushady.dask.map_blocks moves blocks to each worker's device"
+    )
 
     def __init__(
         self,
@@ -685,6 +720,10 @@ class Texture1D(Resource):
     ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture1DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, format, heap=None, heap_offset=0, slices=1, sparse=False, device=None
@@ -710,6 +749,10 @@ class Texture2D(Resource):
     ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture2DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self,
@@ -743,6 +786,10 @@ class Texture3D(Resource):
     ``Texture3D``/``RWTexture3D`` in HLSL."""
 
     _exception = Texture3DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, height, depth, format, heap=None, heap_offset=0, sparse=False, device=None
@@ -764,6 +811,10 @@ class Texture3D(Resource):
 
 class Heap:
     """A block of device memory that resources can be placed in (aliasing)."""
+
+    _send_instead = "send its heap type and size and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, heap_type, size, device=None):
         self.device = _native_device(device)
@@ -789,6 +840,12 @@ class Sampler:
     """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
 
     Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
+
+    _send_instead = (
+        "send its address modes and filters and create it where it is used"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -990,6 +1047,14 @@ class Compute:
     ``timestamps=True``: every dispatch() is timed on the GPU and
     ``last_gpu_time`` holds its seconds (None before the first).
     """
+
+    _send_instead = (
+        "send the shader (HLSL source or SPIR-V bytes) and create the Compute, "
+        "with its resources, where it runs; over Dask, "
+        "compushady.dask.map_blocks does this and caches Computes per worker"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
