@@ -307,6 +307,9 @@ static cs_status check_host_visible(const cs_resource *buffer,
                        "%s needs a host-visible buffer, this one is in %s; "
                        "create it with HEAP_UPLOAD or HEAP_READBACK",
                        operation, cs_heap_type_name(buffer->info.heap_type));
+    /* a fork()ed child's mapping is the parent's memory, or none */
+    if (buffer->device->instance->inherited)
+        return cs_refuse_inherited(buffer->device->instance);
     return CS_OK;
 }
 
