@@ -45,6 +45,7 @@ class Mutator:
         self.versions = versions
         self.rounds = 0
         self._stop = threading.Event()
+        self._running = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
@@ -52,9 +53,13 @@ class Mutator:
             for version in self.versions:
                 self.target[:] = version
             self.rounds += 1
+            self._running.set()
 
     def __enter__(self):
+        # the calls start once the thread really runs (under load, a short
+        # test could otherwise end before it was ever scheduled)
         self._thread.start()
+        assert self._running.wait(10)
         return self
 
     def __exit__(self, *exc_info):
@@ -193,3 +198,39 @@ def test_readback_into_a_bytearray_changed_meanwhile():
             assert len(target) == size
     readback.readback(target)
     assert target == b"\x33" * size
+
+
+def test_readback_target_resized_meanwhile():
+    # the export pins the target's size: a resize during the call is
+    # refused (BufferError in the resizing thread), one between calls works
+    size = 256 * 1024
+    readback = Buffer(size, HEAP_READBACK)
+    target = bytearray(size)
+    outcomes = {"resized": 0, "refused": 0}
+    stop = threading.Event()
+
+    def resize():
+        while not stop.is_set():
+            try:
+                target.extend(b"\0" * 16)
+                del target[size:]
+                outcomes["resized"] += 1
+            except BufferError:
+                outcomes["refused"] += 1
+
+    thread = threading.Thread(target=resize, daemon=True)
+    thread.start()
+    try:
+        for _ in range(50):
+            try:
+                readback.readback(target)
+            except compushady.BufferException as error:
+                # the target was longer than the buffer at that moment
+                assert "does not fit" in str(error)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert outcomes["resized"] > 0
+    del target[size:]
+    assert len(target) == size
