@@ -77,20 +77,50 @@ int native_as_u32(PyObject *value, const char *name, PyObject *exception,
     return 0;
 }
 
+/* Whether obj, or the exporter under the memoryviews obj is made of, is a
+ * numpy array: numpy refuses ':' in the field names it writes into a
+ * format, so there a name (:name:) can be skipped exactly. Others (ctypes)
+ * write any name: one holding ':' could make an item code look like part
+ * of a name (T{<i:a:b:<O:c:d:} hides an 'O'). */
+static bool names_are_exact(PyObject *obj)
+{
+    for (int depth = 0; obj && PyMemoryView_Check(obj) && depth < 64; depth++)
+        obj = PyMemoryView_GET_BASE(obj);
+    PyObject *mro = obj ? Py_TYPE(obj)->tp_mro : NULL;
+    if (!mro || !PyTuple_Check(mro))
+        return false;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyTypeObject *type = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (strcmp(type->tp_name, "numpy.ndarray") == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The first item code of a PEP 3118 format that is not plain bytes or a
  * number (Python objects 'O', pointers 'P' and '&', function pointers,
  * bits, anything unknown), or NULL when every item is plain. Structures
  * (T{...}), sub-arrays ((2,3)f), repeat counts, byte orders and field
- * names (:name:) are walked through: a structure of numbers is plain. */
-static const char *first_unplain_code(const char *format)
+ * names (:name:) are walked through: a structure of numbers is plain.
+ * Where names are not exact, a name holding 'O', 'P' or '&' counts as
+ * such a code (*in_name set): it may be one. */
+static const char *first_unplain_code(const char *format, bool exact_names,
+                                      bool *in_name)
 {
     static const char plain_codes[] = "xcbB?hHiIlLqQnNefdgspuw";
     static const char layout[] = "@=<>!^(),T{}Z";
+    *in_name = false;
     for (const char *c = format; *c; c++) {
         if (*c == ':') {
             const char *name_end = strchr(c + 1, ':');
             if (!name_end)
-                return c;
+                return c; /* cut short (a NUL in a name) or malformed */
+            for (const char *n = c + 1; !exact_names && n < name_end; n++) {
+                if (*n == 'O' || *n == 'P' || *n == '&') {
+                    *in_name = true;
+                    return n;
+                }
+            }
             c = name_end;
             continue;
         }
@@ -122,7 +152,9 @@ static int check_plain_items(const Py_buffer *view, const char *name,
 {
     if (!view->format)
         return 0;
-    const char *bad = first_unplain_code(view->format);
+    bool in_name;
+    const char *bad =
+        first_unplain_code(view->format, names_are_exact(obj), &in_name);
     if (!bad)
         return 0;
     PyErr_Format(PyExc_TypeError,
@@ -130,7 +162,10 @@ static int check_plain_items(const Py_buffer *view, const char *name,
                  "format '%.100s' (%s); convert it first, e.g. "
                  "numpy.ascontiguousarray(a, dtype=numpy.float32) or "
                  "bytes(...)",
-                 name, Py_TYPE(obj)->tp_name, view->format, code_meaning(*bad));
+                 name, Py_TYPE(obj)->tp_name, view->format,
+                 in_name ? "a field name that may hide Python objects or "
+                           "pointers: this exporter allows ':' in names"
+                         : code_meaning(*bad));
     return -1;
 }
 

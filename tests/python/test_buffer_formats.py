@@ -72,12 +72,27 @@ plain_dtypes = st.one_of(
     hnp.byte_string_dtypes(max_len=4),
     hnp.unicode_string_dtypes(max_len=2),
 )
-# structures of numbers (with nested structures and sub-arrays) are plain
-plain_structures = hnp.array_dtypes(
-    st.one_of(plain_dtypes, hnp.array_dtypes(plain_dtypes, max_size=2)),
+# field names of any text but NUL (numpy cuts its format there, see
+# test_a_format_cut_short_is_refused) and ':' (numpy refuses to export it);
+# names with O, P or & are names, not codes, in numpy's formats
+field_names = st.text(
+    alphabet=st.characters(blacklist_characters="\x00:", blacklist_categories=["Cs"]),
     min_size=1,
-    max_size=3,
-)
+    max_size=6,
+) | st.sampled_from(["O", "P", "Offset", "Position", "&x"])
+
+
+def structures(members, max_size=3):
+    """numpy structured dtypes: fields named by field_names, of members,
+    some of them sub-arrays."""
+    field = st.tuples(field_names, members, st.sampled_from([(), (2,), (2, 1)]))
+    return st.lists(
+        field, min_size=1, max_size=max_size, unique_by=lambda f: f[0]
+    ).map(lambda fields: numpy.dtype([(n, d, shape) if shape else (n, d) for n, d, shape in fields]))
+
+
+# structures of numbers (with nested structures and sub-arrays) are plain
+plain_structures = structures(st.one_of(plain_dtypes, structures(plain_dtypes, 2)))
 object_field_structures = st.lists(
     st.one_of(plain_dtypes, st.just(numpy.dtype(object))), min_size=1, max_size=3
 ).filter(lambda fields: any(f == numpy.dtype(object) for f in fields)).map(
@@ -188,6 +203,43 @@ def test_objects_and_pointers_are_refused_everywhere(buffers, push_compute, make
         with pytest.raises(TypeError, match=name.strip() + " " + NOT_PLAIN) as info:
             call(make())
         assert info.match(meaning)
+
+
+def test_a_format_cut_short_is_refused(buffers):
+    # a NUL in a numpy field name ends the format string inside the name:
+    # what follows (an object field, maybe) cannot be read, so it is refused
+    _, readback, _ = buffers
+    target = numpy.zeros(2, dtype=[("a\x00", "<i4"), ("b", "<f4")])
+    with pytest.raises(TypeError, match="buffer " + NOT_PLAIN):
+        readback.readback(target)
+
+
+def test_ctypes_field_names_cannot_hide_objects(buffers):
+    # ctypes writes ':' in field names as they are: 'T{<i:a:b:<O:c:d:}'
+    # reads as names "a", "<O", "d" around plain codes; where names are not
+    # exact (any exporter but numpy) a name holding O, P or & is refused
+    _, readback, _ = buffers
+
+    class Hidden(ctypes.Structure):
+        _fields_ = [("a:b", ctypes.c_int), ("c:d", ctypes.py_object)]
+
+    class Plain(ctypes.Structure):
+        _fields_ = [("x", ctypes.c_float), ("w", ctypes.c_int)]
+
+    class Unsure(ctypes.Structure):
+        _fields_ = [("Pos", ctypes.c_float), ("w", ctypes.c_int)]
+
+    target = (Hidden * 2)()
+    with pytest.raises(TypeError, match="a field name that may hide Python objects"):
+        readback.readback(target)
+    with pytest.raises(TypeError, match="a field name that may hide"):
+        readback.readback((Unsure * 2)())
+    plain = (Plain * 2)()
+    readback.readback(plain)
+    # numpy's names are exact (it refuses ':' in them), also under memoryviews
+    named = numpy.zeros(2, dtype=[("Position", "<f4"), ("Offset", "<i4")])
+    readback.readback(memoryview(memoryview(named)))
+    readback.readback(named)
 
 
 def test_readback_into_an_object_array_leaves_it_intact(buffers):
