@@ -452,11 +452,14 @@ cs_status cs_fork_guard(cs_instance *instance)
     if (!live_lock_ready)
         return cs_fail(CS_ERROR_BACKEND,
                        "cannot set up the fork() handlers of the instance");
-    /* one backend per build: the first one is the one */
+    /* one backend per build: the first one is the one (set under the
+     * lock: two first instances may be created at once) */
+    mtx_lock(&live_lock);
     if (!guarded_real) {
         guarded_real = instance->backend;
         guarded_backend.name = instance->backend->name;
     }
+    mtx_unlock(&live_lock);
     if (instance->backend == guarded_real)
         instance->backend = &guarded_backend;
     return CS_OK;
