@@ -153,8 +153,10 @@ static int check_plain_items(const Py_buffer *view, const char *name,
     if (!view->format)
         return 0;
     bool in_name;
-    const char *bad =
-        first_unplain_code(view->format, names_are_exact(obj), &in_name);
+    /* the exporter is looked at only for formats with names: the common
+     * ones ("B", "f", "<i") cost a scan of a few characters */
+    bool exact = !strchr(view->format, ':') || names_are_exact(obj);
+    const char *bad = first_unplain_code(view->format, exact, &in_name);
     if (!bad)
         return 0;
     PyErr_Format(PyExc_TypeError,
