@@ -167,7 +167,13 @@ typedef struct cs_instance_desc {
  * missing: the message names the package to install; the environment
  * variable COMPUSHADY_VULKAN_LIBRARY names another loader file), and
  * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
- * zero devices is not an error. */
+ * zero devices is not an error.
+ * fork(): in a child, every object of an instance created before the fork
+ * fails with CS_ERROR_BACKEND ("inherited through fork()") and its releases
+ * reach no driver; create a new instance in the child (where the driver
+ * allows). Such a child's exit() ends with _exit(status) once the handlers
+ * registered since the fork have run. fork() waits for the calls into the
+ * driver in flight on other threads (docs/decisions.md, "fork()"). */
 CS_API cs_status cs_instance_create(const cs_instance_desc *desc,
                                     cs_instance **out_instance);
 CS_API void cs_instance_retain(cs_instance *instance);

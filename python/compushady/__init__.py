@@ -137,6 +137,22 @@ def _shallow_copy(self):
     return clone
 
 
+def _forget_parent_devices():
+    """In a fork()ed child: the parent's devices are unusable there (the
+    library refuses every call on objects inherited through fork(), see
+    docs/decisions.md, "fork()"); forget them so that the next use starts
+    with the child's own instance. The lock is new: another thread of the
+    parent may have held it at the fork."""
+    global _lock, _discovered_devices, _current_device
+    _lock = threading.RLock()
+    _discovered_devices = None
+    _current_device = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_devices)
+
+
 class Device:
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 

@@ -1,5 +1,6 @@
 """The Vulkan backend: one native instance, created at first use."""
 
+import os
 import threading
 
 from .. import _native
@@ -15,6 +16,20 @@ def enable_debug():
     """Create the instance with the validation layer; only before first use."""
     global _debug
     _debug = True
+
+
+def _forget_parent_instance():
+    """In a fork()ed child: the parent's instance is unusable there (its
+    driver objects belong to the parent); the next get_instance() creates
+    the child's own. The lock is new: another thread of the parent may
+    have held it at the fork."""
+    global _lock, _instance
+    _lock = threading.Lock()
+    _instance = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_instance)
 
 
 def get_shader_binary_type():
