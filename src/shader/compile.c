@@ -374,8 +374,20 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     return key;
 }
 
+static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
+                                   void **out_spirv, size_t *out_size);
+
 cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                             void **out_spirv, size_t *out_size)
+{
+    cs_compile_fork_enter();
+    cs_status status = compile_unguarded(desc, out_spirv, out_size);
+    cs_compile_fork_leave();
+    return status;
+}
+
+static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
+                                   void **out_spirv, size_t *out_size)
 {
     if (desc == NULL || out_spirv == NULL || out_size == NULL)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,

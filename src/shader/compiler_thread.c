@@ -69,9 +69,42 @@ static void forget_threads_in_child(void)
     idle_count = 0;
 }
 
+/* Compiles hold this for reading and fork() takes it for writing, so no
+ * child is made while a compile holds glslang's or the compile cache's
+ * locks (a child would find them held forever). */
+static pthread_rwlock_t fork_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+static void before_fork(void)
+{
+    pthread_rwlock_wrlock(&fork_lock);
+}
+
+static void after_fork_in_parent(void)
+{
+    pthread_rwlock_unlock(&fork_lock);
+}
+
+static void after_fork_in_child(void)
+{
+    pthread_rwlock_t fresh = PTHREAD_RWLOCK_INITIALIZER;
+    fork_lock = fresh;
+    forget_threads_in_child();
+}
+
 static void register_fork_handler(void)
 {
-    pthread_atfork(NULL, NULL, forget_threads_in_child);
+    pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+}
+
+void cs_compile_fork_enter(void)
+{
+    pthread_once(&fork_handler_once, register_fork_handler);
+    pthread_rwlock_rdlock(&fork_lock);
+}
+
+void cs_compile_fork_leave(void)
+{
+    pthread_rwlock_unlock(&fork_lock);
 }
 
 /* Gives back the pages of this thread's stack more than

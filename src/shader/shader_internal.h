@@ -160,6 +160,12 @@ enum {
  * is handed to the caller's cs_last_error(). */
 cs_status cs_compiler_thread_run(cs_status (*job)(void *), void *arg);
 
+/* A whole compile runs between these: fork() waits for it, so a child
+ * never inherits the compilers' or the compile cache's locks held. Not
+ * nested. */
+void cs_compile_fork_enter(void);
+void cs_compile_fork_leave(void);
+
 /* The stack size the compiler threads got (0 if none can start). */
 size_t cs_compiler_thread_stack_size(void);
 

@@ -305,10 +305,6 @@ def stop_group(process, grace=15):
         process.wait(timeout=grace)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "a forked child hangs on the first use of the Vulkan device it inherits "
-    "(plain os.fork() + dispatch too): needs the fork safety of the reliability "
-    "issue, branch rel-inputs"))
 def test_forked_workers(tmp_path):
     script = tmp_path / "fork_cluster.py"
     script.write_text(FORK_SCRIPT)
