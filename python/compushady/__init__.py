@@ -25,6 +25,7 @@ import sys
 import threading
 
 from . import config
+from . import formats
 from . import _native
 from ._native import (
     BackendError,
@@ -730,7 +731,77 @@ class Buffer(Resource, _native.MappedBuffer):
         return self.handle.readback2d(pitch, width, height, bytes_per_pixel)
 
 
-class Texture1D(Resource):
+class _Texture(Resource):
+    """What the three texture kinds share: copying texels in and out of a
+    box in one call, through a staging buffer."""
+
+    def _box(self, x, y, z, width, height, depth):
+        sizes = (self.width, self.height, self.depth)
+        box = []
+        for name, start, extent, full in zip("xyz", (x, y, z), (width, height, depth), sizes):
+            start, extent = operator.index(start), operator.index(extent)
+            if start < 0 or extent < 0 or start + extent > full or start >= full:
+                raise self._exception(
+                    "the box {0}={1}, {2}={3} does not fit in the texture's "
+                    "{4} texels along {0}".format(
+                        name, start, {"x": "width", "y": "height", "z": "depth"}[name],
+                        extent, full))
+            box.append(extent or full - start)
+        return box
+
+    def upload_region(self, data, x=0, y=0, z=0, width=0, height=0, depth=0, slice=0):
+        """Copy texels into the box at (x, y, z) of ``slice`` at once, also
+        inside ``batch()``: ``data`` holds the box tightly packed (rows of
+        width * texel bytes, height rows to a depth plane); a size of 0
+        reaches the end of the texture."""
+        width, height, depth = self._box(x, y, z, width, height, depth)
+        texel = formats.get_pixel_size(self.format)
+        row = width * texel
+        view = memoryview(data).cast("B")
+        if view.nbytes != row * height * depth:
+            raise self._exception(
+                "upload_region needs {0} bytes for a {1}x{2}x{3} box of {4}-byte "
+                "texels, got {5}".format(row * height * depth, width, height,
+                                         depth, texel, view.nbytes))
+        pitch = self.row_pitch
+        staging = Buffer(pitch * height * depth, HEAP_UPLOAD, device=self.device)
+        if depth == 1:
+            staging.upload2d(view, pitch, width, height, texel)
+        else:
+            padded = bytearray(staging.size)
+            for r in range(height * depth):
+                padded[r * pitch:r * pitch + row] = view[r * row:(r + 1) * row]
+            staging.upload(padded)
+        staging.handle.copy_to(self.handle, dst_x=x, dst_y=y, dst_z=z, width=width,
+                               height=height, depth=depth, dst_slice=slice)
+
+    def readback_region(self, x=0, y=0, z=0, width=0, height=0, depth=0, slice=0):
+        """The texels of the box at (x, y, z) of ``slice``, tightly packed
+        (as upload_region takes them), read at once, also inside
+        ``batch()``; a size of 0 reaches the end of the texture."""
+        width, height, depth = self._box(x, y, z, width, height, depth)
+        texel = formats.get_pixel_size(self.format)
+        pitch = self.row_pitch
+        staging = Buffer(pitch * height * depth, HEAP_READBACK, device=self.device)
+        self.handle.copy_to(staging.handle, src_x=x, src_y=y, src_z=z, width=width,
+                            height=height, depth=depth, src_slice=slice)
+        if depth == 1:
+            return staging.readback2d(pitch, width, height, texel)
+        rows = staging.readback()
+        row = width * texel
+        return b"".join(rows[r * pitch:r * pitch + row] for r in range(height * depth))
+
+    def upload_subresource(self, data, x, y, width, height):
+        """upload_region(data, x, y, width=width, height=height): the name
+        the compushady-lrtu fork gives it."""
+        self.upload_region(data, x, y, 0, width, height)
+
+    def download(self):
+        """readback_region() of the whole texture (slice 0): the fork's name."""
+        return self.readback_region()
+
+
+class Texture1D(_Texture):
     """A 1D texture (``slices`` > 1: an array), always in HEAP_DEFAULT memory.
 
     ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
@@ -759,7 +830,7 @@ class Texture1D(Resource):
         )
 
 
-class Texture2D(Resource):
+class Texture2D(_Texture):
     """A 2D texture (``slices`` > 1: an array), always in HEAP_DEFAULT memory.
 
     ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
@@ -796,7 +867,7 @@ class Texture2D(Resource):
         )
 
 
-class Texture3D(Resource):
+class Texture3D(_Texture):
     """A 3D texture, always in HEAP_DEFAULT memory.
 
     ``Texture3D``/``RWTexture3D`` in HLSL."""

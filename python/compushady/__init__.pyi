@@ -201,7 +201,34 @@ class Buffer(Resource, _native.MappedBuffer):
     ) -> None: ...
     def readback2d(self, pitch: _Int, width: _Int, height: _Int, bytes_per_pixel: _Int) -> bytes: ...
 
-class Texture1D(Resource):
+class _Texture(Resource):
+    def upload_region(
+        self,
+        data: _Data,
+        x: _Int = 0,
+        y: _Int = 0,
+        z: _Int = 0,
+        width: _Int = 0,
+        height: _Int = 0,
+        depth: _Int = 0,
+        slice: _Int = 0,
+    ) -> None: ...
+    def readback_region(
+        self,
+        x: _Int = 0,
+        y: _Int = 0,
+        z: _Int = 0,
+        width: _Int = 0,
+        height: _Int = 0,
+        depth: _Int = 0,
+        slice: _Int = 0,
+    ) -> bytes: ...
+    def upload_subresource(
+        self, data: _Data, x: _Int, y: _Int, width: _Int, height: _Int
+    ) -> None: ...
+    def download(self) -> bytes: ...
+
+class Texture1D(_Texture):
     def __init__(
         self,
         width: _Int,
@@ -213,7 +240,7 @@ class Texture1D(Resource):
         device: Device | None = None,
     ) -> None: ...
 
-class Texture2D(Resource):
+class Texture2D(_Texture):
     def __init__(
         self,
         width: _Int,
@@ -226,7 +253,7 @@ class Texture2D(Resource):
         device: Device | None = None,
     ) -> None: ...
 
-class Texture3D(Resource):
+class Texture3D(_Texture):
     def __init__(
         self,
         width: _Int,
