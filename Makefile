@@ -32,7 +32,8 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lglslang-default-resource-limits
 LIBS = $(SHADERC_LIBS) -lvulkan -lstdc++ -lpthread -ldl -lm
 
-LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/backends/vulkan/*.c)
+LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
+	src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)
 TEST_SOURCES = $(wildcard tests/c/test_*.c)
@@ -42,11 +43,11 @@ C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 all: $(BUILD)/libcompushady.so $(BUILD)/libcompushady.a
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPT) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
+$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) $(CFLAGS) -c $< -o $@
 

@@ -395,6 +395,11 @@ CS_API void cs_sampler_release(cs_sampler *sampler);
 typedef enum cs_shader_language {
     CS_SHADER_HLSL = 0,
     CS_SHADER_GLSL = 1,
+    /* WGSL compute shaders, compiled by the library's own front end
+     * (src/shader/wgsl, docs/wgsl.md): @group(g) @binding(n) resources are
+     * numbered per kind in (group, binding) order into the b/t/u/s
+     * registers, as the original compushady's naga path did. */
+    CS_SHADER_WGSL = 2,
 } cs_shader_language;
 
 /* Which compiler turns HLSL into SPIR-V. Both follow the same binding

@@ -29,9 +29,12 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
         desc.language = CS_SHADER_HLSL;
     } else if (strcmp(language, "glsl") == 0) {
         desc.language = CS_SHADER_GLSL;
+    } else if (strcmp(language, "wgsl") == 0) {
+        desc.language = CS_SHADER_WGSL;
     } else {
         return PyErr_Format(PyExc_ValueError,
-                            "language must be \"hlsl\" or \"glsl\", got "
+                            "language must be \"hlsl\", \"glsl\" or "
+                            "\"wgsl\", got "
                             "\"%s\"",
                             language);
     }
