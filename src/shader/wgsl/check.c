@@ -152,6 +152,8 @@ static void convert(checker *c, wgsl_expr *e, const wgsl_type *to,
 /* An abstract expression becomes a constant of the concrete type. */
 static void materialize(checker *c, wgsl_expr *e, const wgsl_type *to)
 {
+    if (!e->checked)
+        check_expr(c, e);
     if (e->type == to)
         return;
     if (!e->value)
@@ -167,6 +169,8 @@ static void materialize(checker *c, wgsl_expr *e, const wgsl_type *to)
 /* The value of e with abstract types made concrete (i32/f32). */
 static const wgsl_type *concrete(checker *c, wgsl_expr *e)
 {
+    if (!e->checked)
+        check_expr(c, e);
     if (wgsl_is_abstract(e->type))
         materialize(c, e, concretize_type(c, e->type));
     return e->type;

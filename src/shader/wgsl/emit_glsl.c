@@ -295,30 +295,32 @@ static void put_zero(emitter *m, sbuf *b, const wgsl_type *t)
         return;
     default: break;
     }
-    /* arrays and structs: a generated function (arrays may be large) */
+    /* arrays and structs: a generated function (arrays may be large),
+     * written aside first: it may need other zero functions itself */
     int serial = ++m->zero_serial;
-    sbuf *z = &m->zeros;
+    sbuf z = {m->ctx, NULL, 0, 0};
     if (t->kind == WT_STRUCT)
         emit_struct(m, t->st);
-    put_type(m, z, t);
-    putf(z, " _wzero%d() {\n    ", serial);
-    put_type(m, z, t);
-    puts_(z, " r;\n");
+    put_type(m, &z, t);
+    putf(&z, " _wzero%d() {\n    ", serial);
+    put_type(m, &z, t);
+    puts_(&z, " r;\n");
     if (t->kind == WT_ARRAY) {
-        putf(z,
+        putf(&z,
              "    for (int i = 0; i < %lld; i++) r[i] = ", (long long)t->count);
-        put_zero(m, z, t->elem);
-        puts_(z, ";\n");
+        put_zero(m, &z, t->elem);
+        puts_(&z, ";\n");
     } else {
         for (int i = 0; i < t->st->member_count; i++) {
-            puts_(z, "    r.");
-            put_name(z, t->st->members[i].name);
-            puts_(z, " = ");
-            put_zero(m, z, t->st->members[i].type);
-            puts_(z, ";\n");
+            puts_(&z, "    r.");
+            put_name(&z, t->st->members[i].name);
+            puts_(&z, " = ");
+            put_zero(m, &z, t->st->members[i].type);
+            puts_(&z, ";\n");
         }
     }
-    puts_(z, "    return r;\n}\n");
+    puts_(&z, "    return r;\n}\n");
+    put(&m->zeros, z.data, z.length);
     putf(b, "_wzero%d()", serial);
 }
 
@@ -728,6 +730,7 @@ static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
         {BI_MAX, "max"},
         {BI_MIN, "min"},
         {BI_SIGN, "sign"},
+        {BI_CLAMP, "clamp"},
         {BI_CROSS, "cross"},
         {BI_DISTANCE, "distance"},
         {BI_DOT, "dot"},
@@ -888,7 +891,7 @@ static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
     case BI_WORKGROUP_UNIFORM_LOAD: {
         /* barrier, load, barrier: the load is a comma expression between
          * two barrier calls */
-        puts_(b, "_wuniformLoad(_wworkgroupBarrier(), ");
+        puts_(b, "(_wworkgroupBarrier(), ");
         if (e->args[0]->type->elem->kind == WT_ATOMIC) {
             puts_(b, "atomicAdd(");
             emit_pointer(m, b, e->args[0]);
@@ -1456,6 +1459,12 @@ static void emit_struct_deps(emitter *m, const wgsl_type *t)
 {
     while (t->kind == WT_ARRAY)
         t = t->elem;
+    if (flattened(t)) {
+        /* a buffer block of its own, never a GLSL struct */
+        for (int i = 0; i < t->st->member_count; i++)
+            emit_struct_deps(m, t->st->members[i].type);
+        return;
+    }
     if (t->kind == WT_STRUCT)
         emit_struct(m, t->st);
 }
@@ -1883,7 +1892,8 @@ void wgsl_emit_glsl(wgsl_ctx *ctx, wgsl_program *program, wgsl_decl *entry,
                     if (program->decls[j]->kind == DECL_OVERRIDE)
                         id++;
             }
-            putf(&all, "local_size_%c_id = %d", axes[i], id);
+            putf(&all, "local_size_%c = %lld, local_size_%c_id = %d", axes[i],
+                 (long long)o->sym->value->i[0], axes[i], id);
         }
     }
     puts_(&all, ") in;\n");
