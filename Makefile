@@ -175,7 +175,7 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
 	$(FUZZ_SANITIZE)
 FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
-	fuzz_validate
+	fuzz_validate fuzz_wgsl
 # The SPIR-V readers and rewriters with the error message they need;
 # compile.c (shaderc) is never linked, validate.c only where used.
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
@@ -187,7 +187,7 @@ FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
-$(FUZZ_DIR)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h tests/fuzz/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -195,6 +195,13 @@ $(FUZZ_DIR)/fuzz_validate: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_validate.o \
 		$(FUZZ_LIB_OBJECTS) $(FUZZ_VALIDATE_OBJECTS)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ \
 		$(FUZZ_VALIDATE_LIBS)
+
+# the WGSL front end alone (no shaderc): source text to GLSL
+FUZZ_WGSL_OBJECTS = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out \
+	src/shader/wgsl/wgsl_compile.c,$(wildcard src/shader/wgsl/*.c)))
+$(FUZZ_DIR)/fuzz_wgsl: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_wgsl.o \
+		$(FUZZ_WGSL_OBJECTS)
+	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ -lm
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJECTS)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@
