@@ -359,6 +359,191 @@ def test_huge_source_is_refused_with_the_limit():
         wgsl.compile("//" + "x" * (1 << 20) + "\n")
 
 
+# >>features that compile (texture kinds, f16, overrides, statements) -------
+
+FEATURES = {}
+FEATURES["texture_arrays"] = """
+@group(0) @binding(0) var s: sampler;
+@group(0) @binding(1) var ta: texture_2d_array<f32>;
+@group(0) @binding(2) var tc: texture_cube<f32>;
+@group(0) @binding(3) var td: texture_depth_2d;
+@group(0) @binding(4) var sc: sampler_comparison;
+@group(0) @binding(5) var t1: texture_1d<i32>;
+@group(0) @binding(6) var tm: texture_multisampled_2d<f32>;
+@group(0) @binding(7) var st: texture_storage_2d_array<rgba16float, write>;
+@group(0) @binding(8) var s3: texture_storage_3d<rgba8uint, read>;
+@group(0) @binding(9) var<storage, read_write> out: array<vec4<f32>>;
+@compute @workgroup_size(1)
+fn main() {
+    var v = textureSampleLevel(ta, s, vec2(0.5), 1, 0.0);
+    v += textureSampleLevel(tc, s, vec3(0.0, 1.0, 0.0), 0.0);
+    v += textureSampleLevel(ta, s, vec2(0.5), 0u, 0.0, vec2(1, 0));
+    let d = textureSampleCompareLevel(td, sc, vec2(0.5), 0.5);
+    let dl = textureSampleLevel(td, s, vec2(0.5), 0);
+    let l = textureLoad(t1, 0, 0);
+    let m = textureLoad(tm, vec2(0, 0), 1);
+    let dims = textureDimensions(ta, 0u) + textureDimensions(tc);
+    let n = textureNumLayers(ta) + textureNumLevels(tc) + textureNumSamples(tm) + textureNumLayers(st);
+    textureStore(st, vec2(0u, 0u), 0, v);
+    let u = textureLoad(s3, vec3(0, 0, 0));
+    let g = textureSampleGrad(ta, s, vec2(0.5), 0, vec2(0.1), vec2(0.1));
+    out[0] = v + vec4(d + dl, f32(l.x), f32(dims.x + n + u.x), m.x) + g;
+}
+"""
+FEATURES["workgroup_pointers_and_structs"] = """
+struct Bucket { count: atomic<u32>, sum: atomic<i32> }
+var<workgroup> buckets: array<Bucket, 4>;
+var<workgroup> tile: array<f32, 16>;
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+fn fill(p: ptr<workgroup, array<f32, 16>>, i: u32) { (*p)[i] = f32(i); }
+@compute @workgroup_size(16)
+fn main(@builtin(local_invocation_index) i: u32) {
+    atomicAdd(&buckets[i % 4u].count, 1u);
+    atomicMax(&buckets[i % 4u].sum, i32(i));
+    fill(&tile, i);
+    workgroupBarrier();
+    out[i] = atomicLoad(&buckets[i % 4u].count) + u32(tile[15u - i]);
+    _ = out[0];
+    _ = i;
+}
+"""
+FEATURES["matrix_ops"] = """
+@group(0) @binding(0) var<storage, read_write> out: array<mat3x3<f32>>;
+@compute @workgroup_size(1)
+fn main() {
+    let a = mat3x3<f32>(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
+    let b = a * 2.0 + a - a * a;
+    let c = mat2x3<f32>(vec3(1.0), vec3(2.0)) * mat2x2f(1.0, 0.0, 0.0, 1.0);
+    var m = b;
+    m[1] = vec3(0.0);
+    m[2][1] = 5.0;
+    out[0] = m * transpose(a);
+    out[1] = mat3x3f(c[0], c[1], cross(c[0], c[1]));
+}
+"""
+FEATURES["f16_math"] = """
+enable f16;
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(1)
+fn main() {
+    let a: f16 = 1.5h;
+    let v = vec3<f16>(a, 2.0h, 0.25h);
+    let w = v * 2.0 + vec3h(1);
+    out[0] = f32(w.x + dot(v, w));
+}
+"""
+FEATURES["misc_statements"] = """
+diagnostic(off, derivative_uniformity);
+requires readonly_and_readwrite_storage_textures;
+@group(0) @binding(0) var<storage, read_write> out: array<i32>;
+const_assert 2 > 1;
+fn noop() {}
+fn pick(b: bool) -> i32 { if (b) { return 1; } else { return 2; } }
+@compute @workgroup_size(1)
+fn main() {
+    const_assert 1 < 2;
+    noop();
+    var a = array<i32, 3>();
+    let b = a;
+    var i = 0;
+    loop {
+        i++;
+        if i > 3 { break; }
+    }
+    for (;;) { break; }
+    for (var k = 0; ; k++) { if k == 2 { break; } }
+    switch (i) { default: { } }
+    switch i { case 4, default { out[1] = 1; } }
+    out[0] = b[1] + pick(true) + i;
+    let t = true;
+    let f = !t;
+    out[2] = select(0, 1, (t && !f) || false);
+    var bv = vec2(true, false);
+    bv = !bv;
+    out[3] = i32(all(bv == vec2(false, true)));
+}
+"""
+FEATURES["integer_vectors_and_conversions"] = """
+@group(0) @binding(0) var<storage, read_write> out: array<vec4<i32>>;
+@compute @workgroup_size(1)
+fn main() {
+    let a = vec4<i32>(-7, 7, 3, -3);
+    let b = vec4(2, -2, 0, 0);
+    out[0] = a / b + a % b;
+    out[1] = vec4<i32>(vec4<f32>(a) * 0.5);
+    out[2] = bitcast<vec4<i32>>(vec4<u32>(a) >> vec4(1u));
+    out[3] = (-a * a + (a & b) - (a | b)) ^ (~b);
+    out[4] = vec4<i32>(vec4<bool>(true, false, true, false));
+    let u = vec2<u32>(5u, 6u);
+    out[5] = vec4(vec2<i32>(u << vec2(1u, 2u)), i32(u.x % 0u), i32(-5 % 3));
+}
+"""
+FEATURES["runtime_struct_array_of_structs"] = """
+struct Light { color: vec3<f32>, intensity: f32 }
+struct Lights { count: u32, lights: array<Light> }
+@group(0) @binding(0) var<storage, read> lights: Lights;
+@group(0) @binding(1) var<storage, read_write> out: array<vec4<f32>>;
+@compute @workgroup_size(1)
+fn main() {
+    var acc = vec3(0.0);
+    for (var i = 0u; i < lights.count; i++) {
+        let l = lights.lights[i];
+        acc += l.color * l.intensity;
+    }
+    out[0] = vec4(acc, f32(arrayLength(&lights.lights)));
+}
+"""
+FEATURES["override_id_workgroup"] = """
+@id(3) override X: i32 = 4;
+override Y = 2;
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(X, Y)
+fn main(@builtin(local_invocation_index) i: u32) { out[i] = u32(X + Y); }
+"""
+FEATURES["atomics_i32_and_cmpxchg_loop"] = """
+@group(0) @binding(0) var<storage, read_write> v: atomic<i32>;
+@group(0) @binding(1) var<storage, read_write> m: array<atomic<u32>, 2>;
+@compute @workgroup_size(8)
+fn main() {
+    var old = atomicLoad(&v);
+    loop {
+        let r = atomicCompareExchangeWeak(&v, old, old + 3);
+        if r.exchanged { break; }
+        old = r.old_value;
+    }
+    atomicMin(&m[0], 5u);
+    atomicXor(&m[1], 1u);
+}
+"""
+FEATURES["module_scope_ordering"] = """
+@compute @workgroup_size(1)
+fn main() { out[0] = helper(K); }
+fn helper(x: u32) -> u32 { return x + S(1u).a; }
+const K = 3u;
+struct S { a: u32 }
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+"""
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_feature_compiles_to_valid_spirv(name):
+    spirv = wgsl.compile(FEATURES[name])
+    info = _native.reflect_shader(spirv)
+    assert info["entry_point"] == "main"
+
+
+def test_texture_kinds_reflect_as_their_registers():
+    info = _native.reflect_shader(wgsl.compile(FEATURES["texture_arrays"]))
+    kinds = {b["binding"]: b for b in info["bindings"]}
+    assert sorted(kinds) == [1024, 1025, 1026, 1027, 1028, 2048, 2049, 2050, 3072, 3073]
+    assert kinds[2049]["read_only"]
+
+
+def test_override_workgroup_size_defaults():
+    info = _native.reflect_shader(wgsl.compile(FEATURES["override_id_workgroup"]))
+    assert tuple(info["workgroup_size"]) == (4, 2, 1)
+
+
 # >>command line ------------------------------------------------------------------
 
 def test_cli_compiles_a_wgsl_file(tmp_path):

@@ -1856,6 +1856,12 @@ static const wgsl_type *check_builtin(checker *c, wgsl_expr *e)
         if (!wgsl_is_scalar(t) && t->kind != WT_VEC)
             FAIL(e->args[0], "select needs scalars or vectors, got '%s'",
                  tname(c, t));
+        if (wgsl_is_abstract(t) && !e->args[2]->value) {
+            /* a run-time choice between abstract values: make them i32/f32 */
+            t = concretize_type(c, t);
+            materialize(c, e->args[0], t);
+            materialize(c, e->args[1], t);
+        }
         return t;
     }
     case BI_ALL:
@@ -2741,6 +2747,16 @@ static int builtin_value(checker *c, wgsl_attr *a)
                name);
 }
 
+/* Parameter and return types, before any body is checked: a call may come
+ * before the callee's declaration. */
+static void resolve_signature(checker *c, wgsl_decl *d)
+{
+    for (int i = 0; i < d->nparams; i++)
+        d->params[i]->type = resolve_type(c, d->params[i]->type_expr);
+    if (d->return_type)
+        d->type = resolve_type(c, d->return_type);
+}
+
 static void check_fn(checker *c, wgsl_decl *d)
 {
     static const char *const allowed[] = {"compute", "workgroup_size",
@@ -2759,7 +2775,6 @@ static void check_fn(checker *c, wgsl_decl *d)
     push_scope(c);
     for (int i = 0; i < d->nparams; i++) {
         wgsl_decl *p = d->params[i];
-        p->type = resolve_type(c, p->type_expr);
         wgsl_attr *b = find_attr(p->attrs, p->nattrs, "builtin");
         if (entry) {
             if (!b)
@@ -2808,7 +2823,6 @@ static void check_fn(checker *c, wgsl_decl *d)
         if (entry)
             wgsl_error(c->ctx, d->return_type->line, d->return_type->column,
                        "a compute entry point returns nothing");
-        d->type = resolve_type(c, d->return_type);
         if (!wgsl_is_constructible(d->type))
             wgsl_error(c->ctx, d->return_type->line, d->return_type->column,
                        "a function cannot return '%s'", tname(c, d->type));
@@ -2979,6 +2993,9 @@ wgsl_decl *wgsl_check(wgsl_ctx *ctx, wgsl_program *program,
             d->is_entry = true;
         }
     }
+    for (int i = 0; i < program->count; i++)
+        if (program->decls[i]->kind == DECL_FN)
+            resolve_signature(c, program->decls[i]);
     for (int i = 0; i < program->count; i++)
         if (program->decls[i]->kind == DECL_FN)
             check_fn(c, program->decls[i]);

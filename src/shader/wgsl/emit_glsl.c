@@ -639,7 +639,7 @@ static void emit_texture_builtin(emitter *m, sbuf *b, wgsl_expr *e)
         bool offset = e->nargs > base;
         const char *fn = grad ? (offset ? "textureGradOffset" : "textureGrad")
                               : (offset ? "textureLodOffset" : "textureLod");
-        putf(b, "%s(%s(", fn, sampler_ctor(t, t->depth || compare));
+        putf(b, "%s(%s(", fn, sampler_ctor(t, compare));
         emit_expr(m, b, e->args[0]);
         puts_(b, ", ");
         emit_expr(m, b, e->args[1]);

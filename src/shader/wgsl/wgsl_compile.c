@@ -29,6 +29,9 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
         free(error);
         return status;
     }
+    /* a debugging aid for the lowering: the GLSL glslang is given */
+    if (getenv("COMPUSHADY_WGSL_DUMP_GLSL"))
+        fputs(glsl, stderr);
     uint32_t *words = NULL;
     size_t word_count = 0;
     cs_status status = cs_shaderc_compile_glsl(glsl, glsl_size, entry_point,
@@ -45,8 +48,6 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
         free(glsl);
         return status;
     }
-    if (getenv("COMPUSHADY_WGSL_DUMP_GLSL"))
-        fputs(glsl, stderr);
     free(glsl);
     *out_spirv = words;
     *out_size = word_count * 4;
