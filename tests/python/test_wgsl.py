@@ -567,3 +567,35 @@ def test_cli_reports_wgsl_errors_with_the_file_name(tmp_path):
     assert result.returncode == 1
     assert str(path) + ":3:18: error:" in result.stderr, result.stderr
     assert "                 ^" in result.stderr
+
+
+# >>what is not supported says so (docs/wgsl.md lists the same) ---------------
+
+UNSUPPORTED = [
+    ("@vertex fn main() { }", r"@vertex entry points are not supported"),
+    ("@compute @workgroup_size(1) fn main() { let x = textureGather(1); }",
+     r"textureGather is not supported"),
+    ("@compute @workgroup_size(1) fn main() { let x = dpdx(1.0); }",
+     r"'dpdx' is only available in fragment shaders"),
+    ("override n: u32;\n@compute @workgroup_size(1) fn main() { }",
+     r"cannot set overrides from the API"),
+    ("override X: u32 = 2;\n@compute @workgroup_size(X * 2u) fn main() { }",
+     r"workgroup size must be a constant or an override"),
+    ("const r = sqrt(2.0);\n@compute @workgroup_size(1) fn main() { }",
+     r"initializer of const 'r' must be a constant expression"),
+    ("@compute @workgroup_size(1) fn main() { let caf\u00e9 = 1; }", r"ASCII identifiers only"),
+    ("fn min() {}\n@compute @workgroup_size(1) fn main() { }", r"predeclared"),
+    ("var<workgroup> a: atomic<u32>;\nfn f(p: ptr<workgroup, atomic<u32>>) { }\n"
+     "@compute @workgroup_size(1) fn main() { f(&a); }", r"cannot be function parameters"),
+    ("struct I { @builtin(global_invocation_id) id: vec3<u32> }\n"
+     "@compute @workgroup_size(1) fn main(v: I) { }", r"needs @builtin"),
+    ("enable f16;\n@compute @workgroup_size(1) fn main() { let x = bitcast<u32>(vec2<f16>()); }",
+     r"bitcast from 'vec2<f16>' to 'u32' is not supported"),
+    ("enable subgroups;\n@compute @workgroup_size(1) fn main() { }", r"unsupported extension"),
+]
+
+
+@pytest.mark.parametrize("source,message", UNSUPPORTED)
+def test_unsupported_features_say_so(source, message):
+    line, column, text, _, _ = where(error_of(source))
+    assert re.search(message, text), text

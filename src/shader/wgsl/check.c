@@ -1513,6 +1513,9 @@ static const wgsl_type *texture_arg(checker *c, wgsl_expr *e, int i)
 static const wgsl_type *check_texture_builtin(checker *c, wgsl_expr *e)
 {
     wgsl_ctx *ctx = c->ctx;
+    if (e->builtin == BI_TEXTURE_GATHER)
+        FAIL(e, "textureGather is not supported by this compiler: sample "
+                "the four texels with textureLoad");
     const wgsl_type *t = texture_arg(c, e, 0);
     int n = coord_count(t->dim);
     bool arrayed = is_arrayed(t->dim);
