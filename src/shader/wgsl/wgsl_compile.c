@@ -7,6 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CS_STRINGIFY_(x) #x
+#define CS_STRINGIFY(x) CS_STRINGIFY_(x)
+
+/* The compile cache's key: a tag with the library's version and a number
+ * to bump whenever the front end's output changes, the entry point and the
+ * source (failures are not cached). */
+static const char cache_tag[] =
+    "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
+        CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " wgsl 1";
+
+static void *make_key(const char *source, size_t size, const char *entry_point,
+                      size_t *out_size)
+{
+    size_t entry_size = strlen(entry_point) + 1;
+    size_t total = sizeof cache_tag + entry_size + size;
+    char *key = malloc(total);
+    if (!key)
+        return NULL;
+    memcpy(key, cache_tag, sizeof cache_tag);
+    memcpy(key + sizeof cache_tag, entry_point, entry_size);
+    memcpy(key + sizeof cache_tag + entry_size, source, size);
+    *out_size = total;
+    return key;
+}
+
 cs_status cs_wgsl_compile(const char *source, size_t size,
                           const char *entry_point, const char *file_name,
                           cs_hlsl_compiler compiler, void **out_spirv,
@@ -17,6 +42,16 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
                        "compiler %d: WGSL has only the built-in compiler "
                        "(CS_HLSL_COMPILER_DEFAULT)",
                        (int)compiler);
+    size_t key_size = 0;
+    void *key = make_key(source, size, entry_point, &key_size);
+    uint32_t *cached = NULL;
+    size_t cached_count = 0;
+    if (key && cs_compile_cache_find(key, key_size, &cached, &cached_count)) {
+        free(key);
+        *out_spirv = cached;
+        *out_size = cached_count * 4;
+        return CS_OK;
+    }
     char *glsl = NULL, *error = NULL;
     size_t glsl_size = 0;
     bool out_of_memory = false;
@@ -27,6 +62,7 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
                                          "out of memory while compiling WGSL")
                                : cs_fail(CS_ERROR_SHADER_COMPILE, "%s", error);
         free(error);
+        free(key);
         return status;
     }
     /* a debugging aid for the lowering: the GLSL glslang is given */
@@ -46,9 +82,13 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
                          file_name, copy ? copy : "", glsl);
         free(copy);
         free(glsl);
+        free(key);
         return status;
     }
     free(glsl);
+    if (key)
+        cs_compile_cache_store(key, key_size, words, word_count);
+    free(key);
     *out_spirv = words;
     *out_size = word_count * 4;
     return CS_OK;
