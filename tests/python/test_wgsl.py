@@ -387,7 +387,8 @@ fn main() {
     textureStore(st, vec2(0u, 0u), 0, v);
     let u = textureLoad(s3, vec3(0, 0, 0));
     let g = textureSampleGrad(ta, s, vec2(0.5), 0, vec2(0.1), vec2(0.1));
-    out[0] = v + vec4(d + dl, f32(l.x), f32(dims.x + n + u.x), m.x) + g;
+    let ga = textureGather(2, ta, s, vec2(0.5), 1u, vec2(1, -1)) + textureGather(td, s, vec2(0.5));
+    out[0] = v + vec4(d + dl, f32(l.x), f32(dims.x + n + u.x), m.x) + g + ga;
 }
 """
 FEATURES["workgroup_pointers_and_structs"] = """
@@ -573,8 +574,8 @@ def test_cli_reports_wgsl_errors_with_the_file_name(tmp_path):
 
 UNSUPPORTED = [
     ("@vertex fn main() { }", r"@vertex entry points are not supported"),
-    ("@compute @workgroup_size(1) fn main() { let x = textureGather(1); }",
-     r"textureGather is not supported"),
+    ("@compute @workgroup_size(1) fn main() { let x = textureGatherCompare(1); }",
+     r"unknown function 'textureGatherCompare'"),
     ("@compute @workgroup_size(1) fn main() { let x = dpdx(1.0); }",
      r"'dpdx' is only available in fragment shaders"),
     ("override n: u32;\n@compute @workgroup_size(1) fn main() { }",

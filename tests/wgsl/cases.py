@@ -800,3 +800,17 @@ case("image_sample_level", [("sampler", None), ("texture2d", simg), ("rw", zeros
 vol = RNG.integers(0, 1000, (4, 4, 4)).astype(U32)
 case("texture_3d_load", [("texture3d_u32", vol), ("rw", zeros(64, U32))],
      lambda i: [(vol * 2 + 4).ravel()], wgpu=False)
+gimg = RNG.uniform(0, 1, (4, 4, 4)).astype(F32)
+
+
+def gather_expect(i):
+    out = []
+    for y in range(3):
+        for x in range(3):
+            g = gimg[:, :, 1]
+            out.append([g[y + 1, x], g[y + 1, x + 1], g[y, x + 1], g[y, x]])
+    return [None, np.array(out, F32).ravel()][1:]
+
+
+case("image_gather", [("sampler", None), ("texture2d", gimg), ("rw", zeros(36, F32))],
+     gather_expect, wgpu=False)

@@ -1510,12 +1510,67 @@ static const wgsl_type *texture_arg(checker *c, wgsl_expr *e, int i)
     return t;
 }
 
+/* textureGather([component,] t, s, coords[, array_index][, offset]): the
+ * component is a constant 0..3, absent for depth textures. */
+static const wgsl_type *check_gather(checker *c, wgsl_expr *e)
+{
+    wgsl_ctx *ctx = c->ctx;
+    if (e->nargs < 3)
+        FAIL(e,
+             "textureGather takes ([component,] texture, sampler, "
+             "coords, ...), got %d arguments",
+             e->nargs);
+    int first = 0;
+    const wgsl_type *t0 = check_expr(c, e->args[0]);
+    if (t0->kind != WT_TEXTURE) {
+        if (!e->args[0]->value || !wgsl_is_integer_scalar(t0))
+            FAIL(e->args[0], "textureGather's component must be a constant "
+                             "0, 1, 2 or 3");
+        int64_t component = e->args[0]->value->i[0];
+        if (component < 0 || component > 3)
+            FAIL(e->args[0],
+                 "textureGather's component must be 0, 1, 2 or "
+                 "3, got %lld",
+                 (long long)component);
+        if (t0->kind == WT_AINT)
+            materialize(c, e->args[0], i32_t(c));
+        first = 1;
+    }
+    const wgsl_type *t = texture_arg(c, e, first);
+    if (t->kind != WT_TEXTURE || t->multisampled || t->dim == DIM_1D ||
+        t->dim == DIM_3D || (t->depth == (first == 1)))
+        FAIL(e->args[first],
+             "textureGather needs a %s 2D, 2D array, cube "
+             "or cube array texture, got '%s'",
+             first ? "sampled (with a component)"
+                   : "depth (without a component)",
+             tname(c, t));
+    bool arrayed = is_arrayed(t->dim);
+    int n = coord_count(t->dim);
+    int base = first + 3 + arrayed;
+    want_args(c, e, base, base + 1);
+    const wgsl_type *s = check_expr(c, e->args[first + 1]);
+    if (s->kind != WT_SAMPLER)
+        FAIL(e->args[first + 1], "textureGather needs a sampler, got '%s'",
+             tname(c, s));
+    arg_as(c, e, first + 2, wgsl_vec(ctx, n, f32_t(c)));
+    if (arrayed)
+        int_arg(c, e, first + 3, "the array index");
+    if (e->nargs == base + 1) {
+        if (t->dim == DIM_CUBE || t->dim == DIM_CUBE_ARRAY)
+            FAIL(e->args[base], "cube textures take no offset");
+        arg_as(c, e, base, wgsl_vec(ctx, 2, i32_t(c)));
+        if (!e->args[base]->value)
+            FAIL(e->args[base], "the offset must be a constant expression");
+    }
+    return wgsl_vec(ctx, 4, t->elem);
+}
+
 static const wgsl_type *check_texture_builtin(checker *c, wgsl_expr *e)
 {
     wgsl_ctx *ctx = c->ctx;
     if (e->builtin == BI_TEXTURE_GATHER)
-        FAIL(e, "textureGather is not supported by this compiler: sample "
-                "the four texels with textureLoad");
+        return check_gather(c, e);
     const wgsl_type *t = texture_arg(c, e, 0);
     int n = coord_count(t->dim);
     bool arrayed = is_arrayed(t->dim);

@@ -689,6 +689,45 @@ static void emit_texture_builtin(emitter *m, sbuf *b, wgsl_expr *e)
     }
 }
 
+/* textureGather -> textureGather(Offset)(samplerX(t, s), P, [offset,] comp) */
+static void emit_gather(emitter *m, sbuf *b, wgsl_expr *e)
+{
+    int first = e->args[0]->type->kind == WT_TEXTURE ? 0 : 1;
+    const wgsl_type *t = e->args[first]->type;
+    bool arrayed = t->dim == DIM_2D_ARRAY || t->dim == DIM_CUBE_ARRAY;
+    int base = first + 3 + arrayed;
+    bool offset = e->nargs > base;
+    putf(b, "%s(%s(", offset ? "textureGatherOffset" : "textureGather",
+         sampler_ctor(t, false));
+    emit_expr(m, b, e->args[first]);
+    puts_(b, ", ");
+    emit_expr(m, b, e->args[first + 1]);
+    puts_(b, "), ");
+    if (arrayed) {
+        int n = t->dim == DIM_2D_ARRAY ? 2 : 3;
+        putf(b, "vec%d(", n + 1);
+        emit_expr(m, b, e->args[first + 2]);
+        puts_(b, ", float(");
+        emit_expr(m, b, e->args[first + 3]);
+        puts_(b, "))");
+    } else {
+        emit_expr(m, b, e->args[first + 2]);
+    }
+    if (offset) {
+        puts_(b, ", ");
+        emit_expr(m, b, e->args[base]);
+    }
+    puts_(b, ", ");
+    if (first) {
+        puts_(b, "int(");
+        emit_expr(m, b, e->args[0]);
+        puts_(b, ")");
+    } else {
+        puts_(b, "0");
+    }
+    puts_(b, ")");
+}
+
 static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
 {
     static const struct {
@@ -903,6 +942,7 @@ static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
         puts_(b, ")");
         return;
     }
+    case BI_TEXTURE_GATHER: emit_gather(m, b, e); return;
     default: emit_texture_builtin(m, b, e);
     }
 }
