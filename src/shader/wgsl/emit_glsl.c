@@ -1653,7 +1653,7 @@ static void emit_helpers(emitter *m, sbuf *b)
     puts_(b, "int _wsafe1(int a, int b) { return (b == 0 || (a == (-2147483647 "
              "- 1) && b == -1)) ? 1 : b; }\n");
     for (int n = 1; n <= 4; n++) {
-        char it[8], ut[8], ft[8];
+        char it[16], ut[16], ft[16];
         snprintf(it, sizeof it, n == 1 ? "int" : "ivec%d", n);
         snprintf(ut, sizeof ut, n == 1 ? "uint" : "uvec%d", n);
         snprintf(ft, sizeof ft, n == 1 ? "float" : "vec%d", n);
@@ -1713,9 +1713,9 @@ static void emit_helpers(emitter *m, sbuf *b)
                  t, t, n == 1 ? cast : t);
             putf(b, "%s _wfirstLeadingBit(%s x) { return %s(findMSB(x)); }\n",
                  t, t, n == 1 ? cast : t);
-            char vt[8];
+            char vt[16];
             snprintf(vt, sizeof vt, n == 1 ? "int" : "ivec%d", n);
-            char uvt[8];
+            char uvt[16];
             snprintf(uvt, sizeof uvt, n == 1 ? "uint" : "uvec%d", n);
             if (n == 1) {
                 putf(b,
