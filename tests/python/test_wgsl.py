@@ -373,6 +373,7 @@ FEATURES["texture_arrays"] = """
 @group(0) @binding(7) var st: texture_storage_2d_array<rgba16float, write>;
 @group(0) @binding(8) var s3: texture_storage_3d<rgba8uint, read>;
 @group(0) @binding(9) var<storage, read_write> out: array<vec4<f32>>;
+@group(0) @binding(10) var tx: texture_2d<f32>;
 @compute @workgroup_size(1)
 fn main() {
     var v = textureSampleLevel(ta, s, vec2(0.5), 1, 0.0);
@@ -388,7 +389,8 @@ fn main() {
     let u = textureLoad(s3, vec3(0, 0, 0));
     let g = textureSampleGrad(ta, s, vec2(0.5), 0, vec2(0.1), vec2(0.1));
     let ga = textureGather(2, ta, s, vec2(0.5), 1u, vec2(1, -1)) + textureGather(td, s, vec2(0.5));
-    out[0] = v + vec4(d + dl, f32(l.x), f32(dims.x + n + u.x), m.x) + g + ga;
+    let t2 = textureSampleBaseClampToEdge(tx, s, vec2(2.0, -1.0));
+    out[0] = v + vec4(d + dl, f32(l.x), f32(dims.x + n + u.x), m.x) + g + ga + t2;
 }
 """
 FEATURES["workgroup_pointers_and_structs"] = """
@@ -536,7 +538,7 @@ def test_feature_compiles_to_valid_spirv(name):
 def test_texture_kinds_reflect_as_their_registers():
     info = _native.reflect_shader(wgsl.compile(FEATURES["texture_arrays"]))
     kinds = {b["binding"]: b for b in info["bindings"]}
-    assert sorted(kinds) == [1024, 1025, 1026, 1027, 1028, 2048, 2049, 2050, 3072, 3073]
+    assert sorted(kinds) == [1024, 1025, 1026, 1027, 1028, 1029, 2048, 2049, 2050, 3072, 3073]
     assert kinds[2049]["read_only"]
 
 

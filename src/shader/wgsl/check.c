@@ -830,6 +830,7 @@ static const struct {
     {"textureSampleGrad", BI_TEXTURE_SAMPLE_GRAD},
     {"textureGather", BI_TEXTURE_GATHER},
     {"textureSampleCompareLevel", BI_TEXTURE_SAMPLE_COMPARE_LEVEL},
+    {"textureSampleBaseClampToEdge", BI_TEXTURE_SAMPLE_BASE_CLAMP_TO_EDGE},
 };
 
 static wgsl_builtin_id builtin_id(const char *name)
@@ -1679,8 +1680,19 @@ static const wgsl_type *check_texture_builtin(checker *c, wgsl_expr *e)
         }
         return t->depth ? f32_t(c) : wgsl_vec(ctx, 4, f32_t(c));
     }
-    case BI_TEXTURE_GATHER:
-        FAIL(e, "textureGather is not supported by this compiler");
+    case BI_TEXTURE_SAMPLE_BASE_CLAMP_TO_EDGE: {
+        want_args(c, e, 3, 3);
+        if (t->kind != WT_TEXTURE || t->dim != DIM_2D || t->depth ||
+            t->multisampled || t->elem->kind != WT_F32)
+            FAIL(e->args[0],
+                 "textureSampleBaseClampToEdge needs a "
+                 "texture_2d<f32>, got '%s'",
+                 tname(c, t));
+        if (check_expr(c, e->args[1])->kind != WT_SAMPLER)
+            FAIL(e->args[1], "textureSampleBaseClampToEdge needs a sampler");
+        arg_as(c, e, 2, wgsl_vec(ctx, 2, f32_t(c)));
+        return wgsl_vec(ctx, 4, f32_t(c));
+    }
     default: FAIL(e, "unknown texture builtin");
     }
 }

@@ -684,6 +684,21 @@ static void emit_texture_builtin(emitter *m, sbuf *b, wgsl_expr *e)
             puts_(b, ".x");
         return;
     }
+    case BI_TEXTURE_SAMPLE_BASE_CLAMP_TO_EDGE: {
+        /* level 0, coordinates kept half a texel inside the edges */
+        sbuf half = {m->ctx, NULL, 0, 0};
+        puts_(&half, "(vec2(0.5) / vec2(textureSize(");
+        emit_expr(m, &half, e->args[0]);
+        puts_(&half, ", 0)))");
+        puts_(b, "textureLod(sampler2D(");
+        emit_expr(m, b, e->args[0]);
+        puts_(b, ", ");
+        emit_expr(m, b, e->args[1]);
+        puts_(b, "), clamp(");
+        emit_expr(m, b, e->args[2]);
+        putf(b, ", %s, vec2(1.0) - %s), 0.0)", half.data, half.data);
+        return;
+    }
     default:
         wgsl_error(m->ctx, e->line, e->column, "unsupported texture builtin");
     }

@@ -631,6 +631,7 @@ typedef enum wgsl_builtin_id {
     BI_TEXTURE_SAMPLE_GRAD,
     BI_TEXTURE_GATHER,
     BI_TEXTURE_SAMPLE_COMPARE_LEVEL,
+    BI_TEXTURE_SAMPLE_BASE_CLAMP_TO_EDGE,
     BI_COUNT
 } wgsl_builtin_id;
 
