@@ -814,3 +814,5 @@ def gather_expect(i):
 
 case("image_gather", [("sampler", None), ("texture2d", gimg), ("rw", zeros(36, F32))],
      gather_expect, wgpu=False)
+case("let_pointer_index_once", [("rw", zeros(9, U32))],
+     lambda i: [np.array([0, 20, 7, 0, 0, 0, 0, 0, 1], U32)])

@@ -1147,6 +1147,10 @@ static void emit_expr(emitter *m, sbuf *b, wgsl_expr *e)
             emit_pointer(m, b, e->a);
         else
             emit_expr(m, b, e->a);
+        if (e->hoisted) {
+            putf(b, "[_wp%d]", e->hoisted);
+            return;
+        }
         puts_(b, "[");
         emit_expr(m, b, e->b);
         puts_(b, "]");
@@ -1206,12 +1210,34 @@ static void emit_simple(emitter *m, sbuf *b, wgsl_stmt *s)
     }
 }
 
+/* WGSL evaluates the indices of `let p = &a[i][j]` once; the lowering
+ * replaces *p by the designated lvalue at each use, so every index that is
+ * not a constant is computed once, into a temporary, here. */
+static void hoist_indices(emitter *m, sbuf *b, wgsl_expr *e)
+{
+    while (e) {
+        if (e->kind == EX_INDEX && !e->b->value) {
+            e->hoisted = ++m->temp;
+            indent(m, b);
+            put_type(m, b, e->b->type);
+            putf(b, " _wp%d = ", e->hoisted);
+            emit_expr(m, b, e->b);
+            puts_(b, ";\n");
+        }
+        if (e->kind == EX_IDENT && e->sym && e->sym->pointer_expr)
+            return; /* another pointer let: hoisted where it was declared */
+        e = e->kind == EX_CALL ? NULL : e->a;
+    }
+}
+
 static void emit_decl(emitter *m, sbuf *b, wgsl_decl *d)
 {
     if (d->kind == DECL_CONST)
         return;
-    if (d->kind == DECL_LET && d->type->kind == WT_PTR)
+    if (d->kind == DECL_LET && d->type->kind == WT_PTR) {
+        hoist_indices(m, b, d->init);
         return;
+    }
     indent(m, b);
     put_type(m, b, d->type);
     puts_(b, " ");

@@ -331,6 +331,7 @@ struct wgsl_expr {
     int member_index;      /* struct member, -1 = swizzle */
     wgsl_value *value;     /* the constant value, when const */
     bool checked;
+    int hoisted; /* index of a pointer let: the temporary holding it */
 };
 
 typedef struct wgsl_attr {
