@@ -414,6 +414,14 @@ typedef enum cs_hlsl_compiler {
     CS_HLSL_COMPILER_DXC = 1, /* DXC's libdxcompiler.so, when found */
 } cs_hlsl_compiler;
 
+/* A value for a WGSL `override` declaration, named by the override's name
+ * or by its @id written in decimal ("7"); converted to the override's type
+ * (bool: 0 or 1; i32, u32: integers in range; f32: finite). */
+typedef struct cs_shader_constant {
+    const char *name;
+    double value;
+} cs_shader_constant;
+
 typedef struct cs_shader_compile_desc {
     cs_shader_language language; /* default HLSL */
     const char *source;          /* required */
@@ -422,6 +430,10 @@ typedef struct cs_shader_compile_desc {
     const char *target;          /* HLSL profile, default "cs_6_0" */
     const char *file_name;       /* used in diagnostics; default "shader" */
     cs_hlsl_compiler compiler;   /* HLSL only; default glslang */
+    /* WGSL only: values for `override` declarations (the others keep their
+     * defaults); each must name an override of the shader */
+    const cs_shader_constant *constants;
+    uint32_t constant_count;
 } cs_shader_compile_desc;
 
 /* Compiles a compute shader to SPIR-V following the binding convention at

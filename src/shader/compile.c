@@ -286,8 +286,8 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         desc->file_name && *desc->file_name ? desc->file_name : "shader";
     bool hlsl = desc->language == CS_SHADER_HLSL;
     if (desc->language == CS_SHADER_WGSL)
-        return cs_wgsl_compile(desc->source, size, entry_point, file_name,
-                               desc->compiler, out_spirv, out_size);
+        return cs_wgsl_compile(desc, size, entry_point, file_name, out_spirv,
+                               out_size);
     const char *target =
         hlsl && desc->target && *desc->target ? desc->target : "cs_6_0";
     if (hlsl) {

@@ -94,6 +94,40 @@ static void test_errors_name_line_column_and_caret(void)
           CS_ERROR_INVALID_ARGUMENT);
 }
 
+static void test_override_constants(void)
+{
+    static const char source[] =
+        "override X: u32 = 4;\n"
+        "@id(3) override Y: i32;\n"
+        "@group(0) @binding(0) var<storage, read_write> o: array<i32>;\n"
+        "@compute @workgroup_size(X)\n"
+        "fn main() { o[0] = Y; }\n";
+    cs_shader_constant constants[] = {{"X", 32.0}, {"3", -5.0}};
+    cs_shader_compile_desc shader = {.language = CS_SHADER_WGSL,
+                                     .source = source,
+                                     .constants = constants,
+                                     .constant_count = 2};
+    void *spirv = NULL;
+    size_t size = 0;
+    CHECK_OK_OR_RETURN(cs_shader_compile(&shader, &spirv, &size));
+    cs_shader_reflection info;
+    CHECK_OK(cs_shader_reflect(spirv, size, &info));
+    CHECK(info.workgroup_size[0] == 32);
+    cs_shader_reflection_free(&info);
+    cs_free(spirv);
+    constants[0].value = 0.5;
+    CHECK(cs_shader_compile(&shader, &spirv, &size) == CS_ERROR_SHADER_COMPILE);
+    CHECK(strstr(cs_last_error(), "override 'X' is u32: the value 0.5") !=
+          NULL);
+    shader.constant_count = 0;
+    CHECK(cs_shader_compile(&shader, &spirv, &size) == CS_ERROR_SHADER_COMPILE);
+    CHECK(strstr(cs_last_error(), "override 'Y' has no value") != NULL);
+    shader.constants = NULL;
+    shader.constant_count = 1;
+    CHECK(cs_shader_compile(&shader, &spirv, &size) ==
+          CS_ERROR_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
     cs_instance *instance;
@@ -103,6 +137,7 @@ int main(void)
         {"compile_reflect_and_run", test_compile_reflect_and_run},
         {"errors_name_line_column_and_caret",
          test_errors_name_line_column_and_caret},
+        {"override_constants", test_override_constants},
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);

@@ -12,7 +12,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *glsl = NULL, *error = NULL;
     size_t glsl_size = 0;
     bool out_of_memory = false;
-    bool ok = cs_wgsl_to_glsl((const char *)data, size, "main", "fuzz", &glsl,
+    /* odd sizes also set an override "n" (an error when there is none) */
+    static const cs_shader_constant constants[] = {{"n", 4.0}};
+    wgsl_options options = {"main", "fuzz", constants, (uint32_t)(size & 1)};
+    bool ok = cs_wgsl_to_glsl((const char *)data, size, &options, &glsl,
                               &glsl_size, &error, &out_of_memory);
     if (ok) {
         FUZZ_CHECK(glsl != NULL && error == NULL);

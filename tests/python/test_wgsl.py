@@ -261,7 +261,7 @@ BAD_MODULES = [
     ("enable chromium_experimental;\n@compute @workgroup_size(1) fn main() { }", 1, 8,
      r"unsupported extension"),
     ("override n: u32;\n@compute @workgroup_size(1) fn main() { }", 1, 10,
-     r"needs a constant default value"),
+     r"override 'n' has no value: give it a constant default, or a value through the API"),
     ("@group(0) @binding(0) var<storage, read_write> a: array<u32>;\n"
      "@group(0) @binding(0) var<storage, read_write> b: array<u32>;\n"
      "@compute @workgroup_size(1) fn main() { }", 2, 48, r"uses @group\(0\) @binding\(0\) like 'a'"),
@@ -580,8 +580,6 @@ UNSUPPORTED = [
      r"unknown function 'textureGatherCompare'"),
     ("@compute @workgroup_size(1) fn main() { let x = dpdx(1.0); }",
      r"'dpdx' is only available in fragment shaders"),
-    ("override n: u32;\n@compute @workgroup_size(1) fn main() { }",
-     r"cannot set overrides from the API"),
     ("override X: u32 = 2;\n@compute @workgroup_size(X * 2u) fn main() { }",
      r"workgroup size must be a constant or an override"),
     ("const r = sqrt(2.0);\n@compute @workgroup_size(1) fn main() { }",
@@ -602,3 +600,54 @@ UNSUPPORTED = [
 def test_unsupported_features_say_so(source, message):
     line, column, text, _, _ = where(error_of(source))
     assert re.search(message, text), text
+
+
+# >>override values through the API -----------------------------------------
+
+def run_overrides(constants, groups):
+    with open(os.path.join(CORPUS, "override_constants.wgsl")) as f:
+        spirv = wgsl.compile(f.read(), constants=constants)
+    out = Buffer(64 * 4, HEAP_DEFAULT)
+    Compute(spirv, uav=[out]).dispatch(*groups)
+    readback = Buffer(64 * 4, HEAP_READBACK)
+    out.copy_to(readback)
+    return spirv, np.frombuffer(readback.readback(64 * 4), np.float32)
+
+
+def test_overrides_take_values_by_name_and_id():
+    spirv, values = run_overrides({"BLOCK": 16, "GAIN": 0.5}, (4, 1, 1))
+    assert tuple(_native.reflect_shader(spirv)["workgroup_size"]) == (16, 1, 1)
+    np.testing.assert_array_equal(values, np.arange(64) * 0.5)
+    _, values = run_overrides({"BLOCK": 64, "7": False}, (1, 1, 1))
+    np.testing.assert_array_equal(values, np.arange(64))
+
+
+def test_override_without_default_needs_a_value():
+    source = "override N: u32;\n@group(0) @binding(0) var<storage, read_write> o: array<u32>;\n" \
+             "@compute @workgroup_size(1) fn main() { o[0] = N; }"
+    assert wgsl.compile(source, constants={"N": 3})[:4] == struct.pack("<I", 0x07230203)
+    with pytest.raises(ShaderCompileError, match=r"shader:1:10: error: override 'N' has no value"):
+        wgsl.compile(source)
+
+
+@pytest.mark.parametrize("constants,message", [
+    ({"NOPE": 1}, r"the constant 'NOPE' given through the API names no override"),
+    ({"BLOCK": 1.5}, r"override 'BLOCK' is u32: the value 1.5 given for it does not fit"),
+    ({"BLOCK": -1}, r"override 'BLOCK' is u32: the value -1 given"),
+    ({"USE_GAIN": 2}, r"override 'USE_GAIN' is bool: the value 2 given"),
+    ({"GAIN": 1e300}, r"override 'GAIN' is f32"),
+])
+def test_bad_override_values_are_compile_errors(constants, message):
+    with open(os.path.join(CORPUS, "override_constants.wgsl")) as f:
+        source = f.read()
+    with pytest.raises(ShaderCompileError, match=message):
+        wgsl.compile(source, constants=constants)
+
+
+def test_constants_must_be_a_dict_of_numbers():
+    with pytest.raises(TypeError, match=r"constants must be a dict of WGSL override values"):
+        wgsl.compile(SIMPLE, constants=[1])
+    with pytest.raises(TypeError, match=r"constants keys must be override names \(str\), got int"):
+        wgsl.compile(SIMPLE, constants={1: 2})
+    with pytest.raises(TypeError):
+        wgsl.compile(SIMPLE, constants={"x": "y"})

@@ -4,10 +4,12 @@
 from .. import _native
 
 
-def compile(source, entry_point="main"):
+def compile(source, entry_point="main", constants=None):
     """Compile a WGSL compute shader (str or bytes) to SPIR-V bytes.
 
-    entry_point names the @compute function. Resources declared with
+    entry_point names the @compute function. constants gives values to
+    `override` declarations, by name or by @id ("7"): {"BLOCK": 64,
+    "GAIN": 0.5, "USE_GAIN": False}; the others keep their defaults. Resources declared with
     @group(g) @binding(n) are numbered per kind in (group, binding) order,
     as the original compushady did: var<uniform> -> cbv, var<storage, read>
     and textures -> srv, var<storage, read_write> and storage textures ->
@@ -17,4 +19,5 @@ def compile(source, entry_point="main"):
     "shader:<line>:<column>: error: <what was expected>" and shows the
     source line with a caret under the column.
     """
-    return _native.compile_shader(source, entry_point, "cs_6_0", "wgsl")
+    return _native.compile_shader(source, entry_point, "cs_6_0", "wgsl",
+                                  constants=constants)

@@ -2315,6 +2315,51 @@ static wgsl_space default_space(checker *c)
     return c->fn ? SPACE_FUNCTION : SPACE_NONE;
 }
 
+/* The value the API gives an override (by name or @id), converted to its
+ * type, or NULL. */
+static wgsl_value *override_value(checker *c, wgsl_decl *d, const wgsl_type *t)
+{
+    wgsl_ctx *ctx = c->ctx;
+    char id[16] = "";
+    if (d->override_id >= 0)
+        snprintf(id, sizeof id, "%d", d->override_id);
+    for (uint32_t i = 0; i < ctx->constant_count; i++) {
+        const char *name = ctx->constants[i].name;
+        if (strcmp(name, d->name) != 0 && (!id[0] || strcmp(name, id) != 0))
+            continue;
+        ctx->constant_used[i] = true;
+        double x = ctx->constants[i].value;
+        wgsl_value *v = wgsl_alloc(ctx, sizeof *v);
+        v->type = t;
+        v->count = 1;
+        v->i = wgsl_alloc(ctx, sizeof(int64_t));
+        v->f = wgsl_alloc(ctx, sizeof(double));
+        bool ok;
+        switch (t->kind) {
+        case WT_BOOL: ok = x == 0.0 || x == 1.0; break;
+        case WT_I32:
+            ok = x == trunc(x) && x >= -2147483648.0 && x <= 2147483647.0;
+            break;
+        case WT_U32: ok = x == trunc(x) && x >= 0.0 && x <= 4294967295.0; break;
+        case WT_F16: ok = isfinite(x) && fabs(x) <= 65504.0; break;
+        default:
+            ok = isfinite(x) && fabs(x) <= 3.40282346638528859812e38;
+            break;
+        }
+        if (!ok)
+            wgsl_error(ctx, d->line, d->column,
+                       "override '%s' is %s: the value %.17g given for it "
+                       "does not fit",
+                       d->name, tname(c, t), x);
+        if (t->kind == WT_F32 || t->kind == WT_F16)
+            v->f[0] = t->kind == WT_F32 ? (double)(float)x : x;
+        else
+            v->i[0] = (int64_t)x;
+        return v;
+    }
+    return NULL;
+}
+
 static void check_value_decl(checker *c, wgsl_decl *d)
 {
     const wgsl_type *declared =
@@ -2370,12 +2415,22 @@ static void check_value_decl(checker *c, wgsl_decl *d)
                        "override '%s' must be a concrete scalar (bool, i32, "
                        "u32, f32), got '%s'",
                        d->name, tname(c, t));
+        wgsl_attr *id = find_attr(d->attrs, d->nattrs, "id");
+        d->override_id = id ? (int)attr_int(c, id, "the override id") : -1;
+        if (id && (d->override_id < 0 || d->override_id > 65535))
+            wgsl_error(c->ctx, id->line, id->column,
+                       "@id must be 0 to 65535, got %d", d->override_id);
+        d->sym->type = t;
+        wgsl_value *given = override_value(c, d, t);
+        if (given) {
+            d->sym->value = given;
+            return;
+        }
         if (!d->init || !d->init->value)
             wgsl_error(c->ctx, d->line, d->column,
-                       "override '%s' needs a constant default value: this "
-                       "build cannot set overrides from the API",
+                       "override '%s' has no value: give it a constant "
+                       "default, or a value through the API (constants=)",
                        d->name);
-        d->sym->type = t;
         d->sym->value = d->init->value;
         return;
     }
@@ -3003,6 +3058,8 @@ wgsl_decl *wgsl_check(wgsl_ctx *ctx, wgsl_program *program,
 {
     checker cc = {0}, *c = &cc;
     c->ctx = ctx;
+    ctx->constant_used =
+        wgsl_alloc(ctx, sizeof(bool) * (ctx->constant_count + 1));
     c->program = program;
     c->f16 = program->enable_f16;
     c->globals = wgsl_alloc(ctx, sizeof *c->globals);
@@ -3043,15 +3100,12 @@ wgsl_decl *wgsl_check(wgsl_ctx *ctx, wgsl_program *program,
             resolve_global(c, d);
         }
     }
-    int override_id = 0;
-    for (int i = 0; i < program->count; i++) {
-        wgsl_decl *d = program->decls[i];
-        if (d->kind == DECL_OVERRIDE) {
-            wgsl_attr *id = find_attr(d->attrs, d->nattrs, "id");
-            d->override_id = id ? (int)attr_int(c, id, "the override id") : -1;
-            (void)override_id;
-        }
-    }
+    for (uint32_t i = 0; i < ctx->constant_count; i++)
+        if (!ctx->constant_used[i])
+            wgsl_error(ctx, 1, 1,
+                       "the constant '%s' given through the API names no "
+                       "override of the shader (by name or @id)",
+                       ctx->constants[i].name);
     wgsl_decl *entry = NULL;
     for (int i = 0; i < program->count; i++) {
         wgsl_decl *d = program->decls[i];

@@ -111,11 +111,13 @@ _Noreturn void wgsl_error(wgsl_ctx *ctx, int line, int column,
     longjmp(ctx->fail, 1);
 }
 
-bool cs_wgsl_to_glsl(const char *source, size_t size, const char *entry_point,
-                     const char *file_name, char **out_glsl,
+bool cs_wgsl_to_glsl(const char *source, size_t size,
+                     const wgsl_options *options, char **out_glsl,
                      size_t *out_glsl_size, char **out_error,
                      bool *out_of_memory)
 {
+    const char *entry_point = options->entry_point;
+    const char *file_name = options->file_name;
     wgsl_ctx *ctx = calloc(1, sizeof *ctx);
     *out_glsl = NULL;
     *out_error = NULL;
@@ -127,6 +129,8 @@ bool cs_wgsl_to_glsl(const char *source, size_t size, const char *entry_point,
     ctx->source = source;
     ctx->size = size;
     ctx->file_name = file_name;
+    ctx->constants = options->constants;
+    ctx->constant_count = options->constant_count;
     char *glsl = NULL;
     size_t glsl_size = 0;
     if (setjmp(ctx->fail) == 0) {

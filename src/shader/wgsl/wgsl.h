@@ -5,13 +5,12 @@
 
 #include "../shader_internal.h"
 
-/* WGSL source (size bytes) -> SPIR-V words in *out_spirv (malloc'd, *out_size
- * bytes). CS_ERROR_SHADER_COMPILE with "<file>:<line>:<col>: error: ...",
- * the source line and a caret. */
-cs_status cs_wgsl_compile(const char *source, size_t size,
+/* desc's WGSL source (size bytes) with its override constants -> SPIR-V words
+ * in *out_spirv (malloc'd, *out_size bytes). CS_ERROR_SHADER_COMPILE with
+ * "<file>:<line>:<col>: error: ...", the source line and a caret. */
+cs_status cs_wgsl_compile(const cs_shader_compile_desc *desc, size_t size,
                           const char *entry_point, const char *file_name,
-                          cs_hlsl_compiler compiler, void **out_spirv,
-                          size_t *out_size);
+                          void **out_spirv, size_t *out_size);
 
 /* Compiles GLSL with the built-in shaderc (compile.c). */
 cs_status cs_shaderc_compile_glsl(const char *source, size_t size,

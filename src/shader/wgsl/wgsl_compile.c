@@ -17,33 +17,55 @@ static const char cache_tag[] =
     "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
         CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " wgsl 1";
 
-static void *make_key(const char *source, size_t size, const char *entry_point,
-                      size_t *out_size)
+static void *make_key(const cs_shader_compile_desc *desc, size_t size,
+                      const char *entry_point, size_t *out_size)
 {
     size_t entry_size = strlen(entry_point) + 1;
     size_t total = sizeof cache_tag + entry_size + size;
+    for (uint32_t i = 0; i < desc->constant_count; i++)
+        total += strlen(desc->constants[i].name) + 1 + sizeof(double);
     char *key = malloc(total);
     if (!key)
         return NULL;
-    memcpy(key, cache_tag, sizeof cache_tag);
-    memcpy(key + sizeof cache_tag, entry_point, entry_size);
-    memcpy(key + sizeof cache_tag + entry_size, source, size);
+    char *at = key;
+    memcpy(at, cache_tag, sizeof cache_tag);
+    at += sizeof cache_tag;
+    memcpy(at, entry_point, entry_size);
+    at += entry_size;
+    for (uint32_t i = 0; i < desc->constant_count; i++) {
+        size_t length = strlen(desc->constants[i].name) + 1;
+        memcpy(at, desc->constants[i].name, length);
+        at += length;
+        memcpy(at, &desc->constants[i].value, sizeof(double));
+        at += sizeof(double);
+    }
+    memcpy(at, desc->source, size);
     *out_size = total;
     return key;
 }
 
-cs_status cs_wgsl_compile(const char *source, size_t size,
+cs_status cs_wgsl_compile(const cs_shader_compile_desc *desc, size_t size,
                           const char *entry_point, const char *file_name,
-                          cs_hlsl_compiler compiler, void **out_spirv,
-                          size_t *out_size)
+                          void **out_spirv, size_t *out_size)
 {
-    if (compiler != CS_HLSL_COMPILER_DEFAULT)
+    if (desc->compiler != CS_HLSL_COMPILER_DEFAULT)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "compiler %d: WGSL has only the built-in compiler "
                        "(CS_HLSL_COMPILER_DEFAULT)",
-                       (int)compiler);
+                       (int)desc->compiler);
+    if (desc->constant_count && !desc->constants)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "constant_count is %u but constants is NULL",
+                       desc->constant_count);
+    for (uint32_t i = 0; i < desc->constant_count; i++)
+        if (!desc->constants[i].name || !desc->constants[i].name[0])
+            return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                           "constants[%u] has no name: expected the name or "
+                           "@id of an override",
+                           i);
+    const char *source = desc->source;
     size_t key_size = 0;
-    void *key = make_key(source, size, entry_point, &key_size);
+    void *key = make_key(desc, size, entry_point, &key_size);
     uint32_t *cached = NULL;
     size_t cached_count = 0;
     if (key && cs_compile_cache_find(key, key_size, &cached, &cached_count)) {
@@ -55,8 +77,10 @@ cs_status cs_wgsl_compile(const char *source, size_t size,
     char *glsl = NULL, *error = NULL;
     size_t glsl_size = 0;
     bool out_of_memory = false;
-    if (!cs_wgsl_to_glsl(source, size, entry_point, file_name, &glsl,
-                         &glsl_size, &error, &out_of_memory)) {
+    wgsl_options options = {entry_point, file_name, desc->constants,
+                            desc->constant_count};
+    if (!cs_wgsl_to_glsl(source, size, &options, &glsl, &glsl_size, &error,
+                         &out_of_memory)) {
         cs_status status = out_of_memory
                                ? cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                                          "out of memory while compiling WGSL")

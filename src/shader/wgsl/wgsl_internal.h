@@ -12,6 +12,8 @@
 #ifndef CS_WGSL_INTERNAL_H
 #define CS_WGSL_INTERNAL_H
 
+#include <compushady.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -41,8 +43,11 @@ typedef struct wgsl_ctx {
     wgsl_block *blocks;
     size_t arena_used;
     struct wgsl_program *program;
-    void *type_table;                  /* types.c's interning table */
-    struct wgsl_result_cache *results; /* frexp/modf/atomic result structs */
+    void *type_table;                    /* types.c's interning table */
+    struct wgsl_result_cache *results;   /* frexp/modf/atomic result structs */
+    const cs_shader_constant *constants; /* override values from the API */
+    uint32_t constant_count;
+    bool *constant_used;
     int result_serial;
 } wgsl_ctx;
 
@@ -646,8 +651,15 @@ void wgsl_emit_glsl(wgsl_ctx *ctx, wgsl_program *program, wgsl_decl *entry,
 
 /* The whole front end: WGSL source -> GLSL text (malloc'd, terminated) or
  * *out_error (malloc'd message). Returns false on error. */
-bool cs_wgsl_to_glsl(const char *source, size_t size, const char *entry_point,
-                     const char *file_name, char **out_glsl,
+typedef struct wgsl_options {
+    const char *entry_point;
+    const char *file_name;
+    const cs_shader_constant *constants; /* values for overrides */
+    uint32_t constant_count;
+} wgsl_options;
+
+bool cs_wgsl_to_glsl(const char *source, size_t size,
+                     const wgsl_options *options, char **out_glsl,
                      size_t *out_glsl_size, char **out_error,
                      bool *out_of_memory);
 
