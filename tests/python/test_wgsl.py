@@ -651,3 +651,19 @@ def test_constants_must_be_a_dict_of_numbers():
         wgsl.compile(SIMPLE, constants={1: 2})
     with pytest.raises(TypeError):
         wgsl.compile(SIMPLE, constants={"x": "y"})
+
+
+def test_bgra8unorm_storage_texture_writes_in_bgra_order():
+    from compushady.formats import B8G8R8A8_UNORM
+    source = """
+@group(0) @binding(0) var img: texture_storage_2d<bgra8unorm, write>;
+@compute @workgroup_size(2, 2)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    textureStore(img, id.xy, vec4(1.0, 0.5, 0.0, 1.0));
+}
+"""
+    texture = Texture2D(2, 2, B8G8R8A8_UNORM)
+    Compute(wgsl.compile(source), uav=[texture]).dispatch(1, 1, 1)
+    readback = Buffer(texture.size, HEAP_READBACK)
+    texture.copy_to(readback)
+    assert readback.readback2d(texture.row_pitch, 2, 2, 4) == bytes([0, 0x80, 0xFF, 0xFF]) * 4
