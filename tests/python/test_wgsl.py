@@ -667,3 +667,33 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     readback = Buffer(texture.size, HEAP_READBACK)
     texture.copy_to(readback)
     assert readback.readback2d(texture.row_pitch, 2, 2, 4) == bytes([0, 0x80, 0xFF, 0xFF]) * 4
+
+
+@pytest.mark.skipif(not getattr(compushady.get_current_device(), "supports_float16", False),
+                    reason="the device lacks shaderFloat16")
+def test_f16_in_storage_buffers_uses_wgsl_layout():
+    source = """
+enable f16;
+struct S { a: f16, b: vec2<f16>, c: f32 }   // a@0, b@4, c@8
+@group(0) @binding(0) var<storage, read> inp: array<f16>;
+@group(0) @binding(1) var<storage, read_write> out: array<f16>;
+@group(0) @binding(2) var<storage, read_write> s: S;
+@compute @workgroup_size(4)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    out[id.x] = inp[id.x] * 2.0h + 0.5h;
+    if (id.x == 0u) { s.a = 1.5h; s.b = vec2h(2.0, 3.0); s.c = 4.0; }
+}
+"""
+    values = Buffer(8, HEAP_UPLOAD)
+    values.upload(np.array([1, 2, 3, 4], np.float16).tobytes())
+    out = Buffer(8, HEAP_DEFAULT)
+    s = Buffer(16, HEAP_DEFAULT)
+    Compute(wgsl.compile(source), srv=[values], uav=[out, s]).dispatch(1, 1, 1)
+    readback = Buffer(16, HEAP_READBACK)
+    out.copy_to(readback)
+    np.testing.assert_array_equal(np.frombuffer(readback.readback(8), np.float16), [2.5, 4.5, 6.5, 8.5])
+    s.copy_to(readback)
+    raw = readback.readback(16)
+    assert np.frombuffer(raw[0:2], np.float16)[0] == 1.5
+    np.testing.assert_array_equal(np.frombuffer(raw[4:8], np.float16), [2, 3])
+    assert np.frombuffer(raw[8:12], np.float32)[0] == 4.0
