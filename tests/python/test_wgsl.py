@@ -590,8 +590,8 @@ UNSUPPORTED = [
      "@compute @workgroup_size(1) fn main() { f(&a); }", r"cannot be function parameters"),
     ("struct I { @builtin(global_invocation_id) id: vec3<u32> }\n"
      "@compute @workgroup_size(1) fn main(v: I) { }", r"needs @builtin"),
-    ("enable f16;\n@compute @workgroup_size(1) fn main() { let x = bitcast<u32>(vec2<f16>()); }",
-     r"bitcast from 'vec2<f16>' to 'u32' is not supported"),
+    ("enable f16;\n@compute @workgroup_size(1) fn main() { let x = bitcast<u32>(vec3<f16>()); }",
+     r"bitcast from 'vec3<f16>' to 'u32' is not supported"),
     ("enable subgroups;\n@compute @workgroup_size(1) fn main() { }", r"unsupported extension"),
 ]
 
@@ -697,3 +697,35 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     assert np.frombuffer(raw[0:2], np.float16)[0] == 1.5
     np.testing.assert_array_equal(np.frombuffer(raw[4:8], np.float16), [2, 3])
     assert np.frombuffer(raw[8:12], np.float32)[0] == 4.0
+
+
+@pytest.mark.skipif(not getattr(compushady.get_current_device(), "supports_float16", False),
+                    reason="the device lacks shaderFloat16")
+def test_f16_bitcasts_keep_the_bits():
+    source = """
+enable f16;
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(1)
+fn main() {
+    out[0] = bitcast<u32>(vec2<f16>(1.0h, -2.0h));
+    let f = bitcast<f32>(vec2<f16>(0.5h, 0.25h));
+    out[1] = bitcast<u32>(f);
+    let four = bitcast<vec2<i32>>(vec4<f16>(1.0h, 2.0h, 3.0h, 4.0h));
+    out[2] = u32(four.x);
+    out[3] = u32(four.y);
+    let back = bitcast<vec4<f16>>(vec2<u32>(out[2], out[3]));
+    out[4] = u32(back.w * 10.0h);
+    out[5] = u32(bitcast<vec2<f16>>(0x40003c00u).y);
+    out[5] += u32(bitcast<f32>(0x3f800000u)) * 100u;   // a constant: 1.0
+}
+"""
+    out = Buffer(24, HEAP_DEFAULT)
+    Compute(wgsl.compile(source), uav=[out]).dispatch(1, 1, 1)
+    readback = Buffer(24, HEAP_READBACK)
+    out.copy_to(readback)
+    got = list(np.frombuffer(readback.readback(24), np.uint32))
+    halves = lambda *v: [int(x) for x in np.array(v, np.float16).view(np.uint32)]
+    assert got[0] == halves(1.0, -2.0)[0]
+    assert got[1] == halves(0.5, 0.25)[0]
+    assert got[2:4] == halves(1.0, 2.0, 3.0, 4.0)
+    assert got[4:6] == [40, 102]

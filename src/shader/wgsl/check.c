@@ -1965,6 +1965,19 @@ static const wgsl_type *check_builtin(checker *c, wgsl_expr *e)
         if (wgsl_is_abstract(t))
             t = concrete(c, e->args[0]);
         const wgsl_type *es = wgsl_scalar_of(t), *ts = wgsl_scalar_of(to);
+        /* 16-bit halves: vec2<f16> <-> a 32-bit scalar, vec4<f16> <-> a
+         * vec2 of 32-bit values */
+        bool wide_t =
+            es->kind == WT_I32 || es->kind == WT_U32 || es->kind == WT_F32;
+        bool wide_to =
+            ts->kind == WT_I32 || ts->kind == WT_U32 || ts->kind == WT_F32;
+        if ((es->kind == WT_F16 && wide_to && vec_n(t) == 2 * vec_n(to) &&
+             vec_n(to) <= 2) ||
+            (ts->kind == WT_F16 && wide_t && vec_n(to) == 2 * vec_n(t) &&
+             vec_n(t) <= 2)) {
+            e->ctor = to;
+            return to;
+        }
         bool ok =
             (t->kind == WT_VEC || wgsl_is_scalar(t)) &&
             (to->kind == WT_VEC || wgsl_is_scalar(to)) &&

@@ -369,12 +369,98 @@ static wgsl_value *zero_value(wgsl_ctx *ctx, const wgsl_type *t)
     return new_value(ctx, t, components(t));
 }
 
+static double half_to_double(uint32_t h)
+{
+    int sign = (h >> 15) & 1, exponent = (h >> 10) & 31;
+    double mantissa = (double)(h & 1023);
+    double x = exponent == 0    ? ldexp(mantissa, -24)
+               : exponent == 31 ? (mantissa ? NAN : INFINITY)
+                                : ldexp(mantissa + 1024.0, exponent - 25);
+    return sign ? -x : x;
+}
+
+static uint32_t double_to_half(double x)
+{
+    /* the value is an f16 already (rounded when it was made): exact */
+    uint32_t sign = signbit(x) ? 0x8000u : 0;
+    x = fabs(x);
+    if (x == 0.0)
+        return sign;
+    int exponent;
+    double fraction = frexp(x, &exponent); /* x = fraction * 2^exponent */
+    if (exponent < -13)                    /* subnormal */
+        return sign | (uint32_t)llround(ldexp(x, 24));
+    return sign | (uint32_t)((exponent + 14) << 10) |
+           ((uint32_t)llround(ldexp(fraction, 11)) & 1023u);
+}
+
+/* The 32-bit words of a constant's components (f16 ones paired). */
+static bool words_of(const wgsl_value *v, uint32_t *words, int *count)
+{
+    wgsl_kind kind = wgsl_scalar_of(v->type)->kind;
+    if (kind == WT_F16) {
+        if (v->count % 2)
+            return false;
+        for (int k = 0; k < v->count; k += 2)
+            words[k / 2] = double_to_half(v->f[k]) | double_to_half(v->f[k + 1])
+                                                         << 16;
+        *count = v->count / 2;
+        return true;
+    }
+    for (int k = 0; k < v->count; k++) {
+        if (kind == WT_F32) {
+            float f = (float)v->f[k];
+            memcpy(&words[k], &f, 4);
+        } else {
+            words[k] = (uint32_t)v->i[k];
+        }
+    }
+    *count = v->count;
+    return true;
+}
+
+/* bitcast<T>(constant): the same bits read as T. */
+static wgsl_value *eval_bitcast(wgsl_ctx *ctx, wgsl_expr *e)
+{
+    wgsl_value *a = e->nargs == 1 ? e->args[0]->value : NULL;
+    uint32_t words[4];
+    int count = 0;
+    if (!a || a->count > 4 || !words_of(a, words, &count))
+        return NULL;
+    const wgsl_type *t = e->type;
+    wgsl_kind kind = wgsl_scalar_of(t)->kind;
+    int n = t->kind == WT_VEC ? t->n : 1;
+    wgsl_value *v = new_value(ctx, t, n);
+    for (int k = 0; k < n; k++) {
+        if (kind == WT_F16) {
+            uint32_t word = words[k / 2];
+            v->f[k] = half_to_double(k % 2 ? word >> 16 : word & 0xFFFFu);
+        } else if (kind == WT_F32) {
+            float f;
+            memcpy(&f, &words[k], 4);
+            if (!isfinite(f))
+                return NULL; /* no literal for it: left to GLSL */
+            v->f[k] = f;
+        } else if (kind == WT_I32) {
+            v->i[k] = (int32_t)words[k];
+        } else {
+            v->i[k] = words[k];
+        }
+    }
+    for (int k = 0; kind == WT_F16 && k < n; k++)
+        if (!isfinite(v->f[k]))
+            return NULL;
+    return v;
+}
+
 static wgsl_value *eval_call(wgsl_ctx *ctx, wgsl_expr *e)
 {
     for (int i = 0; i < e->nargs; i++)
         if (!e->args[i]->value)
             return NULL;
     const wgsl_type *t = e->type;
+    if (e->builtin == BI_BITCAST)
+        return eval_bitcast(ctx, e);
     if (e->ctor) {
         if (e->nargs == 0)
             return zero_value(ctx, t);

@@ -743,6 +743,44 @@ static void emit_gather(emitter *m, sbuf *b, wgsl_expr *e)
     puts_(b, ")");
 }
 
+/* bitcast between f16 pairs and 32-bit values: packFloat2x16 and
+ * unpackFloat2x16 keep the bits. */
+static void emit_bitcast_f16(emitter *m, sbuf *b, wgsl_expr *arg,
+                             const wgsl_type *from, const wgsl_type *to)
+{
+    wgsl_kind wide =
+        wgsl_scalar_of(wgsl_scalar_of(from)->kind == WT_F16 ? to : from)->kind;
+    const char *to_bits = wide == WT_F32   ? "floatBitsToUint"
+                          : wide == WT_I32 ? "uint"
+                                           : "";
+    const char *from_bits = wide == WT_F32   ? "uintBitsToFloat"
+                            : wide == WT_I32 ? "int"
+                                             : "";
+    sbuf value = {m->ctx, NULL, 0, 0};
+    emit_expr(m, &value, arg);
+    if (wgsl_scalar_of(from)->kind == WT_F16) {
+        if (from->n == 2) {
+            putf(b, "%s(packFloat2x16(%s))", from_bits, value.data);
+        } else {
+            const char *v2 = wide == WT_F32   ? "uintBitsToFloat"
+                             : wide == WT_I32 ? "ivec2"
+                                              : "";
+            putf(b,
+                 "%s(uvec2(packFloat2x16((%s).xy), "
+                 "packFloat2x16((%s).zw)))",
+                 v2, value.data, value.data);
+        }
+        return;
+    }
+    if (to->n == 2) {
+        putf(b, "unpackFloat2x16(%s(%s))", to_bits, value.data);
+        return;
+    }
+    const char *u2 = wide == WT_F32 ? "floatBitsToUint" : "uvec2";
+    putf(b, "f16vec4(unpackFloat2x16(%s(%s).x), unpackFloat2x16(%s(%s).y))", u2,
+         value.data, u2, value.data);
+}
+
 static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
 {
     static const struct {
@@ -877,6 +915,10 @@ static void emit_builtin(emitter *m, sbuf *b, wgsl_expr *e)
         wgsl_kind fk = wgsl_scalar_of(from)->kind,
                   tk = wgsl_scalar_of(to)->kind;
         const char *fn = NULL;
+        if (fk == WT_F16 || tk == WT_F16) {
+            emit_bitcast_f16(m, b, e->args[0], from, to);
+            return;
+        }
         if (fk == tk)
             fn = "";
         else if (fk == WT_F32)
