@@ -729,3 +729,22 @@ fn main() {
     assert got[1] == halves(0.5, 0.25)[0]
     assert got[2:4] == halves(1.0, 2.0, 3.0, 4.0)
     assert got[4:6] == [40, 102]
+
+
+def test_constant_bitcasts_keep_the_bits():
+    source = """
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+const PI_BITS = 0x40490fdbu;
+@compute @workgroup_size(1)
+fn main() {
+    out[0] = u32(bitcast<f32>(PI_BITS) * 1000.0);
+    out[1] = bitcast<u32>(bitcast<i32>(0xffffffffu) - 1);
+    out[2] = bitcast<u32>(1.0);
+    out[3] = bitcast<vec2<u32>>(vec2(-1.0, 2.0)).y;
+}
+"""
+    out = Buffer(16, HEAP_DEFAULT)
+    Compute(wgsl.compile(source), uav=[out]).dispatch(1, 1, 1)
+    readback = Buffer(16, HEAP_READBACK)
+    out.copy_to(readback)
+    assert list(np.frombuffer(readback.readback(16), np.uint32)) == [3141, 0xFFFFFFFE, 0x3F800000, 0x40000000]
