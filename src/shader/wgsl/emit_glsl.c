@@ -1923,18 +1923,31 @@ void wgsl_emit_glsl(wgsl_ctx *ctx, wgsl_program *program, wgsl_decl *entry,
                 zero_store(m, &main, name.data, d->type, 0);
             }
         } else if (d->space == SPACE_WORKGROUP) {
-            if (!workgroup)
-                puts_(&main, "    if (gl_LocalInvocationIndex == 0u) {\n");
             workgroup = true;
             sbuf name = {ctx, NULL, 0, 0};
             put_sym(&name, d->sym);
-            m->indent = 2;
-            zero_store(m, &main, name.data, d->type, 0);
+            if (d->type->kind == WT_ARRAY) {
+                /* arrays: the elements shared out among the invocations */
+                putf(&main,
+                     "    for (uint _wz = gl_LocalInvocationIndex; _wz < "
+                     "%lldu; _wz += gl_WorkGroupSize.x * gl_WorkGroupSize.y "
+                     "* gl_WorkGroupSize.z) {\n",
+                     (long long)d->type->count);
+                puts_(&name, "[_wz]");
+                m->indent = 2;
+                zero_store(m, &main, name.data, d->type->elem, 0);
+                puts_(&main, "    }\n");
+            } else {
+                puts_(&main, "    if (gl_LocalInvocationIndex == 0u) {\n");
+                m->indent = 2;
+                zero_store(m, &main, name.data, d->type, 0);
+                puts_(&main, "    }\n");
+            }
             m->indent = 1;
         }
     }
     if (workgroup)
-        puts_(&main, "    }\n    _wworkgroupBarrier();\n");
+        puts_(&main, "    _wworkgroupBarrier();\n");
     puts_(&main, "    ");
     put_sym(&main, entry->sym);
     puts_(&main, "(");
