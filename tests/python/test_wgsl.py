@@ -593,6 +593,9 @@ UNSUPPORTED = [
     ("enable f16;\n@compute @workgroup_size(1) fn main() { let x = bitcast<u32>(vec3<f16>()); }",
      r"bitcast from 'vec3<f16>' to 'u32' is not supported"),
     ("enable subgroups;\n@compute @workgroup_size(1) fn main() { }", r"unsupported extension"),
+    ("@group(0) @binding(0) var t: texture_storage_2d<r32uint, read>;\n"
+     "fn f(x: texture_storage_2d<r32uint, read>) { }\n@compute @workgroup_size(1) fn main() { f(t); }",
+     r"a storage texture .* cannot be a function parameter"),
 ]
 
 
@@ -748,3 +751,35 @@ fn main() {
     readback = Buffer(16, HEAP_READBACK)
     out.copy_to(readback)
     assert list(np.frombuffer(readback.readback(16), np.uint32)) == [3141, 0xFFFFFFFE, 0x3F800000, 0x40000000]
+
+
+def test_sampled_textures_and_samplers_as_function_parameters():
+    from compushady.formats import R32_UINT
+    source = """
+@group(0) @binding(0) var src: texture_storage_2d<r32uint, read>;
+@group(0) @binding(1) var dst: texture_storage_2d<r32uint, write>;
+@group(0) @binding(2) var lut: texture_2d<u32>;
+@group(0) @binding(3) var smp: sampler;
+fn get(p: vec2<u32>) -> u32 { return textureLoad(src, p).x; }
+fn put(p: vec2<u32>, v: u32) { textureStore(dst, p, vec4(v)); }
+fn bias(t: texture_2d<u32>, s: sampler) -> u32 { return textureLoad(t, vec2(0), 0).x; }
+@compute @workgroup_size(2, 2)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    put(id.xy, get(id.xy) * 2u + bias(lut, smp));
+}
+"""
+    def texture(values):
+        t = Texture2D(2, 2, R32_UINT)
+        staging = Buffer(t.size, HEAP_UPLOAD)
+        staging.upload2d(np.array(values, np.uint32).tobytes(), t.row_pitch, 2, 2, 4)
+        staging.copy_to(t)
+        return t
+    src, dst, lut = texture([1, 2, 3, 4]), texture([0, 0, 0, 0]), texture([100, 0, 0, 0])
+    sampler = Sampler(compushady.SAMPLER_ADDRESS_MODE_CLAMP, compushady.SAMPLER_ADDRESS_MODE_CLAMP,
+                      compushady.SAMPLER_ADDRESS_MODE_CLAMP, compushady.SAMPLER_FILTER_POINT,
+                      compushady.SAMPLER_FILTER_POINT)
+    Compute(wgsl.compile(source), srv=[lut], uav=[src, dst], samplers=[sampler]).dispatch(1, 1, 1)
+    readback = Buffer(dst.size, HEAP_READBACK)
+    dst.copy_to(readback)
+    got = np.frombuffer(readback.readback2d(dst.row_pitch, 2, 2, 4), np.uint32)
+    assert list(got) == [102, 104, 106, 108]

@@ -2947,6 +2947,14 @@ static void check_fn(checker *c, wgsl_decl *d)
                 wgsl_error(c->ctx, p->line, p->column,
                            "pointers to atomics or runtime-sized arrays "
                            "cannot be function parameters in this compiler");
+        } else if (t->kind == WT_STORAGE_TEXTURE) {
+            /* glslang wants a GLSL image parameter to have the format of
+             * the image passed, and takes no format on a parameter */
+            wgsl_error(c->ctx, p->line, p->column,
+                       "a storage texture ('%s') cannot be a function "
+                       "parameter in this compiler: use the module-scope "
+                       "variable directly",
+                       tname(c, t));
         } else if (!wgsl_is_constructible(t) && t->kind != WT_TEXTURE &&
                    t->kind != WT_STORAGE_TEXTURE && t->kind != WT_SAMPLER &&
                    t->kind != WT_SAMPLER_COMPARISON) {

@@ -180,6 +180,25 @@ static void put_type_base(emitter *m, sbuf *b, const wgsl_type *t)
         put_struct_name(b, t->st);
         return;
     case WT_ATOMIC: puts_(b, scalar_glsl(t->elem->kind)); return;
+    case WT_SAMPLER: puts_(b, "sampler"); return;
+    case WT_SAMPLER_COMPARISON: puts_(b, "samplerShadow"); return;
+    case WT_TEXTURE:
+    case WT_STORAGE_TEXTURE: {
+        static const char *const dims[] = {"",   "1D",   "2D",       "2DArray",
+                                           "3D", "Cube", "CubeArray"};
+        wgsl_kind channel = t->kind == WT_TEXTURE
+                                ? t->elem->kind
+                                : wgsl_formats[t->format].channel;
+        const char *prefix = channel == WT_I32   ? "i"
+                             : channel == WT_U32 ? "u"
+                                                 : "";
+        if (t->kind == WT_TEXTURE)
+            putf(b, "%stexture%s%s", prefix, dims[t->dim],
+                 t->multisampled ? "MS" : "");
+        else
+            putf(b, "%simage%s", prefix, dims[t->dim]);
+        return;
+    }
     default: puts_(b, scalar_glsl(t->kind)); return;
     }
 }
@@ -1675,8 +1694,9 @@ static void emit_resource(emitter *m, wgsl_decl *d)
         const char *prefix = f->channel == WT_I32   ? "i"
                              : f->channel == WT_U32 ? "u"
                                                     : "";
+        const char *format = f->glsl;
         putf(b, "layout(set = 0, binding = %u%s%s) uniform %s%simage%s ",
-             binding, f->glsl ? ", " : "", f->glsl ? f->glsl : "",
+             binding, format ? ", " : "", format ? format : "",
              t->access == ACCESS_READ    ? "readonly "
              : t->access == ACCESS_WRITE ? "writeonly "
                                          : "",
