@@ -32,7 +32,8 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lglslang-default-resource-limits
 LIBS = $(SHADERC_LIBS) -lstdc++ -lpthread -ldl -lm
 
-LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/backends/vulkan/*.c)
+LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
+	src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)
 TEST_SOURCES = $(wildcard tests/c/test_*.c)
@@ -42,11 +43,11 @@ C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 all: $(BUILD)/libcompushady.so $(BUILD)/libcompushady.a
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPT) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/backends/*/*.h)
+$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) $(CFLAGS) -c $< -o $@
 
@@ -174,7 +175,7 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
 	$(FUZZ_SANITIZE)
 FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
-	fuzz_validate fuzz_source_limits
+	fuzz_validate fuzz_source_limits fuzz_wgsl
 # The SPIR-V readers and rewriters with the error message they need;
 # compile.c (shaderc) is never linked, validate.c only where used.
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
@@ -187,7 +188,7 @@ FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
-$(FUZZ_DIR)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h tests/fuzz/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -195,6 +196,13 @@ $(FUZZ_DIR)/fuzz_validate: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_validate.o \
 		$(FUZZ_LIB_OBJECTS) $(FUZZ_VALIDATE_OBJECTS)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ \
 		$(FUZZ_VALIDATE_LIBS)
+
+# the WGSL front end alone (no shaderc): source text to GLSL
+FUZZ_WGSL_OBJECTS = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out \
+	src/shader/wgsl/wgsl_compile.c,$(wildcard src/shader/wgsl/*.c)))
+$(FUZZ_DIR)/fuzz_wgsl: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_wgsl.o \
+		$(FUZZ_WGSL_OBJECTS)
+	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ -lm
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJECTS)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@

@@ -158,6 +158,7 @@ native = Extension(
         "bindings/python/*.c",
         "src/core/*.c",
         "src/shader/*.c",
+        "src/shader/wgsl/*.c",
         "src/backends/vulkan/*.c",
     ),
     include_dirs=["include"],

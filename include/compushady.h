@@ -413,6 +413,11 @@ CS_API void cs_sampler_release(cs_sampler *sampler);
 typedef enum cs_shader_language {
     CS_SHADER_HLSL = 0,
     CS_SHADER_GLSL = 1,
+    /* WGSL compute shaders, compiled by the library's own front end
+     * (src/shader/wgsl, docs/wgsl.md): @group(g) @binding(n) resources are
+     * numbered per kind in (group, binding) order into the b/t/u/s
+     * registers, as the original compushady's naga path did. */
+    CS_SHADER_WGSL = 2,
 } cs_shader_language;
 
 /* Which compiler turns HLSL into SPIR-V. Both follow the same binding
@@ -427,6 +432,14 @@ typedef enum cs_hlsl_compiler {
     CS_HLSL_COMPILER_DXC = 1, /* DXC's libdxcompiler.so, when found */
 } cs_hlsl_compiler;
 
+/* A value for a WGSL `override` declaration, named by the override's name
+ * or by its @id written in decimal ("7"); converted to the override's type
+ * (bool: 0 or 1; i32, u32: integers in range; f32: finite). */
+typedef struct cs_shader_constant {
+    const char *name;
+    double value;
+} cs_shader_constant;
+
 typedef struct cs_shader_compile_desc {
     cs_shader_language language; /* default HLSL */
     const char *source;          /* required */
@@ -435,6 +448,10 @@ typedef struct cs_shader_compile_desc {
     const char *target;          /* HLSL profile, default "cs_6_0" */
     const char *file_name;       /* used in diagnostics; default "shader" */
     cs_hlsl_compiler compiler;   /* HLSL only; default glslang */
+    /* WGSL only: values for `override` declarations (the others keep their
+     * defaults); each must name an override of the shader */
+    const cs_shader_constant *constants;
+    uint32_t constant_count;
 } cs_shader_compile_desc;
 
 /* Compiles a compute shader to SPIR-V following the binding convention at

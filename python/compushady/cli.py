@@ -215,6 +215,8 @@ def command_compile(args):
     except OSError as error:
         raise CommandError("cannot read {0}: {1}".format(args.shader, error.strerror or error), 2)
     language = "glsl" if args.glsl or args.shader.endswith((".glsl", ".comp")) else "hlsl"
+    if args.shader.endswith(".wgsl"):
+        language = "wgsl"
     if source[:4] == SPIRV_MAGIC:
         spirv = source  # already SPIR-V: reflect or copy it
     else:

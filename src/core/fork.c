@@ -42,8 +42,10 @@
 #include "backend.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static once_flag setup_once = ONCE_FLAG_INIT;
@@ -212,6 +214,10 @@ static cs_status inherited_swapchain_present(cs_swapchain *swapchain,
     (void)texture, (void)x, (void)y;
     return refuse(of_device(swapchain->device));
 }
+static cs_status inherited_swapchain_recreate(cs_swapchain *swapchain)
+{
+    return refuse(of_device(swapchain->device));
+}
 
 /* name is the original backend's, set when an instance is first switched
  * (one backend per build: one table) */
@@ -244,6 +250,7 @@ static cs_backend inherited_backend = {
     .swapchain_create = inherited_swapchain_create,
     .swapchain_destroy = inherited_swapchain_destroy,
     .swapchain_present = inherited_swapchain_present,
+    .swapchain_recreate = inherited_swapchain_recreate,
 };
 
 /* >>the guarded backend ------------------------------------------------- */
@@ -335,6 +342,7 @@ GUARDED(swapchain_present,
         (cs_swapchain * swapchain, cs_resource *texture, uint32_t x,
          uint32_t y),
         (swapchain, texture, x, y))
+GUARDED(swapchain_recreate, (cs_swapchain * swapchain), (swapchain))
 
 /* name is the real backend's, set by cs_fork_guard() */
 static cs_backend guarded_backend = {
@@ -353,8 +361,37 @@ static cs_backend guarded_backend = {
     ENTRY(command_list_wait),    ENTRY(command_list_read_times),
     ENTRY(command_list_reset),   ENTRY(swapchain_create),
     ENTRY(swapchain_destroy),    ENTRY(swapchain_present),
+    ENTRY(swapchain_recreate),
 #undef ENTRY
 };
+
+/* Every entry the real backend has is in both tables above: a table
+ * missing one (a new entry added to cs_backend but not here) would call
+ * NULL. Checked by tests/c/test_fork.c over the table as the array of
+ * function pointers it is after its name. */
+typedef void (*any_function)(void);
+
+static bool table_covers(const cs_backend *table, const cs_backend *real)
+{
+    const size_t first = offsetof(cs_backend, instance_create);
+    const size_t count = (sizeof *real - first) / sizeof(any_function);
+    for (size_t i = 0; i < count; i++) {
+        any_function mine, theirs;
+        memcpy(&mine, (const char *)table + first + i * sizeof mine,
+               sizeof mine);
+        memcpy(&theirs, (const char *)real + first + i * sizeof theirs,
+               sizeof theirs);
+        if (theirs && !mine)
+            return false;
+    }
+    return true;
+}
+
+bool cs_fork_tables_cover(const cs_backend *real)
+{
+    return table_covers(&guarded_backend, real) &&
+           table_covers(&inherited_backend, real);
+}
 
 /* >>fork handlers --------------------------------------------------------- */
 

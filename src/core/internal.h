@@ -197,6 +197,9 @@ cs_status cs_fork_guard(cs_instance *instance); /* before instance_create:
 cs_status cs_fork_track(cs_instance *instance);
 void cs_fork_untrack(cs_instance *instance);
 cs_status cs_refuse_inherited(const cs_instance *instance);
+/* Whether fork.c's guarded and inherited tables have every entry of real
+ * (a test's check). */
+bool cs_fork_tables_cover(const cs_backend *real);
 
 /* >>errors: every failure goes through cs_fail(), which records the message
  * for cs_last_error() and returns the status, so callers write

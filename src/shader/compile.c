@@ -2,6 +2,7 @@
  * through shaderc, with the register convention of compushady.h and, for
  * HLSL, DXC's buffer layouts. */
 #include "shader_internal.h"
+#include "wgsl/wgsl.h"
 
 #include <shaderc/shaderc.h>
 
@@ -395,10 +396,11 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
     if (desc->source == NULL)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "shader source is NULL, expected the source text");
-    if (desc->language != CS_SHADER_HLSL && desc->language != CS_SHADER_GLSL)
+    if (desc->language != CS_SHADER_HLSL && desc->language != CS_SHADER_GLSL &&
+        desc->language != CS_SHADER_WGSL)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "unknown shader language %d, expected CS_SHADER_HLSL "
-                       "or CS_SHADER_GLSL",
+                       "unknown shader language %d, expected CS_SHADER_HLSL, "
+                       "CS_SHADER_GLSL or CS_SHADER_WGSL",
                        (int)desc->language);
     size_t size = desc->source_size ? desc->source_size : strlen(desc->source);
     if (size == 0)
@@ -409,6 +411,9 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
     const char *file_name =
         desc->file_name && *desc->file_name ? desc->file_name : "shader";
     bool hlsl = desc->language == CS_SHADER_HLSL;
+    if (desc->language == CS_SHADER_WGSL)
+        return cs_wgsl_compile(desc, size, entry_point, file_name, out_spirv,
+                               out_size);
     const char *target =
         hlsl && desc->target && *desc->target ? desc->target : "cs_6_0";
     if (hlsl) {
@@ -475,4 +480,14 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
     *out_spirv = words;
     *out_size = word_count * 4;
     return CS_OK;
+}
+
+/* The WGSL front end lowers to GLSL (src/shader/wgsl): this compiles that. */
+cs_status cs_shaderc_compile_glsl(const char *source, size_t size,
+                                  const char *entry_point,
+                                  const char *file_name, uint32_t **out_words,
+                                  size_t *out_word_count)
+{
+    return run_shaderc(CS_SHADER_GLSL, source, size, entry_point, file_name,
+                       out_words, out_word_count);
 }

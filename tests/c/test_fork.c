@@ -16,6 +16,8 @@
 
 #include "harness.h"
 
+#include "core/backend.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,11 +109,19 @@ static void test_child_that_does_nothing(void)
     CHECK(wait_child(pid, 60) == 5);
 }
 
+/* a cs_backend entry missing from fork.c's tables is a NULL call (the
+ * swapchain_recreate entry was, after it was added to the table) */
+static void test_fork_tables_cover_the_backend(void)
+{
+    CHECK(cs_fork_tables_cover(&cs_vulkan_backend));
+}
+
 int main(void)
 {
     if (!harness_open_device(&instance, &device))
         return 1;
     const test_case tests[] = {
+        {"fork_tables_cover_the_backend", test_fork_tables_cover_the_backend},
         {"child_of_a_used_device", test_child_of_a_used_device},
         {"child_that_does_nothing", test_child_that_does_nothing},
     };

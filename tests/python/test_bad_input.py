@@ -15,7 +15,7 @@ import pytest
 import compushady
 from compushady import _native
 from compushady import formats as F
-from compushady.shaders import glsl, hlsl
+from compushady.shaders import glsl, hlsl, wgsl
 
 C = compushady
 DOC = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "bad-input.md")
@@ -319,6 +319,14 @@ CASES = [
      lambda e: glsl.compile("void main() {}"), C.ShaderCompileError, "shader: error: #version: compute shaders require"),
     ("glsl-bytes-not-utf8", "glsl.compile", "garbage bytes (not UTF-8)",
      lambda e: glsl.compile(b"\xff\xfe"), C.ShaderCompileError, "shader: error: #version"),
+    ("wgsl-garbage", "wgsl.compile", "garbage WGSL",
+     lambda e: wgsl.compile("garbage"), C.ShaderCompileError, "shader:1:1: error: unexpected 'garbage': expected a declaration"),
+    ("wgsl-type-error", "wgsl.compile", "ill-typed WGSL",
+     lambda e: wgsl.compile("@compute @workgroup_size(1)\nfn main() { let x: u32 = 1.5; }"), C.ShaderCompileError, "shader:2:26: error: the initializer of 'x' has type 'abstract-float', expected 'u32'"),
+    ("wgsl-entry-point", "wgsl.compile", "unknown entry point",
+     lambda e: wgsl.compile("@compute @workgroup_size(1) fn main() {}", "nope"), C.ShaderCompileError, "shader:1:1: error: entry point 'nope' not found"),
+    ("wgsl-bytes-not-utf8", "wgsl.compile", "garbage bytes (not UTF-8)",
+     lambda e: wgsl.compile(b"\xff\xfe"), C.ShaderCompileError, "shader:1:1: error: non-ASCII character"),
     # >>devices
     ("hlsl-nesting-too-deep", "hlsl.compile", "pathological source (4000 nested parentheses)",
      lambda e: hlsl.compile("[numthreads(1,1,1)] void main(){uint x=" + "(" * 4000 + "1" + ")" * 4000 + ";}"),

@@ -1,2 +1,2 @@
-"""Shader compilers: ``hlsl``, ``glsl`` (to SPIR-V); ``wgsl``, ``msl`` are
-not available in this build and raise NotImplementedError."""
+"""Shader compilers: ``hlsl``, ``glsl``, ``wgsl`` (to SPIR-V); ``msl`` is
+not available in this build and raises NotImplementedError."""

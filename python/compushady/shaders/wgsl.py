@@ -1,13 +1,23 @@
-"""WGSL: no WGSL compiler is part of this build."""
+"""WGSL compute shaders to SPIR-V, with compushady's own WGSL compiler
+(written in C: src/shader/wgsl, docs/wgsl.md)."""
 
-MISSING = (
-    "WGSL shaders are not supported by this build of compushady: it has no "
-    "WGSL compiler (such as naga or tint). Compile the shader to SPIR-V with "
-    "another tool and pass the bytes to Compute, or use "
-    "compushady.shaders.hlsl / compushady.shaders.glsl"
-)
+from .. import _native
 
 
-def compile(source, entry_point="main"):
-    """Always raises NotImplementedError (MISSING says why and what to use)."""
-    raise NotImplementedError(MISSING)
+def compile(source, entry_point="main", constants=None):
+    """Compile a WGSL compute shader (str or bytes) to SPIR-V bytes.
+
+    entry_point names the @compute function. constants gives values to
+    `override` declarations, by name or by @id ("7"): {"BLOCK": 64,
+    "GAIN": 0.5, "USE_GAIN": False}; the others keep their defaults. Resources declared with
+    @group(g) @binding(n) are numbered per kind in (group, binding) order,
+    as the original compushady did: var<uniform> -> cbv, var<storage, read>
+    and textures -> srv, var<storage, read_write> and storage textures ->
+    uav, samplers -> samplers. Buffers use WGSL's own layout rules.
+
+    A compile error raises compushady.ShaderCompileError; its message says
+    "shader:<line>:<column>: error: <what was expected>" and shows the
+    source line with a caret under the column.
+    """
+    return _native.compile_shader(source, entry_point, "cs_6_0", "wgsl",
+                                  constants=constants)
