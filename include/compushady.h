@@ -195,6 +195,10 @@ typedef struct cs_device_info {
     uint32_t max_image_dimension_3d, max_image_array_layers;
     uint32_t max_texel_buffer_elements;
     uint32_t max_uniform_buffer_range; /* bytes a cbuffer binding sees */
+    /* threads of one workgroup (x*y*z) and bytes of its groupshared
+     * memory; cs_compute_create refuses shaders over them */
+    uint32_t max_compute_workgroup_invocations;
+    uint32_t max_compute_shared_memory_size;
 } cs_device_info;
 
 /* How long a call that waits for the GPU on its own (dispatch, copy,
@@ -455,6 +459,15 @@ typedef enum cs_image_dim {
     CS_IMAGE_DIM_BUFFER,
 } cs_image_dim;
 
+/* The numeric type of the texels an image or texel buffer binding reads or
+ * writes (HLSL Texture2D<float4> -> FLOAT, RWBuffer<uint> -> UINT). */
+typedef enum cs_component_type {
+    CS_COMPONENT_NONE = 0, /* not an image or texel buffer */
+    CS_COMPONENT_FLOAT,    /* float, and UNORM/SNORM formats read as float */
+    CS_COMPONENT_SINT,
+    CS_COMPONENT_UINT,
+} cs_component_type;
+
 typedef struct cs_shader_binding {
     uint32_t set;
     uint32_t binding;
@@ -465,7 +478,18 @@ typedef struct cs_shader_binding {
     uint32_t image_format; /* SPIR-V ImageFormat; 0 = Unknown */
     uint32_t array_size;   /* descriptors; 0 = runtime-sized (bindless) */
     char name[64];         /* the variable's name when the SPIR-V has it */
+    cs_component_type component_type; /* images and texel buffers */
+    /* images and texel buffers: the fewest components an OpImageWrite of
+     * the shader gives it (0 = never written) */
+    uint32_t written_components;
 } cs_shader_binding;
+
+/* A texture sampled with a sampler (an OpSampledImage of the two); a
+ * binding that reflection cannot trace to one variable is CS_ANY_BINDING. */
+#define CS_ANY_BINDING UINT32_MAX
+typedef struct cs_shader_sampling {
+    uint32_t image_binding, sampler_binding;
+} cs_shader_sampling;
 
 typedef struct cs_shader_reflection {
     uint32_t workgroup_size[3];
@@ -473,6 +497,11 @@ typedef struct cs_shader_reflection {
     uint32_t binding_count;
     cs_shader_binding *bindings; /* sorted by (set, binding) */
     char entry_point[64];
+    /* bytes of the Workgroup (groupshared) variables, packed; saturates at
+     * UINT32_MAX */
+    uint32_t workgroup_memory_size;
+    uint32_t sampling_count;
+    cs_shader_sampling *samplings; /* which texture meets which sampler */
 } cs_shader_reflection;
 
 /* Reads a SPIR-V module (size in bytes). Fails with CS_ERROR_INVALID_SHADER

@@ -70,6 +70,18 @@ static bool copy_reflection(const cs_shader_reflection *from,
         return false;
     if (bytes)
         memcpy(to->bindings, from->bindings, bytes);
+    to->samplings = NULL;
+    if (from->sampling_count) {
+        size_t sampling_bytes =
+            (size_t)from->sampling_count * sizeof *from->samplings;
+        to->samplings = malloc(sampling_bytes);
+        if (!to->samplings) {
+            free(to->bindings);
+            to->bindings = NULL;
+            return false;
+        }
+        memcpy(to->samplings, from->samplings, sampling_bytes);
+    }
     return true;
 }
 
