@@ -350,7 +350,7 @@ void vk_compute_destroy(cs_compute *compute)
         return;
     vk_compute *impl = compute->impl;
     if (impl->cache) /* the dispatch cache's command buffer */
-        vk_context_destroy(vk_device_of(compute->device)->device, impl->cache);
+        vk_context_recycle(vk_device_of(compute->device), impl->cache);
     free(impl->cache_push);
     destroy_impl(vk_device_of(compute->device)->device, compute->impl);
     compute->impl = NULL;
@@ -416,7 +416,7 @@ static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
 {
     cs_status status;
     if (!impl->cache) {
-        status = vk_context_create(dev, &impl->cache);
+        status = vk_context_take(dev, &impl->cache);
         if (status != CS_OK)
             return status;
     }
