@@ -512,6 +512,45 @@ CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
 /* Frees what cs_shader_reflect() allocated in *reflection. */
 CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
 
+/* >>caches ---------------------------------------------------------------- */
+
+/* The library keeps what it derives from bytes it is given again and again
+ * in bounded LRU caches; each kind is bounded by a number of entries AND a
+ * number of bytes (whichever is reached first evicts the least recently
+ * used entries; an entry still in use lives on until released). */
+typedef enum cs_cache_kind {
+    CS_CACHE_COMPILE = 0,  /* compiled SPIR-V in memory (process-wide);
+                              default 256 entries, 64 MiB */
+    CS_CACHE_MODULE = 1,   /* reflected and validated SPIR-V modules
+                              (process-wide); default 512, 64 MiB */
+    CS_CACHE_PIPELINE = 2, /* per device: Vulkan pipelines with their shader
+                              module and layouts; bytes count the SPIR-V
+                              and keys (the driver's own memory per
+                              pipeline is not visible: ~370 KiB on
+                              lavapipe); default 256, 64 MiB */
+    CS_CACHE_DRIVER = 3,   /* per device: the driver's VkPipelineCache,
+                              entries = pipelines made into it, bytes = its
+                              data; over either it is saved to disk and
+                              started afresh; default 1024, 64 MiB */
+    CS_CACHE_KIND_COUNT
+} cs_cache_kind;
+
+/* Sets the limits of a kind of cache (both >= 1; CS_ERROR_INVALID_ARGUMENT
+ * otherwise). The process-wide caches are trimmed at once, the per-device
+ * ones at their next insert. The defaults come from the environment, read
+ * once: COMPUSHADY_<KIND>_CACHE_ENTRIES and COMPUSHADY_<KIND>_CACHE_BYTES
+ * (KIND: COMPILE, MODULE, PIPELINE, DRIVER; bytes may end in K, M or G);
+ * a malformed value is ignored and makes cs_instance_create fail with a
+ * message naming the variable. */
+CS_API cs_status cs_cache_set_limits(cs_cache_kind kind, uint64_t max_entries,
+                                     uint64_t max_bytes);
+CS_API cs_status cs_cache_get_limits(cs_cache_kind kind,
+                                     uint64_t *out_max_entries,
+                                     uint64_t *out_max_bytes);
+/* CS_OK, or CS_ERROR_INVALID_ARGUMENT naming the first malformed
+ * COMPUSHADY_*_CACHE_* variable (cs_instance_create checks it too). */
+CS_API cs_status cs_cache_check_environment(void);
+
 /* >>compute --------------------------------------------------------------- */
 
 typedef struct cs_compute cs_compute;

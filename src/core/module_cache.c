@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_ENTRIES = 512, MAX_BYTES = 64 << 20 };
-
 typedef struct reflected {
     cs_shader_reflection reflection;
 } reflected;
@@ -50,13 +48,18 @@ static void destroy_value(void *value, void *context)
 
 static void create_cache(void)
 {
-    cache = cs_cache_create(MAX_ENTRIES, MAX_BYTES, destroy_value, NULL);
+    cache = cs_cache_create_for(CS_CACHE_MODULE, destroy_value, NULL);
 }
 
 static cs_cache *module_cache(void)
 {
     call_once(&cache_once, create_cache);
     return cache;
+}
+
+void cs_module_cache_trim(void)
+{
+    cs_cache_trim(module_cache());
 }
 
 static bool copy_reflection(const cs_shader_reflection *from,
