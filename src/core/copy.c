@@ -104,7 +104,7 @@ static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
         (uint64_t)(desc->depth - 1) * desc->height + (desc->height - 1);
     uint64_t needed = rows * info->row_pitch + desc->width * texel;
     uint64_t buffer_size = buffer->info.size;
-    if (offset % texel)
+    if (texel != 0 && offset % texel)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "copy: %s %llu is not a multiple of the %llu-byte "
                        "texel of %s: copies between a buffer and a %s start "

