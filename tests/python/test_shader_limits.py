@@ -158,6 +158,9 @@ def test_texture_uav_and_typed_buffer_component_types(fmt, declared):
                                (lambda: _typed_buffer(fmt), "RWBuffer<{0}> t : register(u0); "
                                 "[numthreads(1, 1, 1)] void main() {{ t[1] = ({0})1; }}")):
         target = resource()
+        zeros = C.Buffer(target.size, C.HEAP_UPLOAD)  # device memory starts undefined
+        zeros.upload(b"\0" * target.size)
+        zeros.copy_to(target)
         shader = hlsl.compile(template.format(vector))
         if not _matches(declared, fmt):
             with pytest.raises(C.ComputeException,
