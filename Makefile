@@ -30,7 +30,7 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lMachineIndependent -lOSDependent -lGenericCodeGen -lHLSL -lOGLCompiler \
 	-lSPIRV -lglslang -lMachineIndependent -lSPIRV-Tools-opt -lSPIRV-Tools \
 	-lglslang-default-resource-limits
-LIBS = $(SHADERC_LIBS) -lvulkan -lstdc++ -lpthread -ldl -lm
+LIBS = $(SHADERC_LIBS) -lstdc++ -lpthread -ldl -lm
 
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
@@ -174,14 +174,15 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
 	$(FUZZ_SANITIZE)
 FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
-	fuzz_validate
+	fuzz_validate fuzz_source_limits
 # The SPIR-V readers and rewriters with the error message they need;
 # compile.c (shaderc) is never linked, validate.c only where used.
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
-	src/core/errors.c
+	src/shader/source_limits.c src/core/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
-FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o
+FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \
+	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o
 FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

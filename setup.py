@@ -3,10 +3,123 @@ the extension module compushady._native, compiled from the C binding in
 bindings/python/ together with the core library sources in src/."""
 import glob
 import os
+import shlex
+import subprocess
+import sys
+import sysconfig
 
-from setuptools import Extension, setup
+from setuptools import Command, Extension, setup
+from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# What compiling the extension needs, with the Debian/Ubuntu package of
+# each: (kind, file, package). At run time only libvulkan.so.1 (libvulkan1)
+# and a driver are needed; it is opened with dlopen, so no libvulkan here.
+BUILD_REQUIREMENTS = [
+    ("header", "vulkan/vulkan.h", "libvulkan-dev"),
+    ("header", "X11/Xlib.h", "libx11-dev"),
+    ("library", "libshaderc_combined.a", "libshaderc-dev"),
+    ("library", "libglslang.a", "glslang-dev"),
+    ("library", "libSPIRV.a", "glslang-dev"),
+    ("library", "libglslang-default-resource-limits.a", "glslang-dev"),
+    ("library", "libSPIRV-Tools.a", "spirv-tools"),
+    ("library", "libSPIRV-Tools-opt.a", "spirv-tools"),
+    ("library", "libstdc++.so", "build-essential"),
+]
+
+
+def compiler_command():
+    return shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+
+
+def has_header(compiler, header):
+    try:
+        result = subprocess.run(
+            compiler + ["-E", "-x", "c", "-", "-o", os.devnull],
+            input="#include <{0}>\n".format(header).encode(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return False
+    return result.returncode == 0
+
+
+def has_library(compiler, library):
+    try:
+        found = subprocess.run(compiler + ["-print-file-name=" + library],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return False
+    return os.path.isabs(found) and os.path.exists(found)
+
+
+def missing_build_requirements(compiler=None, requirements=BUILD_REQUIREMENTS):
+    """[(file, Debian package)] of what the build needs and cannot find."""
+    compiler = compiler or compiler_command()
+    missing = []
+    include = sysconfig.get_paths().get("include") or ""
+    if not os.path.isfile(os.path.join(include, "Python.h")):
+        missing.append(("Python.h of " + sys.executable, "python3-dev"))
+    try:
+        subprocess.run(compiler + ["--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        # without a compiler nothing else can be looked for: name it all
+        return [(compiler[0] + " (a C compiler)", "build-essential")] + missing + [
+            (name, package) for _, name, package in requirements]
+    for kind, name, package in requirements:
+        found = has_header if kind == "header" else has_library
+        if not found(compiler, name):
+            missing.append((name, package))
+    return missing
+
+
+def build_requirements_message(missing):
+    packages = list(dict.fromkeys(package for _, package in missing))
+    return (
+        "compushady: cannot build the extension; missing: {0}\n"
+        "Install them (Debian/Ubuntu):\n"
+        "    sudo apt-get install -y {1}\n"
+        "(other systems: the Vulkan headers, shaderc, glslang and SPIRV-Tools "
+        "static libraries; a binary wheel needs none of them, only libvulkan1 "
+        "and a Vulkan driver; COMPUSHADY_SKIP_BUILD_CHECK=1 skips this check)"
+    ).format(", ".join(name for name, _ in missing), " ".join(packages))
+
+
+def check_build_requirements():
+    """False when skipped; exits with the message when something is missing."""
+    if os.environ.get("COMPUSHADY_SKIP_BUILD_CHECK"):
+        return False
+    missing = missing_build_requirements()
+    if missing:
+        sys.exit(build_requirements_message(missing))
+    return True
+
+
+class checked_build_ext(build_ext):
+    """build_ext that first says, in one message, every package missing."""
+
+    def run(self):
+        check_build_requirements()
+        super().run()
+
+
+class build_check(Command):
+    """python setup.py build_check: only the check of checked_build_ext."""
+
+    description = "check that the headers and libraries of the build are there"
+    user_options = []
+
+    def initialize_options(self):
+        pass
+
+    def finalize_options(self):
+        pass
+
+    def run(self):
+        if check_build_requirements():
+            print("compushady: every header and library of the build was found")
+        else:
+            print("compushady: build check skipped (COMPUSHADY_SKIP_BUILD_CHECK)")
 
 
 def sources(*patterns):
@@ -25,6 +138,20 @@ SHADERC_LIBS = [
     "-lglslang-default-resource-limits",
 ]
 
+def header_version():
+    """CS_VERSION_MAJOR.MINOR.PATCH of include/compushady.h: the one place the
+    version is written (the Makefile and compushady.__version__ read it too)."""
+    parts = {}
+    with open(os.path.join(HERE, "include", "compushady.h")) as header:
+        for line in header:
+            words = line.split()
+            if len(words) == 3 and words[1].startswith("CS_VERSION_"):
+                parts[words[1]] = words[2]
+    return "{0}.{1}.{2}".format(
+        parts["CS_VERSION_MAJOR"], parts["CS_VERSION_MINOR"], parts["CS_VERSION_PATCH"]
+    )
+
+
 native = Extension(
     "compushady._native",
     sources=sources(
@@ -39,16 +166,19 @@ native = Extension(
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],
     extra_link_args=SHADERC_LIBS
-    + ["-lvulkan", "-lstdc++", "-lpthread", "-ldl", "-lm"]
+    + ["-lstdc++", "-lpthread", "-ldl", "-lm"]
     + ["-Wl,--exclude-libs,ALL"],
 )
 
 setup(
     name="compushady",
-    version="0.17.5",
+    version=header_version(),
     description="Run GPU compute shaders from Python: a C11 core on Vulkan",
     package_dir={"": "python"},
     packages=["compushady", "compushady.backends", "compushady.shaders"],
+    # typing: py.typed (PEP 561) and the stubs of the package and _native
+    package_data={"compushady": ["py.typed", "*.pyi"]},
     ext_modules=[native],
+    cmdclass={"build_ext": checked_build_ext, "build_check": build_check},
     python_requires=">=3.8",
 )

@@ -5,12 +5,23 @@ extension ``compushady._native``. Importing this package starts nothing: the
 backend (the Vulkan instance) is created by the first ``get_backend()`` call,
 directly or through the first device or resource, with the settings of
 ``compushady.config`` at that time.
+
+numpy (optional, imported only by the calls that need it):
+``compute_with_arrays(shader, srv=[arrays], uav=[arrays or (shape,
+dtype)])`` runs a shader over arrays and returns arrays;
+``Buffer.from_numpy(array)`` and ``buffer.to_numpy(dtype, shape)`` copy
+arrays into and out of any buffer; a HEAP_UPLOAD or HEAP_READBACK Buffer is
+itself a buffer-protocol object over its mapped memory (zero-copy:
+``memoryview(buffer)``, ``numpy.asarray(buffer)``).
+
+``compushady.__version__`` is this build's version.
 """
 
 import atexit
 import importlib
 import operator
 import os
+import sys
 import threading
 
 from . import config
@@ -25,12 +36,16 @@ from ._native import (
     OutOfDeviceMemory,
     SamplerException,
     ShaderCompileError,
+    SwapchainOutOfDate,
     Texture1DException,
     Texture2DException,
     Texture3DException,
     UnknownBackend,
 )
 from .backends import KNOWN_BACKENDS
+
+__version__ = "{0}.{1}.{2}".format(*_native.VERSION)
+"""The version of this compushady (include/compushady.h's CS_VERSION_*)."""
 
 HEAP_DEFAULT = 0
 HEAP_UPLOAD = 1
@@ -81,11 +96,19 @@ def get_backend():
     global _backend
     with _lock:
         if _backend is None:
+            if config._environment_error:
+                raise ValueError(config._environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
                 raise UnknownBackend(
-                    "unknown backend {0!r}: this build of compushady knows "
-                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                    "unknown backend {0!r}{1}: this build of compushady knows "
+                    "{2}".format(
+                        name,
+                        " (from the COMPUSHADY_BACKEND environment variable)"
+                        if config._backend_from_environment
+                        else "",
+                        ", ".join(repr(n) for n in KNOWN_BACKENDS),
+                    )
                 )
             backend = importlib.import_module("compushady.backends." + name)
             if config.debug:
@@ -95,12 +118,55 @@ def get_backend():
         return _backend
 
 
+def _refuse_pickle(self):
+    """__reduce__ of the objects that live on one process's device: pickling
+    one (sending it to another process, as Dask and multiprocessing do)
+    raises a TypeError that says what to send instead."""
+    raise TypeError(
+        "a compushady.{0} cannot be pickled or deep-copied (sent to another "
+        "process): it refers to Vulkan objects of this process. Instead, {1}".format(
+            type(self).__name__, self._send_instead
+        )
+    )
+
+
+def _shallow_copy(self):
+    """__copy__ of the same objects: a new wrapper sharing the native one."""
+    clone = type(self).__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    return clone
+
+
+def _forget_parent_devices():
+    """In a fork()ed child: the parent's devices are unusable there (the
+    library refuses every call on objects inherited through fork(), see
+    docs/decisions.md, "fork()"); forget them so that the next use starts
+    with the child's own instance. The lock is new: another thread of the
+    parent may have held it at the fork."""
+    global _lock, _discovered_devices, _current_device
+    _lock = threading.RLock()
+    _discovered_devices = None
+    _current_device = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_devices)
+
+
 class Device:
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 
     ``handle`` is the native device; its other attributes (``supports_sparse``,
     ``max_push_constants_size``, ...) are reachable through this object too.
     """
+
+    _send_instead = (
+        "send its index in compushady.get_discovered_devices() and look it up "
+        "there, or let each process pick its device (COMPUSHADY_DEVICE; "
+        "compushady.dask.worker_device())"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, handle):
         self.handle = handle
@@ -211,7 +277,10 @@ def get_best_device():
     devices = get_discovered_devices()
     if not devices:
         raise BackendError(
-            "no device found by the {0} backend".format(get_backend().name)
+            "no device found by the {0} backend: install a Vulkan driver "
+            "(Debian/Ubuntu: apt-get install mesa-vulkan-drivers, which has "
+            "lavapipe for the CPU; for NVIDIA, the NVIDIA driver) and check "
+            "with 'vulkaninfo --summary'".format(get_backend().name)
         )
     return max(
         devices,
@@ -266,6 +335,9 @@ class Resource:
     """
 
     _exception = ValueError
+    _send_instead = "send its data and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     @property
     def size(self):
@@ -416,6 +488,75 @@ class Resource:
         )
 
 
+def _as_int(value, name, hint=""):
+    """value as an int, or a TypeError naming the argument (also for
+    objects such as numpy arrays whose __index__ raises its own error)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        pass
+    raise TypeError(
+        "{0} must be an int, got {1}{2}".format(name, type(value).__name__, hint)
+    )
+
+
+def _shape_tuple(shape):
+    return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+
+
+def _import_numpy(what):
+    try:
+        import numpy
+    except ImportError as error:
+        raise ImportError(
+            "{0} needs numpy, which is not installed: pip install numpy".format(what)
+        ) from error
+    return numpy
+
+
+def _bytes_of(obj, what):
+    """A 1-D unsigned-byte memoryview of obj's bytes in C order (a copy
+    when obj is not C-contiguous or has a format memoryview cannot cast)."""
+    if isinstance(obj, Resource):
+        raise TypeError(
+            "{0} needs host data (a numpy array or another buffer-protocol "
+            "object), got a compushady {1}: copy resources with "
+            "copy_to()".format(what, type(obj).__name__)
+        )
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise TypeError(
+            "{0} needs a numpy array or another object with the buffer "
+            "protocol (bytes, bytearray, memoryview, array.array), got "
+            "{1}".format(what, type(obj).__name__)
+        ) from None
+    except (ValueError, BufferError):
+        # numpy exports no buffer for some dtypes (datetime64): its bytes
+        view = _numpy_bytes(obj)
+        if view is None:
+            raise
+    if view.format == "O":
+        raise TypeError(
+            "{0} needs plain data, got an array of Python objects (dtype "
+            "object): their bytes are pointers".format(what)
+        )
+    if view.c_contiguous:
+        try:
+            return view.cast("B")
+        except TypeError:  # a format cast() does not know ('Zf', '>i', 'T{...}')
+            pass
+    return memoryview(view.tobytes())
+
+
+def _numpy_bytes(obj):
+    """The bytes of a numpy array as a memoryview, or None for other objects."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not isinstance(obj, numpy.ndarray):
+        return None
+    return memoryview(numpy.ascontiguousarray(obj).reshape(-1).view(numpy.uint8))
+
+
 def _check_heap(heap):
     if heap is not None and not isinstance(heap, Heap):
         raise TypeError(
@@ -426,10 +567,27 @@ def _check_heap(heap):
     return heap.handle if heap is not None else None
 
 
-class Buffer(Resource):
-    """A linear block of memory: raw, structured (stride) or typed (format)."""
+class Buffer(Resource, _native.MappedBuffer):
+    """A linear block of memory: raw, structured (stride) or typed (format).
+
+    ``Buffer(size, heap_type=HEAP_DEFAULT, stride=0, format=0, ...)``: size
+    in bytes. ``Buffer.from_numpy(array)`` makes one holding an array.
+
+    Zero-copy host access: a HEAP_UPLOAD (writable) or HEAP_READBACK
+    (read-only) buffer is itself a buffer-protocol object over its mapped
+    memory, so ``memoryview(buffer)`` and ``numpy.asarray(buffer)`` (uint8;
+    ``.view(numpy.float32)`` to reinterpret) read and write it in place. A
+    view keeps the memory mapped as long as it lives. A HEAP_DEFAULT buffer
+    has no host memory: viewing it raises BufferError; ``to_numpy()`` reads
+    a copy of any buffer.
+    """
 
     _exception = BufferException
+    _send_instead = (
+        "send the data (bytes or a numpy array, e.g. what readback() returns) "
+        "and create the Buffer where it is used; over Dask, "
+        "compushady.dask.map_blocks moves blocks to each worker's device"
+    )
 
     def __init__(
         self,
@@ -442,17 +600,105 @@ class Buffer(Resource):
         sparse=False,
         device=None,
     ):
+        size = _as_int(
+            size,
+            "size",
+            "; Buffer.from_numpy(array) makes a buffer holding an array",
+        )
         self.device = _native_device(device)
         self.heap = heap
         self.handle = self.device.handle.create_buffer(
-            heap_type,
+            _as_int(heap_type, "heap_type"),
             size,
-            stride=stride,
-            format=format,
+            stride=_as_int(stride, "stride"),
+            format=_as_int(format, "format"),
             heap=_check_heap(heap),
-            heap_offset=heap_offset,
+            heap_offset=_as_int(heap_offset, "heap_offset"),
             sparse=sparse,
         )
+
+    @classmethod
+    def from_numpy(cls, array, heap_type=HEAP_DEFAULT, stride=0, format=0, device=None):
+        """A new buffer holding a copy of ``array``'s bytes.
+
+        ``array``: a numpy array or any other buffer-protocol object (bytes,
+        bytearray, memoryview, array.array), copied in C order when it is
+        not contiguous. The buffer is ``array.nbytes`` bytes in
+        ``heap_type``; a HEAP_DEFAULT buffer is filled through a HEAP_UPLOAD
+        staging buffer. ``stride`` and ``format`` are Buffer's (a structured
+        or typed buffer). numpy itself is not needed. The upload and the
+        staging copy happen at once, also inside ``batch()``.
+        """
+        data = _bytes_of(array, "Buffer.from_numpy")
+        if data.nbytes == 0:
+            raise BufferException(
+                "Buffer.from_numpy needs at least 1 byte, the array is empty"
+            )
+        buffer = cls(data.nbytes, heap_type, stride=stride, format=format, device=device)
+        if buffer.heap_type == HEAP_DEFAULT:
+            staging = Buffer(data.nbytes, HEAP_UPLOAD, device=buffer.device)
+            staging.handle.upload(data)
+            staging.handle.copy_to(buffer.handle)
+        else:
+            buffer.handle.upload(data)
+        return buffer
+
+    def to_numpy(self, dtype=None, shape=None):
+        """A numpy array holding a copy of the buffer's contents.
+
+        ``dtype``: the element type (default numpy.uint8). ``shape``: the
+        array's shape (an int or a tuple, -1 allowed); None means as many
+        elements as the buffer holds. A shape smaller than the buffer reads
+        its first bytes. HEAP_DEFAULT buffers are read through a
+        HEAP_READBACK staging buffer. The copy happens at once, also inside
+        ``batch()`` (read results after the block). Needs numpy.
+        """
+        numpy = _import_numpy("Buffer.to_numpy()")
+        dtype = numpy.dtype(numpy.uint8 if dtype is None else dtype)
+        if dtype.hasobject or dtype.itemsize == 0:
+            raise TypeError(
+                "to_numpy needs a dtype of plain data, got {0}".format(dtype)
+            )
+        size = self.size
+        if shape is None or -1 in _shape_tuple(shape):
+            if size % dtype.itemsize:
+                raise ValueError(
+                    "the buffer's {0} bytes are not a whole number of {1} "
+                    "({2} bytes each): pass a shape to read fewer".format(
+                        size, dtype, dtype.itemsize
+                    )
+                )
+            array = numpy.empty(size // dtype.itemsize, dtype)
+            if shape is not None:
+                array = array.reshape(shape)
+        else:
+            array = numpy.empty(shape, dtype)
+            if array.nbytes > size:
+                raise ValueError(
+                    "shape {0} of {1} needs {2} bytes, the buffer has {3}".format(
+                        array.shape, dtype, array.nbytes, size
+                    )
+                )
+        if array.nbytes == 0:
+            return array
+        target = array.reshape(-1).view(numpy.uint8)
+        if self.heap_type == HEAP_DEFAULT:
+            staging = Buffer(array.nbytes, HEAP_READBACK, device=self.device)
+            self.handle.copy_to(staging.handle, size=array.nbytes)
+            staging.handle.readback_to_buffer(target)
+        else:
+            self.handle.readback_to_buffer(target)
+        return array
+
+    def __array__(self, dtype=None, copy=None):
+        # numpy.asarray(buffer) uses the buffer protocol and reaches this
+        # only when it failed (HEAP_DEFAULT): numpy would otherwise make a
+        # 0-d object array, so memoryview's error is raised instead.
+        numpy = _import_numpy("numpy.asarray(buffer)")
+        array = numpy.frombuffer(memoryview(self), numpy.uint8)
+        if dtype is not None:
+            array = array.astype(dtype)
+        return array.copy() if copy else array
 
     def upload(self, data, offset=0):
         """Copy bytes-like data into this UPLOAD buffer at offset."""
@@ -490,6 +736,10 @@ class Texture1D(Resource):
     ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture1DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, format, heap=None, heap_offset=0, slices=1, sparse=False, device=None
@@ -515,6 +765,10 @@ class Texture2D(Resource):
     ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture2DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self,
@@ -548,6 +802,10 @@ class Texture3D(Resource):
     ``Texture3D``/``RWTexture3D`` in HLSL."""
 
     _exception = Texture3DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, height, depth, format, heap=None, heap_offset=0, sparse=False, device=None
@@ -569,6 +827,10 @@ class Texture3D(Resource):
 
 class Heap:
     """A block of device memory that resources can be placed in (aliasing)."""
+
+    _send_instead = "send its heap type and size and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, heap_type, size, device=None):
         self.device = _native_device(device)
@@ -594,6 +856,12 @@ class Sampler:
     """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
 
     Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
+
+    _send_instead = (
+        "send its address modes and filters and create it where it is used"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -674,10 +942,25 @@ class Swapchain:
     (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
     matter only where the window system lets the application choose the
     size (Wayland).
+
+    ``present_mode``: ``"fifo"`` (default, everywhere: one image per
+    vertical blank), ``"mailbox"`` (no wait, never torn) or ``"immediate"``
+    (no wait, may tear); ``present_modes`` lists what the window offers.
+    When the window changes, present() recreates the images itself
+    (``recreate_count`` counts it); with ``auto_recreate=False`` it raises
+    SwapchainOutOfDate instead, and the program calls recreate().
     """
 
     def __init__(
-        self, window_handle, format, num_buffers=3, device=None, width=0, height=0
+        self,
+        window_handle,
+        format,
+        num_buffers=3,
+        device=None,
+        width=0,
+        height=0,
+        present_mode="fifo",
+        auto_recreate=True,
     ):
         platform, display, window = _window_handle(window_handle)
         self.device = _native_device(device)
@@ -689,7 +972,31 @@ class Swapchain:
             num_buffers=num_buffers,
             width=width,
             height=height,
+            present_mode=present_mode,
+            auto_recreate=auto_recreate,
         )
+
+    @property
+    def present_mode(self):
+        """``"fifo"``, ``"mailbox"`` or ``"immediate"``."""
+        return self.handle.present_mode
+
+    @property
+    def present_modes(self):
+        """The present modes the window offers (``"fifo"`` always)."""
+        return self.handle.present_modes
+
+    @property
+    def recreate_count(self):
+        """How many times the images were recreated (window resized, out of
+        date or suboptimal, recreate()): compare it to notice a change."""
+        return self.handle.recreate_count
+
+    def recreate(self, width=0, height=0):
+        """Rebuild the images for the window's current size (after
+        SwapchainOutOfDate); width/height: the new size where the
+        application chooses it (Wayland), 0 keeps the current one."""
+        self.handle.recreate(width, height)
 
     @property
     def width(self):
@@ -709,7 +1016,8 @@ class Swapchain:
     def present(self, resource, x=0, y=0):
         """Show a Texture2D with its top-left corner at (x, y) of the window
         (the rest of the window is black), converting its format where
-        needed; blocks while every image waits for a vertical blank."""
+        needed. FIFO blocks while every image waits for a vertical blank;
+        mailbox and immediate do not wait for the display."""
         if not isinstance(resource, Texture2D):
             raise TypeError(
                 "present needs a compushady.Texture2D, got {0}".format(
@@ -755,6 +1063,14 @@ class Compute:
     ``timestamps=True``: every dispatch() is timed on the GPU and
     ``last_gpu_time`` holds its seconds (None before the first).
     """
+
+    _send_instead = (
+        "send the shader (HLSL source or SPIR-V bytes) and create the Compute, "
+        "with its resources, where it runs; over Dask, "
+        "compushady.dask.map_blocks does this and caches Computes per worker"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -899,15 +1215,17 @@ class CommandList:
         """The number of commands recorded since the last reset."""
         return self.handle.count
 
-    def dispatch(self, compute, x, y, z, push=None):
-        """Records compute.dispatch(x, y, z, push); checked now, run by submit()."""
+    def dispatch(self, compute, x, y, z, push=None, repeat=1):
+        """Records compute.dispatch(x, y, z, push); checked now, run by submit().
+        repeat=N records it N times, each run after the one before (one call
+        for many dispatches: cheaper than N calls from Python)."""
         if not isinstance(compute, Compute):
             raise TypeError(
                 "compute must be a compushady.Compute, got {0}".format(
                     type(compute).__name__
                 )
             )
-        self.handle.dispatch(compute.handle, x, y, z, push)
+        self.handle.dispatch(compute.handle, x, y, z, push, repeat)
 
     def dispatch_indirect(self, compute, indirect_buffer, offset=0, push=None):
         """Records compute.dispatch_indirect(...); the group counts are read
@@ -974,25 +1292,60 @@ class batch:
     def __init__(self, device=None, timestamps=False):
         self._device = device
         self._timestamps = timestamps
+        self._thread = None  # the entering thread's ident while open
         self.list = None
         self.fence = None
 
     def __enter__(self):
         global _batch_depth
-        self.list = CommandList(self._device, timestamps=self._timestamps)
+        if self._thread is not None:
+            raise RuntimeError(
+                "this batch() is already open (entered on thread {0}): "
+                "use a new batch() for a nested block".format(self._thread)
+            )
+        commands = CommandList(self._device, timestamps=self._timestamps)
         stack = getattr(_batches, "stack", None)
         if stack is None:
             stack = _batches.stack = []
-        stack.append(self.list)
+        self.list = commands
+        self.fence = None
+        self._thread = threading.get_ident()
+        stack.append(commands)
         with _lock:
             _batch_depth += 1
-        return self.list
+        return commands
 
     def __exit__(self, exc_type, exc, tb):
         global _batch_depth
-        _batches.stack.pop()
+        # A batch records the calls of the thread that entered it: leaving
+        # it from elsewhere (or out of order) would drop another batch's
+        # list or leave the entering thread recording into a list nobody
+        # submits. Refuse and change nothing: the entering thread's batch
+        # stays open and is submitted when that thread leaves it.
+        if self._thread is None:
+            raise RuntimeError("this batch() is not open: __exit__ without __enter__")
+        if self._thread != threading.get_ident():
+            raise RuntimeError(
+                "a batch() entered on thread {0} was exited on thread {1}: "
+                "exit it on the thread that entered it (its calls are "
+                "recorded per thread)".format(self._thread, threading.get_ident())
+            )
+        stack = _batches.stack
+        if not stack or stack[-1] is not self.list:
+            raise RuntimeError(
+                "batch() blocks must be exited in the reverse order they "
+                "were entered: a batch entered later on this thread is "
+                "still open"
+            )
+        stack.pop()
+        self._thread = None
         with _lock:
             _batch_depth -= 1
         if exc_type is None:
             self.fence = self.list.submit(wait=True)
         return False
+
+
+# >>numpy helpers (numpy is imported by them, not by this package) ----------
+
+from .arrays import compute_with_arrays  # noqa: E402

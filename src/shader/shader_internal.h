@@ -80,6 +80,11 @@ cs_status cs_dxc_compile(const char *source, size_t size,
  * its output, for the compile cache: "dxc <file> <size> <mtime>". */
 cs_status cs_dxc_describe(char *out, size_t capacity);
 
+/* Removes glslang's debug information except the names (OpName,
+ * OpMemberName), in place, giving renamed HLSL identifiers their source
+ * spelling back (debug_names.c). */
+cs_status cs_spirv_keep_names_only(uint32_t *words, size_t *io_word_count);
+
 /* The array size cs_hlsl_make_glslang_compatible gives an unbounded
  * resource array (`Texture2D t[] : register(t0);` becomes `t[750899685]`),
  * and that cs_spirv_make_unbounded_arrays turns back into a runtime array.
@@ -121,6 +126,51 @@ extern const char *const cs_hlsl_renamed_identifiers[];
  * the scalarBlockLayout device feature. */
 cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
                                            bool keep_cbuffer_offsets);
+
+/* Turns, in place, the InclusiveScan group operations that glslang emits
+ * for HLSL's WavePrefixSum/WavePrefixProduct into the ExclusiveScan that
+ * HLSL means (hlsl_wave.c). Only for glslang-compiled HLSL. */
+void cs_spirv_hlsl_exclusive_prefixes(uint32_t *words, size_t word_count);
+
+/* >>compiler protection (compiler_thread.c, source_limits.c): compiles run
+ * on a thread with a stack of CS_COMPILER_STACK_BYTES (reserved, committed
+ * as used), and sources are checked against limits that keep the
+ * compilers' recursion far inside it. glslang takes up to ~2.1 KiB of stack
+ * per level of nesting and ~0.9 KiB per operator of one expression, so the
+ * deepest source the limits let through needs ~35 MiB (docs/decisions.md,
+ * "Shader compilers never crash"). */
+#define CS_COMPILER_STACK_BYTES ((size_t)512 << 20)
+enum {
+    /* bytes of source, as written and after preprocessing */
+    CS_SHADER_MAX_SOURCE_BYTES = 16 << 20,
+    /* brackets ( [ {, blocks and unbraced control statements (if, else,
+     * for, while, do, switch) open at one point, together */
+    CS_SHADER_MAX_NESTING = 1024,
+    /* operator characters in one statement (a n-term sum is n deep) */
+    CS_SHADER_MAX_STATEMENT_OPERATORS = 32768,
+    /* struct/class/interface declarations (a struct nests the previous) */
+    CS_SHADER_MAX_STRUCTS = 4096,
+    /* macros using macros using macros... */
+    CS_SHADER_MAX_MACRO_DEPTH = 1024,
+    /* an upper bound of the preprocessor's output, in tokens */
+    CS_SHADER_MAX_EXPANDED_TOKENS = 4 << 20,
+};
+
+/* Runs job(arg) on a compiler thread and waits for it; a failure's message
+ * is handed to the caller's cs_last_error(). */
+cs_status cs_compiler_thread_run(cs_status (*job)(void *), void *arg);
+
+/* The stack size the compiler threads got (0 if none can start). */
+size_t cs_compiler_thread_stack_size(void);
+
+/* The macro checks, on the source as written: CS_ERROR_SHADER_COMPILE
+ * naming the limit and the line. */
+cs_status cs_shader_check_macros(const char *source, size_t size,
+                                 const char *file_name);
+
+/* The nesting, operator and struct checks, on preprocessed source. */
+cs_status cs_shader_check_nesting(const char *source, size_t size,
+                                  const char *file_name);
 
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands

@@ -1,9 +1,11 @@
 """GLSL compute shaders to SPIR-V."""
 
+from __future__ import annotations
+
 from .. import _native
 
 
-def compile(source, entry_point="main"):
+def compile(source: str | bytes, entry_point: str = "main") -> bytes:
     """Compile a GLSL compute shader (str or bytes) to SPIR-V bytes.
 
     A compile error raises compushady.ShaderCompileError whose message holds

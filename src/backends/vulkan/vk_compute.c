@@ -416,7 +416,7 @@ static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
 {
     cs_status status;
     if (!impl->cache) {
-        status = vk_context_take(dev, &impl->cache);
+        status = vk_submit_take(dev, &impl->cache);
         if (status != CS_OK)
             return status;
     }

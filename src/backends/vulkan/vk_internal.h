@@ -29,11 +29,11 @@
 #endif
 
 #include "../../core/backend.h"
+#include "vk_loader.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <vulkan/vulkan.h>
 
 /* >>instance */
 
@@ -201,7 +201,9 @@ typedef struct vk_compute {
     /* The dispatch cache: a command buffer of this compute's own, recorded
      * for the last (groups, push) and submitted again as is while they
      * stay the same. Whoever sets cache_busy owns everything below it; a
-     * dispatch that finds it set takes the device's pool instead. */
+     * dispatch that finds it set takes the device's pool instead. The
+     * command buffer comes from the device's pool and goes back to it when
+     * the compute is destroyed, so a new compute rarely makes one. */
     atomic_flag cache_busy;
     /* Submissions of this compute parked after a wait timeout (its cached
      * buffer, or a pooled one): binds must not rewrite the set meanwhile. */
@@ -257,6 +259,10 @@ cs_status vk_fail(vk_device *device, VkResult result, const char *call,
 const char *vk_result_name(VkResult result);
 
 /* vk_instance.c */
+/* vk_window_check.c: refuses window handles the driver would crash on
+ * (what can be checked: docs/decisions.md). */
+cs_status vk_check_window_handles(const cs_swapchain_desc *desc);
+
 cs_status vk_instance_create(cs_instance *instance);
 void vk_instance_destroy(cs_instance *instance);
 
@@ -367,12 +373,11 @@ void vk_resource_free(vk_device *device, vk_resource *impl);
 cs_status vk_context_create(vk_device *device,
                             vk_command_context **out_context);
 void vk_context_destroy(VkDevice device, vk_command_context *context);
-/* A context from the device's free list (made when it is empty), for a
- * compute's dispatch cache; vk_context_recycle puts one back, idle, with
- * its recording dropped. Reusing them matters beyond speed: creating and
- * destroying a command pool per compute leaves ~3 KiB behind in the
- * validation layer each time (issue 12, item 7). */
-cs_status vk_context_take(vk_device *device, vk_command_context **out_context);
+/* Gives back a compute's dispatch-cache context (vk_submit_take), idle,
+ * with its recording dropped (it names the compute's pipeline and set).
+ * Reusing contexts matters beyond speed: creating and destroying a
+ * command pool per compute leaves ~3 KiB behind in the validation layer
+ * each time (issue 12, item 7). */
 void vk_context_recycle(vk_device *device, vk_command_context *context);
 /* ... reset and begun (one_time: for a single submission), with the
  * leading global barrier; ended with the barrier to HOST; submitted (fence
@@ -399,6 +404,10 @@ VkResult vk_wait_for_fence(vk_device *device, VkFence fence,
 /* vk_submit.c: take a context and start recording (begins with a global
  * barrier that makes earlier submissions' writes visible) ... */
 cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
+/* Takes a context from the device's pool (made when the pool is empty),
+ * not begun: for a holder that keeps it (a compute's dispatch cache) and
+ * gives it back with vk_submit_give_back once it is idle. */
+cs_status vk_submit_take(vk_device *device, vk_command_context **out_context);
 /* What a submission uses and must outlive it when its wait times out. */
 typedef struct vk_holds {
     cs_compute *compute;
@@ -508,5 +517,6 @@ cs_status vk_swapchain_create(cs_swapchain *swapchain);
 void vk_swapchain_destroy(cs_swapchain *swapchain);
 cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                                uint32_t x, uint32_t y);
+cs_status vk_swapchain_recreate(cs_swapchain *swapchain);
 
 #endif
