@@ -213,6 +213,10 @@ typedef struct cs_device_info {
     uint32_t max_image_dimension_3d, max_image_array_layers;
     uint32_t max_texel_buffer_elements;
     uint32_t max_uniform_buffer_range; /* bytes a cbuffer binding sees */
+    /* threads of one workgroup (x*y*z) and bytes of its groupshared
+     * memory; cs_compute_create refuses shaders over them */
+    uint32_t max_compute_workgroup_invocations;
+    uint32_t max_compute_shared_memory_size;
 } cs_device_info;
 
 /* How long a call that waits for the GPU on its own (dispatch, copy,
@@ -490,6 +494,15 @@ typedef enum cs_image_dim {
     CS_IMAGE_DIM_BUFFER,
 } cs_image_dim;
 
+/* The numeric type of the texels an image or texel buffer binding reads or
+ * writes (HLSL Texture2D<float4> -> FLOAT, RWBuffer<uint> -> UINT). */
+typedef enum cs_component_type {
+    CS_COMPONENT_NONE = 0, /* not an image or texel buffer */
+    CS_COMPONENT_FLOAT,    /* float, and UNORM/SNORM formats read as float */
+    CS_COMPONENT_SINT,
+    CS_COMPONENT_UINT,
+} cs_component_type;
+
 typedef struct cs_shader_binding {
     uint32_t set;
     uint32_t binding;
@@ -500,7 +513,18 @@ typedef struct cs_shader_binding {
     uint32_t image_format; /* SPIR-V ImageFormat; 0 = Unknown */
     uint32_t array_size;   /* descriptors; 0 = runtime-sized (bindless) */
     char name[64];         /* the variable's name when the SPIR-V has it */
+    cs_component_type component_type; /* images and texel buffers */
+    /* images and texel buffers: the fewest components an OpImageWrite of
+     * the shader gives it (0 = never written) */
+    uint32_t written_components;
 } cs_shader_binding;
+
+/* A texture sampled with a sampler (an OpSampledImage of the two); a
+ * binding that reflection cannot trace to one variable is CS_ANY_BINDING. */
+#define CS_ANY_BINDING UINT32_MAX
+typedef struct cs_shader_sampling {
+    uint32_t image_binding, sampler_binding;
+} cs_shader_sampling;
 
 typedef struct cs_shader_reflection {
     uint32_t workgroup_size[3];
@@ -508,6 +532,11 @@ typedef struct cs_shader_reflection {
     uint32_t binding_count;
     cs_shader_binding *bindings; /* sorted by (set, binding) */
     char entry_point[64];
+    /* bytes of the Workgroup (groupshared) variables, packed; saturates at
+     * UINT32_MAX */
+    uint32_t workgroup_memory_size;
+    uint32_t sampling_count;
+    cs_shader_sampling *samplings; /* which texture meets which sampler */
 } cs_shader_reflection;
 
 /* Reads a SPIR-V module (size in bytes). Fails with CS_ERROR_INVALID_SHADER
@@ -517,6 +546,45 @@ CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
                                    cs_shader_reflection *out_reflection);
 /* Frees what cs_shader_reflect() allocated in *reflection. */
 CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
+
+/* >>caches ---------------------------------------------------------------- */
+
+/* The library keeps what it derives from bytes it is given again and again
+ * in bounded LRU caches; each kind is bounded by a number of entries AND a
+ * number of bytes (whichever is reached first evicts the least recently
+ * used entries; an entry still in use lives on until released). */
+typedef enum cs_cache_kind {
+    CS_CACHE_COMPILE = 0,  /* compiled SPIR-V in memory (process-wide);
+                              default 256 entries, 64 MiB */
+    CS_CACHE_MODULE = 1,   /* reflected and validated SPIR-V modules
+                              (process-wide); default 512, 64 MiB */
+    CS_CACHE_PIPELINE = 2, /* per device: Vulkan pipelines with their shader
+                              module and layouts; bytes count the SPIR-V
+                              and keys (the driver's own memory per
+                              pipeline is not visible: ~370 KiB on
+                              lavapipe); default 256, 64 MiB */
+    CS_CACHE_DRIVER = 3,   /* per device: the driver's VkPipelineCache,
+                              entries = pipelines made into it, bytes = its
+                              data; over either it is saved to disk and
+                              started afresh; default 1024, 64 MiB */
+    CS_CACHE_KIND_COUNT
+} cs_cache_kind;
+
+/* Sets the limits of a kind of cache (both >= 1; CS_ERROR_INVALID_ARGUMENT
+ * otherwise). The process-wide caches are trimmed at once, the per-device
+ * ones at their next insert. The defaults come from the environment, read
+ * once: COMPUSHADY_<KIND>_CACHE_ENTRIES and COMPUSHADY_<KIND>_CACHE_BYTES
+ * (KIND: COMPILE, MODULE, PIPELINE, DRIVER; bytes may end in K, M or G);
+ * a malformed value is ignored and makes cs_instance_create fail with a
+ * message naming the variable. */
+CS_API cs_status cs_cache_set_limits(cs_cache_kind kind, uint64_t max_entries,
+                                     uint64_t max_bytes);
+CS_API cs_status cs_cache_get_limits(cs_cache_kind kind,
+                                     uint64_t *out_max_entries,
+                                     uint64_t *out_max_bytes);
+/* CS_OK, or CS_ERROR_INVALID_ARGUMENT naming the first malformed
+ * COMPUSHADY_*_CACHE_* variable (cs_instance_create checks it too). */
+CS_API cs_status cs_cache_check_environment(void);
 
 /* >>compute --------------------------------------------------------------- */
 

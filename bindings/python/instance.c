@@ -29,7 +29,12 @@ PyObject *native_instance_create(PyObject *module, PyObject *args,
         .flags = debug ? CS_INSTANCE_DEBUG : 0,
         .backend = backend,
     };
-    cs_status status;
+    /* a malformed COMPUSHADY_*_CACHE_* variable is a ValueError naming it */
+    cs_status status = cs_cache_check_environment();
+    if (status != CS_OK) {
+        Py_DECREF(self);
+        return native_raise(status, PyExc_ValueError);
+    }
     /* Loading the driver and enumerating devices can take long. */
     Py_BEGIN_ALLOW_THREADS
     status = cs_instance_create(&desc, &self->instance);

@@ -252,6 +252,58 @@ static PyObject *module_format_name(PyObject *module, PyObject *arg)
     return PyUnicode_FromString(name);
 }
 
+/* Cache kinds by name, in cs_cache_kind order. */
+static const char *const cache_kind_names[CS_CACHE_KIND_COUNT] = {
+    "compile", "module", "pipeline", "driver"};
+
+static int parse_cache_kind(PyObject *arg, cs_cache_kind *out_kind)
+{
+    const char *name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+    for (int kind = 0; name && kind < CS_CACHE_KIND_COUNT; kind++) {
+        if (strcmp(name, cache_kind_names[kind]) == 0) {
+            *out_kind = (cs_cache_kind)kind;
+            return 0;
+        }
+    }
+    if (!PyErr_Occurred())
+        PyErr_Format(PyExc_ValueError,
+                     "unknown cache %R: expected 'compile', 'module', "
+                     "'pipeline' or 'driver'",
+                     arg);
+    return -1;
+}
+
+static PyObject *module_set_cache_limits(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *kind_arg;
+    unsigned long long entries, bytes;
+    if (!PyArg_ParseTuple(args, "OKK:set_cache_limits", &kind_arg, &entries,
+                          &bytes))
+        return NULL;
+    cs_cache_kind kind;
+    if (parse_cache_kind(kind_arg, &kind) < 0)
+        return NULL;
+    cs_status status = cs_cache_set_limits(kind, entries, bytes);
+    if (status != CS_OK)
+        return native_raise(status, PyExc_ValueError);
+    Py_RETURN_NONE;
+}
+
+static PyObject *module_get_cache_limits(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    cs_cache_kind kind;
+    if (parse_cache_kind(arg, &kind) < 0)
+        return NULL;
+    uint64_t entries = 0, bytes = 0;
+    cs_status status = cs_cache_get_limits(kind, &entries, &bytes);
+    if (status != CS_OK)
+        return native_raise(status, PyExc_ValueError);
+    return Py_BuildValue("(KK)", (unsigned long long)entries,
+                         (unsigned long long)bytes);
+}
+
 static PyMethodDef module_methods[] = {
     {"create_instance", (PyCFunction)(void (*)(void))native_instance_create,
      METH_VARARGS | METH_KEYWORDS,
@@ -268,6 +320,10 @@ static PyMethodDef module_methods[] = {
      "format_texel_size(format) -> bytes per texel (0 when unknown)"},
     {"format_name", module_format_name, METH_O,
      "format_name(format) -> DXGI name without prefix, or None"},
+    {"set_cache_limits", module_set_cache_limits, METH_VARARGS,
+     "set_cache_limits(cache, max_entries, max_bytes)"},
+    {"get_cache_limits", module_get_cache_limits, METH_O,
+     "get_cache_limits(cache) -> (max_entries, max_bytes)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -170,3 +170,39 @@ def _warn_about_cache_dir(text):
 
 
 _warn_about_cache_dir(os.environ.get("COMPUSHADY_CACHE_DIR"))
+
+
+CACHES = ("compile", "module", "pipeline", "driver")
+
+
+def set_cache_limits(cache, max_entries=None, max_bytes=None):
+    """Bound one kind of cache by a number of entries and of bytes (both
+    >= 1; None keeps the current value). ``cache``: ``"compile"`` (compiled
+    SPIR-V kept in memory), ``"module"`` (reflected and validated modules),
+    ``"pipeline"`` (per device: Vulkan pipelines) or ``"driver"`` (per
+    device: the driver's VkPipelineCache). The defaults come from
+    ``COMPUSHADY_<CACHE>_CACHE_ENTRIES`` / ``COMPUSHADY_<CACHE>_CACHE_BYTES``
+    (docs/decisions.md, "Caches")."""
+    from . import _native
+
+    entries, size = _native.get_cache_limits(cache)
+    _native.set_cache_limits(
+        cache,
+        entries if max_entries is None else _cache_amount(max_entries, "max_entries"),
+        size if max_bytes is None else _cache_amount(max_bytes, "max_bytes"),
+    )
+
+
+def get_cache_limits(cache):
+    """(max_entries, max_bytes) of one kind of cache; see set_cache_limits."""
+    from . import _native
+
+    return _native.get_cache_limits(cache)
+
+
+def _cache_amount(value, name):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("{0} must be an int, got {1}".format(name, type(value).__name__))
+    if value < 1:
+        raise ValueError("{0} must be >= 1, got {1}".format(name, value))
+    return value

@@ -65,6 +65,11 @@ struct cs_backend {
     cs_status (*copy)(cs_resource *src, cs_resource *dst,
                       const cs_copy_desc *desc);
 
+    /* Whether the device can sample textures of format with a LINEAR
+     * filter (Vulkan: SAMPLED_IMAGE_FILTER_LINEAR of the optimal tiling
+     * features). Cheap; needs no logical device. */
+    bool (*format_filters_linearly)(const cs_device *device, cs_format format);
+
     cs_status (*sampler_create)(cs_sampler *sampler);
     void (*sampler_destroy)(cs_sampler *sampler);
 

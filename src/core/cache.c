@@ -28,6 +28,7 @@ struct cs_cache {
     size_t bucket_count; /* a power of two */
     cs_cache_entry *lru_head, *lru_tail;
     size_t count, bytes, max_entries, max_bytes;
+    int kind; /* a cs_cache_kind whose limits apply, or -1: the fixed ones */
     cs_cache_destroy_fn destroy;
     void *context;
 };
@@ -53,6 +54,7 @@ void cs_cache_get_counters(cs_cache_counters *out)
         &out->pipeline_cache_loads,
         &out->pipeline_cache_saves,
         &out->pipeline_cache_rejected,
+        &out->pipeline_cache_recycled,
     };
     for (int i = 0; i < CS_COUNT_MAX; i++)
         *fields[i] = atomic_load(&counters[i]);
@@ -101,9 +103,39 @@ cs_cache *cs_cache_create(size_t max_entries, size_t max_bytes,
     }
     cache->max_entries = max_entries ? max_entries : 1;
     cache->max_bytes = max_bytes;
+    cache->kind = -1;
     cache->destroy = destroy;
     cache->context = context;
     return cache;
+}
+
+cs_cache *cs_cache_create_for(cs_cache_kind kind, cs_cache_destroy_fn destroy,
+                              void *context)
+{
+    size_t entries, bytes;
+    cs_cache_limits_of(kind, &entries, &bytes);
+    cs_cache *cache = cs_cache_create(entries < 4096 ? entries : 4096, bytes,
+                                      destroy, context);
+    if (cache)
+        cache->kind = (int)kind;
+    return cache;
+}
+
+/* The limits now; under the lock. */
+static void current_limits(cs_cache *cache)
+{
+    if (cache->kind < 0)
+        return;
+    size_t entries, bytes;
+    cs_cache_limits_of((cs_cache_kind)cache->kind, &entries, &bytes);
+    cache->max_entries = entries ? entries : 1;
+    cache->max_bytes = bytes;
+}
+
+static bool over_limits(const cs_cache *cache)
+{
+    return cache->count > cache->max_entries ||
+           (cache->max_bytes && cache->bytes > cache->max_bytes);
 }
 
 static void unreference(cs_cache *cache, cs_cache_entry *entry)
@@ -221,9 +253,9 @@ cs_cache_entry *cs_cache_insert(cs_cache *cache, const void *key,
     lru_push_front(cache, entry);
     cache->count++;
     cache->bytes += bytes;
+    current_limits(cache);
     while (evicted_count < MAX_EVICT && cache->lru_tail != entry &&
-           (cache->count > cache->max_entries ||
-            (cache->max_bytes && cache->bytes > cache->max_bytes)))
+           over_limits(cache))
         evicted[evicted_count++] = unstore(cache, cache->lru_tail);
     mtx_unlock(&cache->lock);
     for (size_t i = 0; i < evicted_count; i++)
@@ -248,6 +280,31 @@ size_t cs_cache_count(cs_cache *cache)
     size_t count = cache->count;
     mtx_unlock(&cache->lock);
     return count;
+}
+
+size_t cs_cache_bytes(cs_cache *cache)
+{
+    mtx_lock(&cache->lock);
+    size_t bytes = cache->bytes;
+    mtx_unlock(&cache->lock);
+    return bytes;
+}
+
+void cs_cache_trim(cs_cache *cache)
+{
+    if (!cache)
+        return;
+    for (;;) {
+        mtx_lock(&cache->lock);
+        current_limits(cache);
+        cs_cache_entry *entry = cache->lru_tail && over_limits(cache)
+                                    ? unstore(cache, cache->lru_tail)
+                                    : NULL;
+        mtx_unlock(&cache->lock);
+        if (!entry)
+            return;
+        unreference(cache, entry);
+    }
 }
 
 void cs_cache_clear(cs_cache *cache)

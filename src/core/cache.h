@@ -32,6 +32,25 @@ typedef void (*cs_cache_destroy_fn)(void *value, void *context);
  * to insert); NULL when out of memory. */
 cs_cache *cs_cache_create(size_t max_entries, size_t max_bytes,
                           cs_cache_destroy_fn destroy, void *context);
+/* The same, bounded by the limits of a kind (cs_cache_set_limits), read at
+ * every insert. */
+cs_cache *cs_cache_create_for(cs_cache_kind kind, cs_cache_destroy_fn destroy,
+                              void *context);
+/* Evicts down to the limits now (unreferenced values are destroyed). */
+void cs_cache_trim(cs_cache *cache);
+/* Bytes stored now (the sizes given to insert). */
+size_t cs_cache_bytes(cs_cache *cache);
+
+/* >>limits (cache_limits.c) */
+/* The current limits of a kind (the environment read on first use). */
+void cs_cache_limits_of(cs_cache_kind kind, size_t *out_entries,
+                        size_t *out_bytes);
+/* CS_OK, or the failure naming a malformed COMPUSHADY_*_CACHE_* variable. */
+cs_status cs_cache_limits_check_env(void);
+/* Trim the process-wide caches to their limits (compile_cache.c,
+ * module_cache.c). */
+void cs_compile_cache_trim(void);
+void cs_module_cache_trim(void);
 /* Destroys every value; no reference may be held any more. */
 void cs_cache_destroy(cs_cache *cache);
 
@@ -64,6 +83,7 @@ typedef struct cs_cache_counters {
     uint64_t pipeline_cache_loads;           /* VkPipelineCache data loaded */
     uint64_t pipeline_cache_saves;           /* ... written */
     uint64_t pipeline_cache_rejected;        /* ... files with a bad header */
+    uint64_t pipeline_cache_recycled;        /* ... replaced, over its limits */
 } cs_cache_counters;
 void cs_cache_get_counters(cs_cache_counters *out);
 enum cs_cache_counter {
@@ -78,6 +98,7 @@ enum cs_cache_counter {
     CS_COUNT_PIPELINE_CACHE_LOAD,
     CS_COUNT_PIPELINE_CACHE_SAVE,
     CS_COUNT_PIPELINE_CACHE_REJECTED,
+    CS_COUNT_PIPELINE_CACHE_RECYCLED,
     CS_COUNT_MAX
 };
 void cs_cache_count_event(enum cs_cache_counter counter);

@@ -91,6 +91,43 @@ static cs_status mismatch(const cs_shader_binding *binding,
                    given, hint);
 }
 
+/* The texels of a typed buffer or texture must be of the numeric type the
+ * shader declares (Vulkan: the view's format and the SPIR-V Sampled Type
+ * agree), and a write must give every component of the format. */
+static cs_status check_texel_type(const cs_shader_binding *binding,
+                                  const cs_resource *resource)
+{
+    cs_format format = resource->info.format;
+    cs_component_type held = cs_format_component_type(format);
+    char hint[200];
+    if (binding->component_type != CS_COMPONENT_NONE &&
+        held != CS_COMPONENT_NONE && held != binding->component_type) {
+        snprintf(hint, sizeof hint,
+                 "; the shader's texels are %s, the format's are %s: Vulkan "
+                 "needs them to agree (declare <%s...> or use a %s format)",
+                 cs_component_type_name(binding->component_type),
+                 cs_component_type_name(held), cs_component_type_name(held),
+                 binding->component_type == CS_COMPONENT_FLOAT
+                     ? "FLOAT/UNORM/SNORM"
+                 : binding->component_type == CS_COMPONENT_UINT ? "_UINT"
+                                                                : "_SINT");
+        return mismatch(binding, resource, hint);
+    }
+    uint32_t components = cs_format_component_count(format);
+    if (binding->written_components != 0 &&
+        binding->written_components < components) {
+        snprintf(hint, sizeof hint,
+                 "; the shader writes %u component%s, the format has %u: "
+                 "Vulkan needs a write to give them all (declare a "
+                 "%u-component type such as <%s%u>)",
+                 binding->written_components,
+                 binding->written_components == 1 ? "" : "s", components,
+                 components, cs_component_type_name(held), components);
+        return mismatch(binding, resource, hint);
+    }
+    return CS_OK;
+}
+
 /* Whether a resource can stand where the shader declares binding. */
 static cs_status check_resource_fits(const cs_shader_binding *binding,
                                      const cs_resource *resource)
@@ -108,7 +145,7 @@ static cs_status check_resource_fits(const cs_shader_binding *binding,
         if (!info->format)
             return mismatch(binding, resource,
                             "; create the buffer with format=");
-        return CS_OK;
+        return check_texel_type(binding, resource);
     case CS_BINDING_SAMPLED_IMAGE:
     case CS_BINDING_STORAGE_IMAGE:
         if (is_buffer || info->kind != texture_kind_of(binding->dim))
@@ -119,11 +156,99 @@ static cs_status check_resource_fits(const cs_shader_binding *binding,
                                 ? "; an array texture needs slices > 1"
                                 : "; a texture with slices binds to a "
                                   "*Array texture");
-        return CS_OK;
+        return check_texel_type(binding, resource);
     case CS_BINDING_SAMPLER:
         return mismatch(binding, resource, "; pass samplers in samplers=");
     }
     return mismatch(binding, resource, "");
+}
+
+/* The device's limits on one workgroup, from the module's reflection. */
+static cs_status check_workgroup_limits(const cs_device *device,
+                                        const cs_shader_reflection *shader)
+{
+    const cs_device_info *info = &device->info;
+    const uint32_t *size = shader->workgroup_size;
+    static const char axes[3] = {'x', 'y', 'z'};
+    for (int axis = 0; axis < 3; axis++) {
+        uint32_t limit = info->max_compute_workgroup_size[axis];
+        if (limit && size[axis] > limit)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "the shader's workgroup is %ux%ux%u threads "
+                           "([numthreads] / local_size): %u in %c exceeds "
+                           "the limit of %u of device '%s' "
+                           "(maxComputeWorkGroupSize)",
+                           size[0], size[1], size[2], size[axis], axes[axis],
+                           limit, info->name);
+    }
+    uint64_t threads = (uint64_t)size[0] * size[1] * size[2];
+    uint32_t limit = info->max_compute_workgroup_invocations;
+    if (limit && threads > limit)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "the shader's workgroup is %ux%ux%u = %llu threads "
+                       "([numthreads] / local_size), more than the limit of "
+                       "%u of device '%s' (maxComputeWorkGroupInvocations)",
+                       size[0], size[1], size[2], (unsigned long long)threads,
+                       limit, info->name);
+    limit = info->max_compute_shared_memory_size;
+    if (limit && shader->workgroup_memory_size > limit)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "the shader declares %u bytes of groupshared (shared) "
+                       "memory, more than the limit of %u bytes of device "
+                       "'%s' (maxComputeSharedMemorySize)",
+                       shader->workgroup_memory_size, limit, info->name);
+    return CS_OK;
+}
+
+static bool binding_matches(uint32_t wanted, uint32_t binding)
+{
+    return wanted == CS_ANY_BINDING || wanted == binding;
+}
+
+/* A LINEAR sampler may only sample formats the device filters linearly
+ * (never integer ones): checked for every texture the shader samples with
+ * it. */
+static cs_status check_linear_sampling(const cs_compute *compute)
+{
+    const cs_device *device = compute->device;
+    const cs_shader_reflection *shader = &compute->reflection;
+    for (uint32_t i = 0; i < shader->sampling_count; i++) {
+        const cs_shader_sampling *use = &shader->samplings[i];
+        for (uint32_t s = 0; s < compute->slot_count; s++) {
+            const cs_bound_slot *sampler = &compute->slots[s];
+            if (!sampler->sampler ||
+                !binding_matches(use->sampler_binding,
+                                 sampler->binding.binding) ||
+                (sampler->sampler->desc.filter_min != CS_FILTER_LINEAR &&
+                 sampler->sampler->desc.filter_mag != CS_FILTER_LINEAR))
+                continue;
+            for (uint32_t t = 0; t < compute->slot_count; t++) {
+                const cs_bound_slot *image = &compute->slots[t];
+                if (!image->resource ||
+                    image->binding.type != CS_BINDING_SAMPLED_IMAGE ||
+                    !binding_matches(use->image_binding,
+                                     image->binding.binding))
+                    continue;
+                cs_format format = image->resource->info.format;
+                if (device->instance->backend->format_filters_linearly(device,
+                                                                       format))
+                    continue;
+                return cs_fail(
+                    CS_ERROR_UNSUPPORTED,
+                    "register %s: the shader samples it with sampler %s, "
+                    "whose filter is LINEAR, but device '%s' cannot filter "
+                    "format %s linearly%s; use a POINT sampler "
+                    "(SAMPLER_FILTER_POINT) or a format it can filter",
+                    name_register(image->binding.binding).text,
+                    name_register(sampler->binding.binding).text,
+                    device->info.name, cs_format_name(format),
+                    cs_format_component_type(format) == CS_COMPONENT_FLOAT
+                        ? ""
+                        : " (integer formats never filter)");
+            }
+        }
+    }
+    return CS_OK;
 }
 
 typedef struct resource_lists {
@@ -428,6 +553,11 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
         return status;
     }
     compute->entry_point = reflection->entry_point;
+    status = check_workgroup_limits(device, reflection);
+    if (status != CS_OK) {
+        destroy_unfinished(compute);
+        return status;
+    }
     if (reflection->push_constant_size > desc->push_size) {
         status = cs_fail(CS_ERROR_BINDING_MISMATCH,
                          "the shader declares %u bytes of push constants, "
@@ -458,6 +588,12 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
             destroy_unfinished(compute);
             return status;
         }
+    }
+
+    status = check_linear_sampling(compute);
+    if (status != CS_OK) {
+        destroy_unfinished(compute);
+        return status;
     }
 
     /* the words, 4-aligned (copied when the caller's bytes are not),

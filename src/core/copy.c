@@ -88,26 +88,67 @@ static cs_status resolve_box(const cs_resource *texture, const char *side,
 
 /* The buffer side of a buffer<->texture copy holds the box in rows of the
  * texture's row_pitch, box height rows to a slice: the GPU touches from
- * offset to the last texel of the last row. */
+ * offset to the last texel of the last row. `size` (0: what the box needs)
+ * names the bytes of the buffer the copy may use from offset: they must lie
+ * inside the buffer and hold the whole box; a size too small for it is an
+ * error, never a partial copy (the box is chosen with width/height/depth).
+ * Vulkan also needs the offset to be a whole number of texels. */
 static cs_status check_buffer_side(const cs_resource *buffer, uint64_t offset,
                                    const cs_resource *texture,
-                                   const cs_copy_desc *desc, const char *side)
+                                   const cs_copy_desc *desc, const char *side,
+                                   const char *offset_name)
 {
-    uint64_t texel = cs_format_texel_size(texture->info.format);
+    const cs_resource_info *info = &texture->info;
+    uint64_t texel = cs_format_texel_size(info->format);
     uint64_t rows =
         (uint64_t)(desc->depth - 1) * desc->height + (desc->height - 1);
-    uint64_t needed = rows * texture->info.row_pitch + desc->width * texel;
-    uint64_t size = buffer->info.size;
-    if (offset > size || needed > size - offset)
+    uint64_t needed = rows * info->row_pitch + desc->width * texel;
+    uint64_t buffer_size = buffer->info.size;
+    if (texel != 0 && offset % texel)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: %s %llu is not a multiple of the %llu-byte "
+                       "texel of %s: copies between a buffer and a %s start "
+                       "on a whole texel",
+                       offset_name, (unsigned long long)offset,
+                       (unsigned long long)texel, cs_format_name(info->format),
+                       cs_resource_kind_name(info->kind));
+    if (desc->size != 0 && desc->size < needed)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "copy: size %llu is too small for the %ux%ux%u texels "
+                       "of the %s (%s): they take %llu bytes of the %s "
+                       "buffer in rows of %u bytes; pass size=0 (or at least "
+                       "%llu), or a smaller width/height/depth",
+                       (unsigned long long)desc->size, desc->width,
+                       desc->height, desc->depth,
+                       cs_resource_kind_name(info->kind),
+                       cs_format_name(info->format), (unsigned long long)needed,
+                       side, info->row_pitch, (unsigned long long)needed);
+    uint64_t used = desc->size != 0 ? desc->size : needed;
+    if (offset > buffer_size || used > buffer_size - offset)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "copy: the %s buffer needs %llu bytes from offset %llu "
                        "for %ux%ux%u texels of the %s in rows of %u bytes, it "
                        "has %llu",
-                       side, (unsigned long long)needed,
+                       side, (unsigned long long)used,
                        (unsigned long long)offset, desc->width, desc->height,
-                       desc->depth, cs_resource_kind_name(texture->info.kind),
-                       texture->info.row_pitch, (unsigned long long)size);
+                       desc->depth, cs_resource_kind_name(info->kind),
+                       info->row_pitch, (unsigned long long)buffer_size);
     return CS_OK;
+}
+
+/* Vulkan copies between images of one type, or between 2D and 3D (a 2D
+ * slice is one depth plane); a 1D texture pairs only with another 1D. */
+static cs_status check_texture_kinds(const cs_resource *src,
+                                     const cs_resource *dst)
+{
+    cs_resource_kind a = src->info.kind, b = dst->info.kind;
+    if (a == b || (a != CS_RESOURCE_TEXTURE1D && b != CS_RESOURCE_TEXTURE1D))
+        return CS_OK;
+    return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                   "copy: a %s cannot be copied to a %s on the GPU (textures "
+                   "copy to the same kind, or between Texture2D and "
+                   "Texture3D); copy through a buffer instead",
+                   cs_resource_kind_name(a), cs_resource_kind_name(b));
 }
 
 cs_status cs_copy_resolve(const cs_resource *src, const cs_resource *dst,
@@ -132,15 +173,18 @@ cs_status cs_copy_resolve(const cs_resource *src, const cs_resource *dst,
         status = resolve_box(dst, "dst", desc.dst_x, desc.dst_y, desc.dst_z,
                              desc.dst_slice, &desc);
         if (status == CS_OK)
-            status =
-                check_buffer_side(src, desc.src_offset, dst, &desc, "source");
+            status = check_buffer_side(src, desc.src_offset, dst, &desc,
+                                       "source", "src_offset");
     } else if (!is_texture(dst)) {
         status = resolve_box(src, "src", desc.src_x, desc.src_y, desc.src_z,
                              desc.src_slice, &desc);
         if (status == CS_OK)
             status = check_buffer_side(dst, desc.dst_offset, src, &desc,
-                                       "destination");
+                                       "destination", "dst_offset");
     } else {
+        status = check_texture_kinds(src, dst);
+        if (status != CS_OK)
+            return status;
         if (cs_format_texel_size(src->info.format) !=
             cs_format_texel_size(dst->info.format))
             return cs_fail(CS_ERROR_INVALID_ARGUMENT,

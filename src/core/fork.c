@@ -116,6 +116,13 @@ static cs_status inherited_copy(cs_resource *src, cs_resource *dst,
     (void)dst, (void)desc;
     return refuse(of_device(src->device));
 }
+/* no driver call: "can filter", so compute_create gives the refusal */
+static bool inherited_format_filters_linearly(const cs_device *device,
+                                              cs_format format)
+{
+    (void)device, (void)format;
+    return true;
+}
 static cs_status inherited_sampler_create(cs_sampler *sampler)
 {
     return refuse(of_device(sampler->device));
@@ -207,15 +214,15 @@ static void inherited_swapchain_destroy(cs_swapchain *swapchain)
 {
     (void)swapchain;
 }
+static cs_status inherited_swapchain_recreate(cs_swapchain *swapchain)
+{
+    return refuse(of_device(swapchain->device));
+}
 static cs_status inherited_swapchain_present(cs_swapchain *swapchain,
                                              cs_resource *texture, uint32_t x,
                                              uint32_t y)
 {
     (void)texture, (void)x, (void)y;
-    return refuse(of_device(swapchain->device));
-}
-static cs_status inherited_swapchain_recreate(cs_swapchain *swapchain)
-{
     return refuse(of_device(swapchain->device));
 }
 
@@ -232,6 +239,7 @@ static cs_backend inherited_backend = {
     .buffer_flush = inherited_buffer_sync,
     .buffer_invalidate = inherited_buffer_sync,
     .copy = inherited_copy,
+    .format_filters_linearly = inherited_format_filters_linearly,
     .sampler_create = inherited_sampler_create,
     .sampler_destroy = inherited_sampler_destroy,
     .compute_create = inherited_compute_create,
@@ -305,6 +313,14 @@ GUARDED(buffer_invalidate,
 GUARDED(copy, (cs_resource * src, cs_resource *dst, const cs_copy_desc *desc),
         (src, dst, desc))
 GUARDED(sampler_create, (cs_sampler * sampler), (sampler))
+static bool guarded_format_filters_linearly(const cs_device *device,
+                                            cs_format format)
+{
+    enter_driver();
+    bool filters = guarded_real->format_filters_linearly(device, format);
+    leave_driver();
+    return filters;
+}
 GUARDED_VOID(sampler_destroy, (cs_sampler * sampler), (sampler))
 GUARDED(compute_create, (cs_compute * compute), (compute))
 GUARDED_VOID(compute_destroy, (cs_compute * compute), (compute))
@@ -338,29 +354,44 @@ GUARDED(command_list_read_times,
 GUARDED(command_list_reset, (cs_command_list * list), (list))
 GUARDED(swapchain_create, (cs_swapchain * swapchain), (swapchain))
 GUARDED_VOID(swapchain_destroy, (cs_swapchain * swapchain), (swapchain))
+GUARDED(swapchain_recreate, (cs_swapchain * swapchain), (swapchain))
 GUARDED(swapchain_present,
         (cs_swapchain * swapchain, cs_resource *texture, uint32_t x,
          uint32_t y),
         (swapchain, texture, x, y))
-GUARDED(swapchain_recreate, (cs_swapchain * swapchain), (swapchain))
 
 /* name is the real backend's, set by cs_fork_guard() */
 static cs_backend guarded_backend = {
 #define ENTRY(name) .name = guarded_##name
-    ENTRY(instance_create),      ENTRY(instance_destroy),
-    ENTRY(heap_create),          ENTRY(heap_destroy),
-    ENTRY(resource_create),      ENTRY(resource_destroy),
-    ENTRY(resource_bind_tile),   ENTRY(buffer_flush),
-    ENTRY(buffer_invalidate),    ENTRY(copy),
-    ENTRY(sampler_create),       ENTRY(sampler_destroy),
-    ENTRY(compute_create),       ENTRY(compute_destroy),
-    ENTRY(compute_dispatch),     ENTRY(compute_bind),
-    ENTRY(device_simulate_lost), ENTRY(command_list_create),
-    ENTRY(command_list_destroy), ENTRY(command_list_dispatch),
-    ENTRY(command_list_copy),    ENTRY(command_list_submit),
-    ENTRY(command_list_wait),    ENTRY(command_list_read_times),
-    ENTRY(command_list_reset),   ENTRY(swapchain_create),
-    ENTRY(swapchain_destroy),    ENTRY(swapchain_present),
+    ENTRY(instance_create),
+    ENTRY(instance_destroy),
+    ENTRY(heap_create),
+    ENTRY(heap_destroy),
+    ENTRY(resource_create),
+    ENTRY(resource_destroy),
+    ENTRY(resource_bind_tile),
+    ENTRY(buffer_flush),
+    ENTRY(buffer_invalidate),
+    ENTRY(copy),
+    ENTRY(format_filters_linearly),
+    ENTRY(sampler_create),
+    ENTRY(sampler_destroy),
+    ENTRY(compute_create),
+    ENTRY(compute_destroy),
+    ENTRY(compute_dispatch),
+    ENTRY(compute_bind),
+    ENTRY(device_simulate_lost),
+    ENTRY(command_list_create),
+    ENTRY(command_list_destroy),
+    ENTRY(command_list_dispatch),
+    ENTRY(command_list_copy),
+    ENTRY(command_list_submit),
+    ENTRY(command_list_wait),
+    ENTRY(command_list_read_times),
+    ENTRY(command_list_reset),
+    ENTRY(swapchain_create),
+    ENTRY(swapchain_destroy),
+    ENTRY(swapchain_present),
     ENTRY(swapchain_recreate),
 #undef ENTRY
 };

@@ -1,6 +1,8 @@
 /* formats.c - the DXGI-numbered texel formats the API knows. */
 #include "internal.h"
 
+#include <string.h>
+
 typedef struct format_entry {
     cs_format format;
     uint32_t texel_size;
@@ -53,4 +55,36 @@ const char *cs_format_name(cs_format format)
 {
     const format_entry *entry = find_format(format);
     return entry ? entry->name : NULL;
+}
+
+cs_component_type cs_format_component_type(cs_format format)
+{
+    const char *name = cs_format_name(format);
+    const char *suffix = name ? strchr(name, '_') : NULL;
+    if (!suffix)
+        return CS_COMPONENT_NONE;
+    if (strcmp(suffix, "_UINT") == 0)
+        return CS_COMPONENT_UINT;
+    if (strcmp(suffix, "_SINT") == 0)
+        return CS_COMPONENT_SINT;
+    return CS_COMPONENT_FLOAT; /* _FLOAT, _UNORM, _SNORM, _UNORM_SRGB */
+}
+
+uint32_t cs_format_component_count(cs_format format)
+{
+    const char *name = cs_format_name(format);
+    uint32_t count = 0;
+    for (; name && *name && *name != '_'; name++)
+        count += *name == 'R' || *name == 'G' || *name == 'B' || *name == 'A';
+    return count;
+}
+
+const char *cs_component_type_name(cs_component_type type)
+{
+    switch (type) {
+    case CS_COMPONENT_FLOAT: return "float";
+    case CS_COMPONENT_SINT: return "int";
+    case CS_COMPONENT_UINT: return "uint";
+    default: return "untyped";
+    }
 }

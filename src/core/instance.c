@@ -1,5 +1,6 @@
 /* instance.c - instances, their devices and the debug message list. */
 #include "backend.h"
+#include "cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         desc = &defaults;
     const cs_backend *backend;
     cs_status status = find_backend(desc->backend, &backend);
+    if (status == CS_OK)
+        status = cs_cache_limits_check_env();
     if (status != CS_OK)
         return status;
 

@@ -227,6 +227,13 @@ size_t cs_host_copy_threads(void);
 const char *cs_heap_type_name(cs_heap_type type);
 const char *cs_resource_kind_name(cs_resource_kind kind);
 
+/* What a format's texels are to a shader: FLOAT for float, UNORM, SNORM
+ * and sRGB formats, SINT/UINT for integer ones (NONE when unknown), and
+ * how many components it has (R32G32_UINT: 2). */
+cs_component_type cs_format_component_type(cs_format format);
+uint32_t cs_format_component_count(cs_format format);
+const char *cs_component_type_name(cs_component_type type);
+
 /* Register classes of the binding convention. */
 enum {
     CS_REGISTER_B_BASE = 0,

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_ENTRIES = 512, MAX_BYTES = 64 << 20 };
-
 typedef struct reflected {
     cs_shader_reflection reflection;
 } reflected;
@@ -50,13 +48,18 @@ static void destroy_value(void *value, void *context)
 
 static void create_cache(void)
 {
-    cache = cs_cache_create(MAX_ENTRIES, MAX_BYTES, destroy_value, NULL);
+    cache = cs_cache_create_for(CS_CACHE_MODULE, destroy_value, NULL);
 }
 
 static cs_cache *module_cache(void)
 {
     call_once(&cache_once, create_cache);
     return cache;
+}
+
+void cs_module_cache_trim(void)
+{
+    cs_cache_trim(module_cache());
 }
 
 static bool copy_reflection(const cs_shader_reflection *from,
@@ -70,6 +73,18 @@ static bool copy_reflection(const cs_shader_reflection *from,
         return false;
     if (bytes)
         memcpy(to->bindings, from->bindings, bytes);
+    to->samplings = NULL;
+    if (from->sampling_count) {
+        size_t sampling_bytes =
+            (size_t)from->sampling_count * sizeof *from->samplings;
+        to->samplings = malloc(sampling_bytes);
+        if (!to->samplings) {
+            free(to->bindings);
+            to->bindings = NULL;
+            return false;
+        }
+        memcpy(to->samplings, from->samplings, sampling_bytes);
+    }
     return true;
 }
 

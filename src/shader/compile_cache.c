@@ -12,8 +12,6 @@
 #include <string.h>
 
 enum {
-    MEMORY_ENTRIES = 256,
-    MEMORY_BYTES = 64 << 20,
     MAX_FILE_BYTES = 64 << 20,
 };
 
@@ -40,13 +38,18 @@ static void free_compiled(void *value, void *context)
 
 static void create_memory(void)
 {
-    memory = cs_cache_create(MEMORY_ENTRIES, MEMORY_BYTES, free_compiled, NULL);
+    memory = cs_cache_create_for(CS_CACHE_COMPILE, free_compiled, NULL);
 }
 
 static cs_cache *memory_cache(void)
 {
     call_once(&memory_once, create_memory);
     return memory;
+}
+
+void cs_compile_cache_trim(void)
+{
+    cs_cache_trim(memory_cache());
 }
 
 static void file_name_of(const void *key, size_t key_size, char *out,

@@ -3,6 +3,7 @@
  * module without trusting it. */
 #include "shader_internal.h"
 
+#define SPV_ENABLE_UTILITY_CODE
 #include <spirv/unified1/spirv.h>
 
 #include <stdlib.h>
@@ -501,6 +502,12 @@ static cs_status describe_image(const reader *r, const uint32_t *image,
                        (size_t)(image - r->module.words), count_of(image));
     uint32_t dim = image[3], sampled = image[7];
     out->dim = image_dim(dim);
+    const uint32_t *component = definition_of(r, image[2], SpvOpTypeInt);
+    if (component != NULL && count_of(component) >= 4)
+        out->component_type =
+            component[3] ? CS_COMPONENT_SINT : CS_COMPONENT_UINT;
+    else if (definition_of(r, image[2], SpvOpTypeFloat) != NULL)
+        out->component_type = CS_COMPONENT_FLOAT;
     out->arrayed = image[5] != 0;
     out->image_format = image[8];
     if (dim == SpvDimSubpassData)
@@ -651,6 +658,153 @@ static cs_status read_bindings(const reader *r, cs_shader_reflection *out)
     return CS_OK;
 }
 
+/* The bytes of every Workgroup variable of the entry point, each packed
+ * (the lower bound of what a driver needs; the validation layer counts the
+ * same). */
+static uint32_t read_workgroup_memory(const reader *r)
+{
+    uint64_t total = 0;
+    for (uint32_t id = 1; id < r->module.id_bound; id++) {
+        const uint32_t *variable = definition_of(r, id, SpvOpVariable);
+        if (variable == NULL || count_of(variable) < 4 ||
+            variable[3] != SpvStorageClassWorkgroup || !in_interface(r, id))
+            continue;
+        const uint32_t *pointer =
+            definition_of(r, variable[1], SpvOpTypePointer);
+        if (pointer == NULL || count_of(pointer) < 4)
+            continue;
+        uint64_t size = type_size(r, pointer[3], 0);
+        total = size > UINT64_MAX - total ? UINT64_MAX : total + size;
+    }
+    return total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+}
+
+/* SPIRV-Headers' table of which opcodes have a result type and id; this is
+ * its one external definition. */
+extern void SpvHasResultAndType(SpvOp opcode, bool *hasResult,
+                                bool *hasResultType);
+
+typedef struct use_tables {
+    uint32_t *origin;      /* id -> the descriptor variable it was loaded
+                              from, 0 = none */
+    uint32_t *result_type; /* id -> its type id, 0 = unknown */
+} use_tables;
+
+/* The index in out->bindings of the descriptor variable behind id, or -1. */
+static int binding_behind(const reader *r, const use_tables *t,
+                          const cs_shader_reflection *out, uint32_t id)
+{
+    if (id == 0 || id >= r->module.id_bound || t->origin[id] == 0)
+        return -1;
+    const id_entry *variable = &r->ids[t->origin[id]];
+    for (uint32_t i = 0; i < out->binding_count; i++)
+        if (out->bindings[i].set == variable->set &&
+            out->bindings[i].binding == variable->binding)
+            return (int)i;
+    return -1;
+}
+
+static uint32_t components_of(const reader *r, uint32_t type_id)
+{
+    const uint32_t *vector = definition_of(r, type_id, SpvOpTypeVector);
+    if (vector != NULL && count_of(vector) >= 4)
+        return vector[3];
+    return 1;
+}
+
+static cs_status add_sampling(cs_shader_reflection *out, uint32_t image,
+                              uint32_t sampler, uint32_t *capacity)
+{
+    for (uint32_t i = 0; i < out->sampling_count; i++)
+        if (out->samplings[i].image_binding == image &&
+            out->samplings[i].sampler_binding == sampler)
+            return CS_OK;
+    if (out->sampling_count == *capacity) {
+        uint32_t grown_capacity = *capacity ? *capacity * 2 : 8;
+        cs_shader_sampling *grown =
+            realloc(out->samplings, grown_capacity * sizeof *grown);
+        if (grown == NULL)
+            return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                           "cannot allocate the shader's samplings");
+        out->samplings = grown;
+        *capacity = grown_capacity;
+    }
+    out->samplings[out->sampling_count++] =
+        (cs_shader_sampling){image, sampler};
+    return CS_OK;
+}
+
+/* What the code does with its images: which texture is sampled with which
+ * sampler (OpSampledImage) and how many components each OpImageWrite gives
+ * (the device checks both against the formats bound). Loads and access
+ * chains are followed back to the descriptor variable; what cannot be
+ * traced counts as any binding. */
+static cs_status read_image_uses(const reader *r, cs_shader_reflection *out)
+{
+    const cs_spirv *m = &r->module;
+    use_tables t = {calloc(m->id_bound, sizeof(uint32_t)),
+                    calloc(m->id_bound, sizeof(uint32_t))};
+    cs_status status = CS_OK;
+    uint32_t capacity = 0;
+    if (t.origin == NULL || t.result_type == NULL)
+        status =
+            cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                    "cannot allocate tables for %u SPIR-V ids", m->id_bound);
+    for (size_t at = CS_SPIRV_HEADER_WORDS;
+         status == CS_OK && at < m->word_count; at += count_of(m->words + at)) {
+        const uint32_t *inst = m->words + at;
+        uint32_t opcode = cs_spirv_opcode(inst[0]), count = count_of(inst);
+        bool has_result = false, has_type = false;
+        SpvHasResultAndType((SpvOp)opcode, &has_result, &has_type);
+        if (has_result && has_type && count >= 3 && inst[2] != 0 &&
+            inst[2] < m->id_bound)
+            t.result_type[inst[2]] = inst[1];
+        switch (opcode) {
+        case SpvOpVariable:
+            if (count >= 4 && inst[2] < m->id_bound &&
+                is_descriptor_class(inst[3]))
+                t.origin[inst[2]] = inst[2];
+            break;
+        case SpvOpLoad:
+        case SpvOpAccessChain:
+        case SpvOpInBoundsAccessChain:
+        case SpvOpCopyObject:
+            if (count >= 4 && inst[2] < m->id_bound && inst[3] < m->id_bound)
+                t.origin[inst[2]] = t.origin[inst[3]];
+            break;
+        case SpvOpSampledImage: {
+            if (count < 5)
+                break;
+            int image = binding_behind(r, &t, out, inst[3]);
+            int sampler = binding_behind(r, &t, out, inst[4]);
+            status = add_sampling(
+                out, image < 0 ? CS_ANY_BINDING : out->bindings[image].binding,
+                sampler < 0 ? CS_ANY_BINDING : out->bindings[sampler].binding,
+                &capacity);
+            break;
+        }
+        case SpvOpImageWrite: {
+            if (count < 4)
+                break;
+            int image = binding_behind(r, &t, out, inst[1]);
+            uint32_t texel = inst[3];
+            if (image < 0 || texel >= m->id_bound || t.result_type[texel] == 0)
+                break;
+            uint32_t components = components_of(r, t.result_type[texel]);
+            cs_shader_binding *binding = &out->bindings[image];
+            if (binding->written_components == 0 ||
+                components < binding->written_components)
+                binding->written_components = components;
+            break;
+        }
+        default: break;
+        }
+    }
+    free(t.origin);
+    free(t.result_type);
+    return status;
+}
+
 cs_status cs_shader_reflect(const void *spirv, size_t size,
                             cs_shader_reflection *out_reflection)
 {
@@ -682,6 +836,12 @@ cs_status cs_shader_reflect(const void *spirv, size_t size,
         status = read_push_constant_size(&r, &reflection.push_constant_size);
     if (status == CS_OK)
         status = read_bindings(&r, &reflection);
+    if (status == CS_OK) {
+        reflection.workgroup_memory_size = read_workgroup_memory(&r);
+        status = read_image_uses(&r, &reflection);
+    }
+    if (status != CS_OK)
+        cs_shader_reflection_free(&reflection);
     free(r.ids);
     free(r.array_strides);
     free(r.type_sizes);
@@ -699,4 +859,7 @@ void cs_shader_reflection_free(cs_shader_reflection *reflection)
     free(reflection->bindings);
     reflection->bindings = NULL;
     reflection->binding_count = 0;
+    free(reflection->samplings);
+    reflection->samplings = NULL;
+    reflection->sampling_count = 0;
 }

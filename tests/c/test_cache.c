@@ -426,6 +426,75 @@ static void test_threads(void)
     cs_free(thread_spirv.words);
 }
 
+/* The same module with another generator word (word 2 of the header, free
+ * for tools to set): distinct bytes for every cache, the same shader. */
+static spirv_blob variant_of(const spirv_blob *spirv, uint32_t generator)
+{
+    spirv_blob copy = {malloc(spirv->size), spirv->size};
+    if (copy.words) {
+        memcpy(copy.words, spirv->words, spirv->size);
+        ((uint32_t *)copy.words)[2] = generator;
+    }
+    return copy;
+}
+
+/* cs_cache_set_limits: refused values, and each bound honoured: the
+ * pipeline LRU evicts past its entries, the module cache is trimmed at
+ * once, the driver's VkPipelineCache is replaced past its entries. */
+static void test_limits(void)
+{
+    uint64_t entries = 0, bytes = 0;
+    CHECK_FAILS(cs_cache_set_limits(CS_CACHE_PIPELINE, 0, 1),
+                CS_ERROR_INVALID_ARGUMENT, "at least 1 entry");
+    CHECK_FAILS(cs_cache_set_limits(CS_CACHE_PIPELINE, 1, 0),
+                CS_ERROR_INVALID_ARGUMENT, "at least 1 entry and 1 byte");
+    CHECK_FAILS(cs_cache_set_limits(CS_CACHE_KIND_COUNT, 1, 1),
+                CS_ERROR_INVALID_ARGUMENT, "unknown cache kind");
+    CHECK(cs_cache_check_environment() == CS_OK);
+    uint64_t saved[CS_CACHE_KIND_COUNT][2];
+    for (int kind = 0; kind < CS_CACHE_KIND_COUNT; kind++)
+        CHECK(cs_cache_get_limits((cs_cache_kind)kind, &saved[kind][0],
+                                  &saved[kind][1]) == CS_OK);
+    CHECK(saved[CS_CACHE_PIPELINE][0] == 256 &&
+          saved[CS_CACHE_DRIVER][0] == 1024);
+
+    spirv_blob spirv = harness_compile(fill_source);
+    CHECK_OR_RETURN(spirv.words);
+    CHECK(cs_cache_set_limits(CS_CACHE_PIPELINE, 2, 1u << 30) == CS_OK);
+    CHECK(cs_cache_set_limits(CS_CACHE_DRIVER, 3, 1u << 30) == CS_OK);
+    CHECK(cs_cache_get_limits(CS_CACHE_DRIVER, &entries, &bytes) == CS_OK);
+    CHECK(entries == 3 && bytes == 1u << 30);
+    cs_cache_counters before = counters();
+    enum { VARIANTS = 8 };
+    for (uint32_t i = 0; i < VARIANTS; i++) {
+        spirv_blob variant = variant_of(&spirv, 0x7e570000u + i);
+        CHECK(variant.words && run_fill(device, &variant));
+        free(variant.words);
+    }
+    cs_cache_counters after = counters();
+    CHECK(after.pipeline_misses - before.pipeline_misses == VARIANTS);
+    /* 8 pipelines into caches of 3: replaced after the 4th and the 8th */
+    CHECK(after.pipeline_cache_recycled - before.pipeline_cache_recycled == 2);
+    /* the first variant was evicted from the LRU of 2 */
+    spirv_blob first = variant_of(&spirv, 0x7e570000u);
+    CHECK(run_fill(device, &first));
+    CHECK(counters().pipeline_misses == after.pipeline_misses + 1);
+    /* the module cache: hits until it is trimmed to 1 entry, which drops
+     * the module's reflection at once */
+    after = counters();
+    CHECK(run_fill(device, &first));
+    CHECK(counters().module_misses == after.module_misses);
+    CHECK(cs_cache_set_limits(CS_CACHE_MODULE, 1, 1u << 30) == CS_OK);
+    CHECK(run_fill(device, &first));
+    CHECK(counters().module_misses > after.module_misses);
+    free(first.words);
+    for (int kind = 0; kind < CS_CACHE_KIND_COUNT; kind++)
+        CHECK(cs_cache_set_limits((cs_cache_kind)kind, saved[kind][0],
+                                  saved[kind][1]) == CS_OK);
+    CHECK(harness_take_messages(device) == 0);
+    cs_free(spirv.words);
+}
+
 int main(void)
 {
     harness_pin_vulkan_libraries();
@@ -446,6 +515,7 @@ int main(void)
         {"pipeline_cache_file", test_pipeline_cache_file},
         {"unwritable_dir", test_unwritable_dir},
         {"threads", test_threads},
+        {"limits", test_limits},
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);

@@ -970,7 +970,7 @@ static void test_texture_copies(void)
     desc = (cs_copy_desc){.dst_offset = 4};
     CHECK_FAILS(cs_resource_copy(a, readback, &desc), CS_ERROR_INVALID_ARGUMENT,
                 "destination buffer");
-    desc = (cs_copy_desc){.dst_offset = UINT64_MAX};
+    desc = (cs_copy_desc){.dst_offset = UINT64_MAX - 3}; /* whole texels */
     CHECK_FAILS(cs_resource_copy(a, readback, &desc), CS_ERROR_INVALID_ARGUMENT,
                 "destination buffer");
     desc = (cs_copy_desc){.src_offset = UINT64_MAX - 3};

@@ -13,6 +13,7 @@ const cs_backend cs_vulkan_backend = {
     .buffer_flush = vk_buffer_flush,
     .buffer_invalidate = vk_buffer_invalidate,
     .copy = vk_copy,
+    .format_filters_linearly = vk_format_filters_linearly,
     .sampler_create = vk_sampler_create,
     .sampler_destroy = vk_sampler_destroy,
     .compute_create = vk_compute_create,

@@ -53,3 +53,15 @@ VkFormat vk_format_from_cs(cs_format format)
     default: return VK_FORMAT_UNDEFINED;
     }
 }
+
+bool vk_format_filters_linearly(const cs_device *device, cs_format format)
+{
+    VkFormat vk_format = vk_format_from_cs(format);
+    if (vk_format == VK_FORMAT_UNDEFINED)
+        return false;
+    VkFormatProperties properties;
+    vkGetPhysicalDeviceFormatProperties(vk_device_of(device)->physical,
+                                        vk_format, &properties);
+    return (properties.optimalTilingFeatures &
+            VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT) != 0;
+}

@@ -158,6 +158,9 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
     info->max_image_array_layers = limits->maxImageArrayLayers;
     info->max_texel_buffer_elements = limits->maxTexelBufferElements;
     info->max_uniform_buffer_range = limits->maxUniformBufferRange;
+    info->max_compute_workgroup_invocations =
+        limits->maxComputeWorkGroupInvocations;
+    info->max_compute_shared_memory_size = limits->maxComputeSharedMemorySize;
 }
 
 static void free_device(vk_device *dev)

@@ -79,6 +79,10 @@ typedef struct vk_features {
     VkPhysicalDeviceVulkan12Features v12;
 } vk_features;
 
+/* Idle command contexts a device keeps for reuse (each a command pool,
+ * buffer and fence of a few KiB); more are destroyed when given back. */
+#define VK_MAX_FREE_CONTEXTS 64
+
 typedef struct vk_device {
     VkInstance instance;
     VkPhysicalDevice physical;
@@ -107,6 +111,7 @@ typedef struct vk_device {
 
     pthread_mutex_t context_lock;
     vk_command_context *free_contexts;
+    uint32_t free_context_count; /* at most VK_MAX_FREE_CONTEXTS */
     /* submissions that timed out (under context_lock); has_pending lets
      * vk_pending_poll() skip the lock when there are none */
     vk_pending *pending;
@@ -340,6 +345,7 @@ cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
 bool vk_texture_view_is_arrayed(const cs_resource *resource);
 /* Fails, naming the format, when the device cannot use the texture's
  * format as a storage image (storage) or a sampled image (!storage). */
+bool vk_format_filters_linearly(const cs_device *device, cs_format format);
 cs_status vk_texture_check_use(vk_device *device, const cs_resource *resource,
                                bool storage);
 
@@ -367,6 +373,12 @@ void vk_resource_free(vk_device *device, vk_resource *impl);
 cs_status vk_context_create(vk_device *device,
                             vk_command_context **out_context);
 void vk_context_destroy(VkDevice device, vk_command_context *context);
+/* Gives back a compute's dispatch-cache context (vk_submit_take), idle,
+ * with its recording dropped (it names the compute's pipeline and set).
+ * Reusing contexts matters beyond speed: creating and destroying a
+ * command pool per compute leaves ~3 KiB behind in the validation layer
+ * each time (issue 12, item 7). */
+void vk_context_recycle(vk_device *device, vk_command_context *context);
 /* ... reset and begun (one_time: for a single submission), with the
  * leading global barrier; ended with the barrier to HOST; submitted (fence
  * reset first) and waited for. */
@@ -423,7 +435,10 @@ bool vk_pending_wait(vk_device *device, atomic_int *parked,
 /* Runs one vkQueueBindSparse on the device's queue and waits for it. */
 cs_status vk_submit_bind_sparse(vk_device *device, const VkBindSparseInfo *info,
                                 const char *what);
-/* Gives back a context taken with vk_submit_begin, ended and waited for. */
+/* Gives back a context taken with vk_submit_begin, ended and waited for;
+ * destroyed instead when the free list already holds VK_MAX_FREE_CONTEXTS
+ * (the list is bounded: a burst of threads or computes does not keep its
+ * contexts forever). */
 void vk_submit_give_back(vk_device *device, vk_command_context *context);
 /* Gives back a context whose recording was abandoned. */
 void vk_submit_abandon(vk_device *device, vk_command_context *context);

@@ -9,7 +9,13 @@
  * device as Vulkan's VkPipelineCacheHeaderVersionOne says; it is written
  * atomically after pipelines were created (at most once a second, when
  * the driver's data changed; the first time at once) and when the device is
- * destroyed. Any file problem only skips the disk. */
+ * destroyed. Any file problem only skips the disk.
+ *
+ * Both are bounded (core/cache.h limits): the LRU by CS_CACHE_PIPELINE, and
+ * the VkPipelineCache, which the driver grows by every pipeline made
+ * through it (NVIDIA keeps each pipeline's binary there), by
+ * CS_CACHE_DRIVER: past its entries (pipelines made into it) or bytes (its
+ * data), it is saved and replaced by an empty one. */
 #include "../../core/cache.h"
 #include "vk_internal.h"
 
@@ -19,7 +25,6 @@
 #include <time.h>
 
 enum {
-    MAX_PIPELINES = 256,
     MAX_FILE_BYTES = 256 << 20,
     HEADER_BYTES = 16 + VK_UUID_SIZE,
 };
@@ -27,6 +32,9 @@ enum {
 struct vk_pipelines {
     VkDevice device;
     VkPipelineCache cache; /* VK_NULL_HANDLE when it could not be made */
+    /* cache is used under the read side, replaced under the write side */
+    pthread_rwlock_t cache_lock;
+    atomic_uint_fast64_t cache_pipelines; /* made into cache */
     cs_cache *entries;
     pthread_mutex_t save_lock;
     size_t saved_size; /* of the data last loaded or written */
@@ -75,8 +83,14 @@ static struct vk_pipelines *create_pipelines(vk_device *dev)
     if (!p)
         return NULL;
     p->device = dev->device;
-    p->entries = cs_cache_create(MAX_PIPELINES, 0, destroy_shared, p);
+    p->entries = cs_cache_create_for(CS_CACHE_PIPELINE, destroy_shared, p);
     if (!p->entries || pthread_mutex_init(&p->save_lock, NULL) != 0) {
+        cs_cache_destroy(p->entries);
+        free(p);
+        return NULL;
+    }
+    if (pthread_rwlock_init(&p->cache_lock, NULL) != 0) {
+        pthread_mutex_destroy(&p->save_lock);
         cs_cache_destroy(p->entries);
         free(p);
         return NULL;
@@ -136,12 +150,14 @@ static struct vk_pipelines *pipelines_of(vk_device *dev)
     if (made->cache != VK_NULL_HANDLE)
         vkDestroyPipelineCache(dev->device, made->cache, NULL);
     pthread_mutex_destroy(&made->save_lock);
+    pthread_rwlock_destroy(&made->cache_lock);
     free(made);
     return expected;
 }
 
-/* Writes the driver's data when it changed since the last load or save. */
-static void save(struct vk_pipelines *p)
+/* Writes the driver's data when it changed since the last load or save.
+ * The caller holds cache_lock (either side). */
+static void save_locked(struct vk_pipelines *p)
 {
     if (p->cache == VK_NULL_HANDLE)
         return;
@@ -163,6 +179,50 @@ static void save(struct vk_pipelines *p)
         free(data);
     }
     pthread_mutex_unlock(&p->save_lock);
+}
+
+static void save(struct vk_pipelines *p)
+{
+    pthread_rwlock_rdlock(&p->cache_lock);
+    save_locked(p);
+    pthread_rwlock_unlock(&p->cache_lock);
+}
+
+/* Past the CS_CACHE_DRIVER limits, the VkPipelineCache is saved and
+ * replaced by an empty one (the driver frees what it held). */
+static void bound_driver_cache(struct vk_pipelines *p)
+{
+    size_t max_entries, max_bytes;
+    cs_cache_limits_of(CS_CACHE_DRIVER, &max_entries, &max_bytes);
+    size_t size = 0;
+    pthread_rwlock_rdlock(&p->cache_lock);
+    bool over = false;
+    if (p->cache != VK_NULL_HANDLE) {
+        over = atomic_load(&p->cache_pipelines) > max_entries;
+        if (!over && vkGetPipelineCacheData(p->device, p->cache, &size, NULL) ==
+                         VK_SUCCESS)
+            over = size > max_bytes;
+    }
+    pthread_rwlock_unlock(&p->cache_lock);
+    if (!over)
+        return;
+    pthread_rwlock_wrlock(&p->cache_lock);
+    if (p->cache != VK_NULL_HANDLE &&
+        atomic_load(&p->cache_pipelines) > 0) { /* not replaced meanwhile */
+        save_locked(p);
+        VkPipelineCacheCreateInfo info = {
+            .sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO,
+        };
+        VkPipelineCache fresh = VK_NULL_HANDLE;
+        if (vkCreatePipelineCache(p->device, &info, NULL, &fresh) != VK_SUCCESS)
+            fresh = VK_NULL_HANDLE; /* go on without one */
+        vkDestroyPipelineCache(p->device, p->cache, NULL);
+        p->cache = fresh;
+        p->saved_size = 0;
+        atomic_store(&p->cache_pipelines, 0);
+        cs_cache_count_event(CS_COUNT_PIPELINE_CACHE_RECYCLED);
+    }
+    pthread_rwlock_unlock(&p->cache_lock);
 }
 
 static int64_t now_ns(void)
@@ -198,6 +258,7 @@ void vk_pipelines_destroy(vk_device *dev)
     if (p->cache != VK_NULL_HANDLE)
         vkDestroyPipelineCache(dev->device, p->cache, NULL);
     pthread_mutex_destroy(&p->save_lock);
+    pthread_rwlock_destroy(&p->cache_lock);
     free(p);
 }
 
@@ -291,9 +352,15 @@ static cs_status create_shared(vk_device *dev, struct vk_pipelines *p,
             },
         .layout = shared->pipeline_layout,
     };
+    if (p)
+        pthread_rwlock_rdlock(&p->cache_lock);
     result =
         vkCreateComputePipelines(dev->device, p ? p->cache : VK_NULL_HANDLE, 1,
                                  &pipeline_info, NULL, &shared->pipeline);
+    if (p) {
+        atomic_fetch_add(&p->cache_pipelines, 1);
+        pthread_rwlock_unlock(&p->cache_lock);
+    }
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkCreateComputePipelines",
                        "creating the pipeline of entry point \"%s\"",
@@ -341,12 +408,16 @@ cs_status vk_pipeline_acquire(vk_device *dev, const vk_pipeline_desc *desc,
         out_ref->device = dev->device;
         return CS_OK;
     }
-    entry = cs_cache_insert(p->entries, key, key_size, shared, 0);
+    /* bytes: what is known of it, the key (with the SPIR-V) and the
+     * record; the driver's share is bounded by the entry count */
+    entry = cs_cache_insert(p->entries, key, key_size, shared,
+                            key_size + sizeof *shared);
     free(key);
     if (!entry) /* the cache destroyed the pipeline */
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while creating a compute");
     atomic_store(&p->dirty, true);
+    bound_driver_cache(p);
     save_if_due(p);
     out_ref->shared = cs_cache_value(entry);
     out_ref->entry = entry;

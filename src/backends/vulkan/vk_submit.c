@@ -77,8 +77,10 @@ cs_status vk_submit_take(vk_device *dev, vk_command_context **out_context)
     vk_pending_poll(dev);
     pthread_mutex_lock(&dev->context_lock);
     vk_command_context *context = dev->free_contexts;
-    if (context)
+    if (context) {
         dev->free_contexts = context->next;
+        dev->free_context_count--;
+    }
     pthread_mutex_unlock(&dev->context_lock);
     if (context) {
         *out_context = context;
@@ -90,9 +92,27 @@ cs_status vk_submit_take(vk_device *dev, vk_command_context **out_context)
 void vk_submit_give_back(vk_device *dev, vk_command_context *context)
 {
     pthread_mutex_lock(&dev->context_lock);
-    context->next = dev->free_contexts;
-    dev->free_contexts = context;
+    bool keep = dev->free_context_count < VK_MAX_FREE_CONTEXTS;
+    if (keep) {
+        context->next = dev->free_contexts;
+        dev->free_contexts = context;
+        dev->free_context_count++;
+    }
     pthread_mutex_unlock(&dev->context_lock);
+    if (!keep)
+        vk_context_destroy(dev->device, context);
+}
+
+void vk_context_recycle(vk_device *dev, vk_command_context *context)
+{
+    /* drop the recording: it names the compute's pipeline and set, about
+     * to be destroyed */
+    if (vk_device_is_lost(dev) ||
+        vkResetCommandPool(dev->device, context->pool, 0) != VK_SUCCESS) {
+        vk_context_destroy(dev->device, context);
+        return;
+    }
+    vk_submit_give_back(dev, context);
 }
 
 void vk_global_barrier(VkCommandBuffer commands, VkPipelineStageFlags dst,
@@ -426,4 +446,5 @@ void vk_submit_destroy_contexts(vk_device *dev)
         context = next;
     }
     dev->free_contexts = NULL;
+    dev->free_context_count = 0;
 }
