@@ -47,6 +47,17 @@ void cs_cache_limits_of(cs_cache_kind kind, size_t *out_entries,
                         size_t *out_bytes);
 /* CS_OK, or the failure naming a malformed COMPUSHADY_*_CACHE_* variable. */
 cs_status cs_cache_limits_check_env(void);
+/* Whose cache keeps compiled pipelines across runs
+ * (COMPUSHADY_PIPELINE_CACHE): AUTO lets the backend choose (the driver's
+ * own disk cache where it keeps one and an application cache would make it
+ * skip it), OWN is compushady's pipeline cache file, DRIVER the driver's
+ * alone. */
+typedef enum cs_pipeline_cache_mode {
+    CS_PIPELINE_CACHE_AUTO,
+    CS_PIPELINE_CACHE_OWN,
+    CS_PIPELINE_CACHE_DRIVER,
+} cs_pipeline_cache_mode;
+cs_pipeline_cache_mode cs_pipeline_cache_mode_of(void);
 /* Trim the process-wide caches to their limits (compile_cache.c,
  * module_cache.c). */
 void cs_compile_cache_trim(void);

@@ -23,6 +23,7 @@ static const limit_spec specs[CS_CACHE_KIND_COUNT] = {
 };
 
 static _Atomic uint64_t limits[CS_CACHE_KIND_COUNT][2];
+static cs_pipeline_cache_mode pipeline_cache_mode = CS_PIPELINE_CACHE_AUTO;
 static once_flag env_once = ONCE_FLAG_INIT;
 static cs_status env_status = CS_OK;
 static char env_message[512];
@@ -53,8 +54,41 @@ static bool parse_amount(const char *text, uint64_t *out)
     return true;
 }
 
+static void load_env(void);
+
+static void load_pipeline_cache_mode(void)
+{
+    static const char *const names[] = {
+        [CS_PIPELINE_CACHE_AUTO] = "auto",
+        [CS_PIPELINE_CACHE_OWN] = "own",
+        [CS_PIPELINE_CACHE_DRIVER] = "driver",
+    };
+    const char *text = getenv("COMPUSHADY_PIPELINE_CACHE");
+    if (!text || !*text)
+        return;
+    for (int mode = 0; mode < 3; mode++)
+        if (strcmp(text, names[mode]) == 0) {
+            pipeline_cache_mode = (cs_pipeline_cache_mode)mode;
+            return;
+        }
+    if (env_status == CS_OK) {
+        env_status = CS_ERROR_INVALID_ARGUMENT;
+        snprintf(env_message, sizeof env_message,
+                 "environment variable COMPUSHADY_PIPELINE_CACHE='%.64s' is "
+                 "not valid: expected auto, own or driver (auto is used)",
+                 text);
+    }
+}
+
+cs_pipeline_cache_mode cs_pipeline_cache_mode_of(void)
+{
+    call_once(&env_once, load_env);
+    return pipeline_cache_mode;
+}
+
 static void load_env(void)
 {
+    load_pipeline_cache_mode();
     for (int kind = 0; kind < CS_CACHE_KIND_COUNT; kind++) {
         atomic_store(&limits[kind][0], specs[kind].entries);
         atomic_store(&limits[kind][1], specs[kind].bytes);
