@@ -183,6 +183,24 @@ static void give_back_compiler(shaderc_compiler_t compiler)
         shaderc_compiler_release(compiler);
 }
 
+/* A compiler of this thread's and the options for language; the caller
+ * releases both (give_back_compiler, shaderc_compile_options_release). */
+static cs_status start_shaderc(cs_shader_language language,
+                               shaderc_compiler_t *out_compiler,
+                               shaderc_compile_options_t *out_options)
+{
+    *out_compiler = take_compiler();
+    if (*out_compiler == NULL)
+        return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
+    *out_options = make_options(language);
+    if (*out_options == NULL) {
+        give_back_compiler(*out_compiler);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "cannot allocate shaderc options");
+    }
+    return CS_OK;
+}
+
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
 static cs_status run_shaderc(cs_shader_language language, const char *source,
@@ -190,15 +208,11 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
                              const char *file_name, uint32_t **out_words,
                              size_t *out_word_count)
 {
-    shaderc_compiler_t compiler = take_compiler();
-    if (compiler == NULL)
-        return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    shaderc_compile_options_t options = make_options(language);
-    if (options == NULL) {
-        give_back_compiler(compiler);
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "cannot allocate shaderc options");
-    }
+    shaderc_compiler_t compiler;
+    shaderc_compile_options_t options;
+    cs_status started = start_shaderc(language, &compiler, &options);
+    if (started != CS_OK)
+        return started;
     shaderc_compilation_result_t result =
         shaderc_compile_into_spv(compiler, source, size, shaderc_compute_shader,
                                  file_name, entry_point, options);
@@ -243,15 +257,11 @@ static cs_status check_preprocessed(cs_shader_language language,
                                     const char *file_name,
                                     bool own_preprocessor)
 {
-    shaderc_compiler_t compiler = take_compiler();
-    if (compiler == NULL)
-        return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    shaderc_compile_options_t options = make_options(language);
-    if (options == NULL) {
-        give_back_compiler(compiler);
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "cannot allocate shaderc options");
-    }
+    shaderc_compiler_t compiler;
+    shaderc_compile_options_t options;
+    cs_status started = start_shaderc(language, &compiler, &options);
+    if (started != CS_OK)
+        return started;
     shaderc_compilation_result_t result =
         shaderc_compile_into_preprocessed_text(compiler, source, size,
                                                shaderc_compute_shader,
