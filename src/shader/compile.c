@@ -56,7 +56,8 @@ static cs_status check_hlsl_target(const char *target)
     return CS_OK;
 }
 
-static shaderc_compile_options_t make_options(cs_shader_language language)
+static shaderc_compile_options_t make_options(cs_shader_language language,
+                                              bool original_glsl)
 {
     shaderc_compile_options_t options = shaderc_compile_options_initialize();
     if (options == NULL)
@@ -91,6 +92,10 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
     } else {
         shaderc_compile_options_set_source_language(
             options, shaderc_source_language_glsl);
+        /* the original's GLSL has no #version line (glsl_compat.c) */
+        if (original_glsl)
+            shaderc_compile_options_set_forced_version_profile(
+                options, 450, shaderc_profile_none);
     }
     return options;
 }
@@ -181,15 +186,15 @@ static void give_back_compiler(shaderc_compiler_t compiler)
 
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
-static cs_status run_shaderc(cs_shader_language language, const char *source,
-                             size_t size, const char *entry_point,
-                             const char *file_name, uint32_t **out_words,
-                             size_t *out_word_count)
+static cs_status run_shaderc(cs_shader_language language, bool original_glsl,
+                             const char *source, size_t size,
+                             const char *entry_point, const char *file_name,
+                             uint32_t **out_words, size_t *out_word_count)
 {
     shaderc_compiler_t compiler = take_compiler();
     if (compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    shaderc_compile_options_t options = make_options(language);
+    shaderc_compile_options_t options = make_options(language, original_glsl);
     if (options == NULL) {
         give_back_compiler(compiler);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -290,16 +295,11 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         if (status != CS_OK)
             return status;
     }
-    /* GLSL compute shaders need #version 420 (310 es) or later. glslang
-     * says so when it starts afresh for every compile; with the compiler
-     * kept per thread it takes a missing #version as the default version
-     * instead, so the rule is checked here, with glslang's words. */
-    if (!hlsl && !mentions(desc->source, size, "#version"))
-        return cs_fail(CS_ERROR_SHADER_COMPILE,
-                       "%s: error: #version: compute shaders require es "
-                       "profile with version 310 or above, or non-es "
-                       "profile with version 420 or above",
-                       file_name);
+    /* GLSL without a #version line is GLSL as the original compushady
+     * read it (docs/conventions.md): compiled as GLSL 450 with its loose
+     * uniforms wrapped in blocks and its bindings renumbered by kind. */
+    bool original_glsl =
+        !hlsl && !cs_glsl_has_version_directive(desc->source, size);
     if (desc->compiler != CS_HLSL_COMPILER_DEFAULT &&
         (desc->compiler != CS_HLSL_COMPILER_DXC || !hlsl))
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -346,8 +346,17 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         }
         source = rewritten;
     }
-    status = run_shaderc(desc->language, source, size, entry_point, file_name,
-                         &words, &word_count);
+    if (original_glsl) {
+        status =
+            cs_glsl_wrap_loose_uniforms(desc->source, size, &rewritten, &size);
+        if (status != CS_OK) {
+            free(key);
+            return status;
+        }
+        source = rewritten;
+    }
+    status = run_shaderc(desc->language, original_glsl, source, size,
+                         entry_point, file_name, &words, &word_count);
     bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)
@@ -355,6 +364,8 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
     if (status == CS_OK && hlsl)
         status = cs_spirv_make_unbounded_arrays(&words, &word_count);
+    if (status == CS_OK && original_glsl)
+        status = cs_spirv_assign_original_glsl_bindings(words, word_count);
 compiled:
     if (status != CS_OK) {
         free(key);

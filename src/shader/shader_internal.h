@@ -122,6 +122,28 @@ extern const char *const cs_hlsl_renamed_identifiers[];
 cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
                                            bool keep_cbuffer_offsets);
 
+/* >>GLSL as the original compushady read it (no #version line: compile.c
+ * compiles it as GLSL 450 with these two passes). */
+
+/* Whether the source has a #version directive (a line starting with
+ * `#version`, outside comments): the sign of GLSL written for this library,
+ * whose binding numbers are used as they are. */
+bool cs_glsl_has_version_directive(const char *source, size_t size);
+
+/* Wraps each uniform of a plain type declared outside a block (`layout(
+ * binding = 3) uniform float multiplier;`, legal in naga, not in Vulkan
+ * GLSL) in a uniform block of its own, keeping line numbers
+ * (glsl_compat.c). *out_source is malloc'd and nul-terminated. */
+cs_status cs_glsl_wrap_loose_uniforms(const char *source, size_t size,
+                                      char **out_source, size_t *out_size);
+
+/* Renumbers the bindings of a module compiled from such a source: one
+ * sequence across kinds becomes, kind by kind in (set, binding) order, the
+ * b/t/u/s registers of the binding convention (glsl_bindings.c). In place;
+ * the module must be valid. */
+cs_status cs_spirv_assign_original_glsl_bindings(uint32_t *words,
+                                                 size_t word_count);
+
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands
  * back a malloc'd copy of the words, from memory or from a disk file that
