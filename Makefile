@@ -30,7 +30,9 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lMachineIndependent -lOSDependent -lGenericCodeGen -lHLSL -lOGLCompiler \
 	-lSPIRV -lglslang -lMachineIndependent -lSPIRV-Tools-opt -lSPIRV-Tools \
 	-lglslang-default-resource-limits
-LIBS = $(SHADERC_LIBS) -lvulkan -lstdc++ -lpthread -ldl -lm
+# SPIRV-Cross's C API (cross-compiling to GLSL/MSL/HLSL, src/shader/cross.c)
+SPIRV_CROSS_LIBS = -lspirv-cross-c-shared
+LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lvulkan -lstdc++ -lpthread -ldl -lm
 
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)

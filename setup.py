@@ -39,6 +39,8 @@ native = Extension(
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],
     extra_link_args=SHADERC_LIBS
+    # SPIRV-Cross's C API, for cross-compiling (src/shader/cross.c)
+    + ["-lspirv-cross-c-shared"]
     + ["-lvulkan", "-lstdc++", "-lpthread", "-ldl", "-lm"]
     + ["-Wl,--exclude-libs,ALL"],
 )

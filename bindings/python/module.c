@@ -8,22 +8,24 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                                        PyObject *kwargs)
 {
     (void)module;
-    static char *keywords[] = {"source",   "entry_point", "target",
-                               "language", "compiler",    NULL};
+    static char *keywords[] = {"source",   "entry_point", "target", "language",
+                               "compiler", "keep_names",  NULL};
     PyObject *source;
     const char *entry_point = "main";
     const char *target = "cs_6_0";
     const char *language = "hlsl";
     const char *compiler = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sssz:compile_shader",
+    int keep_names = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|ssszp:compile_shader",
                                      keywords, &source, &entry_point, &target,
-                                     &language, &compiler))
+                                     &language, &compiler, &keep_names))
         return NULL;
 
     cs_shader_compile_desc desc = {
         .entry_point = entry_point,
         .target = target,
         .file_name = "shader",
+        .keep_names = keep_names != 0,
     };
     if (strcmp(language, "hlsl") == 0) {
         desc.language = CS_SHADER_HLSL;
@@ -190,7 +192,11 @@ static PyMethodDef module_methods[] = {
     {"compile_shader", (PyCFunction)(void (*)(void))module_compile_shader,
      METH_VARARGS | METH_KEYWORDS,
      "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
-     "language=\"hlsl\", compiler=None) -> SPIR-V bytes"},
+     "language=\"hlsl\", compiler=None, keep_names=False) -> SPIR-V bytes"},
+    {"cross_compile", (PyCFunction)(void (*)(void))native_cross_compile,
+     METH_VARARGS | METH_KEYWORDS,
+     "cross_compile(spirv, language, entry_point=None) -> (source bytes, "
+     "(x, y, z))"},
     {"dxc_available", module_dxc_available, METH_NOARGS,
      "dxc_available() -> whether a DXC library can be loaded"},
     {"reflect_shader", (PyCFunction)(void (*)(void))module_reflect_shader,

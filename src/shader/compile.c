@@ -56,12 +56,15 @@ static cs_status check_hlsl_target(const char *target)
     return CS_OK;
 }
 
-static shaderc_compile_options_t make_options(cs_shader_language language,
-                                              bool original_glsl)
+static shaderc_compile_options_t
+make_options(cs_shader_language language, bool original_glsl, bool keep_names)
 {
     shaderc_compile_options_t options = shaderc_compile_options_initialize();
     if (options == NULL)
         return NULL;
+    /* with debug info the optimizer keeps OpName (cs_shader_cross_compile) */
+    if (keep_names)
+        shaderc_compile_options_set_generate_debug_info(options);
     shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan,
                                            shaderc_env_version_vulkan_1_2);
     /* SPIR-V 1.3, not 1.5: glslang 12 decorates HLSL storage buffers with
@@ -187,14 +190,15 @@ static void give_back_compiler(shaderc_compiler_t compiler)
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
 static cs_status run_shaderc(cs_shader_language language, bool original_glsl,
-                             const char *source, size_t size,
+                             bool keep_names, const char *source, size_t size,
                              const char *entry_point, const char *file_name,
                              uint32_t **out_words, size_t *out_word_count)
 {
     shaderc_compiler_t compiler = take_compiler();
     if (compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    shaderc_compile_options_t options = make_options(language, original_glsl);
+    shaderc_compile_options_t options =
+        make_options(language, original_glsl, keep_names);
     if (options == NULL) {
         give_back_compiler(compiler);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -253,7 +257,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     unsigned char *at = key;
     memcpy(at, version, sizeof version);
     at += sizeof version;
-    *at++ = (unsigned char)desc->language;
+    *at++ = (unsigned char)(desc->language | (desc->keep_names ? 0x80 : 0));
     memcpy(at, entry_point, entry_size);
     at += entry_size;
     memcpy(at, target, target_size);
@@ -355,8 +359,9 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         }
         source = rewritten;
     }
-    status = run_shaderc(desc->language, original_glsl, source, size,
-                         entry_point, file_name, &words, &word_count);
+    status =
+        run_shaderc(desc->language, original_glsl, desc->keep_names, source,
+                    size, entry_point, file_name, &words, &word_count);
     bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)

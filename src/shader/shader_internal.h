@@ -65,6 +65,20 @@ bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
 cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                                           char **out_source, size_t *out_size);
 
+/* Workarounds for glslang (hlsl_workarounds.c), called by
+ * cs_hlsl_make_glslang_compatible, keeping every newline; *out_source is
+ * malloc'd and nul-terminated. The first rewrites writes to some components
+ * of an RWBuffer / RWTexture element (`output[i].r = v;`, which glslang
+ * refuses) into a read, a component write and a whole-element write; the
+ * second turns `ConstantBuffer<T> name` into `cbuffer name { T name; }`
+ * where T is also another resource's element type (glslang would make
+ * every T read-only). */
+cs_status cs_hlsl_expand_partial_writes(const char *source, size_t size,
+                                        char **out_source, size_t *out_size);
+cs_status cs_hlsl_split_shared_constant_buffers(const char *source, size_t size,
+                                                char **out_source,
+                                                size_t *out_size);
+
 /* Compiles HLSL with DXC (dxc.c), loaded at first use, with the original
  * compushady's SPIR-V arguments: registers shifted by 1024 (t), 2048 (u),
  * 3072 (s) in set 0, -fvk-use-dx-layout -fvk-use-scalar-layout, so the
@@ -143,6 +157,15 @@ cs_status cs_glsl_wrap_loose_uniforms(const char *source, size_t size,
  * the module must be valid. */
 cs_status cs_spirv_assign_original_glsl_bindings(uint32_t *words,
                                                  size_t word_count);
+
+/* Marks each storage image variable that the shader only writes
+ * NonReadable, and each it only reads NonWritable (unless it has either
+ * already), as DXC does: SPIRV-Cross then writes `writeonly`/`readonly`
+ * (image_access.c). *out_words is a new malloc'd module. */
+cs_status cs_spirv_decorate_image_access(const uint32_t *words,
+                                         size_t word_count,
+                                         uint32_t **out_words,
+                                         size_t *out_word_count);
 
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands

@@ -3,6 +3,7 @@
 import os
 
 from .. import _native
+from ..backends import dxc  # noqa: F401 (hlsl.dxc, as in the original)
 
 COMPILERS = ("glslang", "dxc")
 
