@@ -331,9 +331,20 @@ static cs_status translate(const uint32_t *words, size_t word_count,
         status = spvc_failure(result, &error, "starting the translator");
         goto done;
     }
-    result = spvc_compiler_set_entry_point(compiler, entry_point,
-                                           SpvExecutionModelGLCompute);
-    if (result != SPVC_SUCCESS) {
+    /* set_entry_point aborts (an uncaught exception in SPIRV-Cross 2021)
+     * for a name the module lacks: look first */
+    const spvc_entry_point *entries = NULL;
+    size_t entry_count = 0;
+    bool found = false;
+    if (spvc_compiler_get_entry_points(compiler, &entries, &entry_count) ==
+        SPVC_SUCCESS)
+        for (size_t i = 0; i < entry_count && !found; i++)
+            found = entries[i].execution_model == SpvExecutionModelGLCompute &&
+                    strcmp(entries[i].name, entry_point) == 0;
+    if (found)
+        result = spvc_compiler_set_entry_point(compiler, entry_point,
+                                               SpvExecutionModelGLCompute);
+    if (!found || result != SPVC_SUCCESS) {
         status = cs_fail(CS_ERROR_INVALID_ARGUMENT,
                          "the module has no compute entry point \"%s\"",
                          entry_point);
