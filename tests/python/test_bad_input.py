@@ -293,7 +293,7 @@ CASES = [
     ("bind-cbv-not-bindless", "Compute.bind_cbv", "compute not bindless",
      lambda e: e.compute.bind_cbv(0, e.dev), C.ComputeException, "bind_cbv needs a compute created with bindless=True"),
     ("bind-not-resource", "Compute.bind_uav", "wrong type (int)",
-     lambda e: e.compute.bind_uav(0, 5), TypeError, "bind_uav resource must be a compushady Buffer or Texture, got int"),
+     lambda e: e.compute.bind_uav(0, 5), TypeError, "bind_uav uav must be a compushady Buffer or Texture, got int"),
     # >>shaders
     ("hlsl-garbage", "hlsl.compile", "garbage HLSL",
      lambda e: hlsl.compile("garbage"), C.ShaderCompileError, "shader:1: error:"),

@@ -8,6 +8,8 @@ MISSING = (
 )
 
 
-def compile(source, *args, **kwargs):
-    """Always raises NotImplementedError (MISSING says why and what to use)."""
+def compile(source, grid, entry_point="main"):
+    """Always raises NotImplementedError (MISSING says why and what to use).
+    The parameters are the original's: MSL source, its (x, y, z)
+    threadgroup size and entry point."""
     raise NotImplementedError(MISSING)
