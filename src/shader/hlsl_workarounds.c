@@ -16,13 +16,13 @@
  *
  *    The element type comes from the resource's declaration
  *    (`RWBuffer<float4> output2`). Only statements are rewritten: the
- *    assignment must follow `;`, `{`, `}`, `)` or `else`, and its index must
- *    hold no newline or comment (it is evaluated twice, as DXC's own
- *    read-modify-write does).
+ *    assignment must follow `;`, `{`, `}`, `)` or `else`, and the text from
+ *    the name to the swizzle must hold no newline or comment (the index is
+ *    evaluated twice, as DXC's own read-modify-write does).
  *
- * 2. `ConstantBuffer<Data> data` whose struct is also the element of another
- *    resource (`RWStructuredBuffer<Data> out`): glslang then takes every use
- *    of Data as uniform and refuses writes to `out` ("can't modify a
+ * 2. `ConstantBuffer<Data> data` whose struct is also the element of a
+ *    writable resource (`RWStructuredBuffer<Data> out`): glslang then takes
+ * every use of Data as uniform and refuses writes to `out` ("can't modify a
  *    uniform"). Such a declaration becomes `cbuffer data : register(b0) {
  *    Data data; }`: the same bytes (the struct at offset 0 of the block),
  *    the same name and register. Arrays of ConstantBuffer are left alone. */
@@ -242,10 +242,6 @@ static bool read_partial_write(const char *s, size_t size, size_t name_end,
     w->index_close = matching(s, size, w->index_open);
     if (w->index_close >= size)
         return false;
-    for (size_t i = w->index_open; i < w->index_close; i++)
-        if (s[i] == '\n' ||
-            (s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '*')))
-            return false;
     size_t dot = skip_blanks(s, size, w->index_close + 1);
     if (dot >= size || s[dot] != '.')
         return false;
@@ -253,6 +249,12 @@ static bool read_partial_write(const char *s, size_t size, size_t name_end,
     if (w->swizzle >= size || !identifier_start(s[w->swizzle]))
         return false;
     w->swizzle_end = identifier_end(s, size, w->swizzle);
+    /* the name, index and swizzle are copied twice and what lies between
+     * them dropped: they must not hold a newline or a comment */
+    for (size_t i = name_end; i < w->swizzle_end; i++)
+        if (s[i] == '\n' ||
+            (s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '*')))
+            return false;
     w->op = skip_blanks(s, size, w->swizzle_end);
     w->op_end = 0;
     for (size_t i = 0; assignment_operators[i] && !w->op_end; i++) {
@@ -328,9 +330,8 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
         put(&out, name, name_length);
         put(&out, index, index_length);
         put(&out, "; cs_partial.", 13);
-        put(&out, s + w.swizzle, w.swizzle_end - w.swizzle);
-        put(&out, " ", 1);
-        put(&out, s + w.op, w.semicolon - w.op); /* operator and value */
+        /* the swizzle, operator and value, with their newlines */
+        put(&out, s + w.swizzle, w.semicolon - w.swizzle);
         put(&out, "; ", 2);
         put(&out, name, name_length);
         put(&out, index, index_length);
@@ -348,8 +349,24 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
     return CS_OK;
 }
 
-/* Whether `<T>` (blanks allowed) appears in the source other than at
- * `except` (the '<' of the declaration being rewritten). */
+/* Whether the identifier just before `<` at `at` names a writable
+ * resource: RW*, AppendStructuredBuffer, ConsumeStructuredBuffer. */
+static bool after_writable_resource(const char *s, size_t at)
+{
+    while (at > 0 && isspace((unsigned char)s[at - 1]))
+        at--;
+    size_t end = at;
+    while (at > 0 && identifier_char(s[at - 1]))
+        at--;
+    size_t length = end - at;
+    return (length > 2 && memcmp(s + at, "RW", 2) == 0) ||
+           (length > 6 && memcmp(s + at, "Append", 6) == 0) ||
+           (length > 7 && memcmp(s + at, "Consume", 7) == 0);
+}
+
+/* Whether `<T>` (blanks allowed) follows a writable resource type in the
+ * source (glslang then refuses writes to it once ConstantBuffer<T> exists);
+ * `except` is the '<' of the declaration being rewritten. */
 static bool used_as_template_argument(const char *s, size_t size,
                                       const char *type, size_t type_length,
                                       size_t except)
@@ -360,7 +377,7 @@ static bool used_as_template_argument(const char *s, size_t size,
             at = end;
             continue;
         }
-        if (s[at] != '<' || at == except) {
+        if (s[at] != '<' || at == except || !after_writable_resource(s, at)) {
             at++;
             continue;
         }

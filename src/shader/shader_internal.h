@@ -71,7 +71,7 @@ cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
  * of an RWBuffer / RWTexture element (`output[i].r = v;`, which glslang
  * refuses) into a read, a component write and a whole-element write; the
  * second turns `ConstantBuffer<T> name` into `cbuffer name { T name; }`
- * where T is also another resource's element type (glslang would make
+ * where T is also a writable resource's element type (glslang would make
  * every T read-only). */
 cs_status cs_hlsl_expand_partial_writes(const char *source, size_t size,
                                         char **out_source, size_t *out_size);
