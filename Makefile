@@ -176,12 +176,13 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
 	$(FUZZ_SANITIZE)
 FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
-	fuzz_validate
+	fuzz_validate fuzz_glsl_compat fuzz_spirv_bindings
 # The SPIR-V readers and rewriters with the error message they need;
 # compile.c (shaderc) is never linked, validate.c only where used.
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
-	src/core/errors.c
+	src/shader/hlsl_workarounds.c src/shader/glsl_compat.c \
+	src/shader/glsl_bindings.c src/shader/image_access.c src/core/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o
 FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
