@@ -327,7 +327,8 @@ STATIC_LIBS = [
     "-l:libshaderc_combined.a", "-lSPIRV", "-lglslang", "-lMachineIndependent",
     "-lOSDependent", "-lGenericCodeGen", "-lHLSL", "-lOGLCompiler", "-lSPIRV",
     "-lglslang", "-lMachineIndependent", "-lSPIRV-Tools-opt", "-lSPIRV-Tools",
-    "-lglslang-default-resource-limits", "-lvulkan", "-lstdc++", "-lpthread", "-lm",
+    "-lglslang-default-resource-limits", "-lspirv-cross-c-shared", "-lvulkan", "-lstdc++",
+    "-lpthread", "-lm",
 ]
 
 
