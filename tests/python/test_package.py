@@ -194,7 +194,7 @@ def test_wgsl_and_msl_are_missing():
     with pytest.raises(NotImplementedError, match="WGSL.*no WGSL compiler"):
         wgsl.compile("@compute @workgroup_size(1) fn main() {}")
     with pytest.raises(NotImplementedError, match="MSL.*Metal"):
-        msl.compile("kernel void main0() {}")
+        msl.compile("kernel void main0() {}", (1, 1, 1))
 
 
 def test_swapchain_checks_its_window_handle():
