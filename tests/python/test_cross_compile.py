@@ -5,6 +5,7 @@ results of the shader they came from; the MSL is checked structurally (its
 kernel's parameters: names and [[buffer/texture/sampler(n)]] slots)."""
 
 import re
+import os
 import struct
 import subprocess
 import sys
@@ -30,6 +31,9 @@ from compushady.formats import R32_UINT
 from compushady.shaders import glsl, hlsl
 
 from helpers import read_buffer, upload_buffer
+
+# COMPUSHADY_LONG_TESTS=1: many more generated layouts
+LONG = bool(os.environ.get("COMPUSHADY_LONG_TESTS"))
 
 # kind -> (register class, whether Metal sees a buffer)
 KINDS = {
@@ -180,7 +184,7 @@ def layouts(draw):
     return Layout(kinds, permutations, order)
 
 
-@settings(max_examples=20, deadline=None, database=None,
+@settings(max_examples=400 if LONG else 20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layouts())
 def test_cross_compiled_glsl_and_hlsl_run_like_the_source(layout):
@@ -202,7 +206,7 @@ def test_cross_compiled_glsl_and_hlsl_run_like_the_source(layout):
     assert layout.run(hlsl.compile(hlsl_source)) == layout.expected(), hlsl_source.decode()
 
 
-@settings(max_examples=30, deadline=None, database=None,
+@settings(max_examples=400 if LONG else 30, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layouts())
 def test_msl_slots_follow_the_original_numbering(layout):

@@ -3,6 +3,7 @@ loose uniforms, one binding sequence mapped by kind onto b/t/u/s) and this
 project's (#version line, binding numbers used as they are). Random binding
 layouts are compiled in both, run, and every resource's value read back."""
 
+import os
 import struct
 
 import pytest
@@ -23,6 +24,9 @@ from compushady.formats import R32_UINT
 from compushady.shaders import glsl
 
 from helpers import read_buffer, upload_buffer
+
+# COMPUSHADY_LONG_TESTS=1: many more generated layouts
+LONG = bool(os.environ.get("COMPUSHADY_LONG_TESTS"))
 
 # kind -> register class it binds to in the original's dialect, and in this
 # project's (readonly storage buffers are SRVs here, UAVs in the original's)
@@ -168,7 +172,7 @@ def layouts(draw):
     return kinds, slots + [output_slot], order
 
 
-@settings(max_examples=25, deadline=None, database=None,
+@settings(max_examples=400 if LONG else 25, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layouts())
 def test_original_dialect_binds_by_kind_in_binding_order(layout):
@@ -176,7 +180,7 @@ def test_original_dialect_binds_by_kind_in_binding_order(layout):
     run(kinds, slots, order, original=True)
 
 
-@settings(max_examples=15, deadline=None, database=None,
+@settings(max_examples=400 if LONG else 15, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layouts())
 def test_project_dialect_uses_binding_numbers_as_written(layout):
