@@ -427,7 +427,13 @@ typedef struct cs_shader_compile_desc {
  * tightly packed, cbuffers with HLSL packing. On success *out_spirv is a
  * malloc'd array of *out_size bytes that the caller frees with cs_free().
  * CS_ERROR_SHADER_COMPILE's message carries the compiler's diagnostics with
- * line numbers. Needs no instance or device. */
+ * line numbers. Needs no instance or device.
+ * GLSL with a #version line uses its binding numbers as written; GLSL
+ * without one is read as the original compushady read it (through naga):
+ * compiled as GLSL 450, loose uniforms (`uniform float m;`) allowed, and its
+ * bindings, one sequence across kinds, renumbered kind by kind in binding
+ * order onto bN (uniform buffers), tN (textures), uN (storage buffers and
+ * images) and sN (samplers) (docs/conventions.md). */
 CS_API cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                                    void **out_spirv, size_t *out_size);
 
