@@ -25,6 +25,20 @@ SHADERC_LIBS = [
     "-lglslang-default-resource-limits",
 ]
 
+def header_version():
+    """CS_VERSION_MAJOR.MINOR.PATCH of include/compushady.h: the one place the
+    version is written (the Makefile and compushady.__version__ read it too)."""
+    parts = {}
+    with open(os.path.join(HERE, "include", "compushady.h")) as header:
+        for line in header:
+            words = line.split()
+            if len(words) == 3 and words[1].startswith("CS_VERSION_"):
+                parts[words[1]] = words[2]
+    return "{0}.{1}.{2}".format(
+        parts["CS_VERSION_MAJOR"], parts["CS_VERSION_MINOR"], parts["CS_VERSION_PATCH"]
+    )
+
+
 native = Extension(
     "compushady._native",
     sources=sources(
@@ -47,10 +61,12 @@ native = Extension(
 
 setup(
     name="compushady",
-    version="0.17.5",
+    version=header_version(),
     description="Run GPU compute shaders from Python: a C11 core on Vulkan",
     package_dir={"": "python"},
     packages=["compushady", "compushady.backends", "compushady.shaders"],
+    # typing: py.typed (PEP 561) and the stubs of the package and _native
+    package_data={"compushady": ["py.typed", "*.pyi"]},
     ext_modules=[native],
     python_requires=">=3.8",
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """compushady benchmarks, each figure beside a reference taken in the same run.
 
-    python3 bench/bench.py [--quick] [--json out.json] [--device N]
+    python3 bench/bench.py [--quick] [--json out.json] [--device N] [--only dispatch,batching]
 
 Prints the device, then one table: what, value, unit, reference, reference
 value, and "speed" = how fast compushady is relative to the reference
@@ -481,18 +481,36 @@ class Bench:
         runs = 5 if self.quick else 15
         ref = getattr(self, "dispatch_median_us", None)
 
-        def record_submit():
+        # every submission of n dispatches is counted where it happens: the
+        # warm-up is time-based, so the number of calls is not known ahead
+        submitted = [0]
+
+        def record():
             commands = cs.CommandList()
             for _ in range(n):
                 commands.dispatch(compute, 1, 1, 1)
-            commands.submit()
+            return commands
 
-        commands = cs.CommandList()
-        for _ in range(n):
-            commands.dispatch(compute, 1, 1, 1)
-        t_record, t_resubmit = median_multi_ns(
-            [record_submit, lambda: commands.submit()], runs, warmup=2)
-        done = 2 * n * (runs + 2)
+        def submit(commands):
+            commands.submit()
+            submitted[0] += 1
+
+        def record_repeated():
+            commands = cs.CommandList()
+            commands.dispatch(compute, 1, 1, 1, repeat=n)
+            return commands
+
+        commands = record()
+        t_record_only, t_repeat, t_record, t_resubmit = median_multi_ns(
+            [record, record_repeated, lambda: submit(record()),
+             lambda: submit(commands)], runs, warmup=2)
+        self.record_only_us = t_record_only / n / 1000.0
+        self.row("CommandList %d dispatches, recording alone (no submit), "
+                 "per dispatch" % n, self.record_only_us, "us",
+                 "dispatch(1,1,1) round trip", ref, False)
+        self.row("CommandList.dispatch(repeat=%d), recording alone, "
+                 "per dispatch" % n, t_repeat / n / 1000.0, "us",
+                 "dispatch(1,1,1) round trip", ref, False)
         self.row("CommandList %d dependent dispatches, record+submit+wait, "
                  "per dispatch" % n, t_record / n / 1000.0, "us",
                  "dispatch(1,1,1) round trip", ref, False)
@@ -504,9 +522,11 @@ class Bench:
             timed_list = cs.CommandList(timestamps=True)
             for _ in range(n):
                 timed_list.dispatch(compute, 1, 1, 1)
-            timed = statistics.median(
-                [timed_list.submit().gpu_time for _ in range(runs)])
-            done += n * runs
+            gpu_times = []
+            for _ in range(runs):
+                gpu_times.append(timed_list.submit().gpu_time)
+                submitted[0] += 1
+            timed = statistics.median(gpu_times)
         except cs.ComputeException as exc:
             log("[bench] no timestamps: {0}".format(exc))
         self.row("CommandList %d dependent dispatches, GPU time (timestamps) "
@@ -516,9 +536,11 @@ class Bench:
         rb = cs.Buffer(4, cs.HEAP_READBACK)
         counter.copy_to(rb)
         got = struct.unpack("<I", rb.readback(4))[0]
+        done = submitted[0] * n
         if got != done:
-            log("[bench] WARNING: batched counter is {0}, expected {1}".format(
-                got, done))
+            log("[bench] WARNING: batched counter is {0}, expected {1} "
+                "({2} submissions of {3} dispatches)".format(
+                    got, done, submitted[0], n))
 
     # -- upload / readback ----------------------------------------------------
     def upload_readback(self):
@@ -833,6 +855,10 @@ class Bench:
                  capi["dispatch_roundtrip_us_median"], "us",
                  "raw submit+poll vkGetFenceStatus", self.raw_value("dispatch_spin_us_median"),
                  False)
+        self.row("C API cs_command_list_dispatch, recording alone, per dispatch",
+                 capi.get("record_dispatch_us"), "us",
+                 "the same from Python (batching)", getattr(self, "record_only_us", None),
+                 False)
         self.row("C API saxpy %d Mi floats" % (capi["saxpy_n"] // MiB), capi["saxpy_gbps"], "GB/s",
                  "C API copy DEFAULT->DEFAULT (r+w)", capi["copy_d2d_gbps"], True)
 
@@ -872,6 +898,11 @@ def print_table(rows):
             print("  ".join("-" * w for w in widths))
 
 
+# Bench's methods, in the order they run (batching reads dispatch's figure)
+SECTIONS = ("dispatch", "batching", "upload_readback", "copies",
+            "texture_copies", "saxpy", "creation", "c_api")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -881,7 +912,15 @@ def main():
                         help="device index (default: best device / COMPUSHADY_DEVICE)")
     parser.add_argument("--no-c", action="store_true",
                         help="skip the C reference programs")
+    parser.add_argument("--only", metavar="SECTIONS",
+                        help="comma-separated sections to run (default all): "
+                        + ",".join(SECTIONS))
     args = parser.parse_args()
+    only = SECTIONS if not args.only else args.only.split(",")
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        parser.error("unknown section(s) {0}; choose from {1}".format(
+            ",".join(unknown), ",".join(SECTIONS)))
 
     global WARMUP_S
     if args.quick:
@@ -907,15 +946,9 @@ def main():
         if bench.raw and bench.raw.get("device") != dev.name:
             log("[bench] WARNING: raw Vulkan reference ran on {0!r}, compushady on {1!r}".format(
                 bench.raw.get("device"), dev.name))
-    bench.dispatch()
-    bench.batching()
-    bench.upload_readback()
-    bench.copies()
-    bench.texture_copies()
-    bench.saxpy()
-    bench.creation()
-    if not args.no_c:
-        bench.c_api()
+    for section in SECTIONS:
+        if section in only and (section != "c_api" or not args.no_c):
+            getattr(bench, section)()
 
     print()
     print_table(bench.rows)

@@ -18,11 +18,14 @@ generation as a PNG (and every generation as a GIF with --gif, Pillow).
 Exits 1 when a check fails.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import struct
 import sys
 import zlib
+from typing import Any, Iterable, Tuple
 
 import compushady
 from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute, Texture2D
@@ -80,9 +83,11 @@ void main(uint3 tid : SV_DispatchThreadID)
 GLIDER = [(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)]  # moves by (+1, +1) every 4 generations
 BLINKER = [(0, 0), (1, 0), (2, 0)]  # horizontal, then vertical, period 2
 
+Cell = Tuple[int, int]  # (x, y)
+
 
 class Life:
-    def __init__(self, width, height, scale, image_format=R8G8B8A8_UNORM):
+    def __init__(self, width: int, height: int, scale: int, image_format: int = R8G8B8A8_UNORM) -> None:
         self.width, self.height, self.scale = width, height, scale
         size = width * height * 4
         self.cells = [Buffer(size, HEAP_DEFAULT, stride=4) for _ in range(2)]
@@ -98,7 +103,7 @@ class Life:
         self.current = 0  # index of the buffer holding the current generation
         self.generation = 0
 
-    def set_cells(self, alive):
+    def set_cells(self, alive: Iterable[Cell]) -> None:
         data = bytearray(self.width * self.height * 4)
         for x, y in alive:
             struct.pack_into("<I", data, ((y % self.height) * self.width + x % self.width) * 4, 1)
@@ -106,7 +111,7 @@ class Life:
         self.staging.copy_to(self.cells[0])
         self.current, self.generation = 0, 0
 
-    def step(self, count=1):
+    def step(self, count: int = 1) -> None:
         push = struct.pack("<II", self.width, self.height)
         groups = ((self.width + 7) // 8, (self.height + 7) // 8, 1)
         for _ in range(count):
@@ -114,32 +119,32 @@ class Life:
             self.current ^= 1
             self.generation += 1
 
-    def alive(self):
+    def alive(self) -> set[Cell]:
         """The set of live cells (x, y) of the current generation."""
         self.cells[self.current].copy_to(self.readback)
         values = struct.unpack("<{0}I".format(self.width * self.height), self.readback.readback())
         return {(i % self.width, i // self.width) for i, v in enumerate(values) if v}
 
-    def draw(self):
+    def draw(self) -> Texture2D:
         """Draws the current generation into self.image (on the GPU)."""
         push = struct.pack("<III", self.width, self.height, self.scale)
         self.draws[self.current].dispatch((self.image.width + 7) // 8, (self.image.height + 7) // 8, 1,
                                           push=push)
         return self.image
 
-    def rgba(self):
+    def rgba(self) -> bytes:
         """The drawn image as packed RGBA8 rows."""
         self.draw().copy_to(self.image_readback)
         return self.image_readback.readback2d(self.image.row_pitch, self.image.width,
                                               self.image.height, 4)
 
 
-def shifted(cells, dx, dy, origin, width, height):
+def shifted(cells: Iterable[Cell], dx: int, dy: int, origin: Cell, width: int, height: int) -> set[Cell]:
     return {((origin[0] + x + dx) % width, (origin[1] + y + dy) % height) for x, y in cells}
 
 
-def write_png(path, width, height, rgba):
-    def chunk(kind, data):
+def write_png(path: str, width: int, height: int, rgba: bytes) -> None:
+    def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
@@ -152,7 +157,7 @@ def write_png(path, width, height, rgba):
         f.write(chunk(b"IEND", b""))
 
 
-def run_headless(args):
+def run_headless(args: argparse.Namespace) -> int:
     width, height = args.size
     life = Life(width, height, args.scale)
     glider_at, blinker_at = (2, 2), (width // 2 - 1, min(height - 2, height // 2 + width // 4))
@@ -175,7 +180,7 @@ def run_headless(args):
     alive = life.alive()
     moves = n // 4
     blinker = BLINKER if n % 2 == 0 else [(1, -1), (1, 0), (1, 1)]
-    glider_phase = GLIDER
+    glider_phase: Iterable[Cell] = GLIDER
     if n % 4:
         # compare only whole periods: step a CPU copy of the phase
         glider_phase = cpu_steps(GLIDER, n % 4)
@@ -207,11 +212,11 @@ def run_headless(args):
     return 0 if glider_ok and blinker_ok and not others else 1
 
 
-def cpu_steps(cells, count):
+def cpu_steps(cells: Iterable[Cell], count: int) -> set[Cell]:
     """Steps a small pattern on an unbounded grid (for the glider's phase)."""
     cells = set(cells)
     for _ in range(count):
-        counts = {}
+        counts: dict[Cell, int] = {}
         for x, y in cells:
             for dx in (-1, 0, 1):
                 for dy in (-1, 0, 1):
@@ -221,7 +226,7 @@ def cpu_steps(cells, count):
     return cells
 
 
-def run_window(args, glfw):
+def run_window(args: argparse.Namespace, glfw: Any) -> int | None:
     """Shows the generations in a GLFW window; returns None when this build
     cannot present (the caller falls back to headless)."""
     width, height = args.size
@@ -261,7 +266,7 @@ def run_window(args, glfw):
         glfw.terminate()
 
 
-def parse_size(text):
+def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.split("x"))
     except ValueError:
@@ -271,7 +276,7 @@ def parse_size(text):
     return w, h
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--headless", action="store_true", help="no window: run, check, write a PNG")
     parser.add_argument("--size", type=parse_size, default=(96, 64), help="grid WIDTHxHEIGHT (default: 96x64)")

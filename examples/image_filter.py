@@ -13,6 +13,8 @@ Writes <name>_blur.png and <name>_edges.png. Without an input it first
 writes a small test image (shapes and a gradient) and filters that.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import sys
@@ -79,7 +81,7 @@ void main(uint3 tid : SV_DispatchThreadID)
 """
 
 
-def make_test_image(path, width=160, height=120):
+def make_test_image(path: str, width: int = 160, height: int = 120) -> None:
     """A small RGB test picture: a gradient, a white square, a red disc."""
     from PIL import Image, ImageDraw
 
@@ -92,13 +94,13 @@ def make_test_image(path, width=160, height=120):
     image.save(path)
 
 
-def save_png(path, rgba, width, height):
+def save_png(path: str, rgba: bytes, width: int, height: int) -> None:
     from PIL import Image
 
     Image.frombytes("RGBA", (width, height), rgba).save(path)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("input", nargs="?", help="image to filter (default: a generated test image)")
     parser.add_argument("--output-dir", default=".", help="where the PNGs go (default: .)")

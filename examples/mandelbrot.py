@@ -11,12 +11,15 @@ read back and written as a PNG with the standard library only (zlib and
 struct). Prints the device used and the time of each step.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import struct
 import sys
 import time
 import zlib
+from typing import Callable, TypeVar
 
 import compushady
 from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute
@@ -59,11 +62,13 @@ void main(uint3 tid : SV_DispatchThreadID)
 }
 """
 
+T = TypeVar("T")
 
-def write_png(path, width, height, rgba):
+
+def write_png(path: str, width: int, height: int, rgba: bytes) -> None:
     """Writes 8-bit RGBA pixels (rows top to bottom) as a PNG file."""
 
-    def chunk(kind, data):
+    def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data))
             + kind
@@ -84,7 +89,7 @@ def write_png(path, width, height, rgba):
         f.write(chunk(b"IEND", b""))
 
 
-def parse_pair(text, kind):
+def parse_pair(text: str, kind: Callable[[str], T]) -> tuple[T, T]:
     try:
         a, b = text.replace("x", ",").split(",")
         return kind(a), kind(b)
@@ -92,7 +97,7 @@ def parse_pair(text, kind):
         raise argparse.ArgumentTypeError("expected two values like 1024x768 or -0.5,0")
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", type=int, help="device index (default: the best device)")
     parser.add_argument("--output", default="mandelbrot.png", help="PNG path (default: %(default)s)")

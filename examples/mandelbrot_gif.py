@@ -12,12 +12,15 @@ one READBACK buffer, which is read back once at the end. Pillow writes the
 GIF (pip install pillow).
 """
 
+from __future__ import annotations
+
 import argparse
 import math
 import os
 import struct
 import sys
 import time
+from typing import Callable, Iterator, TypeVar
 
 import compushady
 from compushady import HEAP_DEFAULT, HEAP_READBACK, Buffer, Compute
@@ -61,8 +64,10 @@ void main(uint3 tid : SV_DispatchThreadID)
 }
 """
 
+T = TypeVar("T")
 
-def parse_pair(text, kind):
+
+def parse_pair(text: str, kind: Callable[[str], T]) -> tuple[T, T]:
     try:
         a, b = text.replace("x", ",").split(",")
         return kind(a), kind(b)
@@ -70,7 +75,9 @@ def parse_pair(text, kind):
         raise argparse.ArgumentTypeError("expected two values like 320x240 or -0.74,0.13")
 
 
-def views(frames, target, start_scale, zoom):
+def views(
+    frames: int, target: tuple[float, float], start_scale: float, zoom: float
+) -> Iterator[tuple[float, float, float]]:
     """(center_x, center_y, scale) of each frame: the center glides from
     the whole set towards the target while the scale shrinks by `zoom`."""
     start = (-0.5, 0.0)
@@ -83,7 +90,7 @@ def views(frames, target, start_scale, zoom):
         yield center[0], center[1], start_scale * zoom ** frame
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", type=int, help="device index (default: the best device)")
     parser.add_argument("--output", default="mandelbrot_zoom.gif", help="GIF path (default: %(default)s)")

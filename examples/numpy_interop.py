@@ -5,7 +5,7 @@ against numpy.
     python3 examples/numpy_interop.py [--n 1048576] [--matrix 96x64x80]
 
 UPLOAD and READBACK buffers export their mapped memory through the buffer
-protocol: numpy.asarray(buffer.handle) is a uint8 view of it, no copy.
+protocol: numpy.asarray(buffer) is a uint8 view of it, no copy.
 numpy fills UPLOAD buffers in place and reads READBACK buffers in place.
 
 1. sum of n float32: each pass of an HLSL compute shader reduces groups of
@@ -13,12 +13,16 @@ numpy fills UPLOAD buffers in place and reads READBACK buffers in place.
 2. C = A x B for float32 matrices, one thread per element of C.
 """
 
+from __future__ import annotations
+
 import argparse
 import struct
 import sys
 import time
+from typing import Any
 
 import numpy
+from numpy.typing import NDArray
 
 import compushady
 from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute
@@ -82,28 +86,28 @@ void main(uint3 tid : SV_DispatchThreadID)
 """
 
 
-def to_gpu(array):
+def to_gpu(array: NDArray[Any]) -> Buffer:
     """A DEFAULT-heap structured buffer holding `array` (float32).
 
     numpy writes straight into the mapped UPLOAD buffer: no bytes object
     is made on the way."""
     array = numpy.ascontiguousarray(array, dtype=numpy.float32)
     staging = Buffer(array.nbytes, HEAP_UPLOAD)
-    numpy.asarray(staging.handle).view(numpy.float32)[:] = array.ravel()
+    numpy.asarray(staging).view(numpy.float32)[:] = array.ravel()
     buffer = Buffer(array.nbytes, HEAP_DEFAULT, stride=4)
     staging.copy_to(buffer)
     return buffer
 
 
-def from_gpu(buffer, count):
+def from_gpu(buffer: Buffer, count: int) -> NDArray[numpy.float32]:
     """The first `count` float32 of a buffer, as a numpy array view of a
     READBACK buffer (read-only, no copy)."""
     readback = Buffer(count * 4, HEAP_READBACK)
     buffer.copy_to(readback, size=count * 4)
-    return numpy.asarray(readback.handle).view(numpy.float32)
+    return numpy.asarray(readback).view(numpy.float32)
 
 
-def gpu_sum(values):
+def gpu_sum(values: NDArray[numpy.float32]) -> tuple[float, int]:
     """Sums float32 values with successive reduction passes."""
     shader = hlsl.compile(REDUCE)
     current, count = to_gpu(values), len(values)
@@ -118,7 +122,7 @@ def gpu_sum(values):
     return float(from_gpu(current, 1)[0]), passes
 
 
-def gpu_matmul(a, b):
+def gpu_matmul(a: NDArray[numpy.float32], b: NDArray[numpy.float32]) -> NDArray[numpy.float32]:
     rows, inner = a.shape
     inner_b, columns = b.shape
     assert inner == inner_b
@@ -132,7 +136,7 @@ def gpu_matmul(a, b):
     return from_gpu(c, rows * columns).reshape(rows, columns)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1 << 20, help="values to sum (default: 1048576)")
     parser.add_argument("--matrix", default="96x64x80",

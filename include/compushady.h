@@ -417,9 +417,6 @@ typedef struct cs_shader_compile_desc {
     const char *target;          /* HLSL profile, default "cs_6_0" */
     const char *file_name;       /* used in diagnostics; default "shader" */
     cs_hlsl_compiler compiler;   /* HLSL only; default glslang */
-    /* true: keep the names of variables and types in the SPIR-V (OpName),
-     * for cs_shader_cross_compile(); default false: names are stripped */
-    bool keep_names;
 } cs_shader_compile_desc;
 
 /* Compiles a compute shader to SPIR-V following the binding convention at
@@ -464,8 +461,8 @@ typedef struct cs_shader_cross_desc {
  *   buffers [[texture(0)]]..., samplers [[sampler(0)]]...
  * - HLSL: registers bN, tN, uN, sN again (binding minus the class base).
  * Storage images the shader only writes become writeonly (only reads:
- * readonly). Names come from the module's OpName (cs_shader_compile_desc
- * .keep_names); without them SPIRV-Cross makes up _12-style names.
+ * readonly). Names come from the module's OpName (cs_shader_compile keeps
+ * them); without them SPIRV-Cross makes up _12-style names.
  * On success *out_source is a malloc'd, nul-terminated text of *out_size
  * bytes (free with cs_free()), and out_workgroup_size, when not NULL, gets
  * the entry point's workgroup size. CS_ERROR_INVALID_SHADER for a module

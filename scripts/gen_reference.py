@@ -511,6 +511,12 @@ def signature(obj, name):
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return name + "(...)"
+    # annotations stay out: the types are in the stubs (.pyi) and inline
+    # ones would show as strings (from __future__ import annotations)
+    sig = sig.replace(
+        parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
+        return_annotation=sig.empty,
+    )
     return clean(name + str(sig))
 
 

@@ -29,7 +29,7 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy pytest hypothesis pillow \
+.venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy pytest hypothesis pillow mypy \
     glfw
 .venv/bin/python -m pip install -q --no-build-isolation .
 echo "setup: compushady installed in .venv"

@@ -78,27 +78,44 @@ static int check_compute(PyObject *compute)
     return -1;
 }
 
-/* Records are quick (no GPU wait): the GIL stays held. */
+/* Records are quick (no GPU wait): the GIL stays held. repeat records the
+ * same dispatch that many times, each after the one before (one Python
+ * call for many dispatches: what costs most when recording from Python is
+ * the call itself). */
 static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
                                PyObject *kwargs)
 {
-    static char *keywords[] = {"compute", "x", "y", "z", "push", NULL};
-    PyObject *compute, *x_arg, *y_arg, *z_arg, *push = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|O:dispatch", keywords,
-                                     &compute, &x_arg, &y_arg, &z_arg, &push))
+    static char *keywords[] = {"compute", "x",      "y", "z",
+                               "push",    "repeat", NULL};
+    PyObject *compute, *x_arg, *y_arg, *z_arg, *push = NULL, *repeat_arg = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|OO:dispatch", keywords,
+                                     &compute, &x_arg, &y_arg, &z_arg, &push,
+                                     &repeat_arg))
         return NULL;
     if (check_compute(compute) < 0)
         return NULL;
     PyObject *exc = Native_ComputeException;
-    uint32_t x = 0, y = 0, z = 0;
+    uint32_t x = 0, y = 0, z = 0, repeat = 1;
     if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0)
+        return NULL;
+    if (repeat_arg && PyLong_Check(repeat_arg)) {
+        int overflow;
+        long long value = PyLong_AsLongLongAndOverflow(repeat_arg, &overflow);
+        if (overflow < 0 || (overflow == 0 && value < 1)) {
+            PyErr_Format(exc, "repeat must be at least 1, got %S", repeat_arg);
+            return NULL;
+        }
+    }
+    if (native_as_u32(repeat_arg, "repeat", exc, &repeat) < 0)
         return NULL;
     Py_buffer view;
     if (native_get_push(push, &view) < 0)
         return NULL;
-    cs_status status = cs_command_list_dispatch(
-        self->list, ((ComputeObject *)compute)->compute, x, y, z, view.buf,
-        (size_t)view.len);
+    cs_status status = CS_OK;
+    for (uint32_t i = 0; i < repeat && status == CS_OK; i++)
+        status = cs_command_list_dispatch(self->list,
+                                          ((ComputeObject *)compute)->compute,
+                                          x, y, z, view.buf, (size_t)view.len);
     return native_release_result(&view, status, exc);
 }
 
@@ -228,7 +245,7 @@ static void list_dealloc(CommandListObject *self)
 
 static PyMethodDef list_methods[] = {
     KW_METHOD("dispatch", list_dispatch,
-              "dispatch(compute, x, y, z, push=None)"),
+              "dispatch(compute, x, y, z, push=None, repeat=1)"),
     KW_METHOD("dispatch_indirect", list_dispatch_indirect,
               "dispatch_indirect(compute, buffer, offset=0, push=None)"),
     KW_METHOD("copy", list_copy,

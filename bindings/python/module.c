@@ -8,24 +8,22 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                                        PyObject *kwargs)
 {
     (void)module;
-    static char *keywords[] = {"source",   "entry_point", "target", "language",
-                               "compiler", "keep_names",  NULL};
+    static char *keywords[] = {"source",   "entry_point", "target",
+                               "language", "compiler",    NULL};
     PyObject *source;
     const char *entry_point = "main";
     const char *target = "cs_6_0";
     const char *language = "hlsl";
     const char *compiler = NULL;
-    int keep_names = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|ssszp:compile_shader",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|sssz:compile_shader",
                                      keywords, &source, &entry_point, &target,
-                                     &language, &compiler, &keep_names))
+                                     &language, &compiler))
         return NULL;
 
     cs_shader_compile_desc desc = {
         .entry_point = entry_point,
         .target = target,
         .file_name = "shader",
-        .keep_names = keep_names != 0,
     };
     if (strcmp(language, "hlsl") == 0) {
         desc.language = CS_SHADER_HLSL;
@@ -192,7 +190,7 @@ static PyMethodDef module_methods[] = {
     {"compile_shader", (PyCFunction)(void (*)(void))module_compile_shader,
      METH_VARARGS | METH_KEYWORDS,
      "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
-     "language=\"hlsl\", compiler=None, keep_names=False) -> SPIR-V bytes"},
+     "language=\"hlsl\", compiler=None) -> SPIR-V bytes"},
     {"cross_compile", (PyCFunction)(void (*)(void))native_cross_compile,
      METH_VARARGS | METH_KEYWORDS,
      "cross_compile(spirv, language, entry_point=None) -> (source bytes, "
@@ -229,7 +227,9 @@ static int add_type(PyObject *module, PyTypeObject *type, const char *name)
     return 0;
 }
 
-PyMODINIT_FUNC PyInit__native(void)
+/* visibility: Python 3.8 does not export PyMODINIT_FUNC itself, and the
+ * extension is built with -fvisibility=hidden */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
 {
     PyObject *module = PyModule_Create(&native_module);
     if (!module)
@@ -241,6 +241,7 @@ PyMODINIT_FUNC PyInit__native(void)
         add_type(module, &Native_SamplerType, "Sampler") < 0 ||
         add_type(module, &Native_ComputeType, "Compute") < 0 ||
         add_type(module, &Native_SwapchainType, "Swapchain") < 0 ||
+        add_type(module, &Native_MappedBufferType, "MappedBuffer") < 0 ||
         native_errors_init(module) < 0)
         goto fail;
     if (PyModule_AddIntConstant(module, "HEAP_DEFAULT", CS_HEAP_DEFAULT) < 0 ||

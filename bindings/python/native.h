@@ -99,6 +99,17 @@ PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
 /* command_list.c: adds CommandList, Fence and create_command_list(). */
 int native_command_list_init(PyObject *module);
 
+/* >>buffer protocol (resource.c, mapped_buffer.c) ------------------------- */
+
+/* The buffer protocol of a Resource: its mapped memory, for host-visible
+ * buffers; every view counts in self->exports until released. */
+int native_resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags);
+void native_resource_releasebuffer(ResourceObject *self, Py_buffer *view);
+
+/* mapped_buffer.c: the base class that gives compushady.Buffer the buffer
+ * protocol of its handle (memoryview(buffer) on every Python version). */
+extern PyTypeObject Native_MappedBufferType;
+
 /* >>errors ---------------------------------------------------------------- */
 
 extern PyObject *Native_UnknownBackend;

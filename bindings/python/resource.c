@@ -434,7 +434,7 @@ static PyObject *resource_bind_tile(ResourceObject *self, PyObject *args,
 
 /* >>buffer protocol ------------------------------------------------------- */
 
-static int resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags)
+int native_resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags)
 {
     const char *heap_name = self->info.heap_type == CS_HEAP_UPLOAD ? "UPLOAD"
                             : self->info.heap_type == CS_HEAP_READBACK
@@ -442,12 +442,18 @@ static int resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags)
                                 : "DEFAULT";
     if (self->info.kind != CS_RESOURCE_BUFFER ||
         self->info.heap_type == CS_HEAP_DEFAULT) {
-        PyErr_Format(PyExc_BufferError,
-                     "a %s in the %s heap is not host-visible; create it with "
-                     "HEAP_UPLOAD or HEAP_READBACK",
-                     self->info.kind == CS_RESOURCE_BUFFER ? "buffer"
-                                                           : "texture",
-                     heap_name);
+        if (self->info.kind == CS_RESOURCE_BUFFER)
+            PyErr_Format(PyExc_BufferError,
+                         "a buffer in the %s heap is not host-visible, so it "
+                         "has no memory to view: create it with HEAP_UPLOAD "
+                         "or HEAP_READBACK for a view without a copy, or "
+                         "read a copy with Buffer.to_numpy()",
+                         heap_name);
+        else
+            PyErr_Format(PyExc_BufferError,
+                         "a texture in the %s heap is not host-visible; copy "
+                         "it to a HEAP_READBACK buffer to read it",
+                         heap_name);
         view->obj = NULL;
         return -1;
     }
@@ -481,15 +487,15 @@ static int resource_getbuffer(ResourceObject *self, Py_buffer *view, int flags)
     return 0;
 }
 
-static void resource_releasebuffer(ResourceObject *self, Py_buffer *view)
+void native_resource_releasebuffer(ResourceObject *self, Py_buffer *view)
 {
     (void)view;
     self->exports--;
 }
 
 static PyBufferProcs resource_as_buffer = {
-    .bf_getbuffer = (getbufferproc)resource_getbuffer,
-    .bf_releasebuffer = (releasebufferproc)resource_releasebuffer,
+    .bf_getbuffer = (getbufferproc)native_resource_getbuffer,
+    .bf_releasebuffer = (releasebufferproc)native_resource_releasebuffer,
 };
 
 /* >>type ------------------------------------------------------------------ */

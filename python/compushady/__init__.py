@@ -5,12 +5,23 @@ extension ``compushady._native``. Importing this package starts nothing: the
 backend (the Vulkan instance) is created by the first ``get_backend()`` call,
 directly or through the first device or resource, with the settings of
 ``compushady.config`` at that time.
+
+numpy (optional, imported only by the calls that need it):
+``compute_with_arrays(shader, srv=[arrays], uav=[arrays or (shape,
+dtype)])`` runs a shader over arrays and returns arrays;
+``Buffer.from_numpy(array)`` and ``buffer.to_numpy(dtype, shape)`` copy
+arrays into and out of any buffer; a HEAP_UPLOAD or HEAP_READBACK Buffer is
+itself a buffer-protocol object over its mapped memory (zero-copy:
+``memoryview(buffer)``, ``numpy.asarray(buffer)``).
+
+``compushady.__version__`` is this build's version.
 """
 
 import atexit
 import importlib
 import operator
 import os
+import sys
 import threading
 
 from . import config
@@ -31,6 +42,9 @@ from ._native import (
     UnknownBackend,
 )
 from .backends import KNOWN_BACKENDS
+
+__version__ = "{0}.{1}.{2}".format(*_native.VERSION)
+"""The version of this compushady (include/compushady.h's CS_VERSION_*)."""
 
 HEAP_DEFAULT = 0
 HEAP_UPLOAD = 1
@@ -416,6 +430,75 @@ class Resource:
         )
 
 
+def _as_int(value, name, hint=""):
+    """value as an int, or a TypeError naming the argument (also for
+    objects such as numpy arrays whose __index__ raises its own error)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        pass
+    raise TypeError(
+        "{0} must be an int, got {1}{2}".format(name, type(value).__name__, hint)
+    )
+
+
+def _shape_tuple(shape):
+    return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+
+
+def _import_numpy(what):
+    try:
+        import numpy
+    except ImportError as error:
+        raise ImportError(
+            "{0} needs numpy, which is not installed: pip install numpy".format(what)
+        ) from error
+    return numpy
+
+
+def _bytes_of(obj, what):
+    """A 1-D unsigned-byte memoryview of obj's bytes in C order (a copy
+    when obj is not C-contiguous or has a format memoryview cannot cast)."""
+    if isinstance(obj, Resource):
+        raise TypeError(
+            "{0} needs host data (a numpy array or another buffer-protocol "
+            "object), got a compushady {1}: copy resources with "
+            "copy_to()".format(what, type(obj).__name__)
+        )
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise TypeError(
+            "{0} needs a numpy array or another object with the buffer "
+            "protocol (bytes, bytearray, memoryview, array.array), got "
+            "{1}".format(what, type(obj).__name__)
+        ) from None
+    except (ValueError, BufferError):
+        # numpy exports no buffer for some dtypes (datetime64): its bytes
+        view = _numpy_bytes(obj)
+        if view is None:
+            raise
+    if view.format == "O":
+        raise TypeError(
+            "{0} needs plain data, got an array of Python objects (dtype "
+            "object): their bytes are pointers".format(what)
+        )
+    if view.c_contiguous:
+        try:
+            return view.cast("B")
+        except TypeError:  # a format cast() does not know ('Zf', '>i', 'T{...}')
+            pass
+    return memoryview(view.tobytes())
+
+
+def _numpy_bytes(obj):
+    """The bytes of a numpy array as a memoryview, or None for other objects."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not isinstance(obj, numpy.ndarray):
+        return None
+    return memoryview(numpy.ascontiguousarray(obj).reshape(-1).view(numpy.uint8))
+
+
 def _check_heap(heap):
     if heap is not None and not isinstance(heap, Heap):
         raise TypeError(
@@ -426,8 +509,20 @@ def _check_heap(heap):
     return heap.handle if heap is not None else None
 
 
-class Buffer(Resource):
-    """A linear block of memory: raw, structured (stride) or typed (format)."""
+class Buffer(Resource, _native.MappedBuffer):
+    """A linear block of memory: raw, structured (stride) or typed (format).
+
+    ``Buffer(size, heap_type=HEAP_DEFAULT, stride=0, format=0, ...)``: size
+    in bytes. ``Buffer.from_numpy(array)`` makes one holding an array.
+
+    Zero-copy host access: a HEAP_UPLOAD (writable) or HEAP_READBACK
+    (read-only) buffer is itself a buffer-protocol object over its mapped
+    memory, so ``memoryview(buffer)`` and ``numpy.asarray(buffer)`` (uint8;
+    ``.view(numpy.float32)`` to reinterpret) read and write it in place. A
+    view keeps the memory mapped as long as it lives. A HEAP_DEFAULT buffer
+    has no host memory: viewing it raises BufferError; ``to_numpy()`` reads
+    a copy of any buffer.
+    """
 
     _exception = BufferException
 
@@ -442,17 +537,105 @@ class Buffer(Resource):
         sparse=False,
         device=None,
     ):
+        size = _as_int(
+            size,
+            "size",
+            "; Buffer.from_numpy(array) makes a buffer holding an array",
+        )
         self.device = _native_device(device)
         self.heap = heap
         self.handle = self.device.handle.create_buffer(
-            heap_type,
+            _as_int(heap_type, "heap_type"),
             size,
-            stride=stride,
-            format=format,
+            stride=_as_int(stride, "stride"),
+            format=_as_int(format, "format"),
             heap=_check_heap(heap),
-            heap_offset=heap_offset,
+            heap_offset=_as_int(heap_offset, "heap_offset"),
             sparse=sparse,
         )
+
+    @classmethod
+    def from_numpy(cls, array, heap_type=HEAP_DEFAULT, stride=0, format=0, device=None):
+        """A new buffer holding a copy of ``array``'s bytes.
+
+        ``array``: a numpy array or any other buffer-protocol object (bytes,
+        bytearray, memoryview, array.array), copied in C order when it is
+        not contiguous. The buffer is ``array.nbytes`` bytes in
+        ``heap_type``; a HEAP_DEFAULT buffer is filled through a HEAP_UPLOAD
+        staging buffer. ``stride`` and ``format`` are Buffer's (a structured
+        or typed buffer). numpy itself is not needed. The upload and the
+        staging copy happen at once, also inside ``batch()``.
+        """
+        data = _bytes_of(array, "Buffer.from_numpy")
+        if data.nbytes == 0:
+            raise BufferException(
+                "Buffer.from_numpy needs at least 1 byte, the array is empty"
+            )
+        buffer = cls(data.nbytes, heap_type, stride=stride, format=format, device=device)
+        if buffer.heap_type == HEAP_DEFAULT:
+            staging = Buffer(data.nbytes, HEAP_UPLOAD, device=buffer.device)
+            staging.handle.upload(data)
+            staging.handle.copy_to(buffer.handle)
+        else:
+            buffer.handle.upload(data)
+        return buffer
+
+    def to_numpy(self, dtype=None, shape=None):
+        """A numpy array holding a copy of the buffer's contents.
+
+        ``dtype``: the element type (default numpy.uint8). ``shape``: the
+        array's shape (an int or a tuple, -1 allowed); None means as many
+        elements as the buffer holds. A shape smaller than the buffer reads
+        its first bytes. HEAP_DEFAULT buffers are read through a
+        HEAP_READBACK staging buffer. The copy happens at once, also inside
+        ``batch()`` (read results after the block). Needs numpy.
+        """
+        numpy = _import_numpy("Buffer.to_numpy()")
+        dtype = numpy.dtype(numpy.uint8 if dtype is None else dtype)
+        if dtype.hasobject or dtype.itemsize == 0:
+            raise TypeError(
+                "to_numpy needs a dtype of plain data, got {0}".format(dtype)
+            )
+        size = self.size
+        if shape is None or -1 in _shape_tuple(shape):
+            if size % dtype.itemsize:
+                raise ValueError(
+                    "the buffer's {0} bytes are not a whole number of {1} "
+                    "({2} bytes each): pass a shape to read fewer".format(
+                        size, dtype, dtype.itemsize
+                    )
+                )
+            array = numpy.empty(size // dtype.itemsize, dtype)
+            if shape is not None:
+                array = array.reshape(shape)
+        else:
+            array = numpy.empty(shape, dtype)
+            if array.nbytes > size:
+                raise ValueError(
+                    "shape {0} of {1} needs {2} bytes, the buffer has {3}".format(
+                        array.shape, dtype, array.nbytes, size
+                    )
+                )
+        if array.nbytes == 0:
+            return array
+        target = array.reshape(-1).view(numpy.uint8)
+        if self.heap_type == HEAP_DEFAULT:
+            staging = Buffer(array.nbytes, HEAP_READBACK, device=self.device)
+            self.handle.copy_to(staging.handle, size=array.nbytes)
+            staging.handle.readback_to_buffer(target)
+        else:
+            self.handle.readback_to_buffer(target)
+        return array
+
+    def __array__(self, dtype=None, copy=None):
+        # numpy.asarray(buffer) uses the buffer protocol and reaches this
+        # only when it failed (HEAP_DEFAULT): numpy would otherwise make a
+        # 0-d object array, so memoryview's error is raised instead.
+        numpy = _import_numpy("numpy.asarray(buffer)")
+        array = numpy.frombuffer(memoryview(self), numpy.uint8)
+        if dtype is not None:
+            array = array.astype(dtype)
+        return array.copy() if copy else array
 
     def upload(self, data, offset=0):
         """Copy bytes-like data into this UPLOAD buffer at offset."""
@@ -900,15 +1083,17 @@ class CommandList:
         """The number of commands recorded since the last reset."""
         return self.handle.count
 
-    def dispatch(self, compute, x, y, z, push=None):
-        """Records compute.dispatch(x, y, z, push); checked now, run by submit()."""
+    def dispatch(self, compute, x, y, z, push=None, repeat=1):
+        """Records compute.dispatch(x, y, z, push); checked now, run by submit().
+        repeat=N records it N times, each run after the one before (one call
+        for many dispatches: cheaper than N calls from Python)."""
         if not isinstance(compute, Compute):
             raise TypeError(
                 "compute must be a compushady.Compute, got {0}".format(
                     type(compute).__name__
                 )
             )
-        self.handle.dispatch(compute.handle, x, y, z, push)
+        self.handle.dispatch(compute.handle, x, y, z, push, repeat)
 
     def dispatch_indirect(self, compute, indirect_buffer, offset=0, push=None):
         """Records compute.dispatch_indirect(...); the group counts are read
@@ -997,3 +1182,8 @@ class batch:
         if exc_type is None:
             self.fence = self.list.submit(wait=True)
         return False
+
+
+# >>numpy helpers (numpy is imported by them, not by this package) ----------
+
+from .arrays import compute_with_arrays  # noqa: E402

@@ -165,17 +165,23 @@ def register_name(binding):
     return "binding {0}".format(binding)
 
 
+def image_format_name(binding):
+    """The SPIR-V ImageFormat's name ("Rgba8"), "" when Unknown."""
+    fmt = binding["image_format"]
+    return (IMAGE_FORMATS[fmt] if fmt < len(IMAGE_FORMATS) else str(fmt)) if fmt else ""
+
+
 def binding_type_name(binding):
     kind = binding["type"]
     if kind in TYPE_NAMES:
-        return TYPE_NAMES[kind]
-    if kind == "storage_buffer":
+        name = TYPE_NAMES[kind]
+    elif kind == "storage_buffer":
         return "StructuredBuffer" if binding["read_only"] else "RWStructuredBuffer"
-    prefix = "Texture" if kind == "sampled_image" else "RWTexture"
-    name = prefix + DIM_NAMES.get(binding["dim"], "?") + ("Array" if binding["arrayed"] else "")
-    if kind == "storage_image" and binding["image_format"]:
-        fmt = binding["image_format"]
-        name += " ({0})".format(IMAGE_FORMATS[fmt] if fmt < len(IMAGE_FORMATS) else fmt)
+    else:
+        prefix = "Texture" if kind == "sampled_image" else "RWTexture"
+        name = prefix + DIM_NAMES.get(binding["dim"], "?") + ("Array" if binding["arrayed"] else "")
+    if kind in ("storage_image", "uniform_texel_buffer", "storage_texel_buffer") and binding["image_format"]:
+        name += " ({0})".format(image_format_name(binding))
     return name
 
 
@@ -213,9 +219,7 @@ def command_compile(args):
         spirv = source  # already SPIR-V: reflect or copy it
     else:
         try:
-            # names kept for the cross-compiled source
-            spirv = _native.compile_shader(source, args.entry, args.target, language,
-                                           keep_names=cross)
+            spirv = _native.compile_shader(source, args.entry, args.target, language)
         except ShaderCompileError as error:
             # the compiler names the source "shader": name the file instead
             message = re.sub(r"(^|\s)shader(?=[:(])", lambda m: m.group(1) + args.shader,
@@ -230,7 +234,10 @@ def command_compile(args):
         if args.json:
             json.dump(dict(info, workgroup_size=list(info["workgroup_size"]),
                            bindings=[dict(b, register=register_name(b["binding"]),
-                                          hlsl_type=binding_type_name(b)) for b in info["bindings"]]),
+                                          hlsl_type=binding_type_name(b),
+                                          dim_name=DIM_NAMES.get(b["dim"], ""),
+                                          image_format_name=image_format_name(b))
+                                     for b in info["bindings"]]),
                       sys.stdout, indent=2)
             print()
         else:

@@ -16,6 +16,8 @@ started, changing them has no effect.
   device. The GPU work is not stopped: it goes on in the background.
 """
 
+from __future__ import annotations
+
 import os
 
 DEFAULT_BACKEND = "vulkan"
@@ -29,19 +31,19 @@ debug = os.environ.get("COMPUSHADY_DEBUG", "").strip().lower() in (
 )
 
 
-def set_backend(backend_name):
+def set_backend(backend_name: str) -> None:
     """Select the backend by name; takes effect at the first get_backend()."""
     global wanted_backend
     wanted_backend = backend_name
 
 
-def set_debug(enable):
+def set_debug(enable: bool) -> None:
     """Enable or disable debug mode; takes effect at the first get_backend()."""
     global debug
     debug = bool(enable)
 
 
-def _parse_wait_timeout(text):
+def _parse_wait_timeout(text: str | None) -> float | None:
     text = (text or "").strip()
     if not text or text.lower() in ("none", "0", "0.0"):
         return None
@@ -56,7 +58,7 @@ def _parse_wait_timeout(text):
 wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
 
 
-def set_wait_timeout(seconds):
+def set_wait_timeout(seconds: float | None) -> None:
     """How long calls wait for the GPU before raising GPUTimeout (a
     TimeoutError); None waits forever. Applies at once to every device."""
     global wait_timeout

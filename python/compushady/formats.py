@@ -100,7 +100,7 @@ FORMAT_NAMES = {globals()[name]: name for name in _PIXEL_SIZES}
 PIXEL_SIZES = {globals()[name]: size for name, size in _PIXEL_SIZES.items()}
 
 
-def get_pixel_size(format):
+def get_pixel_size(format: int) -> int:
     """Bytes per texel of a format constant; ValueError for an unknown one."""
     try:
         return PIXEL_SIZES[format]
@@ -111,7 +111,7 @@ def get_pixel_size(format):
         ) from None
 
 
-def get_format_name(format):
+def get_format_name(format: int) -> str:
     """The constant's name ("R8G8B8A8_UNORM"); ValueError for an unknown one."""
     try:
         return FORMAT_NAMES[format]

@@ -1,12 +1,15 @@
 """Helpers: loading images (Pillow) and GLFW swapchains."""
 
+from __future__ import annotations
+
 import sys
+from typing import Any, Tuple
 
 from . import Swapchain
 from .formats import B8G8R8A8_UNORM
 
 
-def load_image(filename):
+def load_image(filename: str) -> Tuple[bytes, int, int]:
     """Load an image file as RGBA8: returns (rgba_bytes, width, height)."""
     try:
         from PIL import Image
@@ -20,7 +23,9 @@ def load_image(filename):
         return rgba.tobytes(), rgba.width, rgba.height
 
 
-def create_swapchain_from_glfw(window, format=B8G8R8A8_UNORM, num_buffers=3):
+def create_swapchain_from_glfw(
+    window: Any, format: int = B8G8R8A8_UNORM, num_buffers: int = 3
+) -> Swapchain:
     """A Swapchain presenting to a GLFW window (the ``glfw`` package), on
     X11 or, when GLFW runs on Wayland, on Wayland."""
     try:

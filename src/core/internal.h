@@ -193,6 +193,13 @@ void cs_instance_push_debug_message(cs_instance *instance, const char *message);
 cs_status cs_sparse_init(cs_resource *resource);
 void cs_sparse_destroy(cs_resource *resource);
 
+/* >>host copies (host_copy.c): copies of CS_HOST_COPY_SPLIT_BYTES and more
+ * are split over a few threads; cs_host_copy_threads() says how many a
+ * large copy uses (1: plain memcpy). */
+enum { CS_HOST_COPY_SPLIT_BYTES = 4 << 20 };
+void cs_host_copy(void *dst, const void *src, size_t size);
+size_t cs_host_copy_threads(void);
+
 /* Names for messages: "HEAP_UPLOAD", "Texture2D". */
 const char *cs_heap_type_name(cs_heap_type type);
 const char *cs_resource_kind_name(cs_resource_kind kind);

@@ -355,7 +355,7 @@ cs_status cs_buffer_upload(cs_resource *buffer, uint64_t offset,
         return CS_OK;
     if (!data)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "upload: data is NULL");
-    memcpy((char *)buffer->mapped + offset, data, size);
+    cs_host_copy((char *)buffer->mapped + offset, data, size);
     return flush(buffer, offset, size);
 }
 
@@ -373,7 +373,7 @@ cs_status cs_buffer_readback(cs_resource *buffer, uint64_t offset, void *data,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "readback: data is NULL");
     status = invalidate(buffer, offset, size);
     if (status == CS_OK)
-        memcpy(data, (const char *)buffer->mapped + offset, size);
+        cs_host_copy(data, (const char *)buffer->mapped + offset, size);
     return status;
 }
 

@@ -56,15 +56,12 @@ static cs_status check_hlsl_target(const char *target)
     return CS_OK;
 }
 
-static shaderc_compile_options_t
-make_options(cs_shader_language language, bool original_glsl, bool keep_names)
+static shaderc_compile_options_t make_options(cs_shader_language language,
+                                              bool original_glsl)
 {
     shaderc_compile_options_t options = shaderc_compile_options_initialize();
     if (options == NULL)
         return NULL;
-    /* with debug info the optimizer keeps OpName (cs_shader_cross_compile) */
-    if (keep_names)
-        shaderc_compile_options_set_generate_debug_info(options);
     shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan,
                                            shaderc_env_version_vulkan_1_2);
     /* SPIR-V 1.3, not 1.5: glslang 12 decorates HLSL storage buffers with
@@ -73,6 +70,9 @@ make_options(cs_shader_language language, bool original_glsl, bool keep_names)
                                              shaderc_spirv_version_1_3);
     shaderc_compile_options_set_optimization_level(
         options, shaderc_optimization_level_performance);
+    /* Keeps OpName for reflection; cs_spirv_keep_names_only then drops the
+     * rest of the debug information. */
+    shaderc_compile_options_set_generate_debug_info(options);
     if (language == CS_SHADER_HLSL) {
         shaderc_compile_options_set_source_language(
             options, shaderc_source_language_hlsl);
@@ -190,15 +190,14 @@ static void give_back_compiler(shaderc_compiler_t compiler)
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
 static cs_status run_shaderc(cs_shader_language language, bool original_glsl,
-                             bool keep_names, const char *source, size_t size,
+                             const char *source, size_t size,
                              const char *entry_point, const char *file_name,
                              uint32_t **out_words, size_t *out_word_count)
 {
     shaderc_compiler_t compiler = take_compiler();
     if (compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    shaderc_compile_options_t options =
-        make_options(language, original_glsl, keep_names);
+    shaderc_compile_options_t options = make_options(language, original_glsl);
     if (options == NULL) {
         give_back_compiler(compiler);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -245,7 +244,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 2";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 4";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -257,7 +256,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     unsigned char *at = key;
     memcpy(at, version, sizeof version);
     at += sizeof version;
-    *at++ = (unsigned char)(desc->language | (desc->keep_names ? 0x80 : 0));
+    *at++ = (unsigned char)desc->language;
     memcpy(at, entry_point, entry_size);
     at += entry_size;
     memcpy(at, target, target_size);
@@ -359,14 +358,17 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         }
         source = rewritten;
     }
-    status =
-        run_shaderc(desc->language, original_glsl, desc->keep_names, source,
-                    size, entry_point, file_name, &words, &word_count);
+    status = run_shaderc(desc->language, original_glsl, source, size,
+                         entry_point, file_name, &words, &word_count);
+    if (status == CS_OK)
+        status = cs_spirv_keep_names_only(words, &word_count);
     bool packoffset = hlsl && mentions_packoffset(source, size);
     free(rewritten);
     if (status == CS_OK && hlsl)
         status =
             cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
+    if (status == CS_OK && hlsl)
+        cs_spirv_hlsl_exclusive_prefixes(words, word_count);
     if (status == CS_OK && hlsl)
         status = cs_spirv_make_unbounded_arrays(&words, &word_count);
     if (status == CS_OK && original_glsl)

@@ -94,6 +94,11 @@ cs_status cs_dxc_compile(const char *source, size_t size,
  * its output, for the compile cache: "dxc <file> <size> <mtime>". */
 cs_status cs_dxc_describe(char *out, size_t capacity);
 
+/* Removes glslang's debug information except the names (OpName,
+ * OpMemberName), in place, giving renamed HLSL identifiers their source
+ * spelling back (debug_names.c). */
+cs_status cs_spirv_keep_names_only(uint32_t *words, size_t *io_word_count);
+
 /* The array size cs_hlsl_make_glslang_compatible gives an unbounded
  * resource array (`Texture2D t[] : register(t0);` becomes `t[750899685]`),
  * and that cs_spirv_make_unbounded_arrays turns back into a runtime array.
@@ -135,6 +140,11 @@ extern const char *const cs_hlsl_renamed_identifiers[];
  * the scalarBlockLayout device feature. */
 cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
                                            bool keep_cbuffer_offsets);
+
+/* Turns, in place, the InclusiveScan group operations that glslang emits
+ * for HLSL's WavePrefixSum/WavePrefixProduct into the ExclusiveScan that
+ * HLSL means (hlsl_wave.c). Only for glslang-compiled HLSL. */
+void cs_spirv_hlsl_exclusive_prefixes(uint32_t *words, size_t word_count);
 
 /* >>GLSL as the original compushady read it (no #version line: compile.c
  * compiles it as GLSL 450 with these two passes). */

@@ -36,11 +36,12 @@ cs_status cs_spirv_open(const uint32_t *words, size_t word_count,
         uint32_t count = cs_spirv_word_count(words[at]);
         if (count == 0)
             return cs_fail(CS_ERROR_INVALID_SHADER,
-                           "instruction at word %zu has word count 0", at);
+                           "SPIR-V instruction at word %zu has word count 0",
+                           at);
         if (count > word_count - at)
             return cs_fail(CS_ERROR_INVALID_SHADER,
-                           "instruction at word %zu has word count %u, past "
-                           "the end of the %zu-word module",
+                           "SPIR-V instruction at word %zu has word count %u, "
+                           "past the end of the %zu-word module",
                            at, count, word_count);
         at += count;
     }

@@ -8,11 +8,10 @@
 static cs_instance *instance;
 static cs_device *device;
 
-static bool compile(cs_shader_language language, const char *source,
-                    bool keep_names, void **out, size_t *out_size)
+static bool compile(cs_shader_language language, const char *source, void **out,
+                    size_t *out_size)
 {
-    cs_shader_compile_desc desc = {
-        .language = language, .source = source, .keep_names = keep_names};
+    cs_shader_compile_desc desc = {.language = language, .source = source};
     return cs_shader_compile(&desc, out, out_size) == CS_OK;
 }
 
@@ -44,7 +43,7 @@ static void test_original_glsl_bindings(void)
         "}\n";
     void *spirv = NULL;
     size_t size = 0;
-    CHECK_OR_RETURN(compile(CS_SHADER_GLSL, source, true, &spirv, &size));
+    CHECK_OR_RETURN(compile(CS_SHADER_GLSL, source, &spirv, &size));
     cs_shader_reflection r;
     CHECK_OK_OR_RETURN(cs_shader_reflect(spirv, size, &r));
     CHECK(binding_of(&r, "sampler0") == 3072); /* s0 */
@@ -69,7 +68,7 @@ static void test_versioned_glsl_keeps_its_bindings(void)
                 "layout(local_size_x = 1) in;\n"
                 "layout(binding = 2050) buffer B { uint v[]; } b;\n"
                 "void main() { b.v[0] = 1u; }\n",
-                true, &spirv, &size));
+                &spirv, &size));
     cs_shader_reflection r;
     CHECK_OK_OR_RETURN(cs_shader_reflect(spirv, size, &r));
     CHECK(r.binding_count == 1 && r.bindings[0].binding == 2050);
@@ -92,7 +91,7 @@ static void test_cross_compile_languages(void)
                             "    output[tid.xy] = input[tid.z] * scale +\n"
                             "        t.SampleLevel(s, float2(0, 0), 0);\n"
                             "}\n",
-                            true, &spirv, &size));
+                            &spirv, &size));
     static const struct {
         cs_cross_language language;
         const char *expected[4];
@@ -153,7 +152,7 @@ static void test_cross_compile_failures(void)
     CHECK_OR_RETURN(compile(CS_SHADER_HLSL,
                             "RWStructuredBuffer<uint> o : register(u0);\n"
                             "[numthreads(1, 1, 1)] void main() { o[0] = 1; }\n",
-                            false, &spirv, &size));
+                            &spirv, &size));
     desc = (cs_shader_cross_desc){.language = CS_CROSS_MSL,
                                   .spirv = spirv,
                                   .spirv_size = size,

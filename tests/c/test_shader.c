@@ -1185,6 +1185,90 @@ static void test_image_format_patching(void)
           "DXGI to SPIR-V formats");
 }
 
+/* Compiled SPIR-V keeps the names and nothing else of the debug information
+ * (debug_names.c): reflection names every binding, HLSL identifiers that
+ * glslang refuses keep their source spelling. */
+static void test_binding_names(void)
+{
+    compiled shader = compile_hlsl(
+        "cbuffer Params : register(b0) { uint count; };\n"
+        "Texture2D<float4> texture : register(t0);\n"
+        "SamplerState sampler : register(s0);\n"
+        "RWStructuredBuffer<float4> output : register(u0);\n"
+        "[numthreads(1, 1, 1)] void main() {\n"
+        "  output[0] = texture.SampleLevel(sampler, float2(0, 0), 0) + count;\n"
+        "}\n");
+    cs_shader_reflection r;
+    if (shader.status != CS_OK || !reflect(&shader, &r))
+        return;
+    CHECK(validates(shader.words, shader.word_count), "names validate");
+    static const struct {
+        uint32_t binding;
+        const char *name;
+    } expected[] = {
+        {0, "Params"}, {1024, "texture"}, {2048, "output"}, {3072, "sampler"}};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        const cs_shader_binding *b = find_binding(&r, expected[i].binding);
+        CHECK(b && strcmp(b->name, expected[i].name) == 0,
+              "binding %u is named \"%s\", expected \"%s\"",
+              expected[i].binding, b ? b->name : "(missing)", expected[i].name);
+    }
+    for (size_t at = CS_SPIRV_HEADER_WORDS; at < shader.word_count;
+         at += cs_spirv_word_count(shader.words[at])) {
+        uint32_t opcode = cs_spirv_opcode(shader.words[at]);
+        CHECK(opcode != SpvOpSource && opcode != SpvOpString &&
+                  opcode != SpvOpLine && opcode != SpvOpModuleProcessed,
+              "debug instruction %u left at word %zu", opcode, at);
+    }
+    cs_shader_reflection_free(&r);
+    free(shader.words);
+
+    /* a hand-made module: OpSource, OpString, OpLine go; OpName stays,
+     * with "texture_cs" (3 words) back to "texture" (7 chars + NUL: 2
+     * words) */
+    uint32_t words[] = {
+        CS_SPIRV_MAGIC,
+        0x00010300u,
+        0,
+        8,
+        0,
+        /* OpSource HLSL 500 */
+        (3u << 16) | SpvOpSource,
+        5,
+        500,
+        /* OpString %1 "a" */
+        (3u << 16) | SpvOpString,
+        1,
+        'a',
+        /* OpName %2 "texture_cs" (11 bytes with NUL: 3 words) */
+        (5u << 16) | SpvOpName,
+        2,
+        0x74786574u,
+        0x5f657275u,
+        0x00007363u,
+        /* OpName %3 "x_cs" stays (not a renamed identifier) */
+        (4u << 16) | SpvOpName,
+        3,
+        0x73635f78u,
+        0,
+        /* OpLine %1 1 1 */
+        (4u << 16) | SpvOpLine,
+        1,
+        1,
+        1,
+    };
+    size_t count = sizeof words / sizeof words[0];
+    CHECK(cs_spirv_keep_names_only(words, &count) == CS_OK, "%s",
+          cs_last_error());
+    CHECK(count == 5 + 4 + 4, "%zu words left", count);
+    CHECK(words[5] == ((4u << 16) | SpvOpName) && words[6] == 2 &&
+              strcmp((const char *)&words[7], "texture") == 0,
+          "renamed name: %s", (const char *)&words[7]);
+    CHECK(words[9] == ((4u << 16) | SpvOpName) && words[10] == 3 &&
+              strcmp((const char *)&words[11], "x_cs") == 0,
+          "other name: %s", (const char *)&words[11]);
+}
+
 int main(void)
 {
     test_hlsl_bindings_and_reflection();
@@ -1208,6 +1292,7 @@ int main(void)
     test_push_constants();
     test_malformed_spirv();
     test_image_format_patching();
+    test_binding_names();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -221,3 +221,43 @@ def test_errors_with_messages(add_one):
     with pytest.raises(compushady.ComputeException, match="belongs to device"):
         commands.handle.dispatch(far_compute, 1, 1, 1)
     commands.submit()
+
+
+@pytest.mark.parametrize("repeat", [1, 2, 17, 1000])
+def test_dispatch_repeat_records_dependent_dispatches(add_one, repeat):
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    commands = compushady.CommandList()
+    commands.dispatch(compute, 1, 1, 1, repeat=repeat)
+    commands.dispatch(compute, 1, 1, 1)
+    assert len(commands) == repeat + 1
+    commands.submit()
+    commands.submit()  # submitted again: the same dispatches again
+    assert read_u32(counter) == [2 * (repeat + 1)]
+
+
+def test_dispatch_repeat_with_push(twice):
+    add_push = hlsl.compile(ADD_PUSH)
+    counter = zeroed(4)
+    compute = Compute(add_push, uav=[counter], push_size=4)
+    commands = compushady.CommandList()
+    commands.dispatch(compute, 1, 1, 1, struct.pack("<I", 3), repeat=5)
+    commands.submit()
+    assert read_u32(counter) == [15]
+
+
+@pytest.mark.parametrize("repeat, message", [
+    (0, "repeat must be at least 1, got 0"),
+    (-5, "repeat must be at least 1, got -5"),
+    (-(1 << 70), "repeat must be at least 1, got -1180591620717411303424"),
+    (1 << 32, "repeat 4294967296 does not fit in 32 bits"),
+])
+def test_dispatch_repeat_bad_values(add_one, repeat, message):
+    compute = Compute(add_one, uav=[zeroed(4)])
+    commands = compushady.CommandList()
+    with pytest.raises(compushady.ComputeException, match=message):
+        commands.dispatch(compute, 1, 1, 1, repeat=repeat)
+    with pytest.raises(TypeError, match="repeat must be an int, got str"):
+        commands.dispatch(compute, 1, 1, 1, repeat="3")
+        commands.dispatch(compute, 1, 1, 1, repeat=repeat)
+    assert len(commands) == 0

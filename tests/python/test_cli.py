@@ -99,12 +99,12 @@ def test_compile_reflect_shows_registers(tmp_path):
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
             if line[:1] in "btus" and line.split()[0][1:].isdigit()}
     assert rows == {
-        "b0": ["0", "cbuffer"],
-        "t0": ["1024", "StructuredBuffer"],
-        "t1": ["1025", "Texture2D"],
-        "u0": ["2048", "RWStructuredBuffer"],
-        "u2": ["2050", "RWTexture2D", "(Rgba32f)"],
-        "s0": ["3072", "SamplerState"],
+        "b0": ["0", "cbuffer", "Params"],
+        "t0": ["1024", "StructuredBuffer", "weights"],
+        "t1": ["1025", "Texture2D", "picture"],
+        "u0": ["2048", "RWStructuredBuffer", "counts"],
+        "u2": ["2050", "RWTexture2D", "(Rgba32f)", "target"],
+        "s0": ["3072", "SamplerState", "linear_sampler"],
     }
     assert not (tmp_path / "shader.spv").exists()  # --reflect alone writes nothing
 
@@ -116,6 +116,10 @@ def test_compile_reflect_json_and_spirv_input(tmp_path):
     info = json.loads(out)
     assert info["workgroup_size"] == [8, 4, 1] and info["push_constant_size"] == 8
     assert [b["register"] for b in info["bindings"]] == ["b0", "t0", "t1", "u0", "u2", "s0"]
+    assert [b["name"] for b in info["bindings"]] == [
+        "Params", "weights", "picture", "counts", "target", "linear_sampler"]
+    assert [b["dim_name"] for b in info["bindings"]] == ["", "", "2D", "", "2D", ""]
+    assert info["bindings"][4]["image_format_name"] == "Rgba32f"
 
 
 def test_compile_glsl(tmp_path):

@@ -190,7 +190,7 @@ def layouts(draw):
 def test_cross_compiled_glsl_and_hlsl_run_like_the_source(layout):
     spirv = hlsl.compile(layout.source)
     assert layout.run(spirv) == layout.expected(), layout.source
-    named = _native.compile_shader(layout.source, "main", "cs_6_0", "hlsl", keep_names=True)
+    named = _native.compile_shader(layout.source, "main", "cs_6_0", "hlsl")
     glsl_source, size = _native.cross_compile(named, "glsl")
     assert size == (1, 1, 1)
     assert glsl_source.startswith(b"#version 450\n")

@@ -9,7 +9,10 @@ s0 -> 3072); MSL numbers [[buffer(n)]], [[texture(n)]] and [[sampler(n)]]
 in register order b, t, u, s (docs/cross-compiling.md).
 """
 
+from __future__ import annotations
+
 import os
+from typing import Tuple, Union
 
 from .. import _native
 
@@ -17,14 +20,16 @@ from .. import _native
 _DXIL, _SPIRV, _DXBC, _MSL, _GLSL = 0, 1, 2, 3, 4
 
 
-def _hlsl_compiler():
+def _hlsl_compiler() -> str:
     chosen = os.environ.get("COMPUSHADY_HLSL_COMPILER")
     if chosen:
         return chosen
     return "dxc" if _native.dxc_available() else "glslang"
 
 
-def compile(source, entry_point, shader_binary_type, target):
+def compile(
+    source: str | bytes, entry_point: str, shader_binary_type: int, target: str
+) -> Union[bytes, Tuple[bytes, Tuple[int, int, int]]]:
     """Compile HLSL source (str or bytes) for shader_binary_type:
     SHADER_BINARY_TYPE_SPIRV gives SPIR-V bytes, SHADER_BINARY_TYPE_GLSL
     GLSL 450 source bytes, SHADER_BINARY_TYPE_MSL a tuple (MSL source bytes,
@@ -41,13 +46,11 @@ def compile(source, entry_point, shader_binary_type, target):
             "{0!r}: DXIL and DXBC need the D3D12 backend, which this build "
             "lacks".format(shader_binary_type)
         )
-    if shader_binary_type == _SPIRV:
-        return _native.compile_shader(
-            source, entry_point, target, "hlsl", _hlsl_compiler()
-        )
     spirv = _native.compile_shader(
-        source, entry_point, target, "hlsl", _hlsl_compiler(), keep_names=True
+        source, entry_point, target, "hlsl", _hlsl_compiler()
     )
+    if shader_binary_type == _SPIRV:
+        return spirv
     if shader_binary_type == _GLSL:
         return _native.cross_compile(spirv, "glsl")[0]
     return _native.cross_compile(spirv, "msl")

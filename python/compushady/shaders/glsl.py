@@ -1,9 +1,13 @@
 """GLSL compute shaders to SPIR-V."""
 
+from __future__ import annotations
+
 from .. import _native
 
 
-def compile(source, entry_point="main", target="cs_6_0"):
+def compile(
+    source: str | bytes, entry_point: str = "main", target: str = "cs_6_0"
+) -> bytes:
     """Compile a GLSL compute shader (str or bytes) to SPIR-V bytes.
 
     A source with a #version line is this library's GLSL: its binding

@@ -1,5 +1,7 @@
 """HLSL compute shaders to SPIR-V (D3D buffer layouts, compushady bindings)."""
 
+from __future__ import annotations
+
 import os
 
 from .. import _native
@@ -8,7 +10,12 @@ from ..backends import dxc  # noqa: F401 (hlsl.dxc, as in the original)
 COMPILERS = ("glslang", "dxc")
 
 
-def compile(source, entry_point="main", target="cs_6_0", compiler=None):
+def compile(
+    source: str | bytes,
+    entry_point: str = "main",
+    target: str = "cs_6_0",
+    compiler: str | None = None,
+) -> bytes:
     """Compile HLSL source (str or bytes) to SPIR-V bytes.
 
     compiler picks the HLSL compiler: "glslang" (built in, the default) or
@@ -30,7 +37,7 @@ def compile(source, entry_point="main", target="cs_6_0", compiler=None):
     return _native.compile_shader(source, entry_point, target, "hlsl", compiler)
 
 
-def dxc_available():
+def dxc_available() -> bool:
     """Whether a DXC library can be loaded, so compile(..., compiler="dxc")
     works (see compile for where it is searched)."""
     return _native.dxc_available()

@@ -349,8 +349,8 @@ void vk_compute_destroy(cs_compute *compute)
     if (!compute->impl)
         return;
     vk_compute *impl = compute->impl;
-    if (impl->cache) /* the dispatch cache's command buffer */
-        vk_context_destroy(vk_device_of(compute->device)->device, impl->cache);
+    if (impl->cache) /* the dispatch cache's command buffer, idle now */
+        vk_submit_give_back(vk_device_of(compute->device), impl->cache);
     free(impl->cache_push);
     destroy_impl(vk_device_of(compute->device)->device, compute->impl);
     compute->impl = NULL;
@@ -416,7 +416,7 @@ static cs_status dispatch_cached(vk_device *dev, const cs_compute *compute,
 {
     cs_status status;
     if (!impl->cache) {
-        status = vk_context_create(dev, &impl->cache);
+        status = vk_submit_take(dev, &impl->cache);
         if (status != CS_OK)
             return status;
     }

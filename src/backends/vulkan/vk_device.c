@@ -148,9 +148,19 @@ static cs_status create_logical_device(vk_device *dev)
                        dev->properties.deviceName);
     vkGetDeviceQueue(dev->device, dev->queue_family, 0, &dev->queue);
     cs_status status = vk_suballocator_init(dev);
-    if (status != CS_OK)
+    if (status != CS_OK) {
         vkDestroyDevice(dev->device, NULL);
-    return status;
+        return status;
+    }
+    /* command buffers ready in the pool, so that the first dispatches and
+     * copies (what a user times first) do not make them; one that cannot
+     * be made now is made, and its failure reported, at first use */
+    for (int i = 0; i < 2; i++) {
+        vk_command_context *ready;
+        if (vk_context_create(dev, &ready) == CS_OK)
+            vk_submit_give_back(dev, ready);
+    }
+    return CS_OK;
 }
 
 void vk_device_mark_lost(vk_device *dev, const char *call)

@@ -196,7 +196,9 @@ typedef struct vk_compute {
     /* The dispatch cache: a command buffer of this compute's own, recorded
      * for the last (groups, push) and submitted again as is while they
      * stay the same. Whoever sets cache_busy owns everything below it; a
-     * dispatch that finds it set takes the device's pool instead. */
+     * dispatch that finds it set takes the device's pool instead. The
+     * command buffer comes from the device's pool and goes back to it when
+     * the compute is destroyed, so a new compute rarely makes one. */
     atomic_flag cache_busy;
     /* Submissions of this compute parked after a wait timeout (its cached
      * buffer, or a pooled one): binds must not rewrite the set meanwhile. */
@@ -386,6 +388,10 @@ VkResult vk_wait_for_fence(vk_device *device, VkFence fence,
 /* vk_submit.c: take a context and start recording (begins with a global
  * barrier that makes earlier submissions' writes visible) ... */
 cs_status vk_submit_begin(vk_device *device, vk_command_context **out_context);
+/* Takes a context from the device's pool (made when the pool is empty),
+ * not begun: for a holder that keeps it (a compute's dispatch cache) and
+ * gives it back with vk_submit_give_back once it is idle. */
+cs_status vk_submit_take(vk_device *device, vk_command_context **out_context);
 /* What a submission uses and must outlive it when its wait times out. */
 typedef struct vk_holds {
     cs_compute *compute;

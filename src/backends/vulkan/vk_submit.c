@@ -72,7 +72,7 @@ cs_status vk_context_create(vk_device *dev, vk_command_context **out_context)
     return CS_OK;
 }
 
-static cs_status take_context(vk_device *dev, vk_command_context **out_context)
+cs_status vk_submit_take(vk_device *dev, vk_command_context **out_context)
 {
     vk_pending_poll(dev);
     pthread_mutex_lock(&dev->context_lock);
@@ -132,7 +132,7 @@ cs_status vk_context_begin(vk_device *dev, vk_command_context *context,
 cs_status vk_submit_begin(vk_device *dev, vk_command_context **out_context)
 {
     vk_command_context *context = NULL;
-    cs_status status = take_context(dev, &context);
+    cs_status status = vk_submit_take(dev, &context);
     if (status != CS_OK)
         return status;
     status = vk_context_begin(dev, context, true);
@@ -385,7 +385,7 @@ cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
 {
     /* a context only for its fence: binds record no commands */
     vk_command_context *context = NULL;
-    cs_status status = take_context(dev, &context);
+    cs_status status = vk_submit_take(dev, &context);
     if (status != CS_OK)
         return status;
     VkResult result = vkResetFences(dev->device, 1, &context->fence);
