@@ -3,10 +3,124 @@ the extension module compushady._native, compiled from the C binding in
 bindings/python/ together with the core library sources in src/."""
 import glob
 import os
+import shlex
+import subprocess
+import sys
+import sysconfig
 
-from setuptools import Extension, setup
+from setuptools import Command, Extension, setup
+from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# What compiling the extension needs, with the Debian/Ubuntu package of
+# each: (kind, file, package). At run time only libvulkan.so.1 (libvulkan1)
+# and a driver are needed; it is opened with dlopen, so no libvulkan here.
+BUILD_REQUIREMENTS = [
+    ("header", "vulkan/vulkan.h", "libvulkan-dev"),
+    ("header", "X11/Xlib.h", "libx11-dev"),
+    ("library", "libshaderc_combined.a", "libshaderc-dev"),
+    ("library", "libglslang.a", "glslang-dev"),
+    ("library", "libSPIRV.a", "glslang-dev"),
+    ("library", "libglslang-default-resource-limits.a", "glslang-dev"),
+    ("library", "libSPIRV-Tools.a", "spirv-tools"),
+    ("library", "libSPIRV-Tools-opt.a", "spirv-tools"),
+    ("library", "libspirv-cross-c.a", "libspirv-cross-c-shared-dev"),
+    ("library", "libstdc++.so", "build-essential"),
+]
+
+
+def compiler_command():
+    return shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+
+
+def has_header(compiler, header):
+    try:
+        result = subprocess.run(
+            compiler + ["-E", "-x", "c", "-", "-o", os.devnull],
+            input="#include <{0}>\n".format(header).encode(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return False
+    return result.returncode == 0
+
+
+def has_library(compiler, library):
+    try:
+        found = subprocess.run(compiler + ["-print-file-name=" + library],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return False
+    return os.path.isabs(found) and os.path.exists(found)
+
+
+def missing_build_requirements(compiler=None, requirements=BUILD_REQUIREMENTS):
+    """[(file, Debian package)] of what the build needs and cannot find."""
+    compiler = compiler or compiler_command()
+    missing = []
+    include = sysconfig.get_paths().get("include") or ""
+    if not os.path.isfile(os.path.join(include, "Python.h")):
+        missing.append(("Python.h of " + sys.executable, "python3-dev"))
+    try:
+        subprocess.run(compiler + ["--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        # without a compiler nothing else can be looked for: name it all
+        return [(compiler[0] + " (a C compiler)", "build-essential")] + missing + [
+            (name, package) for _, name, package in requirements]
+    for kind, name, package in requirements:
+        found = has_header if kind == "header" else has_library
+        if not found(compiler, name):
+            missing.append((name, package))
+    return missing
+
+
+def build_requirements_message(missing):
+    packages = list(dict.fromkeys(package for _, package in missing))
+    return (
+        "compushady: cannot build the extension; missing: {0}\n"
+        "Install them (Debian/Ubuntu):\n"
+        "    sudo apt-get install -y {1}\n"
+        "(other systems: the Vulkan headers, shaderc, glslang and SPIRV-Tools "
+        "static libraries; a binary wheel needs none of them, only libvulkan1 "
+        "and a Vulkan driver; COMPUSHADY_SKIP_BUILD_CHECK=1 skips this check)"
+    ).format(", ".join(name for name, _ in missing), " ".join(packages))
+
+
+def check_build_requirements():
+    """False when skipped; exits with the message when something is missing."""
+    if os.environ.get("COMPUSHADY_SKIP_BUILD_CHECK"):
+        return False
+    missing = missing_build_requirements()
+    if missing:
+        sys.exit(build_requirements_message(missing))
+    return True
+
+
+class checked_build_ext(build_ext):
+    """build_ext that first says, in one message, every package missing."""
+
+    def run(self):
+        check_build_requirements()
+        super().run()
+
+
+class build_check(Command):
+    """python setup.py build_check: only the check of checked_build_ext."""
+
+    description = "check that the headers and libraries of the build are there"
+    user_options = []
+
+    def initialize_options(self):
+        pass
+
+    def finalize_options(self):
+        pass
+
+    def run(self):
+        if check_build_requirements():
+            print("compushady: every header and library of the build was found")
+        else:
+            print("compushady: build check skipped (COMPUSHADY_SKIP_BUILD_CHECK)")
 
 
 def sources(*patterns):
@@ -23,6 +137,13 @@ SHADERC_LIBS = [
     "-lOSDependent", "-lGenericCodeGen", "-lHLSL", "-lOGLCompiler", "-lSPIRV",
     "-lglslang", "-lMachineIndependent", "-lSPIRV-Tools-opt", "-lSPIRV-Tools",
     "-lglslang-default-resource-limits",
+]
+# SPIRV-Cross's C API and the backends it uses (Debian's
+# libspirv-cross-c-shared-dev ships these static archives too)
+SPIRV_CROSS_LIBS = [
+    "-l:libspirv-cross-c.a", "-l:libspirv-cross-msl.a", "-l:libspirv-cross-hlsl.a",
+    "-l:libspirv-cross-cpp.a", "-l:libspirv-cross-reflect.a", "-l:libspirv-cross-glsl.a",
+    "-l:libspirv-cross-core.a",
 ]
 
 def header_version():
@@ -53,9 +174,9 @@ native = Extension(
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],
     extra_link_args=SHADERC_LIBS
-    # SPIRV-Cross's C API, for cross-compiling (src/shader/cross.c)
-    + ["-lspirv-cross-c-shared"]
-    + ["-lvulkan", "-lstdc++", "-lpthread", "-ldl", "-lm"]
+    # SPIRV-Cross's C API, for cross-compiling (src/shader/cross.c), static
+    + SPIRV_CROSS_LIBS
+    + ["-lstdc++", "-lpthread", "-ldl", "-lm"]
     + ["-Wl,--exclude-libs,ALL"],
 )
 
@@ -68,5 +189,6 @@ setup(
     # typing: py.typed (PEP 561) and the stubs of the package and _native
     package_data={"compushady": ["py.typed", "*.pyi"]},
     ext_modules=[native],
+    cmdclass={"build_ext": checked_build_ext, "build_check": build_check},
     python_requires=">=3.8",
 )

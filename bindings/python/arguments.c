@@ -77,6 +77,147 @@ int native_as_u32(PyObject *value, const char *name, PyObject *exception,
     return 0;
 }
 
+/* Whether obj, or the exporter under the memoryviews obj is made of, is a
+ * numpy array: numpy refuses ':' in the field names it writes into a
+ * format, so there a name (:name:) can be skipped exactly. Others (ctypes)
+ * write any name: one holding ':' could make an item code look like part
+ * of a name (T{<i:a:b:<O:c:d:} hides an 'O'). */
+static bool names_are_exact(PyObject *obj)
+{
+    for (int depth = 0; obj && PyMemoryView_Check(obj) && depth < 64; depth++)
+        obj = PyMemoryView_GET_BASE(obj);
+    PyObject *mro = obj ? Py_TYPE(obj)->tp_mro : NULL;
+    if (!mro || !PyTuple_Check(mro))
+        return false;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyTypeObject *type = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (strcmp(type->tp_name, "numpy.ndarray") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first item code of a PEP 3118 format that is not plain bytes or a
+ * number (Python objects 'O', pointers 'P' and '&', function pointers,
+ * bits, anything unknown), or NULL when every item is plain. Structures
+ * (T{...}), sub-arrays ((2,3)f), repeat counts, byte orders and field
+ * names (:name:) are walked through: a structure of numbers is plain.
+ * Where names are not exact, a name holding 'O', 'P' or '&' counts as
+ * such a code (*in_name set): it may be one. */
+static const char *first_unplain_code(const char *format, bool exact_names,
+                                      bool *in_name)
+{
+    static const char plain_codes[] = "xcbB?hHiIlLqQnNefdgspuw";
+    static const char layout[] = "@=<>!^(),T{}Z";
+    *in_name = false;
+    for (const char *c = format; *c; c++) {
+        if (*c == ':') {
+            const char *name_end = strchr(c + 1, ':');
+            if (!name_end)
+                return c; /* cut short (a NUL in a name) or malformed */
+            for (const char *n = c + 1; !exact_names && n < name_end; n++) {
+                if (*n == 'O' || *n == 'P' || *n == '&') {
+                    *in_name = true;
+                    return n;
+                }
+            }
+            c = name_end;
+            continue;
+        }
+        if (Py_ISSPACE(*c) || Py_ISDIGIT(*c) || strchr(layout, *c) ||
+            strchr(plain_codes, *c))
+            continue;
+        return c;
+    }
+    return NULL;
+}
+
+static const char *code_meaning(char code)
+{
+    switch (code) {
+    case 'O': return "Python objects";
+    case 'P':
+    case '&': return "pointers";
+    case 'X': return "function pointers";
+    case 't': return "bit fields";
+    default: return "items that are not plain numbers";
+    }
+}
+
+/* Refuses a view whose items are not plain bytes or numbers: writing raw
+ * bytes over object pointers corrupts memory, reading them leaks
+ * addresses. */
+static int check_plain_items(const Py_buffer *view, const char *name,
+                             PyObject *obj)
+{
+    if (!view->format)
+        return 0;
+    bool in_name;
+    /* the exporter is looked at only for formats with names: the common
+     * ones ("B", "f", "<i") cost a scan of a few characters */
+    bool exact = !strchr(view->format, ':') || names_are_exact(obj);
+    const char *bad = first_unplain_code(view->format, exact, &in_name);
+    if (!bad)
+        return 0;
+    PyErr_Format(PyExc_TypeError,
+                 "%s must hold plain bytes or numbers, got a %.200s of "
+                 "format '%.100s' (%s); convert it first, e.g. "
+                 "numpy.ascontiguousarray(a, dtype=numpy.float32) or "
+                 "bytes(...)",
+                 name, Py_TYPE(obj)->tp_name, view->format,
+                 in_name ? "a field name that may hide Python objects or "
+                           "pointers: this exporter allows ':' in names"
+                         : code_meaning(*bad));
+    return -1;
+}
+
+/* The exporter refused the view. A BufferError is the protocol's "cannot
+ * export that": it becomes one naming the argument, caused by the
+ * original. Anything else (a KeyboardInterrupt or an error raised by the
+ * object's own __buffer__) passes through unchanged; an Exception gets a
+ * note naming the argument where notes exist (3.11+). */
+static void explain_export_failure(PyObject *obj, const char *name)
+{
+    bool buffer_error = PyErr_ExceptionMatches(PyExc_BufferError);
+    if (!buffer_error && !PyErr_ExceptionMatches(PyExc_Exception))
+        return; /* KeyboardInterrupt, SystemExit: exactly as raised */
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (value && traceback)
+        PyException_SetTraceback(value, traceback);
+    if (!buffer_error) {
+        if (value && PyObject_HasAttrString(value, "add_note")) {
+            PyObject *done = PyObject_CallMethod(
+                value, "add_note", "N",
+                PyUnicode_FromFormat("raised while compushady read argument "
+                                     "'%s' (a %.200s) as a buffer",
+                                     name, Py_TYPE(obj)->tp_name));
+            Py_XDECREF(done);
+            PyErr_Clear(); /* a failed note must not hide the error */
+        }
+        PyErr_Restore(type, value, traceback);
+        return;
+    }
+    PyErr_Format(PyExc_BufferError,
+                 "%s cannot be read as a buffer (%.200s): %S", name,
+                 Py_TYPE(obj)->tp_name, value ? value : Py_None);
+    PyObject *new_type, *new_value, *new_traceback;
+    PyErr_Fetch(&new_type, &new_value, &new_traceback);
+    PyErr_NormalizeException(&new_type, &new_value, &new_traceback);
+    if (new_value && value) {
+        /* both steal a reference */
+        Py_INCREF(value);
+        PyException_SetCause(new_value, value);
+        Py_INCREF(value);
+        PyException_SetContext(new_value, value);
+    }
+    PyErr_Restore(new_type, new_value, new_traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+}
+
 int native_get_buffer(PyObject *obj, const char *name, bool writable,
                       Py_buffer *view)
 {
@@ -86,24 +227,39 @@ int native_get_buffer(PyObject *obj, const char *name, bool writable,
                      writable ? "writable " : "", Py_TYPE(obj)->tp_name);
         return -1;
     }
-    /* PyBUF_C_CONTIGUOUS (not PyBUF_SIMPLE) so that multi-dimensional
-     * arrays of any item type are accepted as their raw bytes; without
-     * PyBUF_FORMAT the exporter reports them as unsigned bytes. */
-    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
-    if (PyObject_GetBuffer(obj, view, flags) == 0)
-        return 0;
-    /* The exporter's own message ("ndarray is not C-contiguous", "Object
-     * is not writable.") does not say which argument; add it. */
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    PyErr_NormalizeException(&type, &value, &traceback);
-    PyErr_Format(PyExc_BufferError,
-                 "%s must be a C-contiguous%s buffer (%.200s): %S", name,
-                 writable ? " writable" : "", Py_TYPE(obj)->tp_name,
-                 value ? value : Py_None);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(traceback);
+    /* Strides and the format, read-only allowed: every exporter can give
+     * that, so a refusal is the exporter's own error; contiguity,
+     * writability and the item type are then checked here, each with its
+     * own message (numpy's ValueErrors say neither which argument nor
+     * what to do). A view that is not read-only is writable (PEP 3118). */
+    if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0) {
+        explain_export_failure(obj, name);
+        return -1;
+    }
+    if (!PyBuffer_IsContiguous(view, 'C')) {
+        PyErr_Format(PyExc_BufferError,
+                     "%s must be a C-contiguous%s buffer (%.200s): this one "
+                     "has gaps or another order; %s",
+                     name, writable ? " writable" : "", Py_TYPE(obj)->tp_name,
+                     writable ? "read into a contiguous array, then copy "
+                                "into this one"
+                              : "copy it first, e.g. bytes(memoryview(x)) or "
+                                "numpy.ascontiguousarray(x)");
+        goto fail;
+    }
+    if (writable && view->readonly) {
+        PyErr_Format(PyExc_BufferError,
+                     "%s must be a C-contiguous writable buffer (%.200s): "
+                     "this one is read-only; pass a bytearray or a writable "
+                     "array",
+                     name, Py_TYPE(obj)->tp_name);
+        goto fail;
+    }
+    if (check_plain_items(view, name, obj) < 0)
+        goto fail;
+    return 0;
+fail:
+    PyBuffer_Release(view);
     return -1;
 }
 
@@ -170,5 +326,25 @@ int native_copy_desc_from(PyObject *const values[NATIVE_COPY_VALUE_COUNT],
         if (native_as_u32(values[i], names[i], exc, narrow[i - 3]) < 0)
             return -1;
     }
+    return 0;
+}
+
+int native_copy_buffer(PyObject *obj, const char *name, void **out_data,
+                       size_t *out_size)
+{
+    Py_buffer view;
+    if (native_get_buffer(obj, name, false, &view) < 0)
+        return -1;
+    /* malloc's alignment suits SPIR-V words; one byte for an empty one */
+    void *copy = PyMem_RawMalloc(view.len ? (size_t)view.len : 1);
+    if (!copy) {
+        PyBuffer_Release(&view);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(copy, view.buf, (size_t)view.len);
+    *out_data = copy;
+    *out_size = (size_t)view.len;
+    PyBuffer_Release(&view);
     return 0;
 }

@@ -6,6 +6,8 @@
  */
 #include "native.h"
 
+#include <math.h>
+
 typedef struct CommandListObject {
     PyObject_HEAD PyObject *device; /* DeviceObject */
     cs_command_list *list;
@@ -295,8 +297,17 @@ static PyObject *fence_wait(FenceObject *self, PyObject *args, PyObject *kwargs)
     uint64_t timeout_ns = UINT64_MAX;
     if (timeout_arg != Py_None) {
         double seconds = PyFloat_AsDouble(timeout_arg);
-        if (seconds == -1.0 && PyErr_Occurred())
-            return NULL;
+        if (seconds == -1.0 && PyErr_Occurred()) {
+            /* an int past a double's range: +-infinity */
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                return NULL;
+            PyErr_Clear();
+            int positive =
+                PyObject_RichCompareBool(timeout_arg, Py_False, Py_GT);
+            if (positive < 0)
+                return NULL;
+            seconds = positive ? INFINITY : -INFINITY;
+        }
         if (!(seconds >= 0.0))
             return PyErr_Format(PyExc_ValueError,
                                 "timeout must be >= 0 seconds or None, got %R",

@@ -93,16 +93,21 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
     };
     PyObject *const sequences[4] = {cbv, srv, uav, samplers};
     PyObject *result = NULL;
-    Py_buffer view = {0};
+    void *spirv = NULL;
+    size_t spirv_size = 0;
     for (int i = 0; i < 4; i++) {
         if (binding_list_parse(&lists[i], sequences[i]) < 0)
             goto done;
     }
-    if (native_get_buffer(shader, "shader", false, &view) < 0)
+    /* A copy: the library validates the module, hashes it for its caches
+     * and hands it to the driver with the GIL released; the caller's
+     * buffer could change in between (a bytearray written by another
+     * thread), and a module changed after validation crashes the driver. */
+    if (native_copy_buffer(shader, "shader", &spirv, &spirv_size) < 0)
         goto done;
 
-    desc.spirv = view.buf;
-    desc.spirv_size = (size_t)view.len;
+    desc.spirv = spirv;
+    desc.spirv_size = spirv_size;
     desc.cbv = (cs_resource *const *)lists[0].handles;
     desc.cbv_count = lists[0].count;
     desc.srv = (cs_resource *const *)lists[1].handles;
@@ -115,7 +120,7 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
     cs_compute *compute = NULL;
     cs_status status;
     /* Pipeline creation compiles the shader in the driver: slow. The
-     * tuples and the shader view keep every handle alive meanwhile. */
+     * tuples keep every handle alive meanwhile. */
     Py_BEGIN_ALLOW_THREADS
     status = cs_compute_create(self->device, &desc, &compute);
     Py_END_ALLOW_THREADS
@@ -148,8 +153,7 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
     PyObject_GC_Track((PyObject *)object);
     result = (PyObject *)object;
 done:
-    if (view.obj)
-        PyBuffer_Release(&view);
+    PyMem_RawFree(spirv);
     for (int i = 0; i < 4; i++)
         binding_list_release(&lists[i]);
     return result;

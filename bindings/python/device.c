@@ -4,6 +4,7 @@
  */
 #include "native.h"
 
+#include <math.h>
 #include <stddef.h>
 
 /* T_BOOL reads a char; the info struct stores C bools. */
@@ -129,16 +130,31 @@ static PyObject *device_set_wait_timeout(DeviceObject *self, PyObject *arg)
     uint64_t timeout_ns = 0;
     if (arg != Py_None) {
         double seconds = PyFloat_AsDouble(arg);
-        if (seconds == -1.0 && PyErr_Occurred())
-            return NULL;
+        if (seconds == -1.0 && PyErr_Occurred()) {
+            /* an int past a double's range: +-infinity */
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                return NULL;
+            PyErr_Clear();
+            int positive = PyObject_RichCompareBool(arg, Py_False, Py_GT);
+            if (positive < 0)
+                return NULL;
+            seconds = positive ? INFINITY : -INFINITY;
+        }
         if (!(seconds > 0.0))
             return PyErr_Format(PyExc_ValueError,
                                 "the wait timeout must be > 0 seconds or "
                                 "None (forever), got %R",
                                 arg);
-        timeout_ns = seconds >= 1.8e10 ? 0 : (uint64_t)(seconds * 1e9);
-        if (timeout_ns == 0)
-            timeout_ns = 1;
+        /* infinity, and anything that does not fit in 64 bits of
+         * nanoseconds (~584 years), is forever (0); the shortest finite
+         * timeout is 1 ns, never 0 */
+        if (seconds >= 1.8e10) {
+            timeout_ns = 0;
+        } else {
+            timeout_ns = (uint64_t)(seconds * 1e9);
+            if (timeout_ns == 0)
+                timeout_ns = 1;
+        }
     }
     cs_device_set_wait_timeout(self->device, timeout_ns);
     Py_RETURN_NONE;

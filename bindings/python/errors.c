@@ -17,6 +17,7 @@ PyObject *Native_OutOfDeviceMemory;
 PyObject *Native_DeviceLost;
 PyObject *Native_BackendError;
 PyObject *Native_GPUTimeout;
+PyObject *Native_SwapchainOutOfDate;
 
 typedef struct exception_spec {
     PyObject **slot;
@@ -81,6 +82,10 @@ int native_errors_init(PyObject *module)
          "A wait for the GPU ran past the wait timeout "
          "(config.set_wait_timeout); the GPU work is still running.",
          &PyExc_TimeoutError},
+        {&Native_SwapchainOutOfDate, "SwapchainOutOfDate",
+         "A Swapchain made with auto_recreate=False no longer matches its "
+         "window: call its recreate(), then present again.",
+         &PyExc_RuntimeError},
     };
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         if (add_exception(module, &specs[i]) < 0)
@@ -101,6 +106,7 @@ PyObject *native_raise(cs_status status, PyObject *object_exception)
     case CS_ERROR_OUT_OF_DEVICE_MEMORY: type = Native_OutOfDeviceMemory; break;
     case CS_ERROR_DEVICE_LOST: type = Native_DeviceLost; break;
     case CS_TIMEOUT: type = Native_GPUTimeout; break;
+    case CS_ERROR_OUT_OF_DATE: type = Native_SwapchainOutOfDate; break;
     case CS_ERROR_BACKEND:
     case CS_ERROR_NO_DEVICE: type = Native_BackendError; break;
     case CS_ERROR_SHADER_COMPILE: type = Native_ShaderCompileError; break;

@@ -77,6 +77,12 @@ static PyObject *instance_get_backend_name(InstanceObject *self,
     return PyUnicode_FromString(cs_instance_backend_name(self->instance));
 }
 
+static PyObject *instance_get_debug_enabled(InstanceObject *self,
+                                            void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(cs_instance_debug_enabled(self->instance));
+}
+
 static int instance_traverse(InstanceObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->devices);
@@ -108,6 +114,10 @@ static PyMethodDef instance_methods[] = {
 static PyGetSetDef instance_getset[] = {
     {"backend_name", (getter)instance_get_backend_name, NULL,
      "name of the backend (\"vulkan\")", NULL},
+    {"debug_enabled", (getter)instance_get_debug_enabled, NULL,
+     "True when validation messages are collected: debug was asked and the "
+     "validation layer is installed",
+     NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -48,9 +48,11 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
                             compiler);
     }
 
-    /* source as str (UTF-8, cached in the str) or as a bytes-like object;
-     * either way it stays alive in args while the GIL is released. */
-    Py_buffer view = {0};
+    /* source as str (UTF-8, cached in the str, immutable, alive in args
+     * while the GIL is released) or as a copy of a bytes-like object: the
+     * compiler reads it without the GIL, while another thread could
+     * change the caller's buffer. */
+    void *source_copy = NULL;
     if (PyUnicode_Check(source)) {
         Py_ssize_t size;
         desc.source = PyUnicode_AsUTF8AndSize(source, &size);
@@ -58,13 +60,13 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
             return NULL;
         desc.source_size = (size_t)size;
     } else {
-        if (native_get_buffer(source, "source", false, &view) < 0)
+        if (native_copy_buffer(source, "source", &source_copy,
+                               &desc.source_size) < 0)
             return NULL;
-        desc.source = view.buf;
-        desc.source_size = (size_t)view.len;
+        desc.source = source_copy;
     }
     if (desc.source_size == 0) {
-        PyBuffer_Release(&view);
+        PyMem_RawFree(source_copy);
         /* source_size 0 would mean strlen() to the library. */
         return PyErr_Format(Native_ShaderCompileError,
                             "source is empty: expected the text of a %s "
@@ -78,7 +80,7 @@ static PyObject *module_compile_shader(PyObject *module, PyObject *args,
     Py_BEGIN_ALLOW_THREADS
     status = cs_shader_compile(&desc, &spirv, &spirv_size);
     Py_END_ALLOW_THREADS
-    PyBuffer_Release(&view);
+    PyMem_RawFree(source_copy);
     if (status != CS_OK)
         return native_raise(status, Native_ShaderCompileError);
     PyObject *result = PyBytes_FromStringAndSize(spirv, (Py_ssize_t)spirv_size);
@@ -131,13 +133,15 @@ static PyObject *module_reflect_shader(PyObject *module, PyObject *args,
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:reflect_shader", keywords,
                                      &spirv))
         return NULL;
-    Py_buffer view;
-    if (native_get_buffer(spirv, "spirv", false, &view) < 0)
+    /* A copy: the GIL is held, but code that released it (numpy, I/O)
+     * may still write the caller's buffer while the module is parsed. */
+    void *words = NULL;
+    size_t size = 0;
+    if (native_copy_buffer(spirv, "spirv", &words, &size) < 0)
         return NULL;
     cs_shader_reflection reflection;
-    cs_status status =
-        cs_shader_reflect(view.buf, (size_t)view.len, &reflection);
-    PyBuffer_Release(&view);
+    cs_status status = cs_shader_reflect(words, size, &reflection);
+    PyMem_RawFree(words);
     if (status != CS_OK)
         return native_raise(status, Native_ComputeException);
 

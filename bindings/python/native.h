@@ -124,6 +124,7 @@ extern PyObject *Native_ShaderCompileError;
 extern PyObject *Native_OutOfDeviceMemory;
 extern PyObject *Native_DeviceLost;
 extern PyObject *Native_GPUTimeout;
+extern PyObject *Native_SwapchainOutOfDate;
 extern PyObject *Native_BackendError;
 
 /* Creates the exceptions and adds them to module. */
@@ -152,10 +153,21 @@ int native_as_u32_xyz(PyObject *x_arg, PyObject *y_arg, PyObject *z_arg,
                       PyObject *exception, uint32_t *x, uint32_t *y,
                       uint32_t *z);
 
-/* Gets a C-contiguous buffer of obj (writable when asked), with a message
- * naming the argument when obj has none. Release with PyBuffer_Release(). */
+/* Gets a C-contiguous buffer of obj (writable when asked) whose items are
+ * plain bytes or numbers (no Python objects or pointers: a format is
+ * requested and checked), each refusal with a message naming the argument;
+ * an exporter's own error other than BufferError passes through. Release
+ * with PyBuffer_Release(). */
 int native_get_buffer(PyObject *obj, const char *name, bool writable,
                       Py_buffer *view);
+
+/* A private copy (PyMem_RawMalloc, free with PyMem_RawFree) of a
+ * bytes-like argument, checked as native_get_buffer does, for inputs that
+ * are validated and then used again (SPIR-V, shader sources): another
+ * thread, or code that released the GIL, may change the caller's buffer
+ * between the two. 0 on success, -1 with the exception set. */
+int native_copy_buffer(PyObject *obj, const char *name, void **out_data,
+                       size_t *out_size);
 
 /* Optional push constants: push NULL or None gives an empty view (obj
  * NULL: nothing to release), else native_get_buffer(push, "push", false,

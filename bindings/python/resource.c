@@ -351,6 +351,21 @@ static PyObject *resource_readback2d(ResourceObject *self, PyObject *args,
         return PyErr_Format(exc,
                             "readback2d of %u rows of %llu bytes is too large",
                             height, (unsigned long long)row_size);
+    /* The packed rows lie inside the buffer, so more bytes than it has is
+     * a call the library refuses (heap, pitch, then range, with the sizes
+     * in its message) before it touches data: ask it before allocating. */
+    if (size > self->info.size) {
+        cs_status status = cs_buffer_readback2d(
+            self->resource, NULL, size, pitch, width, height, bytes_per_pixel);
+        if (status != CS_OK)
+            return native_raise(status, exc);
+        return PyErr_Format(exc,
+                            "readback2d: %u rows of %llu bytes (%llu bytes) "
+                            "do not fit in the %llu-byte buffer",
+                            height, (unsigned long long)row_size,
+                            (unsigned long long)size,
+                            (unsigned long long)self->info.size);
+    }
     PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
     if (!result)
         return NULL;

@@ -22,21 +22,48 @@ static int handle_arg(PyObject *value, const char *name, uint64_t *out)
     return 0;
 }
 
+static const char *const present_mode_names[] = {"fifo", "mailbox",
+                                                 "immediate"};
+enum { PRESENT_MODE_COUNT = 3 };
+
+static int present_mode_from_name(const char *name, cs_present_mode *out)
+{
+    for (int mode = 0; mode < PRESENT_MODE_COUNT; mode++) {
+        if (strcmp(name, present_mode_names[mode]) == 0) {
+            *out = (cs_present_mode)mode;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError,
+                 "present_mode must be \"fifo\", \"mailbox\" or "
+                 "\"immediate\", got \"%s\"",
+                 name);
+    return -1;
+}
+
 PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
                                          PyObject *kwargs)
 {
-    static char *keywords[] = {"platform",    "display", "window", "format",
-                               "num_buffers", "width",   "height", NULL};
+    static char *keywords[] = {
+        "platform", "display", "window",       "format",        "num_buffers",
+        "width",    "height",  "present_mode", "auto_recreate", NULL};
     const char *platform;
     PyObject *display_object, *window_object, *format_object;
     PyObject *num_buffers_object = NULL, *width_object = NULL,
              *height_object = NULL;
+    const char *present_mode = "fifo";
+    int auto_recreate = 1;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "sOOO|OOO:create_swapchain", keywords, &platform,
+            args, kwargs, "sOOO|OOOsp:create_swapchain", keywords, &platform,
             &display_object, &window_object, &format_object,
-            &num_buffers_object, &width_object, &height_object))
+            &num_buffers_object, &width_object, &height_object, &present_mode,
+            &auto_recreate))
         return NULL;
     cs_swapchain_desc desc = {.num_buffers = 3};
+    if (present_mode_from_name(present_mode, &desc.present_mode) < 0)
+        return NULL;
+    if (!auto_recreate)
+        desc.flags |= CS_SWAPCHAIN_MANUAL_RECREATE;
     if (strcmp(platform, "x11") == 0) {
         desc.platform = CS_WINDOW_XLIB;
     } else if (strcmp(platform, "wayland") == 0) {
@@ -114,6 +141,64 @@ static PyObject *swapchain_present(SwapchainObject *self, PyObject *args,
     Py_RETURN_NONE;
 }
 
+static PyObject *swapchain_recreate(SwapchainObject *self, PyObject *args,
+                                    PyObject *kwargs)
+{
+    static char *keywords[] = {"width", "height", NULL};
+    PyObject *width_object = NULL, *height_object = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OO:recreate", keywords,
+                                     &width_object, &height_object))
+        return NULL;
+    uint32_t width = 0, height = 0;
+    if (native_as_u32(width_object, "width", PyExc_ValueError, &width) < 0 ||
+        native_as_u32(height_object, "height", PyExc_ValueError, &height) < 0)
+        return NULL;
+    cs_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_swapchain_recreate(self->swapchain, width, height);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, PyExc_ValueError);
+    Py_RETURN_NONE;
+}
+
+static PyObject *swapchain_get_present_mode(SwapchainObject *self,
+                                            void *closure)
+{
+    (void)closure;
+    return PyUnicode_FromString(
+        present_mode_names[cs_swapchain_get_present_mode(self->swapchain)]);
+}
+
+static PyObject *swapchain_get_present_modes(SwapchainObject *self,
+                                             void *closure)
+{
+    (void)closure;
+    uint32_t modes = cs_swapchain_get_present_modes(self->swapchain);
+    PyObject *names = PyList_New(0);
+    for (int mode = 0; names && mode < PRESENT_MODE_COUNT; mode++) {
+        if (!(modes & (1u << mode)))
+            continue;
+        PyObject *name = PyUnicode_FromString(present_mode_names[mode]);
+        if (!name || PyList_Append(names, name) < 0)
+            Py_CLEAR(names);
+        Py_XDECREF(name);
+    }
+    if (!names)
+        return NULL;
+    PyObject *tuple = PyList_AsTuple(names);
+    Py_DECREF(names);
+    return tuple;
+}
+
+static PyObject *swapchain_get_recreate_count(SwapchainObject *self,
+                                              void *closure)
+{
+    (void)closure;
+    return PyLong_FromUnsignedLongLong(
+        cs_swapchain_get_recreate_count(self->swapchain));
+}
+
 static PyObject *swapchain_get_width(SwapchainObject *self, void *closure)
 {
     (void)closure;
@@ -167,6 +252,11 @@ static PyMethodDef swapchain_methods[] = {
      "present(texture, x=0, y=0): show a Texture2D at (x, y) of the window, "
      "converting its format where needed; waits for the next vertical "
      "blank when every image is in use (FIFO)"},
+    {"recreate", (PyCFunction)(void (*)(void))swapchain_recreate,
+     METH_VARARGS | METH_KEYWORDS,
+     "recreate(width=0, height=0): rebuild the images for the window's "
+     "current size (width/height: the new size where the application "
+     "chooses it, Wayland)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -177,6 +267,12 @@ static PyGetSetDef swapchain_getset[] = {
      "height of the swapchain's images (the window's)", NULL},
     {"format", (getter)swapchain_get_format, NULL,
      "the swapchain's format (compushady.formats)", NULL},
+    {"present_mode", (getter)swapchain_get_present_mode, NULL,
+     "\"fifo\", \"mailbox\" or \"immediate\"", NULL},
+    {"present_modes", (getter)swapchain_get_present_modes, NULL,
+     "the present modes the window offers (a tuple of names)", NULL},
+    {"recreate_count", (getter)swapchain_get_recreate_count, NULL,
+     "how many times the images were recreated (resizes, out of date)", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -36,6 +36,7 @@ from ._native import (
     OutOfDeviceMemory,
     SamplerException,
     ShaderCompileError,
+    SwapchainOutOfDate,
     Texture1DException,
     Texture2DException,
     Texture3DException,
@@ -95,11 +96,19 @@ def get_backend():
     global _backend
     with _lock:
         if _backend is None:
+            if config._environment_error:
+                raise ValueError(config._environment_error)
             name = config.wanted_backend
             if name not in KNOWN_BACKENDS:
                 raise UnknownBackend(
-                    "unknown backend {0!r}: this build of compushady knows "
-                    "{1}".format(name, ", ".join(repr(n) for n in KNOWN_BACKENDS))
+                    "unknown backend {0!r}{1}: this build of compushady knows "
+                    "{2}".format(
+                        name,
+                        " (from the COMPUSHADY_BACKEND environment variable)"
+                        if config._backend_from_environment
+                        else "",
+                        ", ".join(repr(n) for n in KNOWN_BACKENDS),
+                    )
                 )
             backend = importlib.import_module("compushady.backends." + name)
             if config.debug:
@@ -109,12 +118,55 @@ def get_backend():
         return _backend
 
 
+def _refuse_pickle(self):
+    """__reduce__ of the objects that live on one process's device: pickling
+    one (sending it to another process, as Dask and multiprocessing do)
+    raises a TypeError that says what to send instead."""
+    raise TypeError(
+        "a compushady.{0} cannot be pickled or deep-copied (sent to another "
+        "process): it refers to Vulkan objects of this process. Instead, {1}".format(
+            type(self).__name__, self._send_instead
+        )
+    )
+
+
+def _shallow_copy(self):
+    """__copy__ of the same objects: a new wrapper sharing the native one."""
+    clone = type(self).__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    return clone
+
+
+def _forget_parent_devices():
+    """In a fork()ed child: the parent's devices are unusable there (the
+    library refuses every call on objects inherited through fork(), see
+    docs/decisions.md, "fork()"); forget them so that the next use starts
+    with the child's own instance. The lock is new: another thread of the
+    parent may have held it at the fork."""
+    global _lock, _discovered_devices, _current_device
+    _lock = threading.RLock()
+    _discovered_devices = None
+    _current_device = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_devices)
+
+
 class Device:
     """A GPU (or CPU implementation such as lavapipe) of the backend.
 
     ``handle`` is the native device; its other attributes (``supports_sparse``,
     ``max_push_constants_size``, ...) are reachable through this object too.
     """
+
+    _send_instead = (
+        "send its index in compushady.get_discovered_devices() and look it up "
+        "there, or let each process pick its device (COMPUSHADY_DEVICE; "
+        "compushady.dask.worker_device())"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, handle):
         self.handle = handle
@@ -225,7 +277,10 @@ def get_best_device():
     devices = get_discovered_devices()
     if not devices:
         raise BackendError(
-            "no device found by the {0} backend".format(get_backend().name)
+            "no device found by the {0} backend: install a Vulkan driver "
+            "(Debian/Ubuntu: apt-get install mesa-vulkan-drivers, which has "
+            "lavapipe for the CPU; for NVIDIA, the NVIDIA driver) and check "
+            "with 'vulkaninfo --summary'".format(get_backend().name)
         )
     return max(
         devices,
@@ -280,6 +335,9 @@ class Resource:
     """
 
     _exception = ValueError
+    _send_instead = "send its data and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     @property
     def size(self):
@@ -525,6 +583,11 @@ class Buffer(Resource, _native.MappedBuffer):
     """
 
     _exception = BufferException
+    _send_instead = (
+        "send the data (bytes or a numpy array, e.g. what readback() returns) "
+        "and create the Buffer where it is used; over Dask, "
+        "compushady.dask.map_blocks moves blocks to each worker's device"
+    )
 
     def __init__(
         self,
@@ -673,6 +736,10 @@ class Texture1D(Resource):
     ``Texture1D``/``RWTexture1D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture1DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, format, heap=None, heap_offset=0, slices=1, sparse=False, device=None
@@ -698,6 +765,10 @@ class Texture2D(Resource):
     ``Texture2D``/``RWTexture2D`` in HLSL (``...Array`` with slices)."""
 
     _exception = Texture2DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self,
@@ -731,6 +802,10 @@ class Texture3D(Resource):
     ``Texture3D``/``RWTexture3D`` in HLSL."""
 
     _exception = Texture3DException
+    _send_instead = (
+        "send the texels (bytes or a numpy array, with the format and size) "
+        "and create the texture where it is used"
+    )
 
     def __init__(
         self, width, height, depth, format, heap=None, heap_offset=0, sparse=False, device=None
@@ -752,6 +827,10 @@ class Texture3D(Resource):
 
 class Heap:
     """A block of device memory that resources can be placed in (aliasing)."""
+
+    _send_instead = "send its heap type and size and create it where it is used"
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(self, heap_type, size, device=None):
         self.device = _native_device(device)
@@ -777,6 +856,12 @@ class Sampler:
     """A sampler state, bound with ``Compute(samplers=[...])`` to register sN.
 
     Address modes are SAMPLER_ADDRESS_MODE_*, filters SAMPLER_FILTER_*."""
+
+    _send_instead = (
+        "send its address modes and filters and create it where it is used"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -857,10 +942,25 @@ class Swapchain:
     (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
     matter only where the window system lets the application choose the
     size (Wayland).
+
+    ``present_mode``: ``"fifo"`` (default, everywhere: one image per
+    vertical blank), ``"mailbox"`` (no wait, never torn) or ``"immediate"``
+    (no wait, may tear); ``present_modes`` lists what the window offers.
+    When the window changes, present() recreates the images itself
+    (``recreate_count`` counts it); with ``auto_recreate=False`` it raises
+    SwapchainOutOfDate instead, and the program calls recreate().
     """
 
     def __init__(
-        self, window_handle, format, num_buffers=3, device=None, width=0, height=0
+        self,
+        window_handle,
+        format,
+        num_buffers=3,
+        device=None,
+        width=0,
+        height=0,
+        present_mode="fifo",
+        auto_recreate=True,
     ):
         platform, display, window = _window_handle(window_handle)
         self.device = _native_device(device)
@@ -872,7 +972,31 @@ class Swapchain:
             num_buffers=num_buffers,
             width=width,
             height=height,
+            present_mode=present_mode,
+            auto_recreate=auto_recreate,
         )
+
+    @property
+    def present_mode(self):
+        """``"fifo"``, ``"mailbox"`` or ``"immediate"``."""
+        return self.handle.present_mode
+
+    @property
+    def present_modes(self):
+        """The present modes the window offers (``"fifo"`` always)."""
+        return self.handle.present_modes
+
+    @property
+    def recreate_count(self):
+        """How many times the images were recreated (window resized, out of
+        date or suboptimal, recreate()): compare it to notice a change."""
+        return self.handle.recreate_count
+
+    def recreate(self, width=0, height=0):
+        """Rebuild the images for the window's current size (after
+        SwapchainOutOfDate); width/height: the new size where the
+        application chooses it (Wayland), 0 keeps the current one."""
+        self.handle.recreate(width, height)
 
     @property
     def width(self):
@@ -892,7 +1016,8 @@ class Swapchain:
     def present(self, resource, x=0, y=0):
         """Show a Texture2D with its top-left corner at (x, y) of the window
         (the rest of the window is black), converting its format where
-        needed; blocks while every image waits for a vertical blank."""
+        needed. FIFO blocks while every image waits for a vertical blank;
+        mailbox and immediate do not wait for the display."""
         if not isinstance(resource, Texture2D):
             raise TypeError(
                 "present needs a compushady.Texture2D, got {0}".format(
@@ -938,6 +1063,14 @@ class Compute:
     ``timestamps=True``: every dispatch() is timed on the GPU and
     ``last_gpu_time`` holds its seconds (None before the first).
     """
+
+    _send_instead = (
+        "send the shader (HLSL source or SPIR-V bytes) and create the Compute, "
+        "with its resources, where it runs; over Dask, "
+        "compushady.dask.map_blocks does this and caches Computes per worker"
+    )
+    __reduce__ = _refuse_pickle
+    __copy__ = _shallow_copy
 
     def __init__(
         self,
@@ -1160,23 +1293,53 @@ class batch:
     def __init__(self, device=None, timestamps=False):
         self._device = device
         self._timestamps = timestamps
+        self._thread = None  # the entering thread's ident while open
         self.list = None
         self.fence = None
 
     def __enter__(self):
         global _batch_depth
-        self.list = CommandList(self._device, timestamps=self._timestamps)
+        if self._thread is not None:
+            raise RuntimeError(
+                "this batch() is already open (entered on thread {0}): "
+                "use a new batch() for a nested block".format(self._thread)
+            )
+        commands = CommandList(self._device, timestamps=self._timestamps)
         stack = getattr(_batches, "stack", None)
         if stack is None:
             stack = _batches.stack = []
-        stack.append(self.list)
+        self.list = commands
+        self.fence = None
+        self._thread = threading.get_ident()
+        stack.append(commands)
         with _lock:
             _batch_depth += 1
-        return self.list
+        return commands
 
     def __exit__(self, exc_type, exc, tb):
         global _batch_depth
-        _batches.stack.pop()
+        # A batch records the calls of the thread that entered it: leaving
+        # it from elsewhere (or out of order) would drop another batch's
+        # list or leave the entering thread recording into a list nobody
+        # submits. Refuse and change nothing: the entering thread's batch
+        # stays open and is submitted when that thread leaves it.
+        if self._thread is None:
+            raise RuntimeError("this batch() is not open: __exit__ without __enter__")
+        if self._thread != threading.get_ident():
+            raise RuntimeError(
+                "a batch() entered on thread {0} was exited on thread {1}: "
+                "exit it on the thread that entered it (its calls are "
+                "recorded per thread)".format(self._thread, threading.get_ident())
+            )
+        stack = _batches.stack
+        if not stack or stack[-1] is not self.list:
+            raise RuntimeError(
+                "batch() blocks must be exited in the reverse order they "
+                "were entered: a batch entered later on this thread is "
+                "still open"
+            )
+        stack.pop()
+        self._thread = None
         with _lock:
             _batch_depth -= 1
         if exc_type is None:

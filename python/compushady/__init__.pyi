@@ -5,6 +5,7 @@ import types
 from typing import Any, Final, Sequence, Union, overload
 
 from _typeshed import ReadableBuffer, WriteableBuffer
+from typing_extensions import Self
 import numpy
 from numpy.typing import DTypeLike, NDArray
 
@@ -60,6 +61,7 @@ def _bytes_of(obj: object, what: str) -> memoryview: ...
 def _shape_tuple(shape: Any) -> tuple[Any, ...]: ...
 
 class Device:
+    def __copy__(self) -> Self: ...  # shallow; pickling raises TypeError
     handle: _native.Device
     def __init__(self, handle: _native.Device) -> None: ...
     @property
@@ -97,6 +99,7 @@ def get_current_device() -> Device: ...
 def set_current_device(index: _Int) -> None: ...
 
 class Resource:
+    def __copy__(self) -> Self: ...  # shallow; pickling raises TypeError
     handle: _native.Resource
     device: Device
     heap: Heap | None
@@ -237,6 +240,7 @@ class Texture3D(Resource):
     ) -> None: ...
 
 class Heap:
+    def __copy__(self) -> Self: ...  # shallow; pickling raises TypeError
     handle: _native.Heap
     device: Device
     def __init__(self, heap_type: _Int, size: _Int, device: Device | None = None) -> None: ...
@@ -246,6 +250,7 @@ class Heap:
     def heap_type(self) -> int: ...
 
 class Sampler:
+    def __copy__(self) -> Self: ...  # shallow; pickling raises TypeError
     handle: _native.Sampler
     device: Device
     def __init__(
@@ -269,7 +274,16 @@ class Swapchain:
         device: Device | None = None,
         width: _Int = 0,
         height: _Int = 0,
+        present_mode: str = "fifo",
+        auto_recreate: bool = True,
     ) -> None: ...
+    @property
+    def present_mode(self) -> str: ...
+    @property
+    def present_modes(self) -> list[str]: ...
+    @property
+    def recreate_count(self) -> int: ...
+    def recreate(self, width: _Int = 0, height: _Int = 0) -> None: ...
     @property
     def width(self) -> int: ...
     @property
@@ -279,6 +293,7 @@ class Swapchain:
     def present(self, resource: Texture2D, x: _Int = 0, y: _Int = 0) -> None: ...
 
 class Compute:
+    def __copy__(self) -> Self: ...  # shallow; pickling raises TypeError
     handle: _native.Compute
     device: Device
     timestamps: bool

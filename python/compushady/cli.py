@@ -3,15 +3,20 @@
     devices [--json]                     the devices and what they support
     compile SHADER [-o OUT] [--entry main] [--target cs_6_0] [--glsl]
             [--to spirv|glsl|msl|hlsl]
-            [--reflect [--json]]         HLSL/GLSL to SPIR-V (or, through
+            [--reflect] [--json]         HLSL/GLSL to SPIR-V (or, through
                                          SPIRV-Cross, GLSL/MSL/HLSL source),
                                          and what it binds
-    bench [--builtin] [--quick] [--json PATH] [--device N]
-                                         bench/bench.py of a source checkout,
-                                         else a small built-in benchmark
+    bench [--quick] [--json] [--device N]
+                                         a small benchmark of the package
+
+--json, on every command: the result as one JSON document on stdout, and
+nothing else there (other lines go to stderr). Progress lines are written
+only when stderr is a terminal.
 
 Exit status: 0 on success, 1 when the work failed (a shader that does not
-compile, no device), 2 for bad usage or unreadable files.
+compile, no device), 2 for bad usage, unreadable files or an unknown
+COMPUSHADY_BACKEND, 141 when stdout was closed early (``| head``). A user
+error is one line on stderr, never a traceback.
 """
 
 import argparse
@@ -19,7 +24,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 
@@ -48,11 +52,11 @@ def print_table(rows, header, out=sys.stdout):
 
 
 def progress(message, done=False):
-    """One status line on stderr, rewritten in place on a terminal."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K" + message + ("\n" if done else ""))
-    else:
-        sys.stderr.write(message + "\n")
+    """One status line on stderr, rewritten in place; only on a terminal
+    (a log or a pipe gets no progress lines)."""
+    if not sys.stderr.isatty():
+        return
+    sys.stderr.write("\r\033[K" + message + ("\n" if done else ""))
     sys.stderr.flush()
 
 
@@ -268,7 +272,13 @@ def command_compile(args):
         except OSError as error:
             raise CommandError("cannot write {0}: {1}".format(output, error.strerror or error), 2)
         print("wrote {0} ({1} bytes of {2})".format(output, len(result), what),
-              file=sys.stderr if args.reflect and args.json else sys.stdout)
+              file=sys.stderr if args.json else sys.stdout)
+    if args.json and not args.reflect:
+        written = {"shader": args.shader, "output": output, "spirv_size": len(spirv)}
+        if cross:
+            written.update(language=args.to, source_size=len(result))
+        json.dump(written, sys.stdout, indent=2)
+        print()
     return 0
 
 
@@ -277,23 +287,6 @@ CROSS_EXTENSIONS = {"glsl": ".glsl", "msl": ".metal", "hlsl": ".hlsl"}
 
 
 # >>bench -------------------------------------------------------------------
-
-
-def find_bench_script():
-    """bench/bench.py of the source checkout containing the working
-    directory, if any (COMPUSHADY_BENCH overrides)."""
-    path = os.environ.get("COMPUSHADY_BENCH")
-    if path:
-        return path if os.path.isfile(path) else None
-    directory = os.path.abspath(os.getcwd())
-    while True:
-        candidate = os.path.join(directory, "bench", "bench.py")
-        if os.path.isfile(candidate) and os.path.isdir(os.path.join(directory, "python", "compushady")):
-            return candidate
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
 
 
 ROUND_TRIP_SHADER = """
@@ -320,8 +313,7 @@ def builtin_bench(args):
     def timed(label, step, count, operation):
         times = []
         for i in range(count):
-            if i == 0 or sys.stderr.isatty():  # a log gets one line a step
-                progress("[{0}/{1}] {2} {3}/{4}".format(step, steps, label, i + 1, count))
+            progress("[{0}/{1}] {2} {3}/{4}".format(step, steps, label, i + 1, count))
             start = time.perf_counter()
             operation()
             times.append(time.perf_counter() - start)
@@ -357,7 +349,8 @@ def builtin_bench(args):
     results["copy_gbps"] = gbps(copy_times)
     progress("done", done=True)
 
-    print("device: {0} ({1})".format(device.name, device_kind(device)))
+    out = sys.stderr if args.json else sys.stdout  # --json: stdout is the JSON only
+    print("device: {0} ({1})".format(device.name, device_kind(device)), file=out)
     print_table([
         ["dispatch round trip", "{0:.1f} us".format(results["dispatch_us_median"]),
          "min {0:.1f} us, {1} dispatches".format(results["dispatch_us_min"], dispatches)],
@@ -365,29 +358,17 @@ def builtin_bench(args):
         ["readback", "{0:.2f} GB/s".format(results["readback_gbps"]),
          "DEFAULT -> READBACK -> host, " + human_bytes(size)],
         ["copy", "{0:.2f} GB/s".format(results["copy_gbps"]), "DEFAULT -> DEFAULT, " + human_bytes(size)],
-    ], ["benchmark", "median", "what"])
+    ], ["benchmark", "median", "what"], out)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-        print("wrote", args.json)
+        json.dump(results, sys.stdout, indent=2)
+        print()
     return 0
 
 
-def command_bench(args, extra):
-    script = None if args.builtin else find_bench_script()
-    if script:
-        forwarded = list(extra)
-        if args.quick:
-            forwarded.append("--quick")
-        if args.json:
-            forwarded += ["--json", args.json]
-        if args.device is not None:
-            forwarded += ["--device", str(args.device)]
-        print("running {0} {1}".format(script, " ".join(forwarded)).rstrip(), file=sys.stderr)
-        return subprocess.call([sys.executable, script] + forwarded)
-    if extra:
-        raise CommandError("unknown bench arguments: {0} (only bench/bench.py takes them)".format(
-            " ".join(extra)), 2)
+def command_bench(args):
+    """The built-in benchmark: it needs only the installed package, and runs
+    the same wherever it is started (bench/bench.py of a source checkout,
+    with its references, is run directly: python bench/bench.py)."""
     return builtin_bench(args)
 
 
@@ -420,39 +401,63 @@ def build_parser():
                                "(docs/cross-compiling.md)")
     compile_.add_argument("--reflect", action="store_true",
                           help="print the bindings (registers, types), workgroup size, push constants")
-    compile_.add_argument("--json", action="store_true", help="with --reflect: JSON output")
+    compile_.add_argument("--json", action="store_true",
+                          help="JSON on stdout: the reflection with --reflect, else what was written")
 
     bench = commands.add_parser(
-        "bench", help="benchmarks (bench/bench.py in a source checkout, else built-in)",
-        description="Runs bench/bench.py when run inside a source checkout (other arguments are "
-                    "passed to it), else a small built-in benchmark: dispatch round trip, "
-                    "upload/readback and copy bandwidth.")
-    bench.add_argument("--builtin", action="store_true", help="the built-in benchmark even in a checkout")
+        "bench", help="a small benchmark: dispatch round trip, upload, readback, copy",
+        description="A small benchmark that needs only the package: dispatch round trip, "
+                    "upload/readback and copy bandwidth. The fuller benchmark with references "
+                    "is bench/bench.py of a source checkout.")
+    bench.add_argument("--builtin", action="store_true", help=argparse.SUPPRESS)  # accepted, as before
     bench.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
-    bench.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    bench.add_argument("--json", action="store_true", help="the results as JSON on stdout")
     bench.add_argument("--device", type=int, help="device index (default: the best device)")
     return parser
 
 
-def main(argv=None):
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "bench":
-        parser.error("unrecognized arguments: " + " ".join(extra))
+def run_command(parser, args):
+    if args.command == "devices":
+        return command_devices(args)
+    if args.command == "compile":
+        if args.json and args.output == "-":
+            parser.error("-o - and --json both write to stdout: give -o a file")
+        return command_compile(args)
+    return command_bench(args)
+
+
+def stdout_closed():
+    """stdout's reader went away (``| head -1``): the rest of the output is
+    dropped, and the exit at shutdown must not fail flushing it again."""
     try:
-        if args.command == "devices":
-            return command_devices(args)
-        if args.command == "compile":
-            if args.json and not args.reflect:
-                parser.error("--json goes with --reflect")
-            return command_compile(args)
-        return command_bench(args, extra)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 141  # as a tool that SIGPIPE ended (128 + 13)
+
+
+def main(argv=None):
+    from . import UnknownBackend
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = run_command(parser, args)
+        sys.stdout.flush()  # a closed pipe is found here, not at shutdown
+        return status
+    except BrokenPipeError:
+        return stdout_closed()
     except CommandError as error:
         print("compushady {0}: {1}".format(args.command, error), file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except UnknownBackend as error:  # COMPUSHADY_BACKEND names no backend
+        print("compushady {0}: {1}".format(args.command, error), file=sys.stderr)
+        return 2
     except (ValueError, IndexError, RuntimeError, MemoryError) as error:
         # library errors (no device, a bad COMPUSHADY_DEVICE, ...): one line
         print("compushady {0}: {1}: {2}".format(args.command, type(error).__name__, error), file=sys.stderr)

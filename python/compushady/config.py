@@ -14,27 +14,65 @@ started, changing them has no effect.
   (the default) waits forever. ``COMPUSHADY_WAIT_TIMEOUT`` (seconds) in the
   environment sets it. Unlike the others it applies at any time, to every
   device. The GPU work is not stopped: it goes on in the background.
+  ``float("inf")`` (``COMPUSHADY_WAIT_TIMEOUT=inf``) and any value too large
+  to count in nanoseconds wait forever, as None does.
+
+A malformed environment variable raises ValueError naming the variable
+(for ``COMPUSHADY_DEBUG`` and ``COMPUSHADY_WAIT_TIMEOUT``: at the first
+``get_backend()``, so that ``import compushady`` and the command line
+still work and say what is wrong).
+``COMPUSHADY_CACHE_DIR`` only speeds things up: a directory that cannot be
+used gives a RuntimeWarning naming the variable, and nothing is cached on
+disk.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 
 DEFAULT_BACKEND = "vulkan"
 
+_TRUE_WORDS = ("1", "true", "yes", "on")
+_FALSE_WORDS = ("", "0", "false", "no", "off")
+
+
+def _parse_debug(text, name="COMPUSHADY_DEBUG"):
+    word = (text or "").strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(
+        "{0} must be one of {1} (on) or {2} (off), got {3!r}".format(
+            name, "/".join(_TRUE_WORDS), "/".join(w or "''" for w in _FALSE_WORDS), text
+        )
+    )
+
+
 wanted_backend = os.environ.get("COMPUSHADY_BACKEND") or DEFAULT_BACKEND
-debug = os.environ.get("COMPUSHADY_DEBUG", "").strip().lower() in (
-    "1",
-    "true",
-    "yes",
-    "on",
-)
+# whether wanted_backend came from COMPUSHADY_BACKEND (named in its error)
+_backend_from_environment = bool(os.environ.get("COMPUSHADY_BACKEND"))
+
+# A bad value must not make ``import compushady`` fail (nor the command
+# line print a traceback): the first get_backend() raises it, as a
+# ValueError naming the variable.
+def _from_environment(parse, variable, default):
+    """parse(value of variable), or default and the error's text."""
+    try:
+        return parse(os.environ.get(variable)), None
+    except ValueError as problem:
+        return default, str(problem)
+
+
+debug, _environment_error = _from_environment(_parse_debug, "COMPUSHADY_DEBUG", False)
 
 
 def set_backend(backend_name: str) -> None:
     """Select the backend by name; takes effect at the first get_backend()."""
-    global wanted_backend
+    global wanted_backend, _backend_from_environment
     wanted_backend = backend_name
+    _backend_from_environment = False
 
 
 def set_debug(enable: bool) -> None:
@@ -43,19 +81,31 @@ def set_debug(enable: bool) -> None:
     debug = bool(enable)
 
 
-def _parse_wait_timeout(text: str | None) -> float | None:
-    text = (text or "").strip()
-    if not text or text.lower() in ("none", "0", "0.0"):
+def _parse_wait_timeout(text, name="COMPUSHADY_WAIT_TIMEOUT"):
+    """None (forever) for unset, empty, "none" or 0; inf for "inf"; else
+    seconds > 0. ValueError naming the variable otherwise."""
+    stripped = (text or "").strip()
+    if not stripped or stripped.lower() == "none":
         return None
-    value = float(text)
-    if not value > 0:
+    try:
+        value = float(stripped)
+    except ValueError:
+        value = None
+    if value == 0:
+        return None
+    if value is None or not value > 0:  # NaN too
         raise ValueError(
-            "COMPUSHADY_WAIT_TIMEOUT must be seconds > 0, got %r" % text
+            "{0} must be seconds > 0, 'inf' or 'none' (wait forever), "
+            "got {1!r}".format(name, text)
         )
     return value
 
 
-wait_timeout = _parse_wait_timeout(os.environ.get("COMPUSHADY_WAIT_TIMEOUT"))
+_wait_timeout, _wait_timeout_error = _from_environment(
+    _parse_wait_timeout, "COMPUSHADY_WAIT_TIMEOUT", None
+)
+_environment_error = _environment_error or _wait_timeout_error
+wait_timeout = _wait_timeout
 
 
 def set_wait_timeout(seconds: float | None) -> None:
@@ -63,7 +113,15 @@ def set_wait_timeout(seconds: float | None) -> None:
     TimeoutError); None waits forever. Applies at once to every device."""
     global wait_timeout
     if seconds is not None:
-        seconds = float(seconds)
+        try:
+            seconds = float(seconds)
+        except OverflowError:  # an int past float's range: +-infinity
+            seconds = float("inf") if seconds > 0 else float("-inf")
+        except (TypeError, ValueError):
+            raise TypeError(
+                "the wait timeout must be seconds (a number) or None, got "
+                "{0!r}".format(seconds)
+            ) from None
         if not seconds > 0:
             raise ValueError(
                 "the wait timeout must be > 0 seconds or None, got %r" % seconds
@@ -72,3 +130,43 @@ def set_wait_timeout(seconds: float | None) -> None:
     from .backends import vulkan
 
     vulkan.apply_wait_timeout()
+
+
+# cs_cache_dir's buffer (src/core/cache.c), terminator included
+_CACHE_DIR_CAPACITY = 2048
+
+
+def _cache_dir_problem(text):
+    """Why COMPUSHADY_CACHE_DIR=text cannot hold the disk cache, or None
+    (unset, "" and "0" turn the disk cache off on purpose)."""
+    if text is None or text in ("", "0"):
+        return None
+    if len(os.fsencode(text)) >= _CACHE_DIR_CAPACITY:
+        return "longer than {0} bytes".format(_CACHE_DIR_CAPACITY - 1)
+    path = os.path.abspath(text)
+    # the directories missing from the path are created at the first write
+    while not os.path.lexists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    if not os.path.isdir(path):
+        return "{0!r} is not a directory".format(path)
+    if not os.access(path, os.W_OK | os.X_OK):
+        return "{0!r} is not writable".format(path)
+    return None
+
+
+def _warn_about_cache_dir(text):
+    problem = _cache_dir_problem(text)
+    if problem:
+        warnings.warn(
+            "COMPUSHADY_CACHE_DIR={0!r} cannot be used ({1}): compiled "
+            "shaders and pipelines are not cached on disk".format(text, problem),
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return problem
+
+
+_warn_about_cache_dir(os.environ.get("COMPUSHADY_CACHE_DIR"))

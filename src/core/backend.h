@@ -134,6 +134,9 @@ struct cs_backend {
     cs_status (*swapchain_present)(cs_swapchain *swapchain,
                                    cs_resource *texture, uint32_t x,
                                    uint32_t y);
+    /* Rebuilds the images for the window's size now (desc.width/height
+     * already updated); under the present_lock too. */
+    cs_status (*swapchain_recreate)(cs_swapchain *swapchain);
 };
 
 /* The backends compiled in, in order of preference. */

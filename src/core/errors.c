@@ -44,6 +44,7 @@ const char *cs_status_name(cs_status status)
     case CS_ERROR_INVALID_OPERATION: return "CS_ERROR_INVALID_OPERATION";
     case CS_ERROR_BACKEND: return "CS_ERROR_BACKEND";
     case CS_TIMEOUT: return "CS_TIMEOUT";
+    case CS_ERROR_OUT_OF_DATE: return "CS_ERROR_OUT_OF_DATE";
     }
     return "CS_ERROR_UNKNOWN";
 }

@@ -4,12 +4,14 @@
  * One thread's memcpy reaches only part of what a server's memory system
  * (or a write-combined mapping of device memory) takes: on a 16-core H200
  * host a 64 MiB upload ran at 6.3 GB/s on one thread, 12.7 on two, 18.6 on
- * four and 32 on eight (bench/bench.py --only upload_readback). Copies of CS_HOST_COPY_SPLIT_BYTES and more are cut into equal,
- * cache-line aligned parts; the calling thread copies one, a small pool of
- * workers (started at the first large copy) the others, and the call
- * returns when every part is done. Smaller copies, a copy made while
- * another one holds the pool, and copies in a forked child (the pool's
- * threads are not there) are one plain memcpy.
+ * four and 32 on eight (bench/bench.py --only upload_readback).
+ *
+ * Copies of CS_HOST_COPY_SPLIT_BYTES and more are cut into equal, cache-line
+ * aligned parts; the calling thread copies one, a small pool of workers
+ * (started at the first large copy) the others, and the call returns when
+ * every part is done. Smaller copies, a copy made while another one holds
+ * the pool, and copies in a forked child (the pool's threads are not there)
+ * are one plain memcpy.
  *
  * COMPUSHADY_HOST_COPY_THREADS=N sets the threads a copy uses, the caller
  * included (1 turns the splitting off; default: half the processors, at

@@ -52,7 +52,9 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         free(instance);
         return cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
     }
-    status = backend->instance_create(instance);
+    status = cs_fork_guard(instance);
+    if (status == CS_OK)
+        status = instance->backend->instance_create(instance);
     if (status != CS_OK) {
         mtx_destroy(&instance->debug_lock);
         free(instance->devices);
@@ -62,6 +64,11 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
     for (size_t i = 0; i < instance->device_count; i++)
         atomic_store(&instance->devices[i].wait_timeout_ns,
                      desc->wait_timeout_ns);
+    status = cs_fork_track(instance);
+    if (status != CS_OK) {
+        cs_instance_release(instance);
+        return status;
+    }
     *out_instance = instance;
     return CS_OK;
 }
@@ -76,6 +83,7 @@ void cs_instance_release(cs_instance *instance)
 {
     if (!instance || atomic_fetch_sub(&instance->refcount, 1) != 1)
         return;
+    cs_fork_untrack(instance);
     instance->backend->instance_destroy(instance);
     free(instance->devices);
     for (size_t i = 0; i < instance->debug_count; i++)
@@ -88,6 +96,11 @@ void cs_instance_release(cs_instance *instance)
 const char *cs_instance_backend_name(const cs_instance *instance)
 {
     return instance ? instance->backend->name : "";
+}
+
+bool cs_instance_debug_enabled(const cs_instance *instance)
+{
+    return instance && (instance->flags & CS_INSTANCE_DEBUG);
 }
 
 size_t cs_instance_device_count(const cs_instance *instance)

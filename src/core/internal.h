@@ -29,6 +29,11 @@ struct cs_instance {
     mtx_t debug_lock;
     char **debug_messages;
     size_t debug_count, debug_capacity;
+    /* fork.c: the process that created it, its link in the list of live
+     * instances, and whether this copy is a fork()ed child's */
+    int creator_pid;
+    cs_instance *next_live;
+    bool inherited;
 };
 
 struct cs_device {
@@ -174,9 +179,24 @@ struct cs_swapchain {
     /* the images' size, set by the backend at creation and whenever it
      * recreates the swapchain (read without the lock) */
     atomic_uint width, height;
+    /* set by the backend: the surface's modes (bit 1u << mode), and the
+     * recreations after the first build */
+    uint32_t present_modes;
+    atomic_uint_least64_t recreate_count;
     mtx_t present_lock; /* one present at a time */
     void *impl;
 };
+
+/* >>fork (fork.c): cs_fork_track() puts a new instance on the list whose
+ * members a fork()ed child switches to a backend that refuses every
+ * operation (cs_refuse_inherited()'s error) and destroys nothing;
+ * cs_fork_untrack() takes it off when it is destroyed. Host access to
+ * mapped memory checks `instance->inherited` itself. */
+cs_status cs_fork_guard(cs_instance *instance); /* before instance_create:
+    the backend's calls become readers of the lock fork() writes */
+cs_status cs_fork_track(cs_instance *instance);
+void cs_fork_untrack(cs_instance *instance);
+cs_status cs_refuse_inherited(const cs_instance *instance);
 
 /* >>errors: every failure goes through cs_fail(), which records the message
  * for cs_last_error() and returns the status, so callers write

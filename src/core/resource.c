@@ -310,6 +310,15 @@ static cs_status check_host_visible(const cs_resource *buffer,
     return CS_OK;
 }
 
+/* After the arguments are checked, before the mapped memory is touched:
+ * a fork()ed child's mapping is the parent's memory, or none. */
+static cs_status check_not_inherited(const cs_resource *buffer)
+{
+    if (buffer->device->instance->inherited)
+        return cs_refuse_inherited(buffer->device->instance);
+    return CS_OK;
+}
+
 static cs_status check_range(const cs_resource *buffer, uint64_t offset,
                              uint64_t size, const char *operation)
 {
@@ -326,7 +335,8 @@ static cs_status check_range(const cs_resource *buffer, uint64_t offset,
 
 void *cs_buffer_mapped(cs_resource *buffer)
 {
-    if (check_host_visible(buffer, "mapping") != CS_OK)
+    if (check_host_visible(buffer, "mapping") != CS_OK ||
+        check_not_inherited(buffer) != CS_OK)
         return NULL;
     return buffer->mapped;
 }
@@ -355,6 +365,9 @@ cs_status cs_buffer_upload(cs_resource *buffer, uint64_t offset,
         return CS_OK;
     if (!data)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "upload: data is NULL");
+    status = check_not_inherited(buffer);
+    if (status != CS_OK)
+        return status;
     cs_host_copy((char *)buffer->mapped + offset, data, size);
     return flush(buffer, offset, size);
 }
@@ -371,7 +384,9 @@ cs_status cs_buffer_readback(cs_resource *buffer, uint64_t offset, void *data,
         return CS_OK;
     if (!data)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "readback: data is NULL");
-    status = invalidate(buffer, offset, size);
+    status = check_not_inherited(buffer);
+    if (status == CS_OK)
+        status = invalidate(buffer, offset, size);
     if (status == CS_OK)
         cs_host_copy(data, (const char *)buffer->mapped + offset, size);
     return status;
@@ -441,6 +456,8 @@ cs_status cs_buffer_upload2d(cs_resource *buffer, const void *data,
     if (status == CS_OK)
         status = check_2d(buffer, data_size, pitch, width, height,
                           bytes_per_pixel, true, "upload2d", &rows);
+    if (status == CS_OK && rows.bytes)
+        status = check_not_inherited(buffer);
     if (status != CS_OK || rows.bytes == 0)
         return status;
     const char *source = data;
@@ -463,6 +480,8 @@ cs_status cs_buffer_readback2d(cs_resource *buffer, void *data,
     if (status == CS_OK)
         status = check_2d(buffer, data_size, pitch, width, height,
                           bytes_per_pixel, false, "readback2d", &rows);
+    if (status == CS_OK && rows.bytes)
+        status = check_not_inherited(buffer);
     if (status != CS_OK || rows.bytes == 0)
         return status;
     status = invalidate(buffer, 0, span_of(&rows));
@@ -502,6 +521,9 @@ cs_status cs_buffer_upload_chunked(cs_resource *buffer, const void *data,
                        (unsigned long long)data_size, filler_size, stride,
                        (unsigned long long)total,
                        (unsigned long long)buffer->info.size);
+    status = check_not_inherited(buffer);
+    if (status != CS_OK)
+        return status;
     const char *source = data;
     char *target = buffer->mapped;
     for (uint64_t done = 0; done < data_size; done += stride) {

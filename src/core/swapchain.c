@@ -28,6 +28,17 @@ static cs_status check_desc(const cs_swapchain_desc *desc)
                        "unknown swapchain format %u: expected a DXGI format "
                        "number such as B8G8R8A8_UNORM (87)",
                        (unsigned)desc->format);
+    if ((unsigned)desc->present_mode > CS_PRESENT_MODE_IMMEDIATE)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "unknown present mode %u: expected "
+                       "CS_PRESENT_MODE_FIFO (0), CS_PRESENT_MODE_MAILBOX (1) "
+                       "or CS_PRESENT_MODE_IMMEDIATE (2)",
+                       (unsigned)desc->present_mode);
+    if (desc->flags & ~(uint32_t)CS_SWAPCHAIN_MANUAL_RECREATE)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "unknown swapchain flags 0x%x: expected "
+                       "CS_SWAPCHAIN_MANUAL_RECREATE (0x1) or 0",
+                       (unsigned)desc->flags);
     if (desc->num_buffers > MAX_SWAPCHAIN_BUFFERS)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "num_buffers %u is too large: a swapchain has at most "
@@ -62,6 +73,7 @@ cs_status cs_swapchain_create(cs_device *device, const cs_swapchain_desc *desc,
     atomic_init(&swapchain->refcount, 1);
     atomic_init(&swapchain->width, 0);
     atomic_init(&swapchain->height, 0);
+    atomic_init(&swapchain->recreate_count, 0);
     swapchain->device = device;
     swapchain->desc = *desc;
     if (swapchain->desc.num_buffers == 0)
@@ -131,4 +143,41 @@ void cs_swapchain_get_size(const cs_swapchain *swapchain, uint32_t *out_width,
 cs_format cs_swapchain_get_format(const cs_swapchain *swapchain)
 {
     return swapchain ? swapchain->desc.format : 0;
+}
+
+cs_present_mode cs_swapchain_get_present_mode(const cs_swapchain *swapchain)
+{
+    return swapchain ? swapchain->desc.present_mode : CS_PRESENT_MODE_FIFO;
+}
+
+uint32_t cs_swapchain_get_present_modes(const cs_swapchain *swapchain)
+{
+    return swapchain ? swapchain->present_modes : 0;
+}
+
+uint64_t cs_swapchain_get_recreate_count(const cs_swapchain *swapchain)
+{
+    return swapchain ? atomic_load(&((cs_swapchain *)swapchain)->recreate_count)
+                     : 0;
+}
+
+cs_status cs_swapchain_recreate(cs_swapchain *swapchain, uint32_t width,
+                                uint32_t height)
+{
+    if (!swapchain)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_swapchain_recreate: swapchain must not be NULL");
+    if ((width == 0) != (height == 0))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "give both width and height (%u x %u), or neither",
+                       (unsigned)width, (unsigned)height);
+    mtx_lock(&swapchain->present_lock);
+    if (width) {
+        swapchain->desc.width = width;
+        swapchain->desc.height = height;
+    }
+    cs_status status =
+        swapchain->device->instance->backend->swapchain_recreate(swapchain);
+    mtx_unlock(&swapchain->present_lock);
+    return status;
 }

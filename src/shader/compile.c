@@ -233,6 +233,129 @@ static cs_status run_shaderc(cs_shader_language language, bool original_glsl,
     return status;
 }
 
+/* Preprocesses source as the compile will and checks the result's nesting
+ * (cs_shader_check_nesting), so nesting made by macros counts too. When
+ * preprocessing fails, its diagnostics are the compile's error: glslang
+ * would report the same first, and might go on parsing macro output that
+ * no check has seen. For DXC (own_preprocessor), whose preprocessor
+ * accepts more than glslang's, the source as written is checked instead
+ * and DXC gives its own error (clang's parser limits bracket depth and
+ * grows its stack itself). */
+static cs_status check_preprocessed(cs_shader_language language,
+                                    bool original_glsl, const char *source,
+                                    size_t size, const char *entry_point,
+                                    const char *file_name,
+                                    bool own_preprocessor)
+{
+    shaderc_compiler_t compiler = take_compiler();
+    if (compiler == NULL)
+        return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
+    shaderc_compile_options_t options = make_options(language, original_glsl);
+    if (options == NULL) {
+        give_back_compiler(compiler);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "cannot allocate shaderc options");
+    }
+    shaderc_compilation_result_t result =
+        shaderc_compile_into_preprocessed_text(compiler, source, size,
+                                               shaderc_compute_shader,
+                                               file_name, entry_point, options);
+    cs_status status;
+    if (result == NULL)
+        status =
+            cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY, "shaderc returned no result");
+    else if (shaderc_result_get_compilation_status(result) ==
+             shaderc_compilation_status_success)
+        status = cs_shader_check_nesting(shaderc_result_get_bytes(result),
+                                         shaderc_result_get_length(result),
+                                         file_name);
+    else if (own_preprocessor)
+        status = cs_shader_check_nesting(source, size, file_name);
+    else
+        status = compile_failure(shaderc_result_get_compilation_status(result),
+                                 shaderc_result_get_error_message(result),
+                                 file_name, entry_point);
+    shaderc_result_release(result);
+    shaderc_compile_options_release(options);
+    give_back_compiler(compiler);
+    return status;
+}
+
+/* What a compile needs and gives, handed to the compiler thread. */
+typedef struct compile_job {
+    const cs_shader_compile_desc *desc;
+    size_t size;
+    const char *entry_point, *file_name, *target;
+    bool hlsl, dxc;
+    bool original_glsl; /* GLSL without #version (glsl_compat.c) */
+    uint32_t *words;
+    size_t word_count;
+} compile_job;
+
+/* Runs on a compiler thread (compiler_thread.c): the source checks, then
+ * the compiler and the SPIR-V passes. */
+static cs_status run_compile_job(void *argument)
+{
+    compile_job *job = argument;
+    const cs_shader_compile_desc *desc = job->desc;
+    size_t size = job->size;
+    cs_status status =
+        cs_shader_check_macros(desc->source, size, job->file_name);
+    if (status != CS_OK)
+        return status;
+    if (job->dxc) {
+        /* DXC preprocesses as glslang's HLSL front end does; it takes HLSL
+         * as written and lays buffers out itself */
+        status = check_preprocessed(CS_SHADER_HLSL, false, desc->source, size,
+                                    job->entry_point, job->file_name, true);
+        if (status != CS_OK)
+            return status;
+        return cs_dxc_compile(desc->source, size, job->entry_point, job->target,
+                              job->file_name, &job->words, &job->word_count);
+    }
+    char *rewritten = NULL;
+    const char *source = desc->source;
+    if (job->hlsl) {
+        status = cs_hlsl_make_glslang_compatible(desc->source, size, &rewritten,
+                                                 &size);
+        if (status != CS_OK)
+            return status;
+        source = rewritten;
+    }
+    if (job->original_glsl) {
+        status =
+            cs_glsl_wrap_loose_uniforms(desc->source, size, &rewritten, &size);
+        if (status != CS_OK)
+            return status;
+        source = rewritten;
+    }
+    status = check_preprocessed(desc->language, job->original_glsl, source,
+                                size, job->entry_point, job->file_name, false);
+    if (status == CS_OK)
+        status = run_shaderc(desc->language, job->original_glsl, source, size,
+                             job->entry_point, job->file_name, &job->words,
+                             &job->word_count);
+    if (status == CS_OK)
+        status = cs_spirv_keep_names_only(job->words, &job->word_count);
+    bool packoffset = job->hlsl && mentions_packoffset(source, size);
+    free(rewritten);
+    if (status == CS_OK && job->hlsl)
+        status = cs_spirv_apply_d3d_buffer_layout(job->words, job->word_count,
+                                                  packoffset);
+    if (status == CS_OK && job->hlsl)
+        cs_spirv_hlsl_exclusive_prefixes(job->words, job->word_count);
+    if (status == CS_OK && job->hlsl)
+        status = cs_spirv_make_unbounded_arrays(&job->words, &job->word_count);
+    if (status == CS_OK && job->original_glsl)
+        status =
+            cs_spirv_assign_original_glsl_bindings(job->words, job->word_count);
+    if (status != CS_OK) {
+        free(job->words);
+        job->words = NULL;
+    }
+    return status;
+}
+
 /* The compile cache's key: everything that decides the output. The file
  * name only appears in diagnostics, and failures are not cached. The
  * version tag changes whenever compile.c, the HLSL passes or the compiler
@@ -244,7 +367,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 4";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 5";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -268,8 +391,20 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
     return key;
 }
 
+static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
+                                   void **out_spirv, size_t *out_size);
+
 cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                             void **out_spirv, size_t *out_size)
+{
+    cs_compile_fork_enter();
+    cs_status status = compile_unguarded(desc, out_spirv, out_size);
+    cs_compile_fork_leave();
+    return status;
+}
+
+static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
+                                   void **out_spirv, size_t *out_size)
 {
     if (desc == NULL || out_spirv == NULL || out_size == NULL)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -329,51 +464,19 @@ cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
         return CS_OK;
     }
 
-    char *rewritten = NULL;
-    const char *source = desc->source;
-    uint32_t *words = NULL;
-    size_t word_count = 0;
-    cs_status status = CS_OK;
-    if (dxc) {
-        /* DXC takes HLSL as written and lays buffers out itself */
-        status = cs_dxc_compile(desc->source, size, entry_point, target,
-                                file_name, &words, &word_count);
-        goto compiled;
-    }
-    if (hlsl) {
-        status = cs_hlsl_make_glslang_compatible(desc->source, size, &rewritten,
-                                                 &size);
-        if (status != CS_OK) {
-            free(key);
-            return status;
-        }
-        source = rewritten;
-    }
-    if (original_glsl) {
-        status =
-            cs_glsl_wrap_loose_uniforms(desc->source, size, &rewritten, &size);
-        if (status != CS_OK) {
-            free(key);
-            return status;
-        }
-        source = rewritten;
-    }
-    status = run_shaderc(desc->language, original_glsl, source, size,
-                         entry_point, file_name, &words, &word_count);
-    if (status == CS_OK)
-        status = cs_spirv_keep_names_only(words, &word_count);
-    bool packoffset = hlsl && mentions_packoffset(source, size);
-    free(rewritten);
-    if (status == CS_OK && hlsl)
-        status =
-            cs_spirv_apply_d3d_buffer_layout(words, word_count, packoffset);
-    if (status == CS_OK && hlsl)
-        cs_spirv_hlsl_exclusive_prefixes(words, word_count);
-    if (status == CS_OK && hlsl)
-        status = cs_spirv_make_unbounded_arrays(&words, &word_count);
-    if (status == CS_OK && original_glsl)
-        status = cs_spirv_assign_original_glsl_bindings(words, word_count);
-compiled:
+    compile_job job = {
+        .desc = desc,
+        .size = size,
+        .entry_point = entry_point,
+        .file_name = file_name,
+        .target = target,
+        .hlsl = hlsl,
+        .dxc = dxc,
+        .original_glsl = original_glsl,
+    };
+    cs_status status = cs_compiler_thread_run(run_compile_job, &job);
+    uint32_t *words = job.words;
+    size_t word_count = job.word_count;
     if (status != CS_OK) {
         free(key);
         free(words);

@@ -384,6 +384,22 @@ done:
     return status;
 }
 
+typedef struct translate_job {
+    const uint32_t *words;
+    size_t word_count;
+    const cs_shader_cross_desc *desc;
+    const char *entry_point;
+    char **out_source;
+    size_t *out_size;
+} translate_job;
+
+static cs_status run_translate_job(void *argument)
+{
+    translate_job *job = argument;
+    return translate(job->words, job->word_count, job->desc, job->entry_point,
+                     job->out_source, job->out_size);
+}
+
 cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
                                   char **out_source, size_t *out_size,
                                   uint32_t out_workgroup_size[3])
@@ -425,8 +441,11 @@ cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
     free(copy);
     if (status != CS_OK)
         return status;
-    status = translate(decorated, decorated_count, desc, entry_point,
-                       out_source, out_size);
+    /* on a compiler thread: its large stack also covers SPIRV-Cross's
+     * recursion over deeply nested control flow */
+    translate_job job = {decorated,   decorated_count, desc,
+                         entry_point, out_source,      out_size};
+    status = cs_compiler_thread_run(run_translate_job, &job);
     free(decorated);
     if (status == CS_OK && out_workgroup_size)
         memcpy(out_workgroup_size, workgroup_size, sizeof workgroup_size);

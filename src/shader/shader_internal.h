@@ -146,6 +146,52 @@ cs_status cs_spirv_apply_d3d_buffer_layout(uint32_t *words, size_t word_count,
  * HLSL means (hlsl_wave.c). Only for glslang-compiled HLSL. */
 void cs_spirv_hlsl_exclusive_prefixes(uint32_t *words, size_t word_count);
 
+/* >>compiler protection (compiler_thread.c, source_limits.c): compiles run
+ * on a thread with a stack of CS_COMPILER_STACK_BYTES (reserved, committed
+ * as used), and sources are checked against limits that keep the
+ * compilers' recursion far inside it. glslang takes up to ~2.1 KiB of stack
+ * per level of nesting and ~0.9 KiB per operator of one expression, so the
+ * deepest source the limits let through needs ~35 MiB (docs/decisions.md,
+ * "Shader compilers never crash"). */
+#define CS_COMPILER_STACK_BYTES ((size_t)512 << 20)
+enum {
+    /* bytes of source, as written and after preprocessing */
+    CS_SHADER_MAX_SOURCE_BYTES = 16 << 20,
+    /* brackets ( [ {, blocks and unbraced control statements (if, else,
+     * for, while, do, switch) open at one point, together */
+    CS_SHADER_MAX_NESTING = 1024,
+    /* operator characters in one statement (a n-term sum is n deep) */
+    CS_SHADER_MAX_STATEMENT_OPERATORS = 32768,
+    /* struct/class/interface declarations (a struct nests the previous) */
+    CS_SHADER_MAX_STRUCTS = 4096,
+    /* macros using macros using macros... */
+    CS_SHADER_MAX_MACRO_DEPTH = 1024,
+    /* an upper bound of the preprocessor's output, in tokens */
+    CS_SHADER_MAX_EXPANDED_TOKENS = 4 << 20,
+};
+
+/* Runs job(arg) on a compiler thread and waits for it; a failure's message
+ * is handed to the caller's cs_last_error(). */
+cs_status cs_compiler_thread_run(cs_status (*job)(void *), void *arg);
+
+/* A whole compile runs between these: fork() waits for it, so a child
+ * never inherits the compilers' or the compile cache's locks held. Not
+ * nested. */
+void cs_compile_fork_enter(void);
+void cs_compile_fork_leave(void);
+
+/* The stack size the compiler threads got (0 if none can start). */
+size_t cs_compiler_thread_stack_size(void);
+
+/* The macro checks, on the source as written: CS_ERROR_SHADER_COMPILE
+ * naming the limit and the line. */
+cs_status cs_shader_check_macros(const char *source, size_t size,
+                                 const char *file_name);
+
+/* The nesting, operator and struct checks, on preprocessed source. */
+cs_status cs_shader_check_nesting(const char *source, size_t size,
+                                  const char *file_name);
+
 /* >>GLSL as the original compushady read it (no #version line: compile.c
  * compiles it as GLSL 450 with these two passes). */
 

@@ -1,6 +1,9 @@
 /* validate.c - full SPIR-V validation (SPIRV-Tools) before a module reaches
  * the driver: drivers are not required to survive invalid SPIR-V, and
- * lavapipe crashes on a truncated module that reflection alone accepts. */
+ * lavapipe crashes on a truncated module that reflection alone accepts.
+ * The validator recurses over what it checks, and the module may come from
+ * anyone, so it runs on a compiler thread's large stack, as the compilers
+ * do (compiler_thread.c). */
 #include "shader_internal.h"
 
 #include <spirv-tools/libspirv.h>
@@ -12,8 +15,16 @@ static spv_target_env environment_for(uint32_t version)
     return version > 0x00010500u ? SPV_ENV_VULKAN_1_3 : SPV_ENV_VULKAN_1_2;
 }
 
-cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
+typedef struct validate_job {
+    const uint32_t *words;
+    size_t word_count;
+} validate_job;
+
+static cs_status validate_here(void *argument)
 {
+    const validate_job *job = argument;
+    const uint32_t *words = job->words;
+    size_t word_count = job->word_count;
     cs_spirv module;
     cs_status status = cs_spirv_open(words, word_count, &module);
     if (status != CS_OK)
@@ -43,4 +54,10 @@ cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
     spvValidatorOptionsDestroy(options);
     spvContextDestroy(context);
     return status;
+}
+
+cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
+{
+    validate_job job = {words, word_count};
+    return cs_compiler_thread_run(validate_here, &job);
 }

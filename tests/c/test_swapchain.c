@@ -200,6 +200,18 @@ static void test_swapchain(cs_device *device, Display *display, Window window)
     bad.format = 2; /* R32G32B32A32_FLOAT */
     CHECK_FAILS(cs_swapchain_create(device, &bad, &swapchain),
                 CS_ERROR_UNSUPPORTED, "its formats: ");
+    bad = desc;
+    bad.present_mode = (cs_present_mode)3;
+    CHECK_FAILS(cs_swapchain_create(device, &bad, &swapchain),
+                CS_ERROR_INVALID_ARGUMENT, "unknown present mode 3");
+    bad = desc;
+    bad.flags = 0x6;
+    CHECK_FAILS(cs_swapchain_create(device, &bad, &swapchain),
+                CS_ERROR_INVALID_ARGUMENT, "unknown swapchain flags 0x6");
+    CHECK_FAILS(cs_swapchain_recreate(NULL, 0, 0), CS_ERROR_INVALID_ARGUMENT,
+                "must not be NULL");
+    CHECK(cs_swapchain_get_recreate_count(NULL) == 0);
+    CHECK(cs_swapchain_get_present_modes(NULL) == 0);
 
     /* presents */
     if (cs_swapchain_create(device, &desc, &swapchain) != CS_OK) {
@@ -210,6 +222,9 @@ static void test_swapchain(cs_device *device, Display *display, Window window)
     cs_swapchain_get_size(swapchain, &width, &height);
     CHECK(width == WIN_W && height == WIN_H);
     CHECK(cs_swapchain_get_format(swapchain) == 87);
+    CHECK(cs_swapchain_get_present_mode(swapchain) == CS_PRESENT_MODE_FIFO);
+    CHECK(cs_swapchain_get_present_modes(swapchain) &
+          (1u << CS_PRESENT_MODE_FIFO));
     cs_resource *bgra = make_texture(device, 87, true);
     cs_resource *rgba = make_texture(device, 28, false);
     CHECK(bgra && rgba);
@@ -225,6 +240,11 @@ static void test_swapchain(cs_device *device, Display *display, Window window)
         CHECK(window_shows(display, window, WIN_W - 1, WIN_H - 3));
         CHECK_FAILS(cs_swapchain_present(swapchain, NULL, 0, 0),
                     CS_ERROR_INVALID_ARGUMENT, "must not be NULL");
+        CHECK(cs_swapchain_get_recreate_count(swapchain) == 0);
+        CHECK(cs_swapchain_recreate(swapchain, 0, 0) == CS_OK);
+        CHECK(cs_swapchain_get_recreate_count(swapchain) == 1);
+        CHECK(cs_swapchain_present(swapchain, bgra, 3, 2) == CS_OK);
+        CHECK(window_shows(display, window, 3, 2));
     }
     cs_resource_desc buffer_desc = {.size = 16};
     cs_resource *buffer = NULL;

@@ -1,5 +1,6 @@
 """The Vulkan backend: one native instance, created at first use."""
 
+import os
 import threading
 
 from .. import _native
@@ -17,6 +18,20 @@ def enable_debug():
     _debug = True
 
 
+def _forget_parent_instance():
+    """In a fork()ed child: the parent's instance is unusable there (its
+    driver objects belong to the parent); the next get_instance() creates
+    the child's own. The lock is new: another thread of the parent may
+    have held it at the fork."""
+    global _lock, _instance
+    _lock = threading.Lock()
+    _instance = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_instance)
+
+
 def get_shader_binary_type():
     """SHADER_BINARY_TYPE_SPIRV (1): what this backend's shaders are."""
     return 1
@@ -29,7 +44,40 @@ def get_instance():
         if _instance is None:
             _instance = _native.create_instance(debug=_debug, backend=name)
             _set_wait_timeout(_instance)
+            if _debug and not _instance.debug_enabled:
+                _warn_no_validation_layer()
         return _instance
+
+
+def _warn_no_validation_layer():
+    """Debug mode was asked but the layer is missing: said once (the
+    instance is created once), as a RuntimeWarning."""
+    import warnings
+
+    warnings.warn(
+        "compushady debug mode: the Vulkan validation layer "
+        "(VK_LAYER_KHRONOS_validation) is not installed, so nothing is "
+        "validated and no debug messages are collected; install it "
+        "(Debian/Ubuntu: apt-get install vulkan-validationlayers; or the "
+        "Vulkan SDK)",
+        RuntimeWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _caller_stacklevel():
+    """The warnings stacklevel of the first frame outside this package,
+    so that the warning names the user's line."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(
+        frame.f_code.co_filename
+    ).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _set_wait_timeout(instance):

@@ -30,6 +30,10 @@ def compile(
     """
     if compiler is None:
         compiler = os.environ.get("COMPUSHADY_HLSL_COMPILER") or "glslang"
+        if compiler not in COMPILERS:
+            raise ValueError(
+                "COMPUSHADY_HLSL_COMPILER must be \"glslang\" or \"dxc\", got %r" % (compiler,)
+            )
     if compiler not in COMPILERS:
         raise ValueError(
             "compiler must be None, \"glslang\" or \"dxc\", got %r" % (compiler,)

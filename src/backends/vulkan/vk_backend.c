@@ -3,7 +3,7 @@
 
 const cs_backend cs_vulkan_backend = {
     .name = "vulkan",
-    .instance_create = vk_instance_create,
+    .instance_create = vk_loader_instance_create,
     .instance_destroy = vk_instance_destroy,
     .heap_create = vk_heap_create,
     .heap_destroy = vk_heap_destroy,
@@ -30,5 +30,6 @@ const cs_backend cs_vulkan_backend = {
     .swapchain_create = vk_swapchain_create,
     .swapchain_destroy = vk_swapchain_destroy,
     .swapchain_present = vk_swapchain_present,
+    .swapchain_recreate = vk_swapchain_recreate,
     .device_simulate_lost = vk_device_simulate_lost,
 };

@@ -29,11 +29,11 @@
 #endif
 
 #include "../../core/backend.h"
+#include "vk_loader.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <vulkan/vulkan.h>
 
 /* >>instance */
 
@@ -254,6 +254,10 @@ cs_status vk_fail(vk_device *device, VkResult result, const char *call,
 const char *vk_result_name(VkResult result);
 
 /* vk_instance.c */
+/* vk_window_check.c: refuses window handles the driver would crash on
+ * (what can be checked: docs/decisions.md). */
+cs_status vk_check_window_handles(const cs_swapchain_desc *desc);
+
 cs_status vk_instance_create(cs_instance *instance);
 void vk_instance_destroy(cs_instance *instance);
 
@@ -498,5 +502,6 @@ cs_status vk_swapchain_create(cs_swapchain *swapchain);
 void vk_swapchain_destroy(cs_swapchain *swapchain);
 cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                                uint32_t x, uint32_t y);
+cs_status vk_swapchain_recreate(cs_swapchain *swapchain);
 
 #endif

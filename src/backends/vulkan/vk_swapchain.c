@@ -41,6 +41,7 @@ typedef struct vk_swapchain {
     VkFence fence;
     VkSemaphore acquired;
     bool recreate; /* suboptimal or out of date at the last present */
+    bool built;    /* build() succeeded once: later ones are recreations */
     bool can_blit; /* the queue family has VK_QUEUE_GRAPHICS_BIT */
 } vk_swapchain;
 
@@ -133,6 +134,9 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
                        "support the device extension %s",
                        dev->properties.deviceName,
                        VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    cs_status checked = vk_check_window_handles(desc);
+    if (checked != CS_OK)
+        return checked;
     VkResult result;
     const char *call;
     if (xlib) {
@@ -269,9 +273,75 @@ static cs_status create_sync(vk_device *dev, vk_swapchain *sc)
     return CS_OK;
 }
 
+static const VkPresentModeKHR vk_present_modes[] = {
+    [CS_PRESENT_MODE_FIFO] = VK_PRESENT_MODE_FIFO_KHR,
+    [CS_PRESENT_MODE_MAILBOX] = VK_PRESENT_MODE_MAILBOX_KHR,
+    [CS_PRESENT_MODE_IMMEDIATE] = VK_PRESENT_MODE_IMMEDIATE_KHR,
+};
+static const char *const present_mode_names[] = {"FIFO", "MAILBOX",
+                                                 "IMMEDIATE"};
+enum { PRESENT_MODE_COUNT = 3 };
+
+/* The surface's present modes as bits (1u << cs_present_mode); fails when
+ * the asked one is not among them, naming those that are. */
+static cs_status choose_present_mode(cs_swapchain *swapchain, vk_device *dev,
+                                     const vk_swapchain *sc)
+{
+    uint32_t count = 0;
+    VkResult result = vkGetPhysicalDeviceSurfacePresentModesKHR(
+        dev->physical, sc->surface, &count, NULL);
+    VkPresentModeKHR *modes = NULL;
+    if (result == VK_SUCCESS) {
+        modes = calloc(count ? count : 1, sizeof *modes);
+        if (!modes)
+            return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                           "out of host memory creating a swapchain");
+        result = vkGetPhysicalDeviceSurfacePresentModesKHR(
+            dev->physical, sc->surface, &count, modes);
+    }
+    if (result != VK_SUCCESS && result != VK_INCOMPLETE) {
+        free(modes);
+        return swapchain_fail(dev, result,
+                              "vkGetPhysicalDeviceSurfacePresentModesKHR",
+                              "reading the window's present modes");
+    }
+    uint32_t offered = 1u << CS_PRESENT_MODE_FIFO; /* always, by the spec */
+    for (uint32_t i = 0; i < count; i++) {
+        for (uint32_t mode = 0; mode < PRESENT_MODE_COUNT; mode++) {
+            if (modes[i] == vk_present_modes[mode])
+                offered |= 1u << mode;
+        }
+    }
+    free(modes);
+    swapchain->present_modes = offered;
+    cs_present_mode wanted = swapchain->desc.present_mode;
+    if (offered & (1u << wanted))
+        return CS_OK;
+    char names[64] = "";
+    for (uint32_t mode = 0; mode < PRESENT_MODE_COUNT; mode++) {
+        if (offered & (1u << mode)) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s",
+                     used ? ", " : "", present_mode_names[mode]);
+        }
+    }
+    return cs_fail(CS_ERROR_UNSUPPORTED,
+                   "present mode %s is not offered for this window by device "
+                   "\"%s\"; its modes: %s",
+                   present_mode_names[wanted], dev->properties.deviceName,
+                   names);
+}
+
 static uint32_t clamp_u32(uint32_t value, uint32_t low, uint32_t high)
 {
     return value < low ? low : value > high ? high : value;
+}
+
+static void count_build(cs_swapchain *swapchain, vk_swapchain *sc)
+{
+    if (sc->built)
+        atomic_fetch_add(&swapchain->recreate_count, 1);
+    sc->built = true;
 }
 
 /* (Re)creates the VkSwapchainKHR for the window's current size; leaves none
@@ -314,6 +384,7 @@ static cs_status build(cs_swapchain *swapchain, vk_device *dev,
         sc->extent = extent;
         atomic_store(&swapchain->width, 0);
         atomic_store(&swapchain->height, 0);
+        count_build(swapchain, sc);
         return CS_OK;
     }
     uint32_t images =
@@ -340,7 +411,7 @@ static cs_status build(cs_swapchain *swapchain, vk_device *dev,
         .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
         .preTransform = caps.currentTransform,
         .compositeAlpha = alpha,
-        .presentMode = VK_PRESENT_MODE_FIFO_KHR, /* always supported */
+        .presentMode = vk_present_modes[desc->present_mode],
         .clipped = VK_TRUE,
         .oldSwapchain = old,
     };
@@ -381,6 +452,7 @@ static cs_status build(cs_swapchain *swapchain, vk_device *dev,
     sc->recreate = false;
     atomic_store(&swapchain->width, extent.width);
     atomic_store(&swapchain->height, extent.height);
+    count_build(swapchain, sc);
     return CS_OK;
 }
 
@@ -427,6 +499,8 @@ cs_status vk_swapchain_create(cs_swapchain *swapchain)
     }
     if (status == CS_OK)
         status = choose_format(dev, sc, swapchain->desc.format);
+    if (status == CS_OK)
+        status = choose_present_mode(swapchain, dev, sc);
     if (status == CS_OK)
         status = create_sync(dev, sc);
     if (status == CS_OK)
@@ -605,6 +679,53 @@ static cs_status rebuild(cs_swapchain *swapchain, vk_device *dev,
     return build(swapchain, dev, sc);
 }
 
+cs_status vk_swapchain_recreate(cs_swapchain *swapchain)
+{
+    vk_device *dev;
+    cs_status status = vk_device_acquire(swapchain->device, &dev);
+    if (status != CS_OK)
+        return status;
+    return rebuild(swapchain, dev, swapchain->impl);
+}
+
+static cs_status out_of_date(const char *reason)
+{
+    return cs_fail(CS_ERROR_OUT_OF_DATE,
+                   "the swapchain no longer matches its window (%s); nothing "
+                   "was shown: recreate it (Swapchain.recreate(), "
+                   "cs_swapchain_recreate()) and present again",
+                   reason);
+}
+
+/* CS_SWAPCHAIN_MANUAL_RECREATE: the next image, or CS_ERROR_OUT_OF_DATE
+ * where the automatic mode would recreate the swapchain. CS_OK with no
+ * swapchain while the window still has no area (nothing to show). */
+static cs_status acquire_or_report(vk_device *dev, vk_swapchain *sc,
+                                   uint32_t *index, VkResult *result)
+{
+    if (sc->recreate)
+        return out_of_date("the last present was suboptimal or out of date");
+    if (sc->swapchain == VK_NULL_HANDLE) {
+        VkSurfaceCapabilitiesKHR caps;
+        VkResult got = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(
+            dev->physical, sc->surface, &caps);
+        if (got != VK_SUCCESS)
+            return swapchain_fail(dev, got,
+                                  "vkGetPhysicalDeviceSurfaceCapabilitiesKHR",
+                                  "reading the window's size");
+        if (caps.currentExtent.width != 0 && caps.currentExtent.height != 0)
+            return out_of_date("the window has an area again");
+        return CS_OK;
+    }
+    *result = vkAcquireNextImageKHR(dev->device, sc->swapchain, UINT64_MAX,
+                                    sc->acquired, VK_NULL_HANDLE, index);
+    if (*result == VK_ERROR_OUT_OF_DATE_KHR) {
+        sc->recreate = true;
+        return out_of_date("VK_ERROR_OUT_OF_DATE_KHR");
+    }
+    return CS_OK;
+}
+
 cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                                uint32_t x, uint32_t y)
 {
@@ -620,20 +741,27 @@ cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
 
     uint32_t index = 0;
     VkResult result = VK_ERROR_OUT_OF_DATE_KHR;
-    /* a window being resized may need more than one try */
-    for (int attempt = 0; attempt < 4; attempt++) {
-        if (sc->swapchain == VK_NULL_HANDLE || sc->recreate ||
-            result == VK_ERROR_OUT_OF_DATE_KHR) {
-            status = rebuild(swapchain, dev, sc);
-            if (status != CS_OK)
-                return status;
-            if (sc->swapchain == VK_NULL_HANDLE)
-                return CS_OK; /* no area: nothing to show */
+    if (swapchain->desc.flags & CS_SWAPCHAIN_MANUAL_RECREATE) {
+        status = acquire_or_report(dev, sc, &index, &result);
+        if (status != CS_OK || sc->swapchain == VK_NULL_HANDLE)
+            return status;
+    } else {
+        /* a window being resized may need more than one try */
+        for (int attempt = 0; attempt < 4; attempt++) {
+            if (sc->swapchain == VK_NULL_HANDLE || sc->recreate ||
+                attempt > 0) {
+                status = rebuild(swapchain, dev, sc);
+                if (status != CS_OK)
+                    return status;
+                if (sc->swapchain == VK_NULL_HANDLE)
+                    return CS_OK; /* no area: nothing to show */
+            }
+            result =
+                vkAcquireNextImageKHR(dev->device, sc->swapchain, UINT64_MAX,
+                                      sc->acquired, VK_NULL_HANDLE, &index);
+            if (result != VK_ERROR_OUT_OF_DATE_KHR)
+                break;
         }
-        result = vkAcquireNextImageKHR(dev->device, sc->swapchain, UINT64_MAX,
-                                       sc->acquired, VK_NULL_HANDLE, &index);
-        if (result != VK_ERROR_OUT_OF_DATE_KHR)
-            break;
     }
     if (result == VK_SUBOPTIMAL_KHR)
         sc->recreate = true; /* after this present */

@@ -1,0 +1,182 @@
+/* vk_window_check.c - what can be checked about the window handles of a
+ * swapchain before the driver dereferences them.
+ *
+ * The driver takes the display pointer on trust: a wrong one crashes the
+ * process inside it. So, before any surface is made:
+ *
+ * - X11: the Display* must point to readable memory of this process (read
+ *   with process_vm_readv, which fails instead of faulting) that looks like
+ *   an open Xlib Display: its connection fd is an open socket, the protocol
+ *   is X11, 1 to 255 screens, the default screen among them, and every
+ *   Screen points back to this Display. Then the window id is asked of the
+ *   server (XGetWindowAttributes, found in the libX11 the Display comes
+ *   from) under a temporary error handler, so an unknown window is an
+ *   error, not Xlib's default handler ending the process.
+ * - Wayland: wl_display and wl_surface are opaque; only that both point to
+ *   readable memory is checked. A readable pointer to something else can
+ *   still crash inside libwayland (docs/decisions.md).
+ */
+#define _GNU_SOURCE /* process_vm_readv */
+#include "vk_internal.h"
+
+#include <X11/Xlib.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <threads.h>
+#include <unistd.h>
+
+/* Copies size bytes at address into out; false when any of them is not
+ * readable memory of this process (never faults). */
+static bool read_memory(uintptr_t address, void *out, size_t size)
+{
+    struct iovec local = {out, size};
+    struct iovec remote = {(void *)address, size};
+    ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    if (got == (ssize_t)size)
+        return true;
+    if (got >= 0 || (errno != ENOSYS && errno != EPERM))
+        return false;
+    /* process_vm_readv refused (seccomp): a pipe write fails with EFAULT on
+     * unreadable memory, also without a fault */
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return false;
+    bool readable = true;
+    for (size_t done = 0; readable && done < size;) {
+        size_t chunk = size - done < 4096 ? size - done : 4096;
+        ssize_t wrote = write(pipe_fds[1], (const char *)address + done, chunk);
+        readable = wrote > 0 && read(pipe_fds[0], (char *)out + done,
+                                     (size_t)wrote) == wrote;
+        if (readable)
+            done += (size_t)wrote;
+    }
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return readable;
+}
+
+static cs_status not_a_display(const void *display, const char *why)
+{
+    return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                   "the X11 Display pointer %p is not an open Xlib Display "
+                   "of this process (%s): pass what XOpenDisplay returned, "
+                   "e.g. glfw.get_x11_display()",
+                   display, why);
+}
+
+static cs_status check_xlib_display(const void *display)
+{
+    uintptr_t address = (uintptr_t)display;
+    if (address % _Alignof(void *) != 0)
+        return not_a_display(display, "misaligned");
+    __typeof__(*(_XPrivDisplay)0) copy;
+    if (!read_memory(address, &copy, sizeof copy))
+        return not_a_display(display, "not readable memory");
+    struct stat connection;
+    if (copy.fd < 0 || fstat(copy.fd, &connection) != 0 ||
+        !S_ISSOCK(connection.st_mode))
+        return not_a_display(display, "no connection socket");
+    if (copy.proto_major_version != 11)
+        return not_a_display(display, "not the X11 protocol");
+    if (copy.nscreens < 1 || copy.nscreens > 255 || copy.default_screen < 0 ||
+        copy.default_screen >= copy.nscreens)
+        return not_a_display(display, "implausible screens");
+    for (int i = 0; i < copy.nscreens; i++) {
+        Screen screen;
+        if (!read_memory((uintptr_t)(copy.screens + i), &screen,
+                         sizeof screen) ||
+            (const void *)screen.display != display)
+            return not_a_display(display, "its screens are not its own");
+    }
+    return CS_OK;
+}
+
+/* >>window id, asked of the server */
+
+typedef int (*error_handler)(Display *, XErrorEvent *);
+
+static mtx_t window_check_lock;
+static once_flag window_check_once = ONCE_FLAG_INIT;
+static _Thread_local int window_error; /* the error code the handler saw */
+
+static void make_window_check_lock(void)
+{
+    mtx_init(&window_check_lock, mtx_plain);
+}
+
+static int remember_error(Display *display, XErrorEvent *event)
+{
+    (void)display;
+    window_error = event->error_code;
+    return 0;
+}
+
+static cs_status check_xlib_window(Display *display, uint64_t window)
+{
+    /* libX11 is loaded (a Display exists); without its symbols there is
+     * nothing to ask with */
+    error_handler (*set_handler)(error_handler) =
+        (error_handler(*)(error_handler))dlsym(RTLD_DEFAULT,
+                                               "XSetErrorHandler");
+    Status (*get_attributes)(Display *, Window, XWindowAttributes *) =
+        (Status(*)(Display *, Window, XWindowAttributes *))dlsym(
+            RTLD_DEFAULT, "XGetWindowAttributes");
+    int (*sync)(Display *, Bool) =
+        (int (*)(Display *, Bool))dlsym(RTLD_DEFAULT, "XSync");
+    if (!set_handler || !get_attributes || !sync)
+        return CS_OK;
+    if (window > UINT32_MAX)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the X11 window id 0x%llx is larger than 32 bits",
+                       (unsigned long long)window);
+    /* the error handler is process-wide: one check at a time, and other
+     * threads' X errors meanwhile are only remembered, not reported */
+    call_once(&window_check_once, make_window_check_lock);
+    mtx_lock(&window_check_lock);
+    window_error = 0;
+    sync(display, False);
+    error_handler previous = set_handler(remember_error);
+    XWindowAttributes attributes;
+    Status found = get_attributes(display, (Window)window, &attributes);
+    sync(display, False);
+    set_handler(previous);
+    int error = window_error;
+    mtx_unlock(&window_check_lock);
+    if (!found || error != 0)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the X11 window 0x%llx is not a window of this "
+                       "display (X error %d): pass the window's id, e.g. "
+                       "glfw.get_x11_window()",
+                       (unsigned long long)window, error);
+    return CS_OK;
+}
+
+cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
+{
+    if (desc->platform == CS_WINDOW_XLIB) {
+        cs_status status = check_xlib_display(desc->display);
+        if (status != CS_OK)
+            return status;
+        return check_xlib_window((Display *)desc->display, desc->window);
+    }
+    unsigned char probe[16];
+    if ((uintptr_t)desc->display % _Alignof(void *) != 0 ||
+        !read_memory((uintptr_t)desc->display, probe, sizeof probe))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the wl_display pointer %p is not readable memory of "
+                       "this process: pass what wl_display_connect returned",
+                       desc->display);
+    if (desc->window % _Alignof(void *) != 0 ||
+        !read_memory((uintptr_t)desc->window, probe, sizeof probe))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the wl_surface pointer 0x%llx is not readable memory "
+                       "of this process",
+                       (unsigned long long)desc->window);
+    return CS_OK;
+}

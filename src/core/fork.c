@@ -1,0 +1,500 @@
+/*
+ * fork.c - instances inherited by a child of fork().
+ *
+ * A child's copy of an instance points at the parent's driver objects: the
+ * driver's threads are not in the child (lavapipe's queue thread: waiting
+ * for it at exit hung forever), its locks may be held by them, and a GPU
+ * driver's mapped memory and device files are shared with the parent or
+ * not mapped at all. So in the child no call may reach them.
+ *
+ * Every live instance is on a list; a pthread_atfork child handler gives
+ * each of them the "inherited" backend below: every operation fails with
+ * CS_ERROR_BACKEND and a message that says what to do, every destroy does
+ * nothing (the driver objects are left to the process's exit), so the
+ * core's own checks and bookkeeping still run and releases still free the
+ * core's memory. Host access to mapped memory, which does not go through
+ * the backend, checks instance->inherited. Instances created in the
+ * child are new and work as anywhere else (where the driver allows).
+ *
+ * The driver's own exit handlers are the other trap: Mesa's (registered
+ * with atexit() in the parent, inherited by the child) join the threads of
+ * every queue it knows, the parent's included; in the child those threads
+ * never existed and, once the child has started threads of its own, their
+ * descriptors point at reused or unmapped stacks (a crash at exit). So a
+ * child that inherited instances ends, after every exit handler registered
+ * since the fork has run and stdio is flushed, with _exit(status): the
+ * handlers registered before the fork (the parent's libraries') are
+ * skipped, as multiprocessing does for its forked workers.
+ *
+ * Locks are the third: a thread of the parent inside the Vulkan loader or
+ * driver at the moment of fork() leaves their global locks held forever in
+ * the child (a new instance there hung in vkEnumerateInstanceLayerProperties).
+ * So every call into the backend goes through the "guarded" table below,
+ * a reader of driver_lock (outermost calls only: backend calls nest through
+ * releases), and fork() takes driver_lock for writing: it waits until the
+ * calls in flight on other threads return (a dispatch waits for its GPU
+ * work) and holds new ones back until the child exists.
+ */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* pthread_atfork, getpid, on_exit */
+#endif
+
+#include "backend.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static once_flag setup_once = ONCE_FLAG_INIT;
+static mtx_t live_lock;
+static bool live_lock_ready;
+static cs_instance *live_instances; /* linked through next_live */
+
+/* >>the inherited backend ----------------------------------------------- */
+
+static cs_status refuse(const cs_instance *instance)
+{
+    return cs_fail(CS_ERROR_BACKEND,
+                   "this object belongs to the compushady instance of "
+                   "process %d, inherited through fork(): a child process "
+                   "cannot use its parent's GPU objects. Create new ones in "
+                   "the child (a new instance; the Python module starts one "
+                   "by itself), or start worker processes with the 'spawn' "
+                   "or 'forkserver' method of multiprocessing",
+                   instance->creator_pid);
+}
+
+static const cs_instance *of_device(const cs_device *device)
+{
+    return device->instance;
+}
+
+static cs_status inherited_instance_create(cs_instance *instance)
+{
+    return refuse(instance);
+}
+static void inherited_instance_destroy(cs_instance *instance)
+{
+    (void)instance;
+}
+static cs_status inherited_heap_create(cs_heap *heap)
+{
+    return refuse(of_device(heap->device));
+}
+static void inherited_heap_destroy(cs_heap *heap)
+{
+    (void)heap;
+}
+static cs_status inherited_resource_create(cs_resource *resource)
+{
+    return refuse(of_device(resource->device));
+}
+static void inherited_resource_destroy(cs_resource *resource)
+{
+    (void)resource;
+}
+static cs_status inherited_resource_bind_tile(cs_resource *resource, uint32_t x,
+                                              uint32_t y, uint32_t z,
+                                              uint32_t slice, cs_heap *heap,
+                                              uint64_t heap_offset)
+{
+    (void)x, (void)y, (void)z, (void)slice, (void)heap, (void)heap_offset;
+    return refuse(of_device(resource->device));
+}
+static cs_status inherited_buffer_sync(cs_resource *buffer, uint64_t offset,
+                                       uint64_t size)
+{
+    (void)offset, (void)size;
+    return refuse(of_device(buffer->device));
+}
+static cs_status inherited_copy(cs_resource *src, cs_resource *dst,
+                                const cs_copy_desc *desc)
+{
+    (void)dst, (void)desc;
+    return refuse(of_device(src->device));
+}
+static cs_status inherited_sampler_create(cs_sampler *sampler)
+{
+    return refuse(of_device(sampler->device));
+}
+static void inherited_sampler_destroy(cs_sampler *sampler)
+{
+    (void)sampler;
+}
+static cs_status inherited_compute_create(cs_compute *compute)
+{
+    return refuse(of_device(compute->device));
+}
+static void inherited_compute_destroy(cs_compute *compute)
+{
+    (void)compute;
+}
+static cs_status
+inherited_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                           cs_resource *indirect, uint64_t indirect_offset,
+                           const void *push, uint64_t *out_gpu_ns)
+{
+    (void)groups, (void)indirect, (void)indirect_offset, (void)push,
+        (void)out_gpu_ns;
+    return refuse(of_device(compute->device));
+}
+static cs_status inherited_compute_bind(cs_compute *compute,
+                                        const cs_shader_binding *binding,
+                                        uint32_t index, cs_resource *resource)
+{
+    (void)binding, (void)index, (void)resource;
+    return refuse(of_device(compute->device));
+}
+static void inherited_device_simulate_lost(cs_device *device)
+{
+    (void)device;
+}
+static cs_status inherited_command_list_create(cs_command_list *list)
+{
+    return refuse(of_device(list->device));
+}
+static void inherited_command_list_destroy(cs_command_list *list)
+{
+    (void)list;
+}
+static cs_status
+inherited_command_list_dispatch(cs_command_list *list, cs_compute *compute,
+                                const uint32_t groups[3], cs_resource *indirect,
+                                uint64_t indirect_offset, const void *push,
+                                size_t push_size)
+{
+    (void)compute, (void)groups, (void)indirect, (void)indirect_offset,
+        (void)push, (void)push_size;
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_command_list_copy(cs_command_list *list,
+                                             cs_resource *src, cs_resource *dst,
+                                             const cs_copy_desc *desc)
+{
+    (void)src, (void)dst, (void)desc;
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_command_list_submit(cs_command_list *list)
+{
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_command_list_wait(cs_command_list *list,
+                                             uint64_t timeout_ns)
+{
+    (void)timeout_ns;
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_command_list_read_times(cs_command_list *list,
+                                                   uint64_t *out_total_ns,
+                                                   uint64_t *out_command_ns,
+                                                   uint32_t count)
+{
+    (void)out_total_ns, (void)out_command_ns, (void)count;
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_command_list_reset(cs_command_list *list)
+{
+    return refuse(of_device(list->device));
+}
+static cs_status inherited_swapchain_create(cs_swapchain *swapchain)
+{
+    return refuse(of_device(swapchain->device));
+}
+static void inherited_swapchain_destroy(cs_swapchain *swapchain)
+{
+    (void)swapchain;
+}
+static cs_status inherited_swapchain_present(cs_swapchain *swapchain,
+                                             cs_resource *texture, uint32_t x,
+                                             uint32_t y)
+{
+    (void)texture, (void)x, (void)y;
+    return refuse(of_device(swapchain->device));
+}
+
+/* name is the original backend's, set when an instance is first switched
+ * (one backend per build: one table) */
+static cs_backend inherited_backend = {
+    .instance_create = inherited_instance_create,
+    .instance_destroy = inherited_instance_destroy,
+    .heap_create = inherited_heap_create,
+    .heap_destroy = inherited_heap_destroy,
+    .resource_create = inherited_resource_create,
+    .resource_destroy = inherited_resource_destroy,
+    .resource_bind_tile = inherited_resource_bind_tile,
+    .buffer_flush = inherited_buffer_sync,
+    .buffer_invalidate = inherited_buffer_sync,
+    .copy = inherited_copy,
+    .sampler_create = inherited_sampler_create,
+    .sampler_destroy = inherited_sampler_destroy,
+    .compute_create = inherited_compute_create,
+    .compute_destroy = inherited_compute_destroy,
+    .compute_dispatch = inherited_compute_dispatch,
+    .compute_bind = inherited_compute_bind,
+    .device_simulate_lost = inherited_device_simulate_lost,
+    .command_list_create = inherited_command_list_create,
+    .command_list_destroy = inherited_command_list_destroy,
+    .command_list_dispatch = inherited_command_list_dispatch,
+    .command_list_copy = inherited_command_list_copy,
+    .command_list_submit = inherited_command_list_submit,
+    .command_list_wait = inherited_command_list_wait,
+    .command_list_read_times = inherited_command_list_read_times,
+    .command_list_reset = inherited_command_list_reset,
+    .swapchain_create = inherited_swapchain_create,
+    .swapchain_destroy = inherited_swapchain_destroy,
+    .swapchain_present = inherited_swapchain_present,
+};
+
+/* >>the guarded backend ------------------------------------------------- */
+
+static pthread_rwlock_t driver_lock;
+static _Thread_local int driver_depth; /* calls of this thread in flight */
+static const cs_backend *guarded_real; /* one backend per build */
+
+static void enter_driver(void)
+{
+    if (driver_depth++ == 0)
+        pthread_rwlock_rdlock(&driver_lock);
+}
+
+static void leave_driver(void)
+{
+    if (--driver_depth == 0)
+        pthread_rwlock_unlock(&driver_lock);
+}
+
+#define GUARDED(name, params, args)                                            \
+    static cs_status guarded_##name params                                     \
+    {                                                                          \
+        enter_driver();                                                        \
+        cs_status status = guarded_real->name args;                            \
+        leave_driver();                                                        \
+        return status;                                                         \
+    }
+#define GUARDED_VOID(name, params, args)                                       \
+    static void guarded_##name params                                          \
+    {                                                                          \
+        enter_driver();                                                        \
+        guarded_real->name args;                                               \
+        leave_driver();                                                        \
+    }
+
+GUARDED(instance_create, (cs_instance * instance), (instance))
+GUARDED_VOID(instance_destroy, (cs_instance * instance), (instance))
+GUARDED(heap_create, (cs_heap * heap), (heap))
+GUARDED_VOID(heap_destroy, (cs_heap * heap), (heap))
+GUARDED(resource_create, (cs_resource * resource), (resource))
+GUARDED_VOID(resource_destroy, (cs_resource * resource), (resource))
+GUARDED(resource_bind_tile,
+        (cs_resource * resource, uint32_t x, uint32_t y, uint32_t z,
+         uint32_t slice, cs_heap *heap, uint64_t heap_offset),
+        (resource, x, y, z, slice, heap, heap_offset))
+GUARDED(buffer_flush, (cs_resource * buffer, uint64_t offset, uint64_t size),
+        (buffer, offset, size))
+GUARDED(buffer_invalidate,
+        (cs_resource * buffer, uint64_t offset, uint64_t size),
+        (buffer, offset, size))
+GUARDED(copy, (cs_resource * src, cs_resource *dst, const cs_copy_desc *desc),
+        (src, dst, desc))
+GUARDED(sampler_create, (cs_sampler * sampler), (sampler))
+GUARDED_VOID(sampler_destroy, (cs_sampler * sampler), (sampler))
+GUARDED(compute_create, (cs_compute * compute), (compute))
+GUARDED_VOID(compute_destroy, (cs_compute * compute), (compute))
+GUARDED(compute_dispatch,
+        (cs_compute * compute, const uint32_t groups[3], cs_resource *indirect,
+         uint64_t indirect_offset, const void *push, uint64_t *out_gpu_ns),
+        (compute, groups, indirect, indirect_offset, push, out_gpu_ns))
+GUARDED(compute_bind,
+        (cs_compute * compute, const cs_shader_binding *binding, uint32_t index,
+         cs_resource *resource),
+        (compute, binding, index, resource))
+GUARDED_VOID(device_simulate_lost, (cs_device * device), (device))
+GUARDED(command_list_create, (cs_command_list * list), (list))
+GUARDED_VOID(command_list_destroy, (cs_command_list * list), (list))
+GUARDED(command_list_dispatch,
+        (cs_command_list * list, cs_compute *compute, const uint32_t groups[3],
+         cs_resource *indirect, uint64_t indirect_offset, const void *push,
+         size_t push_size),
+        (list, compute, groups, indirect, indirect_offset, push, push_size))
+GUARDED(command_list_copy,
+        (cs_command_list * list, cs_resource *src, cs_resource *dst,
+         const cs_copy_desc *desc),
+        (list, src, dst, desc))
+GUARDED(command_list_submit, (cs_command_list * list), (list))
+GUARDED(command_list_wait, (cs_command_list * list, uint64_t timeout_ns),
+        (list, timeout_ns))
+GUARDED(command_list_read_times,
+        (cs_command_list * list, uint64_t *out_total_ns,
+         uint64_t *out_command_ns, uint32_t count),
+        (list, out_total_ns, out_command_ns, count))
+GUARDED(command_list_reset, (cs_command_list * list), (list))
+GUARDED(swapchain_create, (cs_swapchain * swapchain), (swapchain))
+GUARDED_VOID(swapchain_destroy, (cs_swapchain * swapchain), (swapchain))
+GUARDED(swapchain_present,
+        (cs_swapchain * swapchain, cs_resource *texture, uint32_t x,
+         uint32_t y),
+        (swapchain, texture, x, y))
+
+/* name is the real backend's, set by cs_fork_guard() */
+static cs_backend guarded_backend = {
+#define ENTRY(name) .name = guarded_##name
+    ENTRY(instance_create),      ENTRY(instance_destroy),
+    ENTRY(heap_create),          ENTRY(heap_destroy),
+    ENTRY(resource_create),      ENTRY(resource_destroy),
+    ENTRY(resource_bind_tile),   ENTRY(buffer_flush),
+    ENTRY(buffer_invalidate),    ENTRY(copy),
+    ENTRY(sampler_create),       ENTRY(sampler_destroy),
+    ENTRY(compute_create),       ENTRY(compute_destroy),
+    ENTRY(compute_dispatch),     ENTRY(compute_bind),
+    ENTRY(device_simulate_lost), ENTRY(command_list_create),
+    ENTRY(command_list_destroy), ENTRY(command_list_dispatch),
+    ENTRY(command_list_copy),    ENTRY(command_list_submit),
+    ENTRY(command_list_wait),    ENTRY(command_list_read_times),
+    ENTRY(command_list_reset),   ENTRY(swapchain_create),
+    ENTRY(swapchain_destroy),    ENTRY(swapchain_present),
+#undef ENTRY
+};
+
+/* >>fork handlers --------------------------------------------------------- */
+
+static int init_driver_lock(void)
+{
+    pthread_rwlockattr_t attributes;
+    pthread_rwlockattr_init(&attributes);
+#ifdef __GLIBC__
+    /* a fork() waiting for the lock holds new calls back: without this,
+     * a steady stream of dispatches on other threads would starve it */
+    pthread_rwlockattr_setkind_np(&attributes,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+    int failed = pthread_rwlock_init(&driver_lock, &attributes);
+    pthread_rwlockattr_destroy(&attributes);
+    return failed;
+}
+
+/* No call into the driver may be in flight while fork() copies the
+ * process, and the list must not change. A thread that forks from inside
+ * a backend call (a validation callback) cannot wait for itself: it forks
+ * without the driver lock. */
+static void before_fork(void)
+{
+    if (driver_depth == 0)
+        pthread_rwlock_wrlock(&driver_lock);
+    mtx_lock(&live_lock);
+}
+
+static void after_fork_in_parent(void)
+{
+    mtx_unlock(&live_lock);
+    if (driver_depth == 0)
+        pthread_rwlock_unlock(&driver_lock);
+}
+
+#ifdef __GLIBC__
+/* on_exit: runs before the handlers registered earlier (the parent's),
+ * and knows the status to leave with. */
+static void leave_before_inherited_exit_handlers(int status, void *unused)
+{
+    (void)unused;
+    fflush(NULL);
+    _exit(status);
+}
+#endif
+
+/* Only the forking thread exists here. Every instance on the list is the
+ * parent's: switch it, and empty the list (the child's own instances will
+ * be added as they are created). */
+static void after_fork_in_child(void)
+{
+#ifdef __GLIBC__
+    if (live_instances)
+        on_exit(leave_before_inherited_exit_handlers, NULL);
+#endif
+    for (cs_instance *instance = live_instances; instance;) {
+        cs_instance *next = instance->next_live;
+        if (!inherited_backend.name)
+            inherited_backend.name = instance->backend->name;
+        instance->backend = &inherited_backend;
+        instance->inherited = true;
+        instance->next_live = NULL;
+        instance = next;
+    }
+    live_instances = NULL;
+    /* new locks, not unlocked ones: the parent's threads that were
+     * waiting for them are counted in their state, and are not here */
+    mtx_init(&live_lock, mtx_plain);
+    init_driver_lock();
+}
+
+static void setup(void)
+{
+    if (init_driver_lock() != 0)
+        return;
+    if (mtx_init(&live_lock, mtx_plain) != thrd_success) {
+        pthread_rwlock_destroy(&driver_lock);
+        return;
+    }
+    if (pthread_atfork(before_fork, after_fork_in_parent,
+                       after_fork_in_child) != 0) {
+        mtx_destroy(&live_lock);
+        pthread_rwlock_destroy(&driver_lock);
+        return;
+    }
+    live_lock_ready = true;
+}
+
+/* >>the list of live instances ------------------------------------------ */
+
+cs_status cs_fork_guard(cs_instance *instance)
+{
+    call_once(&setup_once, setup);
+    if (!live_lock_ready)
+        return cs_fail(CS_ERROR_BACKEND,
+                       "cannot set up the fork() handlers of the instance");
+    /* one backend per build: the first one is the one (set under the
+     * lock: two first instances may be created at once) */
+    mtx_lock(&live_lock);
+    if (!guarded_real) {
+        guarded_real = instance->backend;
+        guarded_backend.name = instance->backend->name;
+    }
+    mtx_unlock(&live_lock);
+    if (instance->backend == guarded_real)
+        instance->backend = &guarded_backend;
+    return CS_OK;
+}
+
+cs_status cs_fork_track(cs_instance *instance)
+{
+    call_once(&setup_once, setup);
+    if (!live_lock_ready)
+        return cs_fail(CS_ERROR_BACKEND,
+                       "cannot register the fork handler of the instance");
+    instance->creator_pid = (int)getpid();
+    mtx_lock(&live_lock);
+    instance->next_live = live_instances;
+    live_instances = instance;
+    mtx_unlock(&live_lock);
+    return CS_OK;
+}
+
+void cs_fork_untrack(cs_instance *instance)
+{
+    if (!live_lock_ready || instance->inherited)
+        return;
+    mtx_lock(&live_lock);
+    for (cs_instance **link = &live_instances; *link;
+         link = &(*link)->next_live) {
+        if (*link == instance) {
+            *link = instance->next_live;
+            break;
+        }
+    }
+    mtx_unlock(&live_lock);
+}
+
+cs_status cs_refuse_inherited(const cs_instance *instance)
+{
+    return refuse(instance);
+}
