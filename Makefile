@@ -30,7 +30,13 @@ SHADERC_LIBS = -l:libshaderc_combined.a -lSPIRV -lglslang \
 	-lMachineIndependent -lOSDependent -lGenericCodeGen -lHLSL -lOGLCompiler \
 	-lSPIRV -lglslang -lMachineIndependent -lSPIRV-Tools-opt -lSPIRV-Tools \
 	-lglslang-default-resource-limits
-LIBS = $(SHADERC_LIBS) -lstdc++ -lpthread -ldl -lm
+# SPIRV-Cross's C API (cross-compiling to GLSL/MSL/HLSL, src/shader/cross.c),
+# linked statically like shaderc: the library needs no SPIRV-Cross at run time
+SPIRV_CROSS_LIBS = -l:libspirv-cross-c.a -l:libspirv-cross-msl.a \
+	-l:libspirv-cross-hlsl.a -l:libspirv-cross-cpp.a \
+	-l:libspirv-cross-reflect.a -l:libspirv-cross-glsl.a \
+	-l:libspirv-cross-core.a
+LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lstdc++ -lpthread -ldl -lm
 
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
 	src/backends/vulkan/*.c)
@@ -175,12 +181,14 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude -Isrc -g -O1 \
 	$(FUZZ_SANITIZE)
 FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
-	fuzz_validate fuzz_source_limits fuzz_wgsl
+	fuzz_validate fuzz_source_limits fuzz_wgsl fuzz_glsl_compat fuzz_spirv_bindings
 # The SPIR-V readers and rewriters with the error message they need;
 # compile.c (shaderc) is never linked, validate.c only where used.
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
-	src/shader/source_limits.c src/core/errors.c
+	src/shader/source_limits.c src/shader/hlsl_workarounds.c \
+	src/shader/glsl_compat.c src/shader/glsl_bindings.c \
+	src/shader/image_access.c src/core/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \
 	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o

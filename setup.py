@@ -25,6 +25,7 @@ BUILD_REQUIREMENTS = [
     ("library", "libglslang-default-resource-limits.a", "glslang-dev"),
     ("library", "libSPIRV-Tools.a", "spirv-tools"),
     ("library", "libSPIRV-Tools-opt.a", "spirv-tools"),
+    ("library", "libspirv-cross-c.a", "libspirv-cross-c-shared-dev"),
     ("library", "libstdc++.so", "build-essential"),
 ]
 
@@ -137,6 +138,13 @@ SHADERC_LIBS = [
     "-lglslang", "-lMachineIndependent", "-lSPIRV-Tools-opt", "-lSPIRV-Tools",
     "-lglslang-default-resource-limits",
 ]
+# SPIRV-Cross's C API and the backends it uses (Debian's
+# libspirv-cross-c-shared-dev ships these static archives too)
+SPIRV_CROSS_LIBS = [
+    "-l:libspirv-cross-c.a", "-l:libspirv-cross-msl.a", "-l:libspirv-cross-hlsl.a",
+    "-l:libspirv-cross-cpp.a", "-l:libspirv-cross-reflect.a", "-l:libspirv-cross-glsl.a",
+    "-l:libspirv-cross-core.a",
+]
 
 def header_version():
     """CS_VERSION_MAJOR.MINOR.PATCH of include/compushady.h: the one place the
@@ -167,6 +175,8 @@ native = Extension(
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],
     extra_link_args=SHADERC_LIBS
+    # SPIRV-Cross's C API, for cross-compiling (src/shader/cross.c), static
+    + SPIRV_CROSS_LIBS
     + ["-lstdc++", "-lpthread", "-ldl", "-lm"]
     + ["-Wl,--exclude-libs,ALL"],
 )

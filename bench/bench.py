@@ -327,7 +327,10 @@ STATIC_LIBS = [
     "-l:libshaderc_combined.a", "-lSPIRV", "-lglslang", "-lMachineIndependent",
     "-lOSDependent", "-lGenericCodeGen", "-lHLSL", "-lOGLCompiler", "-lSPIRV",
     "-lglslang", "-lMachineIndependent", "-lSPIRV-Tools-opt", "-lSPIRV-Tools",
-    "-lglslang-default-resource-limits", "-lvulkan", "-lstdc++", "-lpthread", "-lm",
+    "-lglslang-default-resource-limits", "-l:libspirv-cross-c.a", "-l:libspirv-cross-msl.a",
+    "-l:libspirv-cross-hlsl.a", "-l:libspirv-cross-cpp.a", "-l:libspirv-cross-reflect.a",
+    "-l:libspirv-cross-glsl.a", "-l:libspirv-cross-core.a",
+    "-lvulkan", "-lstdc++", "-lpthread", "-lm",
 ]
 
 

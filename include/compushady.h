@@ -463,13 +463,53 @@ typedef struct cs_shader_compile_desc {
  * tightly packed, cbuffers with HLSL packing. On success *out_spirv is a
  * malloc'd array of *out_size bytes that the caller frees with cs_free().
  * CS_ERROR_SHADER_COMPILE's message carries the compiler's diagnostics with
- * line numbers. Needs no instance or device. */
+ * line numbers. Needs no instance or device.
+ * GLSL with a #version line uses its binding numbers as written; GLSL
+ * without one is read as the original compushady read it (through naga):
+ * compiled as GLSL 450, loose uniforms (`uniform float m;`) allowed, and its
+ * bindings, one sequence across kinds, renumbered kind by kind in binding
+ * order onto bN (uniform buffers), tN (textures), uN (storage buffers and
+ * images) and sN (samplers) (docs/conventions.md). */
 CS_API cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                                    void **out_spirv, size_t *out_size);
 
 /* Whether a DXC library can be loaded (CS_HLSL_COMPILER_DXC works); loads
  * it when it can. A failed search is retried by the next call. */
 CS_API bool cs_shader_dxc_available(void);
+
+/* What cs_shader_cross_compile() writes. */
+typedef enum cs_cross_language {
+    CS_CROSS_GLSL = 1, /* GLSL 450 (not Vulkan GLSL), as SPIRV-Cross emits */
+    CS_CROSS_MSL = 2,  /* Metal Shading Language 2.3 */
+    CS_CROSS_HLSL = 3, /* HLSL, shader model 5.0 */
+} cs_cross_language;
+
+typedef struct cs_shader_cross_desc {
+    cs_cross_language language; /* required */
+    const void *spirv;          /* required: a SPIR-V module */
+    size_t spirv_size;          /* bytes */
+    const char *entry_point;    /* default: the first GLCompute one */
+} cs_shader_cross_desc;
+
+/* Translates a compute shader's SPIR-V into GLSL, MSL or HLSL source with
+ * SPIRV-Cross, keeping the binding convention at the top of this file:
+ * - GLSL: `layout(binding = N)` with N the SPIR-V binding (t0 -> 1024).
+ * - MSL: as the original compushady gave Metal: the bindings in register
+ *   order b, t, u, s (each by binding); buffers (uniform and storage) take
+ *   [[buffer(0)]], [[buffer(1)]]... in that order, textures and texel
+ *   buffers [[texture(0)]]..., samplers [[sampler(0)]]...
+ * - HLSL: registers bN, tN, uN, sN again (binding minus the class base).
+ * Storage images the shader only writes become writeonly (only reads:
+ * readonly). Names come from the module's OpName (cs_shader_compile keeps
+ * them); without them SPIRV-Cross makes up _12-style names.
+ * On success *out_source is a malloc'd, nul-terminated text of *out_size
+ * bytes (free with cs_free()), and out_workgroup_size, when not NULL, gets
+ * the entry point's workgroup size. CS_ERROR_INVALID_SHADER for a module
+ * that is not SPIR-V, CS_ERROR_UNSUPPORTED (SPIRV-Cross's words) for one it
+ * cannot translate, CS_ERROR_INVALID_ARGUMENT for an unknown language. */
+CS_API cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
+                                         char **out_source, size_t *out_size,
+                                         uint32_t out_workgroup_size[3]);
 
 /* Frees memory the library handed to the caller. */
 CS_API void cs_free(void *memory);

@@ -28,5 +28,10 @@ if [ -d build/compat/compushady-0.17.5/test ]; then
     PYTHON=$(command -v "$PYTHON") tests/compat/run_original_suite.sh 2>&1 |
         tail -8 | tee "$out/compat.log"
 fi
+if [ -d build/compat-head/test ]; then
+    step "original suite 0.17.6 (73 tests)"
+    PYTHON=$(command -v "$PYTHON") tests/compat/run_original_head_suite.sh 2>&1 |
+        tail -15 | tee "$out/compat-head.log"
+fi
 step "benchmark"
 "$PYTHON" bench/bench.py --json "$out/bench.json" 2>&1 | tee "$out/bench.log"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
     libshaderc-dev glslang-dev spirv-tools clang-format clang libclang-rt-dev
-    libx11-dev xvfb weston)
+    libx11-dev xvfb weston libspirv-cross-c-shared-dev)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

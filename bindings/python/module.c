@@ -312,6 +312,10 @@ static PyMethodDef module_methods[] = {
      METH_VARARGS | METH_KEYWORDS,
      "compile_shader(source, entry_point=\"main\", target=\"cs_6_0\", "
      "language=\"hlsl\", compiler=None, constants=None) -> SPIR-V bytes"},
+    {"cross_compile", (PyCFunction)(void (*)(void))native_cross_compile,
+     METH_VARARGS | METH_KEYWORDS,
+     "cross_compile(spirv, language, entry_point=None) -> (source bytes, "
+     "(x, y, z))"},
     {"dxc_available", module_dxc_available, METH_NOARGS,
      "dxc_available() -> whether a DXC library can be loaded"},
     {"reflect_shader", (PyCFunction)(void (*)(void))module_reflect_shader,

@@ -195,4 +195,9 @@ cs_resource *native_resource_arg(PyObject *obj, const char *name);
 int native_copy_desc_from(PyObject *const values[NATIVE_COPY_VALUE_COUNT],
                           PyObject *exc, cs_copy_desc *desc);
 
+/* _native.cross_compile(spirv, language, entry_point=None) -> (source
+ * bytes, (x, y, z)) (shader_cross.c) */
+PyObject *native_cross_compile(PyObject *module, PyObject *args,
+                               PyObject *kwargs);
+
 #endif /* COMPUSHADY_NATIVE_H */

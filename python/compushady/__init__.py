@@ -1216,23 +1216,24 @@ class Compute:
     def _bind(self, kind, index, resource):
         if not isinstance(resource, Resource):
             raise TypeError(
-                "bind_{0} resource must be a compushady Buffer or Texture, "
+                "bind_{0} {0} must be a compushady Buffer or Texture, "
                 "got {1}".format(kind, type(resource).__name__)
             )
         getattr(self.handle, "bind_" + kind)(index, resource.handle)
         self._bound[(kind, index)] = resource
 
-    def bind_cbv(self, index, resource):
-        """Bindless computes: put resource at index of the cbv (b) array."""
-        self._bind("cbv", index, resource)
+    # the argument names are the original's: bind_cbv(index, cbv=...)
+    def bind_cbv(self, index, cbv):
+        """Bindless computes: put resource cbv at index of the cbv (b) array."""
+        self._bind("cbv", index, cbv)
 
-    def bind_srv(self, index, resource):
-        """Bindless computes: put resource at index of the srv (t) array."""
-        self._bind("srv", index, resource)
+    def bind_srv(self, index, srv):
+        """Bindless computes: put resource srv at index of the srv (t) array."""
+        self._bind("srv", index, srv)
 
-    def bind_uav(self, index, resource):
-        """Bindless computes: put resource at index of the uav (u) array."""
-        self._bind("uav", index, resource)
+    def bind_uav(self, index, uav):
+        """Bindless computes: put resource uav at index of the uav (u) array."""
+        self._bind("uav", index, uav)
 
 
 # >>command lists -------------------------------------------------------------

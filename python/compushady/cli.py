@@ -2,7 +2,10 @@
 
     devices [--json]                     the devices and what they support
     compile SHADER [-o OUT] [--entry main] [--target cs_6_0] [--glsl]
-            [--reflect] [--json]         HLSL/GLSL to SPIR-V, and what it binds
+            [--to spirv|glsl|msl|hlsl]
+            [--reflect] [--json]         HLSL/GLSL to SPIR-V (or, through
+                                         SPIRV-Cross, GLSL/MSL/HLSL source),
+                                         and what it binds
     bench [--quick] [--json] [--device N]
                                          a small benchmark of the package
 
@@ -217,6 +220,7 @@ def command_compile(args):
     language = "glsl" if args.glsl or args.shader.endswith((".glsl", ".comp")) else "hlsl"
     if args.shader.endswith(".wgsl"):
         language = "wgsl"
+    cross = args.to != "spirv"
     if source[:4] == SPIRV_MAGIC:
         spirv = source  # already SPIR-V: reflect or copy it
     else:
@@ -244,26 +248,44 @@ def command_compile(args):
             print()
         else:
             describe_reflection(info)
+    result, what = spirv, "SPIR-V"
+    if cross:
+        try:
+            result, size = _native.cross_compile(spirv, args.to, args.entry if source[:4] != SPIRV_MAGIC
+                                                 else None)
+        except (ShaderCompileError, ComputeException) as error:
+            raise CommandError("{0}: {1}".format(args.shader, error))
+        if args.to == "msl":  # Metal sets the threadgroup size at dispatch
+            result = "// threads per threadgroup: {0} {1} {2}\n".format(*size).encode() + result
+        what = CROSS_NAMES[args.to]
     output = args.output
     if output is None and not args.reflect:
-        output = os.path.splitext(args.shader)[0] + ".spv"
+        extension = CROSS_EXTENSIONS.get(args.to, ".spv")
+        output = os.path.splitext(args.shader)[0] + extension
         if os.path.abspath(output) == os.path.abspath(args.shader):
-            output += ".spv"
+            output = os.path.splitext(args.shader)[0] + ".cross" + extension
     if output == "-":
-        sys.stdout.buffer.write(spirv)
+        sys.stdout.buffer.write(result)
         sys.stdout.buffer.flush()
     elif output is not None:
         try:
             with open(output, "wb") as f:
-                f.write(spirv)
+                f.write(result)
         except OSError as error:
             raise CommandError("cannot write {0}: {1}".format(output, error.strerror or error), 2)
-        print("wrote {0} ({1} bytes of SPIR-V)".format(output, len(spirv)),
+        print("wrote {0} ({1} bytes of {2})".format(output, len(result), what),
               file=sys.stderr if args.json else sys.stdout)
     if args.json and not args.reflect:
-        json.dump({"shader": args.shader, "output": output, "spirv_size": len(spirv)}, sys.stdout, indent=2)
+        written = {"shader": args.shader, "output": output, "spirv_size": len(spirv)}
+        if cross:
+            written.update(language=args.to, source_size=len(result))
+        json.dump(written, sys.stdout, indent=2)
         print()
     return 0
+
+
+CROSS_NAMES = {"glsl": "GLSL", "msl": "MSL", "hlsl": "HLSL"}
+CROSS_EXTENSIONS = {"glsl": ".glsl", "msl": ".metal", "hlsl": ".hlsl"}
 
 
 # >>bench -------------------------------------------------------------------
@@ -375,6 +397,10 @@ def build_parser():
     compile_.add_argument("--entry", default="main", help="entry point (default: main)")
     compile_.add_argument("--target", default="cs_6_0", help="HLSL profile (default: cs_6_0)")
     compile_.add_argument("--glsl", action="store_true", help="the source is GLSL")
+    compile_.add_argument("--to", choices=("spirv", "glsl", "msl", "hlsl"), default="spirv",
+                          help="output: SPIR-V (default), or GLSL 450, MSL 2.3 or HLSL (SM 5.0) "
+                               "source translated by SPIRV-Cross with the same bindings "
+                               "(docs/cross-compiling.md)")
     compile_.add_argument("--reflect", action="store_true",
                           help="print the bindings (registers, types), workgroup size, push constants")
     compile_.add_argument("--json", action="store_true",

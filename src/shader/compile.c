@@ -57,7 +57,8 @@ static cs_status check_hlsl_target(const char *target)
     return CS_OK;
 }
 
-static shaderc_compile_options_t make_options(cs_shader_language language)
+static shaderc_compile_options_t make_options(cs_shader_language language,
+                                              bool original_glsl)
 {
     shaderc_compile_options_t options = shaderc_compile_options_initialize();
     if (options == NULL)
@@ -95,6 +96,10 @@ static shaderc_compile_options_t make_options(cs_shader_language language)
     } else {
         shaderc_compile_options_set_source_language(
             options, shaderc_source_language_glsl);
+        /* the original's GLSL has no #version line (glsl_compat.c) */
+        if (original_glsl)
+            shaderc_compile_options_set_forced_version_profile(
+                options, 450, shaderc_profile_none);
     }
     return options;
 }
@@ -185,14 +190,14 @@ static void give_back_compiler(shaderc_compiler_t compiler)
 
 /* A compiler of this thread's and the options for language; the caller
  * releases both (give_back_compiler, shaderc_compile_options_release). */
-static cs_status start_shaderc(cs_shader_language language,
+static cs_status start_shaderc(cs_shader_language language, bool original_glsl,
                                shaderc_compiler_t *out_compiler,
                                shaderc_compile_options_t *out_options)
 {
     *out_compiler = take_compiler();
     if (*out_compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");
-    *out_options = make_options(language);
+    *out_options = make_options(language, original_glsl);
     if (*out_options == NULL) {
         give_back_compiler(*out_compiler);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -203,14 +208,15 @@ static cs_status start_shaderc(cs_shader_language language,
 
 /* Compiles source (size bytes, not necessarily terminated) and hands back
  * a malloc'd copy of the words. */
-static cs_status run_shaderc(cs_shader_language language, const char *source,
-                             size_t size, const char *entry_point,
-                             const char *file_name, uint32_t **out_words,
-                             size_t *out_word_count)
+static cs_status run_shaderc(cs_shader_language language, bool original_glsl,
+                             const char *source, size_t size,
+                             const char *entry_point, const char *file_name,
+                             uint32_t **out_words, size_t *out_word_count)
 {
     shaderc_compiler_t compiler;
     shaderc_compile_options_t options;
-    cs_status started = start_shaderc(language, &compiler, &options);
+    cs_status started =
+        start_shaderc(language, original_glsl, &compiler, &options);
     if (started != CS_OK)
         return started;
     shaderc_compilation_result_t result =
@@ -252,14 +258,15 @@ static cs_status run_shaderc(cs_shader_language language, const char *source,
  * and DXC gives its own error (clang's parser limits bracket depth and
  * grows its stack itself). */
 static cs_status check_preprocessed(cs_shader_language language,
-                                    const char *source, size_t size,
-                                    const char *entry_point,
+                                    bool original_glsl, const char *source,
+                                    size_t size, const char *entry_point,
                                     const char *file_name,
                                     bool own_preprocessor)
 {
     shaderc_compiler_t compiler;
     shaderc_compile_options_t options;
-    cs_status started = start_shaderc(language, &compiler, &options);
+    cs_status started =
+        start_shaderc(language, original_glsl, &compiler, &options);
     if (started != CS_OK)
         return started;
     shaderc_compilation_result_t result =
@@ -293,6 +300,7 @@ typedef struct compile_job {
     size_t size;
     const char *entry_point, *file_name, *target;
     bool hlsl, dxc;
+    bool original_glsl; /* GLSL without #version (glsl_compat.c) */
     uint32_t *words;
     size_t word_count;
 } compile_job;
@@ -311,7 +319,7 @@ static cs_status run_compile_job(void *argument)
     if (job->dxc) {
         /* DXC preprocesses as glslang's HLSL front end does; it takes HLSL
          * as written and lays buffers out itself */
-        status = check_preprocessed(CS_SHADER_HLSL, desc->source, size,
+        status = check_preprocessed(CS_SHADER_HLSL, false, desc->source, size,
                                     job->entry_point, job->file_name, true);
         if (status != CS_OK)
             return status;
@@ -327,11 +335,19 @@ static cs_status run_compile_job(void *argument)
             return status;
         source = rewritten;
     }
-    status = check_preprocessed(desc->language, source, size, job->entry_point,
-                                job->file_name, false);
+    if (job->original_glsl) {
+        status =
+            cs_glsl_wrap_loose_uniforms(desc->source, size, &rewritten, &size);
+        if (status != CS_OK)
+            return status;
+        source = rewritten;
+    }
+    status = check_preprocessed(desc->language, job->original_glsl, source,
+                                size, job->entry_point, job->file_name, false);
     if (status == CS_OK)
-        status = run_shaderc(desc->language, source, size, job->entry_point,
-                             job->file_name, &job->words, &job->word_count);
+        status = run_shaderc(desc->language, job->original_glsl, source, size,
+                             job->entry_point, job->file_name, &job->words,
+                             &job->word_count);
     if (status == CS_OK)
         status = cs_spirv_keep_names_only(job->words, &job->word_count);
     bool packoffset = job->hlsl && mentions_packoffset(source, size);
@@ -343,6 +359,9 @@ static cs_status run_compile_job(void *argument)
         cs_spirv_hlsl_exclusive_prefixes(job->words, job->word_count);
     if (status == CS_OK && job->hlsl)
         status = cs_spirv_make_unbounded_arrays(&job->words, &job->word_count);
+    if (status == CS_OK && job->original_glsl)
+        status =
+            cs_spirv_assign_original_glsl_bindings(job->words, job->word_count);
     if (status != CS_OK) {
         free(job->words);
         job->words = NULL;
@@ -361,7 +380,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 5";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 6";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -431,16 +450,11 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
         if (status != CS_OK)
             return status;
     }
-    /* GLSL compute shaders need #version 420 (310 es) or later. glslang
-     * says so when it starts afresh for every compile; with the compiler
-     * kept per thread it takes a missing #version as the default version
-     * instead, so the rule is checked here, with glslang's words. */
-    if (!hlsl && !mentions(desc->source, size, "#version"))
-        return cs_fail(CS_ERROR_SHADER_COMPILE,
-                       "%s: error: #version: compute shaders require es "
-                       "profile with version 310 or above, or non-es "
-                       "profile with version 420 or above",
-                       file_name);
+    /* GLSL without a #version line is GLSL as the original compushady
+     * read it (docs/conventions.md): compiled as GLSL 450 with its loose
+     * uniforms wrapped in blocks and its bindings renumbered by kind. */
+    bool original_glsl =
+        !hlsl && !cs_glsl_has_version_directive(desc->source, size);
     if (desc->compiler != CS_HLSL_COMPILER_DEFAULT &&
         (desc->compiler != CS_HLSL_COMPILER_DXC || !hlsl))
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
@@ -475,6 +489,7 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
         .target = target,
         .hlsl = hlsl,
         .dxc = dxc,
+        .original_glsl = original_glsl,
     };
     cs_status status = cs_compiler_thread_run(run_compile_job, &job);
     uint32_t *words = job.words;
@@ -498,6 +513,6 @@ cs_status cs_shaderc_compile_glsl(const char *source, size_t size,
                                   const char *file_name, uint32_t **out_words,
                                   size_t *out_word_count)
 {
-    return run_shaderc(CS_SHADER_GLSL, source, size, entry_point, file_name,
-                       out_words, out_word_count);
+    return run_shaderc(CS_SHADER_GLSL, false, source, size, entry_point,
+                       file_name, out_words, out_word_count);
 }

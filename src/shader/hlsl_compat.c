@@ -442,7 +442,22 @@ cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
         rename_identifiers(source, size, &renamed, &renamed_size);
     if (status != CS_OK)
         return status;
-    status = rewrite_resources(renamed, renamed_size, out_source, out_size);
+    char *resources = NULL;
+    size_t resources_size = 0;
+    status =
+        rewrite_resources(renamed, renamed_size, &resources, &resources_size);
     free(renamed);
+    if (status != CS_OK)
+        return status;
+    char *partial = NULL;
+    size_t partial_size = 0;
+    status = cs_hlsl_expand_partial_writes(resources, resources_size, &partial,
+                                           &partial_size);
+    free(resources);
+    if (status != CS_OK)
+        return status;
+    status = cs_hlsl_split_shared_constant_buffers(partial, partial_size,
+                                                   out_source, out_size);
+    free(partial);
     return status;
 }

@@ -65,6 +65,20 @@ bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
 cs_status cs_hlsl_make_glslang_compatible(const char *source, size_t size,
                                           char **out_source, size_t *out_size);
 
+/* Workarounds for glslang (hlsl_workarounds.c), called by
+ * cs_hlsl_make_glslang_compatible, keeping every newline; *out_source is
+ * malloc'd and nul-terminated. The first rewrites writes to some components
+ * of an RWBuffer / RWTexture element (`output[i].r = v;`, which glslang
+ * refuses) into a read, a component write and a whole-element write; the
+ * second turns `ConstantBuffer<T> name` into `cbuffer name { T name; }`
+ * where T is also a writable resource's element type (glslang would make
+ * every T read-only). */
+cs_status cs_hlsl_expand_partial_writes(const char *source, size_t size,
+                                        char **out_source, size_t *out_size);
+cs_status cs_hlsl_split_shared_constant_buffers(const char *source, size_t size,
+                                                char **out_source,
+                                                size_t *out_size);
+
 /* Compiles HLSL with DXC (dxc.c), loaded at first use, with the original
  * compushady's SPIR-V arguments: registers shifted by 1024 (t), 2048 (u),
  * 3072 (s) in set 0, -fvk-use-dx-layout -fvk-use-scalar-layout, so the
@@ -177,6 +191,37 @@ cs_status cs_shader_check_macros(const char *source, size_t size,
 /* The nesting, operator and struct checks, on preprocessed source. */
 cs_status cs_shader_check_nesting(const char *source, size_t size,
                                   const char *file_name);
+
+/* >>GLSL as the original compushady read it (no #version line: compile.c
+ * compiles it as GLSL 450 with these two passes). */
+
+/* Whether the source has a #version directive (a line starting with
+ * `#version`, outside comments): the sign of GLSL written for this library,
+ * whose binding numbers are used as they are. */
+bool cs_glsl_has_version_directive(const char *source, size_t size);
+
+/* Wraps each uniform of a plain type declared outside a block (`layout(
+ * binding = 3) uniform float multiplier;`, legal in naga, not in Vulkan
+ * GLSL) in a uniform block of its own, keeping line numbers
+ * (glsl_compat.c). *out_source is malloc'd and nul-terminated. */
+cs_status cs_glsl_wrap_loose_uniforms(const char *source, size_t size,
+                                      char **out_source, size_t *out_size);
+
+/* Renumbers the bindings of a module compiled from such a source: one
+ * sequence across kinds becomes, kind by kind in (set, binding) order, the
+ * b/t/u/s registers of the binding convention (glsl_bindings.c). In place;
+ * the module must be valid. */
+cs_status cs_spirv_assign_original_glsl_bindings(uint32_t *words,
+                                                 size_t word_count);
+
+/* Marks each storage image variable that the shader only writes
+ * NonReadable, and each it only reads NonWritable (unless it has either
+ * already), as DXC does: SPIRV-Cross then writes `writeonly`/`readonly`
+ * (image_access.c). *out_words is a new malloc'd module. */
+cs_status cs_spirv_decorate_image_access(const uint32_t *words,
+                                         size_t word_count,
+                                         uint32_t **out_words,
+                                         size_t *out_word_count);
 
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EVERYTHING = ("build-essential libvulkan-dev libx11-dev libshaderc-dev glslang-dev spirv-tools")
+EVERYTHING = ("build-essential libvulkan-dev libx11-dev libshaderc-dev glslang-dev spirv-tools "
+              "libspirv-cross-c-shared-dev")
 
 
 def build_check(compiler):

@@ -194,7 +194,7 @@ def test_wgsl_compiles_and_msl_is_missing():
     # WGSL has the library's own compiler (tests/python/test_wgsl.py)
     assert wgsl.compile("@compute @workgroup_size(1) fn main() {}")[:4] == b"\x03\x02\x23\x07"
     with pytest.raises(NotImplementedError, match="MSL.*Metal"):
-        msl.compile("kernel void main0() {}")
+        msl.compile("kernel void main0() {}", (1, 1, 1))
 
 
 def test_swapchain_checks_its_window_handle():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from .. import _native
+from ..backends import dxc  # noqa: F401 (hlsl.dxc, as in the original)
 
 COMPILERS = ("glslang", "dxc")
 

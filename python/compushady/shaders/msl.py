@@ -1,5 +1,9 @@
 """MSL (Metal Shading Language): needs the Metal backend, absent here."""
 
+from __future__ import annotations
+
+from typing import NoReturn
+
 MISSING = (
     "MSL shaders are not supported by this build of compushady: they need "
     "the Metal backend (macOS) and its MSL compiler; this build has only the "
@@ -8,6 +12,10 @@ MISSING = (
 )
 
 
-def compile(source, *args, **kwargs):
-    """Always raises NotImplementedError (MISSING says why and what to use)."""
+def compile(
+    source: str | bytes, grid: tuple[int, int, int], entry_point: str = "main"
+) -> NoReturn:
+    """Always raises NotImplementedError (MISSING says why and what to use).
+    The parameters are the original's: MSL source, its (x, y, z)
+    threadgroup size and entry point."""
     raise NotImplementedError(MISSING)

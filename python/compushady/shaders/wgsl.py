@@ -4,10 +4,12 @@
 from .. import _native
 
 
-def compile(source, entry_point="main", constants=None):
+def compile(source, entry_point="main", target="cs_6_0", constants=None):
     """Compile a WGSL compute shader (str or bytes) to SPIR-V bytes.
 
-    entry_point names the @compute function. constants gives values to
+    entry_point names the @compute function. target is the original's
+    (a D3D shader model, used only on its D3D12 backend): SPIR-V has none,
+    so it is accepted and not used. constants gives values to
     `override` declarations, by name or by @id ("7"): {"BLOCK": 64,
     "GAIN": 0.5, "USE_GAIN": False}; the others keep their defaults. Resources declared with
     @group(g) @binding(n) are numbered per kind in (group, binding) order,
