@@ -5,6 +5,7 @@ import glob
 import os
 import shlex
 import subprocess
+import tempfile
 import sys
 import sysconfig
 
@@ -46,12 +47,22 @@ def has_header(compiler, header):
 
 
 def has_library(compiler, library):
-    try:
-        found = subprocess.run(compiler + ["-print-file-name=" + library],
-                               capture_output=True, text=True).stdout.strip()
-    except OSError:
-        return False
-    return os.path.isabs(found) and os.path.exists(found)
+    """Whether the linker finds library (asked by linking an empty program
+    against it, so every search path it uses counts: LIBRARY_PATH, -L in
+    LDFLAGS, the compiler's own)."""
+    flag = ("-l" + library[3:-3] if library.endswith(".so") and library.startswith("lib")
+            else "-l:" + library)
+    ldflags = shlex.split(os.environ.get("LDFLAGS", ""))
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            result = subprocess.run(
+                compiler + ["-x", "c", "-", "-o", os.path.join(scratch, "a.out")]
+                + ldflags + [flag],
+                input=b"int main(void) { return 0; }\n",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            return False
+    return result.returncode == 0
 
 
 def missing_build_requirements(compiler=None, requirements=BUILD_REQUIREMENTS):
