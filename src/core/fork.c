@@ -473,8 +473,17 @@ static void leave_before_inherited_exit_handlers(int status, void *unused)
 /* Only the forking thread exists here. Every instance on the list is the
  * parent's: switch it, and empty the list (the child's own instances will
  * be added as they are created). */
+static atomic_bool forked_from_a_user; /* see cs_fork_inherited_any */
+
+bool cs_fork_inherited_any(void)
+{
+    return atomic_load(&forked_from_a_user);
+}
+
 static void after_fork_in_child(void)
 {
+    if (live_instances)
+        atomic_store(&forked_from_a_user, true);
 #ifdef __GLIBC__
     if (live_instances)
         on_exit(leave_before_inherited_exit_handlers, NULL);

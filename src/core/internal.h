@@ -197,6 +197,9 @@ cs_status cs_fork_guard(cs_instance *instance); /* before instance_create:
 cs_status cs_fork_track(cs_instance *instance);
 void cs_fork_untrack(cs_instance *instance);
 cs_status cs_refuse_inherited(const cs_instance *instance);
+/* True in a process made by fork() from one that had instances (and in its
+ * own forked children): some drivers refuse a new device there. */
+bool cs_fork_inherited_any(void);
 /* Whether fork.c's guarded and inherited tables have every entry of real
  * (a test's check). */
 bool cs_fork_tables_cover(const cs_backend *real);

@@ -51,14 +51,37 @@ def run_shader(factor, device=None):
     return list(struct.unpack("<{0}I".format(COUNT), readback.readback()))
 
 
+# what the library says where the driver refuses a new device in a forked
+# child (NVIDIA's does; lavapipe allows it)
+DRIVER_REFUSES = "this driver does not allow it"
+
+
+def child_runs_shader(factor):
+    """In a forked child: the shader runs on the child's own new device and
+    gives the right values, or the driver refuses that device and the
+    library says so (a clean BackendError, never a hang)."""
+    try:
+        return run_shader(factor) == expected(factor)
+    except compushady.BackendError as error:
+        if DRIVER_REFUSES in str(error) and "'spawn'" in str(error):
+            return True
+        raise
+
+
 def check_no_validation_messages(where):
     messages = compushady.get_current_device().get_debug_messages()
     assert not messages, "{0}: validation messages: {1}".format(where, messages)
 
 
 def worker(factor):
-    """A pool task: the process's own device does the work."""
-    result = run_shader(factor)
+    """A pool task: the process's own device does the work (None where the
+    driver refuses a device in a forked worker, see child_runs_shader)."""
+    try:
+        result = run_shader(factor)
+    except compushady.BackendError as error:
+        if DRIVER_REFUSES not in str(error):
+            raise
+        return factor, None
     check_no_validation_messages("worker {0}".format(os.getpid()))
     return factor, result
 
@@ -106,7 +129,7 @@ def case_exit_status_and_output_kept():
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        assert run_shader(4) == expected(4)  # threads of its own, too
+        assert child_runs_shader(4)  # threads of its own, too
         with os.fdopen(write_end, "w") as pipe:
             pipe.write("written by the child")
             # left unflushed on purpose: closing at exit must flush it
@@ -151,7 +174,7 @@ def case_inherited_objects_refuse():
                 raise AssertionError(name + " worked on an inherited object")
         # the module's own device is the child's: new objects work
         assert compushady.get_current_device() is not old_device
-        assert run_shader(7) == expected(7)
+        assert child_runs_shader(7)
         check_no_validation_messages("child")
 
     assert fork_and_wait(child) == 0
@@ -167,10 +190,10 @@ def case_new_objects_in_child():
     assert run_shader(2) == expected(2)
 
     def child():
-        assert run_shader(9) == expected(9)
+        assert child_runs_shader(9)
         check_no_validation_messages("child")
         # a grandchild, forked from a child that used its own device
-        assert fork_and_wait(lambda: run_shader(4) == expected(4) or sys.exit(1)) == 0
+        assert fork_and_wait(lambda: child_runs_shader(4) or sys.exit(1)) == 0
 
     assert fork_and_wait(child) == 0
     assert run_shader(6) == expected(6)
@@ -185,6 +208,9 @@ def pool_case(method, processes=2, tasks=4, maxtasksperchild=None):
     with context.Pool(processes, maxtasksperchild=maxtasksperchild) as pool:
         results = pool.map(worker, range(2, 2 + tasks))
     for factor, result in results:
+        if result is None:  # the driver refused a device in a forked worker
+            assert method == "fork", method
+            continue
         assert result == expected(factor), factor
     assert run_shader(8) == expected(8)
     check_no_validation_messages("parent")
@@ -216,7 +242,7 @@ def case_long_repeated_forks():
         if round_ % 2:
             assert fork_and_wait(lambda: None) == 0
         else:
-            assert fork_and_wait(lambda r=round_: run_shader(r + 1) == expected(r + 1) or sys.exit(1)) == 0
+            assert fork_and_wait(lambda r=round_: child_runs_shader(r + 1) or sys.exit(1)) == 0
 
 
 def case_long_fork_while_threads_dispatch():
@@ -241,7 +267,7 @@ def case_long_fork_while_threads_dispatch():
         thread.start()
     try:
         for round_ in range(40):
-            assert fork_and_wait(lambda r=round_: run_shader(r) == expected(r) or sys.exit(1)) == 0
+            assert fork_and_wait(lambda r=round_: child_runs_shader(r) or sys.exit(1)) == 0
     finally:
         stop.set()
         for thread in threads:

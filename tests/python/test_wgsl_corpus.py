@@ -201,7 +201,14 @@ def test_wgsl_corpus_matches_wgpu(reference, name):
     case = CASES[name]
     ours = run_compushady(case)
     theirs = run_wgpu(wgpu, device, case)
-    check(case, theirs)  # the reference agrees with numpy ...
+    try:
+        check(case, theirs)  # the reference agrees with numpy ...
+    except AssertionError as error:
+        # ours is checked against the same values by test_wgsl_corpus; a
+        # reference that departs from them here cannot judge us
+        pytest.skip("wgpu-py on {0} does not give the WGSL values for {1!r} itself: "
+                    "{2}".format(compushady.get_current_device().name, name,
+                                 str(error).splitlines()[0]))
     for a, b in zip(ours, theirs):  # ... and with us
         if np.issubdtype(a.dtype, np.floating):
             np.testing.assert_allclose(a, b, rtol=max(case.rtol, 1e-5), atol=max(case.atol, 1e-6))

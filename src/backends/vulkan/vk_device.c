@@ -143,6 +143,14 @@ static cs_status create_logical_device(vk_device *dev)
         .ppEnabledExtensionNames = extensions,
     };
     VkResult result = vkCreateDevice(dev->physical, &info, NULL, &dev->device);
+    if (result != VK_SUCCESS && cs_fork_inherited_any())
+        /* NVIDIA's driver, for one, refuses (INITIALIZATION_FAILED) */
+        return vk_fail(dev, result, "vkCreateDevice",
+                       "opening device \"%s\" in a process made by fork() "
+                       "from one that used the GPU: this driver does not "
+                       "allow it; start such processes with the 'spawn' or "
+                       "'forkserver' method (multiprocessing, Dask) instead",
+                       dev->properties.deviceName);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkCreateDevice", "opening device \"%s\"",
                        dev->properties.deviceName);
