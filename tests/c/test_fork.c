@@ -85,8 +85,20 @@ static void test_child_of_a_used_device(void)
         cs_instance *own = NULL;
         cs_device *own_device = NULL;
         if (harness_open_device(&own, &own_device)) {
-            CHECK(upload_and_read(own_device, "child"));
-            CHECK(harness_take_messages(own_device) == 0);
+            cs_resource *probe = NULL;
+            cs_status opened = cs_resource_create(own_device, &desc, &probe);
+            cs_resource_release(probe);
+            if (opened == CS_OK) {
+                CHECK(upload_and_read(own_device, "child"));
+                CHECK(harness_take_messages(own_device) == 0);
+            } else {
+                /* drivers that refuse a device in a forked child (NVIDIA's)
+                 * get a message that says what to do instead */
+                CHECK(
+                    strstr(cs_last_error(), "this driver does not allow it") &&
+                    strstr(cs_last_error(), "'spawn'"));
+                harness_take_messages(own_device); /* the loader's, about it */
+            }
             cs_instance_release(own);
         } else {
             CHECK(!"a new instance in the child");
