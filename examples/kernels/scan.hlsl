@@ -42,7 +42,7 @@ groupshared uint look_step;   // STEP_*
 #define STEP_WAIT 0        // read look_before's state again
 #define STEP_SUM_IT_HERE 1 // look_before is late: sum its input here
 #define STEP_DONE 2
-#define SPIN_LIMIT 1024 // windows read without progress
+#define SPIN_LIMIT 1024
 
 uint state_at(uint tile) { return 1 + 3 * tile; }
 
@@ -62,15 +62,6 @@ uint read_slot(uint tile, uint slot)
     uint value;
     InterlockedOr(scratch[state_at(tile) + slot], 0, value);
     return value;
-}
-
-// the lowest lane set in a ballot, or 128 (more than any wave has)
-uint first_lane(uint4 ballot)
-{
-    [unroll] for (uint i = 0; i < 4; i++)
-        if (ballot[i] != 0)
-            return 32 * i + firstbitlow(ballot[i]);
-    return 128;
 }
 
 uint4 load_quad(uint at)
@@ -161,39 +152,27 @@ void main(uint index : SV_GroupIndex)
         GroupMemoryBarrierWithGroupSync();
         if (step == STEP_DONE)
             break;
-        if (index < lanes) {
-            // the first wave walks back a window of `lanes` tiles at a time
-            // (lane i reads tile look_before - i): it adds the window up to
-            // the nearest inclusive prefix when every tile before that one
-            // is published, else what is published before the first
-            // unpublished tile, and waits there; SPIN_LIMIT windows
-            // without progress and that tile is summed here instead
-            uint lane = WaveGetLaneIndex();
-            uint before = look_before, prefix = 0, step = STEP_SUM_IT_HERE;
+        if (index == 0) {
+            // walks back while the tiles before are published; stops at an
+            // inclusive prefix, or at a tile still unpublished after
+            // SPIN_LIMIT reads
+            look_step = STEP_SUM_IT_HERE;
             for (uint spin = 0; spin < SPIN_LIMIT; spin++) {
-                bool below = lane > before; // before tile 0: counts as 0
-                uint at = below ? 0 : before - lane;
-                uint state = below ? (epoch | FLAG_INCLUSIVE) : read_slot(at, 0);
-                uint flag = (state & ~3u) == epoch ? state & 3u : 0;
-                uint first_inclusive = first_lane(WaveActiveBallot(flag == FLAG_INCLUSIVE));
-                uint first_unready = first_lane(WaveActiveBallot(flag == 0));
-                uint take = min(first_unready, first_inclusive + 1); // lanes
-                uint value = 0;
-                if (lane < take && !below)
-                    value = read_slot(at, flag == FLAG_INCLUSIVE ? 2 : 1);
-                prefix += WaveActiveSum(value);
-                if (first_inclusive < first_unready) {
-                    step = STEP_DONE;
+                uint state = read_slot(look_before, 0);
+                if ((state & ~3u) != epoch || (state & 3u) == 0)
+                    continue; // not published yet in this run
+                if ((state & 3u) == FLAG_INCLUSIVE) {
+                    look_prefix += read_slot(look_before, 2);
+                    look_step = STEP_DONE;
                     break;
                 }
-                if (take > 0)
-                    spin = 0; // progress: the wait starts again
-                before -= take;
-            }
-            if (index == 0) {
-                look_prefix += prefix;
-                look_before = before;
-                look_step = step;
+                look_prefix += read_slot(look_before, 1);
+                if (look_before == 0) {
+                    look_step = STEP_DONE;
+                    break;
+                }
+                look_before--;
+                spin = 0;
             }
         }
         GroupMemoryBarrierWithGroupSync();
