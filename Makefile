@@ -187,7 +187,7 @@ FUZZ_TARGETS = fuzz_reflect fuzz_layout fuzz_image_format fuzz_hlsl_compat \
 FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
 	src/shader/source_limits.c src/shader/hlsl_workarounds.c \
-	src/shader/glsl_compat.c src/shader/glsl_bindings.c \
+	src/shader/glsl_compat.c src/shader/glsl_bindings.c src/shader/source_text.c \
 	src/shader/image_access.c src/core/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \

@@ -24,36 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_identifier_start(char c)
-{
-    return isalpha((unsigned char)c) || c == '_';
-}
-
-static bool is_identifier_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Index just past the comment starting at `at`, or `at` when none does. */
-static size_t skip_comment(const char *source, size_t size, size_t at)
-{
-    if (source[at] != '/' || at + 1 >= size)
-        return at;
-    size_t end = at + 2;
-    if (source[at + 1] == '/') {
-        while (end < size && source[end] != '\n')
-            end++;
-        return end;
-    }
-    if (source[at + 1] == '*') {
-        while (end + 1 < size &&
-               !(source[end] == '*' && source[end + 1] == '/'))
-            end++;
-        return end + 1 < size ? end + 2 : size;
-    }
-    return at;
-}
-
 /* Index of the end of the preprocessor line whose '#' is at `at`, backslash
  * continuations included. */
 static size_t skip_directive(const char *source, size_t size, size_t at)
@@ -83,7 +53,7 @@ static bool next_token(scanner *s, token *out)
 {
     const char *source = s->source;
     while (s->at < s->size) {
-        size_t end = skip_comment(source, s->size, s->at);
+        size_t end = cs_source_skip_comment(source, s->size, s->at);
         if (end != s->at) {
             for (size_t i = s->at; i < end; i++)
                 if (source[i] == '\n')
@@ -103,14 +73,14 @@ static bool next_token(scanner *s, token *out)
         if (c == '#' && s->line_start) {
             end = skip_directive(source, s->size, s->at);
             out->directive = true;
-        } else if (is_identifier_start(c)) {
+        } else if (cs_source_identifier_start(c)) {
             end = s->at + 1;
-            while (end < s->size && is_identifier_char(source[end]))
+            while (end < s->size && cs_source_identifier_char(source[end]))
                 end++;
         } else if (isdigit((unsigned char)c)) {
             end = s->at + 1;
-            while (end < s->size &&
-                   (is_identifier_char(source[end]) || source[end] == '.'))
+            while (end < s->size && (cs_source_identifier_char(source[end]) ||
+                                     source[end] == '.'))
                 end++;
         } else {
             end = s->at + 1;
@@ -149,7 +119,7 @@ bool cs_glsl_has_version_directive(const char *source, size_t size)
         while (at < t.end && (source[at] == ' ' || source[at] == '\t'))
             at++;
         if (t.end - at >= 7 && memcmp(source + at, "version", 7) == 0 &&
-            (at + 7 == t.end || !is_identifier_char(source[at + 7])))
+            (at + 7 == t.end || !cs_source_identifier_char(source[at + 7])))
             return true;
     }
     return false;
@@ -222,7 +192,7 @@ static declaration_kind read_declaration(scanner *s, const token *keyword,
                 out->type_start = t.start;
                 return DECLARATION_FLOAT_IMAGE;
             }
-            if (!is_identifier_start(s->source[t.start]) ||
+            if (!cs_source_identifier_start(s->source[t.start]) ||
                 is_opaque_type(s, &t))
                 return DECLARATION_OTHER;
             typed = true;

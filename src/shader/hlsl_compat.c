@@ -24,36 +24,6 @@ const char *const cs_hlsl_renamed_identifiers[] = {
     "lineadj", "triangle",         "triangleadj",     NULL,
 };
 
-static bool is_identifier_start(char c)
-{
-    return isalpha((unsigned char)c) || c == '_';
-}
-
-static bool is_identifier_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Index just past the comment starting at `at`, or `at` when none does. */
-static size_t skip_comment(const char *source, size_t size, size_t at)
-{
-    if (source[at] != '/' || at + 1 >= size)
-        return at;
-    size_t end = at + 2;
-    if (source[at + 1] == '/') {
-        while (end < size && source[end] != '\n')
-            end++;
-        return end;
-    }
-    if (source[at + 1] == '*') {
-        while (end + 1 < size &&
-               !(source[end] == '*' && source[end + 1] == '/'))
-            end++;
-        return end + 1 < size ? end + 2 : size;
-    }
-    return at;
-}
-
 /* Index just past the string or character literal starting at `at`, or
  * `at` when none does. */
 static size_t skip_literal(const char *source, size_t size, size_t at)
@@ -76,7 +46,7 @@ static size_t skip_blanks_and_comments(const char *source, size_t size,
                                        size_t at)
 {
     while (at < size) {
-        size_t end = skip_comment(source, size, at);
+        size_t end = cs_source_skip_comment(source, size, at);
         if (end == at && !isspace((unsigned char)source[at]))
             break;
         at = end == at ? at + 1 : end;
@@ -102,7 +72,7 @@ static bool used_as_name(const char *source, size_t size, size_t end,
     size_t next = skip_blanks_and_comments(source, size, end);
     if (next >= size)
         return true;
-    if (is_identifier_start(source[next]) || source[next] == '<')
+    if (cs_source_identifier_start(source[next]) || source[next] == '<')
         return false;
     return !(previous == '(' && source[next] == ')');
 }
@@ -122,32 +92,32 @@ static cs_status rename_identifiers(const char *source, size_t size,
     size_t at = 0;
     char previous = '\0'; /* last byte outside blanks and comments */
     while (at < size) {
-        size_t end = skip_comment(source, size, at);
+        size_t end = cs_source_skip_comment(source, size, at);
         if (end == at)
             end = skip_literal(source, size, at);
-        if (end == at && is_identifier_start(source[at])) {
+        if (end == at && cs_source_identifier_start(source[at])) {
             end = at + 1;
-            while (end < size && is_identifier_char(source[end]))
+            while (end < size && cs_source_identifier_char(source[end]))
                 end++;
         } else if (end == at && isdigit((unsigned char)source[at])) {
             /* a pp-number such as 1e5f or 0x1F holds no identifier */
             end = at + 1;
-            while (end < size &&
-                   (is_identifier_char(source[end]) || source[end] == '.'))
+            while (end < size && (cs_source_identifier_char(source[end]) ||
+                                  source[end] == '.'))
                 end++;
         } else if (end == at) {
             end = at + 1;
         }
         memcpy(out + written, source + at, end - at);
         written += end - at;
-        if (is_identifier_start(source[at]) &&
+        if (cs_source_identifier_start(source[at]) &&
             is_renamed(source + at, end - at) &&
             used_as_name(source, size, end, previous)) {
             memcpy(out + written, CS_HLSL_RENAME_SUFFIX,
                    strlen(CS_HLSL_RENAME_SUFFIX));
             written += strlen(CS_HLSL_RENAME_SUFFIX);
         }
-        bool comment = skip_comment(source, size, at) != at;
+        bool comment = cs_source_skip_comment(source, size, at) != at;
         if (!comment && !isspace((unsigned char)source[at]))
             previous = source[end - 1];
         at = end;
@@ -215,30 +185,6 @@ static bool is_resource_type(const char *token, size_t length)
     return false;
 }
 
-typedef struct text {
-    char *bytes;
-    size_t size, capacity;
-    bool failed;
-} text;
-
-static void append(text *t, const char *bytes, size_t size)
-{
-    if (t->failed)
-        return;
-    if (t->size + size + 1 > t->capacity) {
-        size_t capacity = (t->size + size + 1) * 2;
-        char *grown = realloc(t->bytes, capacity);
-        if (grown == NULL) {
-            t->failed = true;
-            return;
-        }
-        t->bytes = grown;
-        t->capacity = capacity;
-    }
-    memcpy(t->bytes + t->size, bytes, size);
-    t->size += size;
-}
-
 typedef struct name_list {
     const char **names;
     size_t *lengths;
@@ -280,18 +226,18 @@ static bool add_name(name_list *list, const char *name, size_t length)
  * identifier, pp-number or single byte). */
 static size_t token_end(const char *source, size_t size, size_t at)
 {
-    size_t end = skip_comment(source, size, at);
+    size_t end = cs_source_skip_comment(source, size, at);
     if (end == at)
         end = skip_literal(source, size, at);
     if (end != at)
         return end;
     end = at + 1;
-    if (is_identifier_start(source[at])) {
-        while (end < size && is_identifier_char(source[end]))
+    if (cs_source_identifier_start(source[at])) {
+        while (end < size && cs_source_identifier_char(source[end]))
             end++;
     } else if (isdigit((unsigned char)source[at])) {
         while (end < size &&
-               (is_identifier_char(source[end]) || source[end] == '.'))
+               (cs_source_identifier_char(source[end]) || source[end] == '.'))
             end++;
     }
     return end;
@@ -303,11 +249,11 @@ static bool find_byte_address_names(const char *source, size_t size,
 {
     for (size_t at = 0; at < size;) {
         size_t end = token_end(source, size, at);
-        if (is_identifier_start(source[at]) &&
+        if (cs_source_identifier_start(source[at]) &&
             (token_is(source + at, end - at, "ByteAddressBuffer") ||
              token_is(source + at, end - at, "RWByteAddressBuffer"))) {
             size_t name = skip_blanks_and_comments(source, size, end);
-            if (name < size && is_identifier_start(source[name])) {
+            if (name < size && cs_source_identifier_start(source[name])) {
                 size_t name_end = token_end(source, size, name);
                 if (!add_name(list, source + name, name_end - name))
                     return false;
@@ -328,7 +274,7 @@ static bool find_get_dimensions(const char *source, size_t size,
     if (dot >= size || source[dot] != '.')
         return false;
     size_t method = skip_blanks_and_comments(source, size, dot + 1);
-    if (method >= size || !is_identifier_start(source[method]))
+    if (method >= size || !cs_source_identifier_start(source[method]))
         return false;
     size_t method_end = token_end(source, size, method);
     if (!token_is(source + method, method_end - method, "GetDimensions"))
@@ -352,15 +298,15 @@ static bool find_get_dimensions(const char *source, size_t size,
 }
 
 /* Appends source[from, to) without comments, newlines as spaces. */
-static void append_flattened(text *t, const char *source, size_t from,
+static void append_flattened(cs_text *t, const char *source, size_t from,
                              size_t to)
 {
     for (size_t at = from; at < to;) {
         size_t end = token_end(source, to, at);
-        if (skip_comment(source, to, at) != at || source[at] == '\n')
-            append(t, " ", 1);
+        if (cs_source_skip_comment(source, to, at) != at || source[at] == '\n')
+            cs_text_append(t, " ", 1);
         else
-            append(t, source + at, end - at);
+            cs_text_append(t, source + at, end - at);
         at = end;
     }
 }
@@ -369,7 +315,7 @@ static cs_status rewrite_resources(const char *source, size_t size,
                                    char **out_source, size_t *out_size)
 {
     name_list byte_address = {0};
-    text out = {0};
+    cs_text out = {0};
     if (!find_byte_address_names(source, size, &byte_address))
         out.failed = true;
     int braces = 0, parens = 0;
@@ -380,28 +326,28 @@ static cs_status rewrite_resources(const char *source, size_t size,
         bool single = end == at + 1;
         char c = source[at];
         size_t open, close;
-        if (is_identifier_start(c) && previous != '.' &&
+        if (cs_source_identifier_start(c) && previous != '.' &&
             listed(&byte_address, source + at, end - at) &&
             find_get_dimensions(source, size, end, &open, &close)) {
-            append(&out, "(", 1);
-            append(&out, source + at, close + 1 - at);
-            append(&out, ", (", 3);
+            cs_text_append(&out, "(", 1);
+            cs_text_append(&out, source + at, close + 1 - at);
+            cs_text_append(&out, ", (", 3);
             append_flattened(&out, source, open + 1, close);
-            append(&out, ") *= 4)", 7);
+            cs_text_append(&out, ") *= 4)", 7);
             previous = ')';
             at = close + 1;
             continue;
         }
-        if (is_identifier_start(c) && braces == 0 &&
+        if (cs_source_identifier_start(c) && braces == 0 &&
             is_resource_type(source + at, end - at))
             resource_statement = true;
         if (single && c == '[' && braces == 0 && parens == 0 &&
             resource_statement) {
             size_t next = skip_blanks_and_comments(source, size, end);
             if (next < size && source[next] == ']') {
-                append(&out, "[" CS_HLSL_UNBOUNDED_ARRAY_SIZE_TEXT,
-                       1 + strlen(CS_HLSL_UNBOUNDED_ARRAY_SIZE_TEXT));
-                append(&out, source + end, next + 1 - end);
+                cs_text_append(&out, "[" CS_HLSL_UNBOUNDED_ARRAY_SIZE_TEXT,
+                               1 + strlen(CS_HLSL_UNBOUNDED_ARRAY_SIZE_TEXT));
+                cs_text_append(&out, source + end, next + 1 - end);
                 previous = ']';
                 at = next + 1;
                 continue;
@@ -413,15 +359,15 @@ static cs_status rewrite_resources(const char *source, size_t size,
             braces += c == '{' ? 1 : c == '}' && braces > 0 ? -1 : 0;
             parens += c == '(' ? 1 : c == ')' && parens > 0 ? -1 : 0;
         }
-        append(&out, source + at, end - at);
-        bool comment = skip_comment(source, size, at) != at;
+        cs_text_append(&out, source + at, end - at);
+        bool comment = cs_source_skip_comment(source, size, at) != at;
         if (!comment && !isspace((unsigned char)c))
             previous = source[end - 1];
         at = end;
     }
     free(byte_address.names);
     free(byte_address.lengths);
-    append(&out, "", 0);
+    cs_text_append(&out, "", 0);
     if (out.failed) {
         free(out.bytes);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,

@@ -42,30 +42,12 @@ static const char *const assignment_operators[] = {
     "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "=", NULL,
 };
 
-static bool identifier_start(char c)
-{
-    return isalpha((unsigned char)c) || c == '_';
-}
-
-static bool identifier_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
 /* Index past the comment or literal at `at`, or `at` when none starts. */
 static size_t skip_opaque(const char *s, size_t size, size_t at)
 {
-    if (s[at] == '/' && at + 1 < size && s[at + 1] == '/') {
-        while (at < size && s[at] != '\n')
-            at++;
-        return at;
-    }
-    if (s[at] == '/' && at + 1 < size && s[at + 1] == '*') {
-        at += 2;
-        while (at + 1 < size && !(s[at] == '*' && s[at + 1] == '/'))
-            at++;
-        return at + 1 < size ? at + 2 : size;
-    }
+    size_t end = cs_source_skip_comment(s, size, at);
+    if (end != at)
+        return end;
     if (s[at] == '"' || s[at] == '\'') {
         char quote = s[at++];
         while (at < size && s[at] != quote && s[at] != '\n')
@@ -92,7 +74,7 @@ static size_t skip_blanks(const char *s, size_t size, size_t at)
 
 static size_t identifier_end(const char *s, size_t size, size_t at)
 {
-    while (at < size && identifier_char(s[at]))
+    while (at < size && cs_source_identifier_char(s[at]))
         at++;
     return at;
 }
@@ -124,31 +106,6 @@ typedef struct rw_image {
     size_t name, name_length, type, type_length; /* offsets in the source */
 } rw_image;
 
-typedef struct out_text {
-    char *bytes;
-    size_t size, capacity;
-    bool failed;
-} out_text;
-
-static void put(out_text *t, const char *bytes, size_t size)
-{
-    if (t->failed)
-        return;
-    if (t->size + size + 1 > t->capacity) {
-        size_t capacity = (t->size + size + 1) * 2;
-        char *grown = realloc(t->bytes, capacity);
-        if (grown == NULL) {
-            t->failed = true;
-            return;
-        }
-        t->bytes = grown;
-        t->capacity = capacity;
-    }
-    memcpy(t->bytes + t->size, bytes, size);
-    t->size += size;
-    t->bytes[t->size] = '\0';
-}
-
 static bool is_word(const char *s, size_t at, size_t end, const char *word)
 {
     return end - at == strlen(word) && memcmp(s + at, word, end - at) == 0;
@@ -166,8 +123,8 @@ static size_t find_rw_images(const char *s, size_t size, rw_image *images,
             at = end;
             continue;
         }
-        if (!identifier_start(s[at]) ||
-            (at > 0 && identifier_char(s[at - 1]))) {
+        if (!cs_source_identifier_start(s[at]) ||
+            (at > 0 && cs_source_identifier_char(s[at - 1]))) {
             at++;
             continue;
         }
@@ -185,7 +142,7 @@ static size_t find_rw_images(const char *s, size_t size, rw_image *images,
         if (close >= size)
             continue;
         size_t name = skip_blanks(s, size, close + 1);
-        if (name >= size || !identifier_start(s[name]))
+        if (name >= size || !cs_source_identifier_start(s[name]))
             continue;
         if (count < capacity) {
             images[count].type = open + 1;
@@ -221,7 +178,7 @@ static bool starts_statement(const char *s, size_t at)
     if (c == ';' || c == '{' || c == '}' || c == ')')
         return true;
     return at >= 4 && memcmp(s + at - 4, "else", 4) == 0 &&
-           (at == 4 || !identifier_char(s[at - 5]));
+           (at == 4 || !cs_source_identifier_char(s[at - 5]));
 }
 
 /* The partial write at `at` (the image name), as offsets; false when the
@@ -246,7 +203,7 @@ static bool read_partial_write(const char *s, size_t size, size_t name_end,
     if (dot >= size || s[dot] != '.')
         return false;
     w->swizzle = skip_blanks(s, size, dot + 1);
-    if (w->swizzle >= size || !identifier_start(s[w->swizzle]))
+    if (w->swizzle >= size || !cs_source_identifier_start(s[w->swizzle]))
         return false;
     w->swizzle_end = identifier_end(s, size, w->swizzle);
     /* the name, index and swizzle are copied twice and what lies between
@@ -296,8 +253,8 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
 {
     rw_image images[MAX_RW_IMAGES];
     size_t count = find_rw_images(s, size, images, MAX_RW_IMAGES);
-    out_text out = {NULL, 0, 0, false};
-    put(&out, "", 0);
+    cs_text out = {0};
+    cs_text_append(&out, "", 0);
     size_t copied = 0, at = 0;
     while (count > 0 && at < size) {
         size_t end = skip_opaque(s, size, at);
@@ -305,8 +262,8 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
             at = end;
             continue;
         }
-        if (!identifier_start(s[at]) ||
-            (at > 0 && identifier_char(s[at - 1])) ||
+        if (!cs_source_identifier_start(s[at]) ||
+            (at > 0 && cs_source_identifier_char(s[at - 1])) ||
             (at > 0 && s[at - 1] == '.')) {
             at++;
             continue;
@@ -323,22 +280,22 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
         size_t name_length = end - at;
         const char *index = s + w.index_open;
         size_t index_length = w.index_close + 1 - w.index_open;
-        put(&out, s + copied, at - copied);
-        put(&out, "{ ", 2);
-        put(&out, s + image->type, image->type_length);
-        put(&out, " cs_partial = ", 14);
-        put(&out, name, name_length);
-        put(&out, index, index_length);
-        put(&out, "; cs_partial.", 13);
+        cs_text_append(&out, s + copied, at - copied);
+        cs_text_append(&out, "{ ", 2);
+        cs_text_append(&out, s + image->type, image->type_length);
+        cs_text_append(&out, " cs_partial = ", 14);
+        cs_text_append(&out, name, name_length);
+        cs_text_append(&out, index, index_length);
+        cs_text_append(&out, "; cs_partial.", 13);
         /* the swizzle, operator and value, with their newlines */
-        put(&out, s + w.swizzle, w.semicolon - w.swizzle);
-        put(&out, "; ", 2);
-        put(&out, name, name_length);
-        put(&out, index, index_length);
-        put(&out, " = cs_partial; }", 16);
+        cs_text_append(&out, s + w.swizzle, w.semicolon - w.swizzle);
+        cs_text_append(&out, "; ", 2);
+        cs_text_append(&out, name, name_length);
+        cs_text_append(&out, index, index_length);
+        cs_text_append(&out, " = cs_partial; }", 16);
         copied = at = w.semicolon + 1;
     }
-    put(&out, s + copied, size - copied);
+    cs_text_append(&out, s + copied, size - copied);
     if (out.failed) {
         free(out.bytes);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -356,7 +313,7 @@ static bool after_writable_resource(const char *s, size_t at)
     while (at > 0 && isspace((unsigned char)s[at - 1]))
         at--;
     size_t end = at;
-    while (at > 0 && identifier_char(s[at - 1]))
+    while (at > 0 && cs_source_identifier_char(s[at - 1]))
         at--;
     size_t length = end - at;
     return (length > 2 && memcmp(s + at, "RW", 2) == 0) ||
@@ -384,7 +341,7 @@ static bool used_as_template_argument(const char *s, size_t size,
         size_t first = skip_blanks(s, size, at + 1);
         size_t after = first + type_length;
         if (after <= size && memcmp(s + first, type, type_length) == 0 &&
-            (after == size || !identifier_char(s[after]))) {
+            (after == size || !cs_source_identifier_char(s[after]))) {
             size_t close = skip_blanks(s, size, after);
             if (close < size && s[close] == '>')
                 return true;
@@ -398,8 +355,8 @@ cs_status cs_hlsl_split_shared_constant_buffers(const char *s, size_t size,
                                                 char **out_source,
                                                 size_t *out_size)
 {
-    out_text out = {NULL, 0, 0, false};
-    put(&out, "", 0);
+    cs_text out = {0};
+    cs_text_append(&out, "", 0);
     size_t copied = 0, at = 0;
     while (at < size) {
         size_t end = skip_opaque(s, size, at);
@@ -407,8 +364,8 @@ cs_status cs_hlsl_split_shared_constant_buffers(const char *s, size_t size,
             at = end;
             continue;
         }
-        if (!identifier_start(s[at]) ||
-            (at > 0 && identifier_char(s[at - 1]))) {
+        if (!cs_source_identifier_start(s[at]) ||
+            (at > 0 && cs_source_identifier_char(s[at - 1]))) {
             at++;
             continue;
         }
@@ -430,7 +387,7 @@ cs_status cs_hlsl_split_shared_constant_buffers(const char *s, size_t size,
         while (type_end > type && isspace((unsigned char)s[type_end - 1]))
             type_end--;
         size_t name = skip_blanks(s, size, close + 1);
-        if (name >= size || !identifier_start(s[name]))
+        if (name >= size || !cs_source_identifier_start(s[name]))
             continue;
         size_t name_end = identifier_end(s, size, name);
         size_t semicolon = name_end;
@@ -441,18 +398,19 @@ cs_status cs_hlsl_split_shared_constant_buffers(const char *s, size_t size,
             !used_as_template_argument(s, size, s + type, type_end - type,
                                        open))
             continue;
-        put(&out, s + copied, start - copied);
-        put(&out, "cbuffer ", 8);
-        put(&out, s + name, name_end - name);
-        put(&out, s + name_end, semicolon - name_end); /* ": register(b0)" */
-        put(&out, " { ", 3);
-        put(&out, s + type, type_end - type);
-        put(&out, " ", 1);
-        put(&out, s + name, name_end - name);
-        put(&out, "; }", 3);
+        cs_text_append(&out, s + copied, start - copied);
+        cs_text_append(&out, "cbuffer ", 8);
+        cs_text_append(&out, s + name, name_end - name);
+        cs_text_append(&out, s + name_end,
+                       semicolon - name_end); /* ": register(b0)" */
+        cs_text_append(&out, " { ", 3);
+        cs_text_append(&out, s + type, type_end - type);
+        cs_text_append(&out, " ", 1);
+        cs_text_append(&out, s + name, name_end - name);
+        cs_text_append(&out, "; }", 3);
         copied = at = semicolon + 1;
     }
-    put(&out, s + copied, size - copied);
+    cs_text_append(&out, s + copied, size - copied);
     if (out.failed) {
         free(out.bytes);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,

@@ -223,6 +223,20 @@ cs_status cs_spirv_decorate_image_access(const uint32_t *words,
                                          uint32_t **out_words,
                                          size_t *out_word_count);
 
+/* >>source text (source_text.c): what the source rewrites share */
+bool cs_source_identifier_start(char c);
+bool cs_source_identifier_char(char c);
+/* Index just past the comment starting at `at`, or `at` when none does. */
+size_t cs_source_skip_comment(const char *source, size_t size, size_t at);
+/* A growing output text, kept NUL-terminated; `failed` once out of
+ * memory (later appends do nothing). Start from {0}; free(bytes). */
+typedef struct cs_text {
+    char *bytes;
+    size_t size, capacity;
+    bool failed;
+} cs_text;
+void cs_text_append(cs_text *text, const char *bytes, size_t size);
+
 /* >>compile cache (compile_cache.c): results of cs_shader_compile by key
  * (every input that decides the output, built by compile.c). find hands
  * back a malloc'd copy of the words, from memory or from a disk file that
