@@ -1,0 +1,300 @@
+/* gl_compute.c - compute programs from SPIR-V (GL_ARB_gl_spirv), the
+ * per-kind binding points their resources go to, and dispatches. */
+#include "gl_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[GL_KIND_COUNT] = {
+    "uniform buffers (cbuffers, and one for push constants)",
+    "shader storage buffers (StructuredBuffer, ByteAddressBuffer and their "
+    "RW forms)",
+    "image units (RWTexture*, RWBuffer)",
+    "texture units (Texture*, Buffer)",
+    "samplers",
+};
+
+static gl_binding_kind kind_of(cs_binding_type type)
+{
+    switch (type) {
+    case CS_BINDING_CONSTANT_BUFFER: return GL_KIND_UNIFORM_BUFFER;
+    case CS_BINDING_STORAGE_BUFFER: return GL_KIND_STORAGE_BUFFER;
+    case CS_BINDING_STORAGE_TEXEL_BUFFER:
+    case CS_BINDING_STORAGE_IMAGE: return GL_KIND_IMAGE;
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER:
+    case CS_BINDING_SAMPLED_IMAGE: return GL_KIND_TEXTURE;
+    case CS_BINDING_SAMPLER: return GL_KIND_SAMPLER;
+    }
+    return GL_KIND_COUNT;
+}
+
+static uint32_t kind_limit(const gl_limits *limits, gl_binding_kind kind)
+{
+    switch (kind) {
+    case GL_KIND_UNIFORM_BUFFER:
+        return (uint32_t)(limits->uniform_buffers <
+                                  limits->uniform_buffer_bindings
+                              ? limits->uniform_buffers
+                              : limits->uniform_buffer_bindings);
+    case GL_KIND_STORAGE_BUFFER:
+        return (uint32_t)(limits->storage_buffers <
+                                  limits->storage_buffer_bindings
+                              ? limits->storage_buffers
+                              : limits->storage_buffer_bindings);
+    case GL_KIND_IMAGE: return (uint32_t)limits->images;
+    default: return (uint32_t)limits->textures;
+    }
+}
+
+/* Binding points per kind, in the order of the shader's bindings; checked
+ * against the device's limits (GL would ignore a binding past them). */
+static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
+                                 gl_binding *bindings, GLuint *out_push_unit)
+{
+    uint32_t next[GL_KIND_COUNT] = {0};
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
+        const cs_shader_binding *binding = &compute->slots[i].binding;
+        gl_binding_kind kind = kind_of(binding->type);
+        if (kind == GL_KIND_SAMPLER)
+            return gl_unsupported("a separate sampler (SamplerState) in a "
+                                  "compute shader");
+        if (binding->array_size != 1)
+            return gl_unsupported("arrays of descriptors (bindless)");
+        const cs_resource *resource = compute->slots[i].resource;
+        if (kind == GL_KIND_IMAGE && resource &&
+            !gl_format_of(resource->info.format).image_unit)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "register u%u: OpenGL image units cannot hold "
+                           "format %s; the OpenGL backend cannot write it "
+                           "from a shader",
+                           binding->binding % 1024,
+                           cs_format_name(resource->info.format));
+        bindings[i].kind = kind;
+        bindings[i].unit = next[kind]++;
+    }
+    *out_push_unit = next[GL_KIND_UNIFORM_BUFFER];
+    if (compute->push_size)
+        next[GL_KIND_UNIFORM_BUFFER]++;
+    for (int kind = 0; kind < GL_KIND_SAMPLER; kind++) {
+        uint32_t limit = kind_limit(&dev->limits, (gl_binding_kind)kind);
+        if (next[kind] > limit)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "the shader needs %u %s, more than the %u device "
+                           "'%s' offers to a compute shader in OpenGL",
+                           next[kind], kind_names[kind], limit,
+                           compute->device->info.name);
+    }
+    return CS_OK;
+}
+
+static cs_status build_program(gl_device *dev, cs_compute *compute,
+                               const uint32_t *words, size_t word_count,
+                               GLuint *out_program)
+{
+    GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
+    glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
+                   (GLsizei)(word_count * 4));
+    glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
+    GLint ok = GL_FALSE;
+    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+    char log[1024] = "";
+    if (!ok) {
+        glGetShaderInfoLog(shader, sizeof log, NULL, log);
+        glDeleteShader(shader);
+        while (glGetError() != GL_NO_ERROR) {
+        }
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the OpenGL driver of device '%s' refused the SPIR-V "
+                       "(glSpecializeShader): %s",
+                       compute->device->info.name, log[0] ? log : "no message");
+    }
+    GLuint program = glCreateProgram();
+    glAttachShader(program, shader);
+    glLinkProgram(program);
+    glDeleteShader(shader);
+    glGetProgramiv(program, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        glGetProgramInfoLog(program, sizeof log, NULL, log);
+        glDeleteProgram(program);
+        while (glGetError() != GL_NO_ERROR) {
+        }
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the OpenGL driver of device '%s' cannot link the "
+                       "shader: %s",
+                       compute->device->info.name, log[0] ? log : "no message");
+    }
+    *out_program = program;
+    return gl_check(dev, "building a compute program");
+}
+
+static void free_compute(gl_compute *impl)
+{
+    if (impl->program)
+        glDeleteProgram(impl->program);
+    if (impl->push_buffer)
+        glDeleteBuffers(1, &impl->push_buffer);
+}
+
+cs_status gl_compute_create(cs_compute *compute)
+{
+    if (compute->bindless)
+        return gl_unsupported("bindless computes (descriptor arrays)");
+    gl_device *dev;
+    cs_status status = gl_enter(compute->device, &dev);
+    if (status != CS_OK)
+        return status;
+    gl_compute *impl = calloc(1, sizeof *impl);
+    gl_binding *bindings = calloc(compute->slot_count + 1, sizeof *bindings);
+    if (!impl || !bindings) {
+        free(impl);
+        free(bindings);
+        gl_leave(dev);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory creating a compute");
+    }
+    impl->bindings = bindings;
+    status = choose_bindings(compute, dev, bindings, &impl->push_unit);
+    if (status == CS_OK && !dev->has_spirv)
+        status = cs_fail(CS_ERROR_UNSUPPORTED,
+                         "device '%s' has no GL_ARB_gl_spirv: the OpenGL "
+                         "backend takes shaders as SPIR-V only",
+                         compute->device->info.name);
+    uint32_t *words = NULL;
+    size_t word_count = 0;
+    if (status == CS_OK)
+        status = gl_spirv_rewrite(compute, bindings, impl->push_unit, &words,
+                                  &word_count);
+    if (status == CS_OK)
+        status = build_program(dev, compute, words, word_count, &impl->program);
+    free(words);
+    if (status == CS_OK && compute->push_size) {
+        glCreateBuffers(1, &impl->push_buffer);
+        glNamedBufferStorage(impl->push_buffer, compute->push_size, NULL,
+                             GL_DYNAMIC_STORAGE_BIT);
+        status = gl_check(dev, "creating the push constant buffer");
+    }
+    if (status != CS_OK) {
+        free_compute(impl);
+        free(impl->bindings);
+        free(impl);
+    } else {
+        compute->impl = impl;
+    }
+    gl_leave(dev);
+    return status;
+}
+
+void gl_compute_destroy(cs_compute *compute)
+{
+    gl_compute *impl = compute->impl;
+    gl_device *dev = gl_enter_to_destroy(compute->device);
+    if (dev) {
+        free_compute(impl);
+        gl_leave(dev);
+    }
+    free(impl->bindings);
+    free(impl);
+    compute->impl = NULL;
+}
+
+cs_status gl_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
+                          uint32_t index, cs_resource *resource)
+{
+    (void)compute, (void)binding, (void)index, (void)resource;
+    return gl_unsupported("bindless computes (descriptor arrays)");
+}
+
+static void bind_slot(const cs_bound_slot *slot, const gl_binding *binding)
+{
+    if (binding->kind == GL_KIND_SAMPLER) {
+        glBindSampler(binding->unit,
+                      slot->sampler ? *(GLuint *)slot->sampler->impl : 0);
+        return;
+    }
+    const gl_resource *resource = gl_resource_of(slot->resource);
+    switch (binding->kind) {
+    case GL_KIND_UNIFORM_BUFFER:
+        glBindBufferBase(GL_UNIFORM_BUFFER, binding->unit, resource->buffer);
+        break;
+    case GL_KIND_STORAGE_BUFFER:
+        glBindBufferBase(GL_SHADER_STORAGE_BUFFER, binding->unit,
+                         resource->buffer);
+        break;
+    case GL_KIND_IMAGE: {
+        GLboolean layered = resource->target == GL_TEXTURE_1D_ARRAY ||
+                            resource->target == GL_TEXTURE_2D_ARRAY ||
+                            resource->target == GL_TEXTURE_3D;
+        glBindImageTexture(binding->unit, resource->texture, 0, layered, 0,
+                           slot->binding.read_only ? GL_READ_ONLY
+                                                   : GL_READ_WRITE,
+                           resource->internal_format);
+        break;
+    }
+    case GL_KIND_TEXTURE:
+        glBindTextureUnit(binding->unit, resource->texture);
+        break;
+    default: break;
+    }
+}
+
+cs_status gl_compute_record(gl_device *dev, cs_compute *compute,
+                            const uint32_t groups[3], cs_resource *indirect,
+                            uint64_t indirect_offset, GLuint push_buffer,
+                            GLintptr push_offset)
+{
+    const gl_compute *impl = compute->impl;
+    for (uint32_t i = 0; i < compute->slot_count; i++)
+        bind_slot(&compute->slots[i], &impl->bindings[i]);
+    if (push_buffer)
+        glBindBufferRange(GL_UNIFORM_BUFFER, impl->push_unit, push_buffer,
+                          push_offset, compute->push_size);
+    glUseProgram(impl->program);
+    if (indirect) {
+        glBindBuffer(GL_DISPATCH_INDIRECT_BUFFER,
+                     gl_resource_of(indirect)->buffer);
+        glDispatchComputeIndirect((GLintptr)indirect_offset);
+    } else {
+        glDispatchCompute(groups[0], groups[1], groups[2]);
+    }
+    /* what the dispatch wrote is seen by whatever comes next: shaders,
+     * copies, mapped buffers */
+    glMemoryBarrier(GL_ALL_BARRIER_BITS);
+    return gl_check(dev, "dispatching a compute");
+}
+
+cs_status gl_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t indirect_offset,
+                              const void *push, uint64_t *out_gpu_ns)
+{
+    gl_device *dev;
+    cs_status status = gl_enter(compute->device, &dev);
+    if (status != CS_OK)
+        return status;
+    const gl_compute *impl = compute->impl;
+    if (push)
+        glNamedBufferSubData(impl->push_buffer, 0, compute->push_size, push);
+    GLuint queries[2] = {0, 0};
+    if (out_gpu_ns) {
+        glGenQueries(2, queries);
+        glQueryCounter(queries[0], GL_TIMESTAMP);
+    }
+    status = gl_compute_record(dev, compute, groups, indirect, indirect_offset,
+                               push ? impl->push_buffer : 0, 0);
+    if (out_gpu_ns)
+        glQueryCounter(queries[1], GL_TIMESTAMP);
+    if (status == CS_OK)
+        status = gl_finish(compute->device, dev, "dispatch");
+    if (out_gpu_ns) {
+        if (status == CS_OK) {
+            GLuint64 start = 0, end = 0;
+            glGetQueryObjectui64v(queries[0], GL_QUERY_RESULT, &start);
+            glGetQueryObjectui64v(queries[1], GL_QUERY_RESULT, &end);
+            *out_gpu_ns = end > start ? end - start : 0;
+            status = gl_check(dev, "reading the dispatch's timestamps");
+        }
+        glDeleteQueries(2, queries);
+    }
+    gl_leave(dev);
+    return status;
+}

@@ -1,0 +1,104 @@
+/* gl_context.c - the threading model (one context per device, made current
+ * under the device's lock around each call), waits and GL error checks. */
+#include "gl_internal.h"
+
+#include <stdio.h>
+
+cs_status gl_enter(cs_device *device, gl_device **out_dev)
+{
+    gl_device *dev = gl_device_of(device);
+    mtx_lock(&dev->lock);
+    if (dev->lost) {
+        mtx_unlock(&dev->lock);
+        return cs_fail(CS_ERROR_DEVICE_LOST,
+                       "device '%s' was lost; create a new instance",
+                       device->info.name);
+    }
+    if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
+                        dev->context)) {
+        EGLint error = eglGetError();
+        mtx_unlock(&dev->lock);
+        return cs_fail(CS_ERROR_BACKEND,
+                       "eglMakeCurrent failed (EGL error 0x%04x) for device "
+                       "'%s'",
+                       (unsigned)error, device->info.name);
+    }
+    *out_dev = dev;
+    return CS_OK;
+}
+
+gl_device *gl_enter_to_destroy(cs_device *device)
+{
+    gl_device *dev = gl_device_of(device);
+    mtx_lock(&dev->lock);
+    if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
+                        dev->context)) {
+        mtx_unlock(&dev->lock);
+        return NULL;
+    }
+    return dev;
+}
+
+void gl_leave(gl_device *dev)
+{
+    /* another thread may be next: the context must not stay current here */
+    eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
+                   EGL_NO_CONTEXT);
+    mtx_unlock(&dev->lock);
+}
+
+static const char *error_name(GLenum error)
+{
+    switch (error) {
+    case GL_INVALID_ENUM: return "GL_INVALID_ENUM";
+    case GL_INVALID_VALUE: return "GL_INVALID_VALUE";
+    case GL_INVALID_OPERATION: return "GL_INVALID_OPERATION";
+    case GL_INVALID_FRAMEBUFFER_OPERATION:
+        return "GL_INVALID_FRAMEBUFFER_OPERATION";
+    case GL_OUT_OF_MEMORY: return "GL_OUT_OF_MEMORY";
+    case GL_STACK_UNDERFLOW: return "GL_STACK_UNDERFLOW";
+    case GL_STACK_OVERFLOW: return "GL_STACK_OVERFLOW";
+    default: return "an unknown GL error";
+    }
+}
+
+cs_status gl_check(gl_device *dev, const char *what)
+{
+    (void)dev;
+    GLenum error = glGetError();
+    if (error == GL_NO_ERROR)
+        return CS_OK;
+    while (glGetError() != GL_NO_ERROR) {
+    } /* clear the rest: the next check starts clean */
+    return cs_fail(error == GL_OUT_OF_MEMORY ? CS_ERROR_OUT_OF_DEVICE_MEMORY
+                                             : CS_ERROR_BACKEND,
+                   "OpenGL reported %s (0x%04x) %s", error_name(error),
+                   (unsigned)error, what);
+}
+
+cs_status gl_finish(cs_device *device, gl_device *dev, const char *what)
+{
+    GLsync sync = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    if (!sync)
+        return gl_check(dev, what);
+    uint64_t timeout = cs_device_get_wait_timeout(device);
+    GLenum result = glClientWaitSync(sync, GL_SYNC_FLUSH_COMMANDS_BIT,
+                                     timeout ? timeout : UINT64_MAX);
+    glDeleteSync(sync);
+    if (result == GL_TIMEOUT_EXPIRED)
+        return cs_fail(CS_TIMEOUT,
+                       "%s: the GPU did not finish within %.3f s (the device's "
+                       "wait timeout); the work goes on in the background",
+                       what, (double)timeout / 1e9);
+    if (result == GL_WAIT_FAILED)
+        return gl_check(dev, what);
+    return gl_check(dev, what);
+}
+
+cs_status gl_unsupported(const char *what)
+{
+    return cs_fail(CS_ERROR_UNSUPPORTED,
+                   "%s is not supported by the OpenGL backend; use the Vulkan "
+                   "backend (COMPUSHADY_BACKEND=vulkan)",
+                   what);
+}

@@ -1,0 +1,174 @@
+/*
+ * gl_internal.h - the OpenGL backend's objects and the helpers its files
+ * share.
+ *
+ * Threads: a GL context is current on one thread at a time. Each device
+ * owns one context (created at discovery); every backend call that touches
+ * GL takes the device's lock, makes the context current on the calling
+ * thread (gl_enter) and releases it again before unlocking (gl_leave), so
+ * any thread may call at any time and GL calls of one device never overlap.
+ * Every operation the core asks for is waited for before the call returns
+ * (a fence after the commands), as the Vulkan backend does.
+ */
+#ifndef CS_GL_INTERNAL_H
+#define CS_GL_INTERNAL_H
+
+#include "gl_loader.h"
+
+#include <stdbool.h>
+
+/* What the device's driver offers, read once at discovery. */
+typedef struct gl_limits {
+    GLint uniform_buffers, storage_buffers, images, textures; /* compute */
+    GLint uniform_buffer_bindings, storage_buffer_bindings;
+    GLint uniform_buffer_alignment, storage_buffer_alignment;
+    GLint texture_buffer_alignment;
+} gl_limits;
+
+typedef struct gl_device {
+    EGLDisplay display;
+    EGLContext context;
+    mtx_t lock;
+    gl_limits limits;
+    bool has_spirv;          /* GL_ARB_gl_spirv */
+    bool has_bindless;       /* GL_ARB_bindless_texture */
+    bool has_timer_query;    /* GL_ARB_timer_query (core in 3.3) */
+    bool has_load_formatted; /* GL_EXT_shader_image_load_formatted */
+    bool debug;              /* the context reports through KHR_debug */
+    bool lost;               /* device_simulate_lost */
+    cs_instance *instance;   /* for debug messages */
+} gl_device;
+
+typedef struct gl_resource {
+    GLuint buffer;  /* buffers, and the storage of texel buffers */
+    GLuint texture; /* textures, and the buffer texture of typed buffers */
+    GLenum target;  /* the texture's target (GL_TEXTURE_2D_ARRAY, ...) */
+    GLenum internal_format;
+} gl_resource;
+
+/* Where one of the shader's bindings goes in GL. */
+typedef enum gl_binding_kind {
+    GL_KIND_UNIFORM_BUFFER,
+    GL_KIND_STORAGE_BUFFER,
+    GL_KIND_IMAGE,   /* image units: storage images and texel buffers */
+    GL_KIND_TEXTURE, /* texture units: sampled images, texel buffers */
+    GL_KIND_SAMPLER, /* a sampler object on its texture's unit */
+    GL_KIND_COUNT
+} gl_binding_kind;
+
+typedef struct gl_binding {
+    gl_binding_kind kind;
+    GLuint unit; /* the GL binding point of its kind */
+} gl_binding;
+
+typedef struct gl_compute {
+    GLuint program;
+    gl_binding *bindings; /* one per compute->slots entry */
+    GLuint push_buffer;   /* the uniform buffer push constants go through */
+    GLuint push_unit;     /* its uniform buffer binding */
+} gl_compute;
+
+/* >>context (gl_context.c) */
+/* Locks the device and makes its context current on this thread; fails
+ * (and leaves nothing locked) when the device is lost or the context
+ * cannot be made current. */
+cs_status gl_enter(cs_device *device, gl_device **out_dev);
+void gl_leave(gl_device *dev);
+/* For destroy functions: as gl_enter, lost devices too; NULL when the
+ * context cannot be made current (the GL objects are then left). */
+gl_device *gl_enter_to_destroy(cs_device *device);
+/* Waits for every command issued so far (a fence), up to the device's wait
+ * timeout: CS_OK, CS_TIMEOUT or a failure. */
+cs_status gl_finish(cs_device *device, gl_device *dev, const char *what);
+/* CS_OK, or the GL error raised since the last check as a cs_fail naming
+ * what was being done. */
+cs_status gl_check(gl_device *dev, const char *what);
+/* The "not supported by the OpenGL backend" failure. */
+cs_status gl_unsupported(const char *what);
+
+static inline gl_device *gl_device_of(const cs_device *device)
+{
+    return device->impl;
+}
+static inline gl_resource *gl_resource_of(const cs_resource *resource)
+{
+    return resource->impl;
+}
+
+/* >>instance (gl_instance.c) */
+cs_status gl_instance_create(cs_instance *instance);
+void gl_instance_destroy(cs_instance *instance);
+void gl_device_simulate_lost(cs_device *device);
+
+/* >>formats (gl_formats.c) */
+typedef struct gl_format {
+    GLenum internal_format; /* 0: GL has no such format */
+    GLenum format, type;    /* for uploads and readbacks */
+    bool image_unit;        /* usable with glBindImageTexture */
+    bool texture_buffer;    /* usable with glTexBuffer */
+} gl_format;
+gl_format gl_format_of(cs_format format);
+bool gl_format_filters_linearly(const cs_device *device, cs_format format);
+
+/* >>resources (gl_resource.c, gl_copy.c) */
+cs_status gl_heap_create(cs_heap *heap);
+void gl_heap_destroy(cs_heap *heap);
+cs_status gl_resource_create(cs_resource *resource);
+void gl_resource_destroy(cs_resource *resource);
+cs_status gl_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
+                                uint32_t z, uint32_t slice, cs_heap *heap,
+                                uint64_t heap_offset);
+cs_status gl_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size);
+cs_status gl_buffer_invalidate(cs_resource *buffer, uint64_t offset,
+                               uint64_t size);
+/* Issues a copy (context current, nothing waited for). */
+cs_status gl_copy_record(gl_device *dev, cs_resource *src, cs_resource *dst,
+                         const cs_copy_desc *desc);
+cs_status gl_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc);
+
+/* >>samplers (gl_sampler.c) */
+cs_status gl_sampler_create(cs_sampler *sampler);
+void gl_sampler_destroy(cs_sampler *sampler);
+
+/* >>computes (gl_compute.c, gl_spirv.c) */
+/* The module's words with the bindings renumbered per GL kind (bindings[i]
+ * for compute->slots[i]), descriptor sets dropped and the push constant
+ * block turned into a uniform block at push_unit. *out_words: malloc'd. */
+cs_status gl_spirv_rewrite(const cs_compute *compute,
+                           const gl_binding *bindings, GLuint push_unit,
+                           uint32_t **out_words, size_t *out_word_count);
+cs_status gl_compute_create(cs_compute *compute);
+void gl_compute_destroy(cs_compute *compute);
+/* Binds the compute's resources and push data and issues the dispatch
+ * (context current, nothing waited for). push_buffer/push_offset: where
+ * the push data already is (0: none). */
+cs_status gl_compute_record(gl_device *dev, cs_compute *compute,
+                            const uint32_t groups[3], cs_resource *indirect,
+                            uint64_t indirect_offset, GLuint push_buffer,
+                            GLintptr push_offset);
+cs_status gl_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t indirect_offset,
+                              const void *push, uint64_t *out_gpu_ns);
+cs_status gl_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
+                          uint32_t index, cs_resource *resource);
+
+/* >>command lists (gl_command_list.c) */
+cs_status gl_command_list_create(cs_command_list *list);
+void gl_command_list_destroy(cs_command_list *list);
+cs_status gl_command_list_dispatch(cs_command_list *list, cs_compute *compute,
+                                   const uint32_t groups[3],
+                                   cs_resource *indirect,
+                                   uint64_t indirect_offset, const void *push,
+                                   size_t push_size);
+cs_status gl_command_list_copy(cs_command_list *list, cs_resource *src,
+                               cs_resource *dst, const cs_copy_desc *desc);
+cs_status gl_command_list_submit(cs_command_list *list);
+cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns);
+cs_status gl_command_list_read_times(cs_command_list *list,
+                                     uint64_t *out_total_ns,
+                                     uint64_t *out_command_ns, uint32_t count);
+cs_status gl_command_list_reset(cs_command_list *list);
+
+/* >>swapchains: not done by this backend (gl_backend.c) */
+
+#endif

@@ -1,0 +1,195 @@
+/* gl_resource.c - buffers (persistently mapped for the UPLOAD and READBACK
+ * heaps, with a buffer texture when typed) and textures (immutable
+ * storage); heaps and sparse tiles, which GL cannot do. */
+#include "gl_internal.h"
+
+#include <stdlib.h>
+
+cs_status gl_heap_create(cs_heap *heap)
+{
+    (void)heap;
+    return gl_unsupported("placing resources in heaps (cs_heap_create, "
+                          "heap aliasing)");
+}
+
+void gl_heap_destroy(cs_heap *heap)
+{
+    (void)heap;
+}
+
+cs_status gl_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
+                                uint32_t z, uint32_t slice, cs_heap *heap,
+                                uint64_t heap_offset)
+{
+    (void)resource, (void)x, (void)y, (void)z, (void)slice, (void)heap;
+    (void)heap_offset;
+    return gl_unsupported("sparse (tiled) resources");
+}
+
+cs_status gl_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
+{
+    (void)buffer, (void)offset, (void)size;
+    return CS_OK; /* the mapping is coherent */
+}
+
+cs_status gl_buffer_invalidate(cs_resource *buffer, uint64_t offset,
+                               uint64_t size)
+{
+    (void)buffer, (void)offset, (void)size;
+    return CS_OK; /* coherent; writes are fenced before calls return */
+}
+
+static cs_status create_buffer(gl_device *dev, cs_resource *resource,
+                               gl_resource *impl)
+{
+    const cs_resource_info *info = &resource->info;
+    GLbitfield flags = 0;
+    bool mapped = info->heap_type != CS_HEAP_DEFAULT;
+    if (mapped)
+        flags =
+            GL_MAP_READ_BIT | GL_MAP_WRITE_BIT | GL_MAP_PERSISTENT_BIT |
+            GL_MAP_COHERENT_BIT |
+            (info->heap_type == CS_HEAP_READBACK ? GL_CLIENT_STORAGE_BIT : 0);
+    glCreateBuffers(1, &impl->buffer);
+    glNamedBufferStorage(impl->buffer, (GLsizeiptr)info->size, NULL, flags);
+    cs_status status = gl_check(dev, "creating a buffer");
+    if (status != CS_OK)
+        return status;
+    /* GL leaves new storage undefined; Vulkan memory of this library's
+     * buffers reads as zeros on every driver tried, and tests rely on it */
+    GLuint zero = 0;
+    if (info->size % 4 == 0)
+        glClearNamedBufferSubData(impl->buffer, GL_R32UI, 0,
+                                  (GLsizeiptr)info->size, GL_RED_INTEGER,
+                                  GL_UNSIGNED_INT, &zero);
+    else
+        glClearNamedBufferSubData(impl->buffer, GL_R8UI, 0,
+                                  (GLsizeiptr)info->size, GL_RED_INTEGER,
+                                  GL_UNSIGNED_BYTE, &zero);
+    if (mapped) {
+        resource->mapped =
+            glMapNamedBufferRange(impl->buffer, 0, (GLsizeiptr)info->size,
+                                  flags & ~(GLbitfield)GL_CLIENT_STORAGE_BIT);
+        if (!resource->mapped) {
+            gl_check(dev, "mapping a buffer");
+            return cs_fail(CS_ERROR_OUT_OF_DEVICE_MEMORY,
+                           "cannot map a %llu-byte %s buffer",
+                           (unsigned long long)info->size,
+                           cs_heap_type_name(info->heap_type));
+        }
+    }
+    if (info->format) {
+        gl_format format = gl_format_of(info->format);
+        if (!format.texture_buffer)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "format %s: OpenGL has no typed buffers (buffer "
+                           "textures) of it; the OpenGL backend cannot make "
+                           "this typed buffer",
+                           cs_format_name(info->format));
+        glCreateTextures(GL_TEXTURE_BUFFER, 1, &impl->texture);
+        glTextureBufferRange(impl->texture, format.internal_format,
+                             impl->buffer, 0, (GLsizeiptr)info->size);
+        impl->target = GL_TEXTURE_BUFFER;
+        impl->internal_format = format.internal_format;
+    }
+    resource->info.heap_size = info->size;
+    return gl_finish(resource->device, dev, "creating a buffer");
+}
+
+static cs_status create_texture(gl_device *dev, cs_resource *resource,
+                                gl_resource *impl)
+{
+    const cs_resource_info *info = &resource->info;
+    gl_format format = gl_format_of(info->format);
+    if (!format.internal_format)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "format %s is not supported by the OpenGL backend",
+                       cs_format_name(info->format));
+    bool array = info->slices > 1;
+    switch (info->kind) {
+    case CS_RESOURCE_TEXTURE1D:
+        impl->target = array ? GL_TEXTURE_1D_ARRAY : GL_TEXTURE_1D;
+        break;
+    case CS_RESOURCE_TEXTURE3D: impl->target = GL_TEXTURE_3D; break;
+    default: impl->target = array ? GL_TEXTURE_2D_ARRAY : GL_TEXTURE_2D; break;
+    }
+    impl->internal_format = format.internal_format;
+    glCreateTextures(impl->target, 1, &impl->texture);
+    GLsizei width = (GLsizei)info->width, height = (GLsizei)info->height;
+    switch (impl->target) {
+    case GL_TEXTURE_1D:
+        glTextureStorage1D(impl->texture, 1, format.internal_format, width);
+        break;
+    case GL_TEXTURE_1D_ARRAY:
+        glTextureStorage2D(impl->texture, 1, format.internal_format, width,
+                           (GLsizei)info->slices);
+        break;
+    case GL_TEXTURE_2D:
+        glTextureStorage2D(impl->texture, 1, format.internal_format, width,
+                           height);
+        break;
+    case GL_TEXTURE_2D_ARRAY:
+        glTextureStorage3D(impl->texture, 1, format.internal_format, width,
+                           height, (GLsizei)info->slices);
+        break;
+    default:
+        glTextureStorage3D(impl->texture, 1, format.internal_format, width,
+                           height, (GLsizei)info->depth);
+        break;
+    }
+    glTextureParameteri(impl->texture, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTextureParameteri(impl->texture, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    resource->info.heap_size = info->size;
+    return gl_check(dev, "creating a texture");
+}
+
+static void free_objects(gl_resource *impl)
+{
+    if (impl->texture)
+        glDeleteTextures(1, &impl->texture);
+    if (impl->buffer)
+        glDeleteBuffers(1, &impl->buffer); /* unmaps it */
+}
+
+cs_status gl_resource_create(cs_resource *resource)
+{
+    if (resource->sparse)
+        return gl_unsupported("sparse (tiled) resources");
+    if (resource->heap)
+        return gl_unsupported("placing resources in heaps");
+    gl_device *dev;
+    cs_status status = gl_enter(resource->device, &dev);
+    if (status != CS_OK)
+        return status;
+    gl_resource *impl = calloc(1, sizeof *impl);
+    if (!impl) {
+        gl_leave(dev);
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory while creating a resource");
+    }
+    status = resource->info.kind == CS_RESOURCE_BUFFER
+                 ? create_buffer(dev, resource, impl)
+                 : create_texture(dev, resource, impl);
+    if (status != CS_OK) {
+        free_objects(impl);
+        free(impl);
+        resource->mapped = NULL;
+    } else {
+        resource->impl = impl;
+    }
+    gl_leave(dev);
+    return status;
+}
+
+void gl_resource_destroy(cs_resource *resource)
+{
+    gl_resource *impl = resource->impl;
+    gl_device *dev = gl_enter_to_destroy(resource->device);
+    if (dev) {
+        free_objects(impl);
+        gl_leave(dev);
+    }
+    free(impl);
+    resource->impl = NULL;
+    resource->mapped = NULL;
+}
