@@ -20,6 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD_REQUIREMENTS = [
     ("header", "vulkan/vulkan.h", "libvulkan-dev"),
     ("header", "X11/Xlib.h", "libx11-dev"),
+    ("header", "EGL/egl.h", "libegl-dev"),
+    ("header", "GL/glcorearb.h", "libgl-dev"),
     ("library", "libshaderc_combined.a", "libshaderc-dev"),
     ("library", "libglslang.a", "glslang-dev"),
     ("library", "libSPIRV.a", "glslang-dev"),
@@ -179,6 +181,7 @@ native = Extension(
         "src/shader/*.c",
         "src/shader/wgsl/*.c",
         "src/backends/vulkan/*.c",
+        "src/backends/opengl/*.c",
     ),
     include_dirs=["include"],
     define_macros=[("_DEFAULT_SOURCE", None)],

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
     libshaderc-dev glslang-dev spirv-tools clang-format clang libclang-rt-dev
-    libx11-dev xvfb weston libspirv-cross-c-shared-dev)
+    libx11-dev xvfb weston libspirv-cross-c-shared-dev
+    libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -127,9 +127,10 @@ def set_wait_timeout(seconds: float | None) -> None:
                 "the wait timeout must be > 0 seconds or None, got %r" % seconds
             )
     wait_timeout = seconds
-    from .backends import vulkan
+    from .backends import opengl, vulkan
 
     vulkan.apply_wait_timeout()
+    opengl.apply_wait_timeout()
 
 
 # cs_cache_dir's buffer (src/core/cache.c), terminator included

@@ -146,5 +146,6 @@ struct cs_backend {
 
 /* The backends compiled in, in order of preference. */
 extern const cs_backend cs_vulkan_backend;
+extern const cs_backend cs_opengl_backend;
 
 #endif

@@ -7,6 +7,7 @@
 
 static const cs_backend *const available_backends[] = {
     &cs_vulkan_backend,
+    &cs_opengl_backend,
 };
 enum {
     AVAILABLE_BACKEND_COUNT =
@@ -26,7 +27,7 @@ static cs_status find_backend(const char *name, const cs_backend **out)
         }
     }
     return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                   "unknown backend '%s'; this build has: vulkan", name);
+                   "unknown backend '%s'; this build has: vulkan, opengl", name);
 }
 
 cs_status cs_instance_create(const cs_instance_desc *desc,
@@ -37,7 +38,7 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "out_instance is NULL");
     if (!desc)
         desc = &defaults;
-    const cs_backend *backend;
+    const cs_backend *backend = NULL;
     cs_status status = find_backend(desc->backend, &backend);
     if (status == CS_OK)
         status = cs_cache_limits_check_env();

@@ -1,7 +1,7 @@
-"""Backends: Python modules named after the backend (``vulkan``).
+"""Backends: Python modules named after the backend (``vulkan``, ``opengl``).
 
 Each exposes ``name``, ``get_discovered_devices()`` (native devices),
 ``get_shader_binary_type()`` and ``enable_debug()``.
 """
 
-KNOWN_BACKENDS = ("vulkan",)
+KNOWN_BACKENDS = ("vulkan", "opengl")
