@@ -47,6 +47,39 @@ static uint32_t kind_limit(const gl_limits *limits, gl_binding_kind kind)
     }
 }
 
+static int32_t slot_of(const cs_compute *compute, uint32_t binding)
+{
+    for (uint32_t i = 0; i < compute->slot_count; i++)
+        if (compute->slots[i].binding.binding == binding)
+            return (int32_t)i;
+    return -1;
+}
+
+/* GL samples a texture with the sampler object on its unit: each texture
+ * gets the one sampler the shader samples it with. */
+static cs_status pair_samplers(const cs_compute *compute, gl_binding *bindings)
+{
+    const cs_shader_reflection *shader = &compute->reflection;
+    for (uint32_t i = 0; i < shader->sampling_count; i++) {
+        const cs_shader_sampling *use = &shader->samplings[i];
+        int32_t image = slot_of(compute, use->image_binding);
+        int32_t sampler = slot_of(compute, use->sampler_binding);
+        if (image < 0 || sampler < 0)
+            return gl_unsupported(
+                "a texture or sampler chosen at run time (not traceable to "
+                "one variable)");
+        if (bindings[image].sampler_slot >= 0 &&
+            bindings[image].sampler_slot != sampler)
+            return cs_fail(CS_ERROR_UNSUPPORTED,
+                           "register t%u is sampled with two samplers; "
+                           "OpenGL ties one sampler to a texture unit, so "
+                           "this is not supported by the OpenGL backend",
+                           compute->slots[image].binding.binding % 1024);
+        bindings[image].sampler_slot = sampler;
+    }
+    return CS_OK;
+}
+
 /* Binding points per kind, in the order of the shader's bindings; checked
  * against the device's limits (GL would ignore a binding past them). */
 static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
@@ -56,9 +89,6 @@ static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
     for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_shader_binding *binding = &compute->slots[i].binding;
         gl_binding_kind kind = kind_of(binding->type);
-        if (kind == GL_KIND_SAMPLER)
-            return gl_unsupported("a separate sampler (SamplerState) in a "
-                                  "compute shader");
         if (binding->array_size != 1)
             return gl_unsupported("arrays of descriptors (bindless)");
         const cs_resource *resource = compute->slots[i].resource;
@@ -71,8 +101,12 @@ static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
                            binding->binding % 1024,
                            cs_format_name(resource->info.format));
         bindings[i].kind = kind;
-        bindings[i].unit = next[kind]++;
+        bindings[i].unit = kind == GL_KIND_SAMPLER ? 0 : next[kind]++;
+        bindings[i].sampler_slot = -1;
     }
+    cs_status status = pair_samplers(compute, bindings);
+    if (status != CS_OK)
+        return status;
     *out_push_unit = next[GL_KIND_UNIFORM_BUFFER];
     if (compute->push_size)
         next[GL_KIND_UNIFORM_BUFFER]++;
@@ -165,6 +199,13 @@ cs_status gl_compute_create(cs_compute *compute)
     if (status == CS_OK)
         status = gl_spirv_rewrite(compute, bindings, impl->push_unit, &words,
                                   &word_count);
+    if (status == CS_OK && getenv("CS_GL_DUMP")) {
+        FILE *dump = fopen(getenv("CS_GL_DUMP"), "wb");
+        if (dump) {
+            fwrite(words, 4, word_count, dump);
+            fclose(dump);
+        }
+    }
     if (status == CS_OK)
         status = build_program(dev, compute, words, word_count, &impl->program);
     free(words);
@@ -205,13 +246,12 @@ cs_status gl_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
     return gl_unsupported("bindless computes (descriptor arrays)");
 }
 
-static void bind_slot(const cs_bound_slot *slot, const gl_binding *binding)
+static void bind_slot(const cs_bound_slot *slots, uint32_t index,
+                      const gl_binding *binding)
 {
-    if (binding->kind == GL_KIND_SAMPLER) {
-        glBindSampler(binding->unit,
-                      slot->sampler ? *(GLuint *)slot->sampler->impl : 0);
-        return;
-    }
+    const cs_bound_slot *slot = &slots[index];
+    if (binding->kind == GL_KIND_SAMPLER)
+        return; /* bound with its texture */
     const gl_resource *resource = gl_resource_of(slot->resource);
     switch (binding->kind) {
     case GL_KIND_UNIFORM_BUFFER:
@@ -231,9 +271,15 @@ static void bind_slot(const cs_bound_slot *slot, const gl_binding *binding)
                            resource->internal_format);
         break;
     }
-    case GL_KIND_TEXTURE:
+    case GL_KIND_TEXTURE: {
         glBindTextureUnit(binding->unit, resource->texture);
+        const cs_sampler *sampler = binding->sampler_slot >= 0
+                                        ? slots[binding->sampler_slot].sampler
+                                        : NULL;
+        glBindSampler(binding->unit,
+                      sampler ? *(const GLuint *)sampler->impl : 0);
         break;
+    }
     default: break;
     }
 }
@@ -245,7 +291,7 @@ cs_status gl_compute_record(gl_device *dev, cs_compute *compute,
 {
     const gl_compute *impl = compute->impl;
     for (uint32_t i = 0; i < compute->slot_count; i++)
-        bind_slot(&compute->slots[i], &impl->bindings[i]);
+        bind_slot(compute->slots, i, &impl->bindings[i]);
     if (push_buffer)
         glBindBufferRange(GL_UNIFORM_BUFFER, impl->push_unit, push_buffer,
                           push_offset, compute->push_size);

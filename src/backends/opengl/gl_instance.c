@@ -43,8 +43,8 @@ static bool gl_has_extension(const char *name)
 }
 
 static void APIENTRY debug_callback(GLenum source, GLenum type, GLuint id,
-                                      GLenum severity, GLsizei length,
-                                      const GLchar *message, const void *user)
+                                    GLenum severity, GLsizei length,
+                                    const GLchar *message, const void *user)
 {
     (void)source;
     (void)length;

@@ -59,6 +59,9 @@ typedef enum gl_binding_kind {
 typedef struct gl_binding {
     gl_binding_kind kind;
     GLuint unit; /* the GL binding point of its kind */
+    /* textures: the slot of the sampler the shader samples it with, whose
+     * sampler object goes on the texture's unit; -1 for none */
+    int32_t sampler_slot;
 } gl_binding;
 
 typedef struct gl_compute {
