@@ -119,6 +119,15 @@ cs_status gl_copy_record(gl_device *dev, cs_resource *src, cs_resource *dst,
                           desc->src_slice, desc);
         gl_box b = box_of(dst, desc->dst_x, desc->dst_y, desc->dst_z,
                           desc->dst_slice, desc);
+        /* glCopyImageSubData counts the slices of every array in z */
+        if (from->target == GL_TEXTURE_1D_ARRAY) {
+            a.z = a.y;
+            a.y = 0;
+        }
+        if (to->target == GL_TEXTURE_1D_ARRAY) {
+            b.z = b.y;
+            b.y = 0;
+        }
         glCopyImageSubData(from->texture, from->target, 0, a.x, a.y, a.z,
                            to->texture, to->target, 0, b.x, b.y, b.z, a.width,
                            a.height, a.depth);

@@ -60,12 +60,19 @@ gl_format gl_format_of(cs_format format)
     case 62: return F(GL_R8UI, GL_RED_INTEGER, GL_UNSIGNED_BYTE, true, true);
     case 63: return F(GL_R8_SNORM, GL_RED, GL_BYTE, true, false);
     case 64: return F(GL_R8I, GL_RED_INTEGER, GL_BYTE, true, true);
-    /* GL stores BGRA texels as RGBA and swizzles them on the way in and
-     * out; images and texel buffers cannot */
-    case 87: return F(GL_RGBA8, GL_BGRA, GL_UNSIGNED_BYTE, false, false);
-    case 91: return F(GL_SRGB8_ALPHA8, GL_BGRA, GL_UNSIGNED_BYTE, false, false);
+    /* BGRA: RGBA8 storage that keeps the bytes as they come (copies
+     * between formats of one size move bytes), with the texture's swizzle
+     * exchanging red and blue when sampled; images and texel buffers have
+     * no swizzle */
+    case 87: return F(GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, false, false);
+    case 91: return F(GL_SRGB8_ALPHA8, GL_RGBA, GL_UNSIGNED_BYTE, false, false);
     default: return F(0, 0, 0, false, false);
     }
+}
+
+bool gl_format_is_bgra(cs_format format)
+{
+    return format == 87 || format == 91;
 }
 
 bool gl_format_filters_linearly(const cs_device *device, cs_format format)

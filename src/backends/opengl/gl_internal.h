@@ -111,6 +111,8 @@ typedef struct gl_format {
     bool texture_buffer;    /* usable with glTexBuffer */
 } gl_format;
 gl_format gl_format_of(cs_format format);
+/* Stored as RGBA bytes and swizzled when sampled (gl_formats.c). */
+bool gl_format_is_bgra(cs_format format);
 bool gl_format_filters_linearly(const cs_device *device, cs_format format);
 
 /* >>resources (gl_resource.c, gl_copy.c) */
