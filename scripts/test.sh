@@ -20,6 +20,8 @@ echo "== fuzz targets over their seed corpus, plus a short random run"
 make -s -j2 fuzz-smoke
 echo "== Python suite (validation layer on)"
 .venv/bin/python -m pytest -q tests/python "$@"
+echo "== Python suite's backend-neutral files on the OpenGL backend (llvmpipe)"
+scripts/test-opengl.sh
 echo "== Python suite again, over an extension built with ASan and UBSan"
 make -s test-python-asan
 echo "== binary wheel: pip wheel + auditwheel, a clean venv runs the quickstart"

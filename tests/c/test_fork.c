@@ -126,6 +126,7 @@ static void test_child_that_does_nothing(void)
 static void test_fork_tables_cover_the_backend(void)
 {
     CHECK(cs_fork_tables_cover(&cs_vulkan_backend));
+    CHECK(cs_fork_tables_cover(&cs_opengl_backend));
 }
 
 int main(void)

@@ -199,8 +199,9 @@ cs_status gl_compute_create(cs_compute *compute)
     if (status == CS_OK)
         status = gl_spirv_rewrite(compute, bindings, impl->push_unit, &words,
                                   &word_count);
-    if (status == CS_OK && getenv("CS_GL_DUMP")) {
-        FILE *dump = fopen(getenv("CS_GL_DUMP"), "wb");
+    /* for debugging the rewrite: the words GL gets (docs/opengl.md) */
+    if (status == CS_OK && getenv("COMPUSHADY_GL_DUMP_SPIRV")) {
+        FILE *dump = fopen(getenv("COMPUSHADY_GL_DUMP_SPIRV"), "wb");
         if (dump) {
             fwrite(words, 4, word_count, dump);
             fclose(dump);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The Python suite's backend-neutral files again on the OpenGL backend
+# (llvmpipe here, through EGL), with GL debug output collected as the
+# validation messages are on Vulkan: a GL error fails the test. Files that
+# test Vulkan itself (its loader, pipeline cache, swapchains), heaps and
+# sparse resources (which GL cannot do: they raise "not supported by the
+# OpenGL backend", tested in test_opengl.py) and the slow packaging/fork
+# runs are left to the Vulkan pass. Deselected below: formats GL has no
+# image unit or buffer texture for (RGB32 images, sRGB and BGRA images,
+# SNORM and packed 10-bit texel buffers, BGRA texel buffers); creating them
+# raises a clear error instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export COMPUSHADY_BACKEND=opengl
+FILES=(opengl compute buffer buffer_formats copy copy_rules sampler
+    texture1d texture2d texture3d texture_regions texture_formats
+    typed_buffer batch batch_threads threads numpy layout shaders
+    glsl_dialects hlsl_wave input_mutation memory_bounds device
+    reflect_names fuzz_api wgsl)
+args=()
+for file in "${FILES[@]}"; do args+=("tests/python/test_$file.py"); done
+deselect=(
+    "test_texture_formats.py::test_uav_write_every_format[R32G32B32_FLOAT]"
+    "test_texture_formats.py::test_uav_write_every_format[R32G32B32_UINT]"
+    "test_texture_formats.py::test_uav_write_every_format[R32G32B32_SINT]"
+    "test_texture_formats.py::test_uav_write_every_format[R8G8B8A8_UNORM_SRGB]"
+    "test_texture_formats.py::test_uav_write_every_format[B8G8R8A8_UNORM]"
+    "test_texture_formats.py::test_uav_write_every_format[B8G8R8A8_UNORM_SRGB]"
+    "test_texture_formats.py::test_uav_without_format_write_works_read_fails_clearly"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R16G16B16A16_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R10G10B10A2_UNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R10G10B10A2_UINT]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R8G8B8A8_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R16G16_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R8G8_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R16_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[R8_SNORM]"
+    "test_typed_buffer.py::test_typed_buffer_roundtrip[B8G8R8A8_UNORM]"
+    "test_typed_buffer.py::test_no_spirv_format_uav"
+    "test_typed_buffer.py::test_read_only_typed_buffer[B8G8R8A8_UNORM]"
+    "test_typed_buffer.py::test_read_only_typed_buffer[B8G8R8A8_UNORM_SRGB]"
+    "test_typed_buffer.py::test_read_only_typed_buffer[R8G8B8A8_UNORM_SRGB]"
+    "test_wgsl.py::test_bgra8unorm_storage_texture_writes_in_bgra_order"
+)
+for test in "${deselect[@]}"; do args+=(--deselect "tests/python/$test"); done
+.venv/bin/python -m pytest -q "${args[@]}" "$@"
