@@ -152,10 +152,18 @@ enum {
     CS_INSTANCE_DEBUG = 1u << 0,
 };
 
+/* The number of backends compiled into this library
+ * (src/backends/backends.def and the build's choice); at least 1. */
+CS_API size_t cs_backend_count(void);
+/* The index-th backend compiled in, in order of preference ("vulkan",
+ * ...), for index < cs_backend_count(); NULL past the last. The first is
+ * the default of cs_instance_create(). */
+CS_API const char *cs_backend_name(size_t index);
+
 typedef struct cs_instance_desc {
     uint32_t flags;      /* CS_INSTANCE_*; default 0 */
-    const char *backend; /* backend name; NULL (default) = first available,
-                            "vulkan" is the only one today */
+    const char *backend; /* backend name, one of cs_backend_name()'s; NULL or
+                            "" (default) = the first compiled in */
     /* The wait timeout of every device of the instance (see
      * cs_device_set_wait_timeout()); 0 (default) = wait forever. */
     uint64_t wait_timeout_ns;
@@ -166,7 +174,8 @@ typedef struct cs_instance_desc {
  * Vulkan loader libvulkan.so.1, opened here the first time, or a driver is
  * missing: the message names the package to install; the environment
  * variable COMPUSHADY_VULKAN_LIBRARY names another loader file), and
- * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
+ * CS_ERROR_INVALID_ARGUMENT for a backend name not compiled in (the message
+ * lists those that are). An instance with
  * zero devices is not an error.
  * fork(): in a child, every object of an instance created before the fork
  * fails with CS_ERROR_BACKEND ("inherited through fork()") and its releases

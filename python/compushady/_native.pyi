@@ -8,6 +8,7 @@ HEAP_DEFAULT: Final[int]
 HEAP_UPLOAD: Final[int]
 HEAP_READBACK: Final[int]
 VERSION: tuple[int, int, int]
+BACKENDS: tuple[str, ...]
 
 class UnknownBackend(Exception): ...
 class BufferException(ValueError): ...

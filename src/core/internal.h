@@ -20,7 +20,11 @@ typedef struct cs_backend cs_backend;
 
 struct cs_instance {
     atomic_int refcount;
+    /* the table the core calls: fork.c's guarded one (or, in a fork()ed
+     * child, its inherited one) in front of own_backend, the registered
+     * backend's own table (backend_registry.c) */
     const cs_backend *backend;
+    const cs_backend *own_backend;
     uint32_t flags;
     void *impl;
     size_t device_count;

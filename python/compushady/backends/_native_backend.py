@@ -1,11 +1,21 @@
-"""The Vulkan backend: one native instance, created at first use."""
+"""A backend of the native library: one native instance, created at first
+use. This file is the template of every ``compushady.backends.<name>``
+module (see ``compushady.backends``): it runs in each with ``name`` set to
+the backend's name."""
 
 import os
 import threading
 
-from .. import _native
+from compushady import _native
 
-name = "vulkan"
+# set by compushady.backends' loader before this runs
+name: str = globals().get("name") or ""
+if not name:
+    raise ImportError(
+        "compushady.backends._native_backend is the template of the backend "
+        "modules: import compushady.backends.<name> (one of "
+        "compushady.backends.KNOWN_BACKENDS) instead"
+    )
 
 _lock = threading.Lock()
 _instance = None
@@ -49,17 +59,27 @@ def get_instance():
         return _instance
 
 
+# what debug mode needs, per backend, for the warning when it is missing
+_DEBUG_NEEDS = {
+    "vulkan": "the Vulkan validation layer (VK_LAYER_KHRONOS_validation) is "
+    "not installed, so nothing is validated and no debug messages are "
+    "collected; install it (Debian/Ubuntu: apt-get install "
+    "vulkan-validationlayers; or the Vulkan SDK)",
+}
+
+
 def _warn_no_validation_layer():
     """Debug mode was asked but the layer is missing: said once (the
     instance is created once), as a RuntimeWarning."""
     import warnings
 
     warnings.warn(
-        "compushady debug mode: the Vulkan validation layer "
-        "(VK_LAYER_KHRONOS_validation) is not installed, so nothing is "
-        "validated and no debug messages are collected; install it "
-        "(Debian/Ubuntu: apt-get install vulkan-validationlayers; or the "
-        "Vulkan SDK)",
+        "compushady debug mode: "
+        + _DEBUG_NEEDS.get(
+            name,
+            "the {0} backend has no validation here, so nothing is validated "
+            "and no debug messages are collected".format(name),
+        ),
         RuntimeWarning,
         stacklevel=_caller_stacklevel(),
     )
@@ -71,7 +91,7 @@ def _caller_stacklevel():
     import os
     import sys
 
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package = os.path.dirname(os.path.abspath(_native.__file__))
     frame, level = sys._getframe(1), 1
     while frame is not None and os.path.abspath(
         frame.f_code.co_filename
@@ -81,7 +101,7 @@ def _caller_stacklevel():
 
 
 def _set_wait_timeout(instance):
-    from .. import config
+    from compushady import config
 
     for device in instance.devices():
         device.set_wait_timeout(config.wait_timeout)
