@@ -394,7 +394,17 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
                            Py_BuildValue("(iii)", CS_VERSION_MAJOR,
                                          CS_VERSION_MINOR, CS_VERSION_PATCH)) <
             0 ||
-        PyModule_AddObject(module, "BACKENDS", backend_names()) < 0)
+        PyModule_AddObject(module, "BACKENDS", backend_names()) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_SPIRV",
+                                CS_SHADER_FORMAT_SPIRV) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_GLSL",
+                                CS_SHADER_FORMAT_GLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_HLSL",
+                                CS_SHADER_FORMAT_HLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_MSL",
+                                CS_SHADER_FORMAT_MSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_WGSL",
+                                CS_SHADER_FORMAT_WGSL) < 0)
         goto fail;
     if (native_command_list_init(module) < 0)
         goto fail;

@@ -41,9 +41,13 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         free(instance);
         return status;
     }
-    for (size_t i = 0; i < instance->device_count; i++)
+    for (size_t i = 0; i < instance->device_count; i++) {
         atomic_store(&instance->devices[i].wait_timeout_ns,
                      desc->wait_timeout_ns);
+        /* a backend that does not say takes SPIR-V, the library's own */
+        if (instance->devices[i].info.shader_formats == 0)
+            instance->devices[i].info.shader_formats = CS_SHADER_FORMAT_SPIRV;
+    }
     status = cs_fork_track(instance);
     if (status != CS_OK) {
         cs_instance_release(instance);

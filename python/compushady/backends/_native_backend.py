@@ -42,9 +42,35 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_parent_instance)
 
 
-def get_shader_binary_type():
-    """SHADER_BINARY_TYPE_SPIRV (1): what this backend's shaders are."""
+# SHADER_BINARY_TYPE_* of compushady for the native formats, in order of
+# preference (SPIR-V, GLSL, MSL); HLSL and WGSL source have none
+_BINARY_TYPES = (
+    (_native.SHADER_FORMAT_SPIRV, 1),
+    (_native.SHADER_FORMAT_GLSL, 4),
+    (_native.SHADER_FORMAT_MSL, 3),
+)
+
+
+def shader_binary_type_of(device):
+    """The SHADER_BINARY_TYPE_* a native device takes: SPIR-V (1) when it
+    takes SPIR-V, else GLSL (4) or MSL (3) as its backend reports
+    (Device.shader_formats)."""
+    formats = device.shader_formats
+    for bit, binary_type in _BINARY_TYPES:
+        if formats & bit:
+            return binary_type
     return 1
+
+
+def get_shader_binary_type():
+    """What this backend's shaders are, as a SHADER_BINARY_TYPE_*: what the
+    current device takes (SPIR-V, 1, on Vulkan; see
+    shader_binary_type_of). Compute() takes SPIR-V on every backend: the
+    library converts it to what the device takes."""
+    from compushady import get_current_device
+
+    device = get_current_device()
+    return shader_binary_type_of(getattr(device, "handle", device))
 
 
 def get_instance():
