@@ -1301,6 +1301,10 @@ class CommandList:
         self.handle = _native.create_command_list(
             self.device.handle, timestamps=self.timestamps
         )
+        if type(self).dispatch is CommandList.dispatch:
+            # the native method takes a Compute itself and checks everything
+            # this one does: one call per dispatch instead of two
+            self.dispatch = self.handle.dispatch
 
     def __len__(self):
         """The number of commands recorded since the last reset."""

@@ -299,5 +299,13 @@ void cs_shader_format_list(uint32_t formats, char *text, size_t size);
 /* Validates a whole module with SPIRV-Tools for the Vulkan environment of
  * its SPIR-V version: CS_ERROR_INVALID_SHADER with the validator's message. */
 cs_status cs_spirv_validate(const uint32_t *words, size_t word_count);
+/* Remembers words as valid for this process (a bounded set of copies):
+ * cs_spirv_validate answers CS_OK for the same words without validating.
+ * For what cs_shader_compile validated, from its caches too. forget empties
+ * the set (tests). */
+void cs_spirv_remember_valid(const uint32_t *words, size_t word_count);
+void cs_spirv_forget_valid(void);
+/* How many modules and bytes the set holds (tests of its bounds). */
+void cs_spirv_known_valid_stats(size_t *out_count, size_t *out_bytes);
 
 #endif
