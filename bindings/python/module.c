@@ -304,7 +304,62 @@ static PyObject *module_get_cache_limits(PyObject *module, PyObject *arg)
                          (unsigned long long)bytes);
 }
 
+/* BACKENDS: the names of the backends compiled in, in order of preference
+ * (compushady.backends.KNOWN_BACKENDS) */
+static PyObject *backend_names(void)
+{
+    size_t count = cs_backend_count();
+    PyObject *names = PyTuple_New((Py_ssize_t)count);
+    for (size_t i = 0; names && i < count; i++) {
+        PyObject *name = PyUnicode_FromString(cs_backend_name(i));
+        if (!name) {
+            Py_CLEAR(names);
+            break;
+        }
+        PyTuple_SET_ITEM(names, (Py_ssize_t)i, name);
+    }
+    return names;
+}
+
+/* prewarm_compiler(language): builds the compiler's tables for "hlsl",
+ * "glsl" or "wgsl" (cs_shader_prewarm), without the GIL: the Python module
+ * calls it from a thread of its own at import. */
+static PyObject *module_prewarm_compiler(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    static const struct {
+        const char *name;
+        cs_shader_language language;
+    } languages[] = {{"hlsl", CS_SHADER_HLSL},
+                     {"glsl", CS_SHADER_GLSL},
+                     {"wgsl", CS_SHADER_WGSL}};
+    const char *name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+    if (!name) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "language must be a str, got %.200s",
+                         Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof languages / sizeof languages[0]; i++) {
+        if (strcmp(name, languages[i].name) != 0)
+            continue;
+        cs_status status;
+        Py_BEGIN_ALLOW_THREADS
+        status = cs_shader_prewarm(languages[i].language);
+        Py_END_ALLOW_THREADS
+        if (status != CS_OK)
+            return native_raise(status, Native_ShaderCompileError);
+        Py_RETURN_NONE;
+    }
+    return PyErr_Format(PyExc_ValueError,
+                        "language must be \"hlsl\", \"glsl\" or \"wgsl\", "
+                        "got \"%s\"",
+                        name);
+}
+
 static PyMethodDef module_methods[] = {
+    {"prewarm_compiler", module_prewarm_compiler, METH_O,
+     "prewarm_compiler(language): build the compiler's tables now"},
     {"create_instance", (PyCFunction)(void (*)(void))native_instance_create,
      METH_VARARGS | METH_KEYWORDS,
      "create_instance(debug=False, backend=None) -> Instance"},
@@ -376,7 +431,18 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
         PyModule_AddObject(module, "VERSION",
                            Py_BuildValue("(iii)", CS_VERSION_MAJOR,
                                          CS_VERSION_MINOR, CS_VERSION_PATCH)) <
-            0)
+            0 ||
+        PyModule_AddObject(module, "BACKENDS", backend_names()) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_SPIRV",
+                                CS_SHADER_FORMAT_SPIRV) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_GLSL",
+                                CS_SHADER_FORMAT_GLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_HLSL",
+                                CS_SHADER_FORMAT_HLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_MSL",
+                                CS_SHADER_FORMAT_MSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_WGSL",
+                                CS_SHADER_FORMAT_WGSL) < 0)
         goto fail;
     if (native_command_list_init(module) < 0)
         goto fail;

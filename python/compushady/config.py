@@ -1,7 +1,8 @@
 """Settings read when the backend starts (at the first get_backend() call).
 
 - ``wanted_backend``: the backend name; the ``COMPUSHADY_BACKEND`` environment
-  variable, else ``"vulkan"`` (the only backend of this build).
+  variable, else ``DEFAULT_BACKEND``, the first backend compiled in
+  (``"vulkan"``; ``compushady.backends.KNOWN_BACKENDS`` lists them all).
 - ``debug``: turn on the Vulkan validation layer (when installed) and collect
   its messages; ``COMPUSHADY_DEBUG=1`` in the environment also turns it on.
 
@@ -31,7 +32,10 @@ from __future__ import annotations
 import os
 import warnings
 
-DEFAULT_BACKEND = "vulkan"
+from . import _native
+
+# the first backend compiled in (src/backends/backends.def): "vulkan"
+DEFAULT_BACKEND = _native.BACKENDS[0] if _native.BACKENDS else "vulkan"
 
 _TRUE_WORDS = ("1", "true", "yes", "on")
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -66,6 +70,18 @@ def _from_environment(parse, variable, default):
 
 
 debug, _environment_error = _from_environment(_parse_debug, "COMPUSHADY_DEBUG", False)
+
+
+def _parse_prewarm(text, name="COMPUSHADY_PREWARM"):
+    """On (the default) unless the variable says off."""
+    return True if text is None else _parse_debug(text, name)
+
+
+# whether importing compushady.shaders.hlsl/glsl/wgsl builds the compiler's
+# tables on a thread of its own (cs_shader_prewarm): the first compile of a
+# process then costs ~1 ms instead of 20-40
+prewarm, _prewarm_error = _from_environment(_parse_prewarm, "COMPUSHADY_PREWARM", True)
+_environment_error = _environment_error or _prewarm_error
 
 
 def set_backend(backend_name: str) -> None:
@@ -127,10 +143,9 @@ def set_wait_timeout(seconds: float | None) -> None:
                 "the wait timeout must be > 0 seconds or None, got %r" % seconds
             )
     wait_timeout = seconds
-    from .backends import opengl, vulkan
+    from . import backends
 
-    vulkan.apply_wait_timeout()
-    opengl.apply_wait_timeout()
+    backends._apply_wait_timeout()
 
 
 # cs_cache_dir's buffer (src/core/cache.c), terminator included

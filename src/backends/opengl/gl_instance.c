@@ -103,6 +103,10 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
     dev->has_timer_query = true; /* core since OpenGL 3.3 */
     dev->has_load_formatted =
         gl_has_extension("GL_EXT_shader_image_load_formatted");
+    /* SPIR-V through GL_ARB_gl_spirv, else GLSL (gl_compute.c makes it
+     * from the rewritten SPIR-V with SPIRV-Cross) */
+    info->shader_formats =
+        dev->has_spirv ? CS_SHADER_FORMAT_SPIRV : CS_SHADER_FORMAT_GLSL;
     info->supports_sparse = false;   /* not done by this backend */
     info->supports_bindless = false; /* not done by this backend */
     info->supports_float16 = false;
