@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
-FILES=(opengl compute buffer buffer_formats copy copy_rules sampler
+FILES=(opengl opengl_glsl compute buffer buffer_formats copy copy_rules sampler
     texture1d texture2d texture3d texture_regions texture_formats
     typed_buffer batch batch_threads threads numpy layout shaders
     glsl_dialects hlsl_wave input_mutation memory_bounds device

@@ -122,14 +122,57 @@ static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
     return CS_OK;
 }
 
+/* Without GL_ARB_gl_spirv: the rewritten module (GL's bindings, push
+ * constants in a uniform block, combined samplers) as GLSL 450 through
+ * SPIRV-Cross, compiled by the driver. */
+static cs_status glsl_shader(gl_device *dev, cs_compute *compute,
+                             const uint32_t *words, size_t word_count,
+                             GLuint *out_shader)
+{
+    (void)dev;
+    const cs_shader_cross_desc desc = {
+        .language = CS_CROSS_GLSL,
+        .spirv = words,
+        .spirv_size = word_count * 4,
+        .entry_point = compute->entry_point,
+    };
+    char *source = NULL;
+    size_t size = 0;
+    cs_status status = cs_shader_cross_compile(&desc, &source, &size, NULL);
+    if (status != CS_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", cs_last_error());
+        return cs_fail(status,
+                       "device '%s' has no GL_ARB_gl_spirv, and the shader "
+                       "cannot be expressed in GLSL for it: %s",
+                       compute->device->info.name, why);
+    }
+    GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
+    const GLchar *text = source;
+    const GLint length = (GLint)size;
+    glShaderSource(shader, 1, &text, &length);
+    glCompileShader(shader);
+    cs_free(source);
+    *out_shader = shader;
+    return CS_OK;
+}
+
 static cs_status build_program(gl_device *dev, cs_compute *compute,
                                const uint32_t *words, size_t word_count,
                                GLuint *out_program)
 {
-    GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
-    glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
-                   (GLsizei)(word_count * 4));
-    glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
+    GLuint shader = 0;
+    if (dev->has_spirv) {
+        shader = glCreateShader(GL_COMPUTE_SHADER);
+        glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
+                       (GLsizei)(word_count * 4));
+        glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
+    } else {
+        cs_status status =
+            glsl_shader(dev, compute, words, word_count, &shader);
+        if (status != CS_OK)
+            return status;
+    }
     GLint ok = GL_FALSE;
     glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
     char log[1024] = "";
@@ -139,9 +182,11 @@ static cs_status build_program(gl_device *dev, cs_compute *compute,
         while (glGetError() != GL_NO_ERROR) {
         }
         return cs_fail(CS_ERROR_INVALID_SHADER,
-                       "the OpenGL driver of device '%s' refused the SPIR-V "
-                       "(glSpecializeShader): %s",
-                       compute->device->info.name, log[0] ? log : "no message");
+                       "the OpenGL driver of device '%s' refused the %s: %s",
+                       compute->device->info.name,
+                       dev->has_spirv ? "SPIR-V (glSpecializeShader)"
+                                      : "GLSL made by SPIRV-Cross",
+                       log[0] ? log : "no message");
     }
     GLuint program = glCreateProgram();
     glAttachShader(program, shader);
@@ -189,11 +234,6 @@ cs_status gl_compute_create(cs_compute *compute)
     }
     impl->bindings = bindings;
     status = choose_bindings(compute, dev, bindings, &impl->push_unit);
-    if (status == CS_OK && !dev->has_spirv)
-        status = cs_fail(CS_ERROR_UNSUPPORTED,
-                         "device '%s' has no GL_ARB_gl_spirv: the OpenGL "
-                         "backend takes shaders as SPIR-V only",
-                         compute->device->info.name);
     uint32_t *words = NULL;
     size_t word_count = 0;
     if (status == CS_OK)

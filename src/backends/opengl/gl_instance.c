@@ -98,15 +98,19 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
     if (pages > 0 && page > 0)
         info->shared_system_memory = (uint64_t)pages * (uint64_t)page;
 
-    dev->has_spirv = gl_has_extension("GL_ARB_gl_spirv");
+    /* COMPUSHADY_GL_SHADERS=glsl: the GLSL path as without the extension
+     * (tests, drivers whose SPIR-V support is broken) */
+    const char *shaders = getenv("COMPUSHADY_GL_SHADERS");
+    dev->has_spirv = gl_has_extension("GL_ARB_gl_spirv") &&
+                     !(shaders && strcmp(shaders, "glsl") == 0);
     dev->has_bindless = gl_has_extension("GL_ARB_bindless_texture");
     dev->has_timer_query = true; /* core since OpenGL 3.3 */
     dev->has_load_formatted =
         gl_has_extension("GL_EXT_shader_image_load_formatted");
-    /* SPIR-V through GL_ARB_gl_spirv, else GLSL (gl_compute.c makes it
-     * from the rewritten SPIR-V with SPIRV-Cross) */
-    info->shader_formats =
-        dev->has_spirv ? CS_SHADER_FORMAT_SPIRV : CS_SHADER_FORMAT_GLSL;
+    /* the backend takes SPIR-V: through GL_ARB_gl_spirv, else it makes
+     * GLSL of its rewritten module with SPIRV-Cross (gl_compute.c), which
+     * needs GL's bindings, so the core's own conversion would not do */
+    info->shader_formats = CS_SHADER_FORMAT_SPIRV;
     info->supports_sparse = false;   /* not done by this backend */
     info->supports_bindless = false; /* not done by this backend */
     info->supports_float16 = false;
