@@ -8,7 +8,10 @@
 # runs are left to the Vulkan pass. Deselected below: formats GL has no
 # image unit or buffer texture for (RGB32 images, sRGB and BGRA images,
 # SNORM and packed 10-bit texel buffers, BGRA texel buffers); creating them
-# raises a clear error instead.
+# raises a clear error instead. Then the C tests that are not about heaps,
+# sparse resources or Vulkan (tests/c/harness.h opens the backend
+# COMPUSHADY_BACKEND names), and the original compushady's suite without its
+# heap, sparse and bindless tests. About 15 s on llvmpipe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
@@ -44,3 +47,14 @@ deselect=(
 )
 for test in "${deselect[@]}"; do args+=(--deselect "tests/python/$test"); done
 .venv/bin/python -m pytest -q "${args[@]}" "$@"
+
+echo "== C tests on the OpenGL backend (those not about heaps, sparse, Vulkan)"
+make -s -j2 build/tests/test_command_list build/tests/test_host_copy \
+    build/tests/test_fork
+for test in command_list host_copy fork; do
+    echo "== build/tests/test_$test (opengl)"
+    "build/tests/test_$test"
+done
+echo "== the original's suite on the OpenGL backend (GL has no heaps, sparse"
+echo "   resources nor bindless: those tests are left out)"
+tests/compat/run_original_head_suite.sh -k "not sparse and not bindless and not HeapTests"

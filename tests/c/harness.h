@@ -133,13 +133,15 @@ static inline uint32_t harness_instance_flags(void)
     return getenv("CS_TEST_NO_DEBUG") ? 0 : CS_INSTANCE_DEBUG;
 }
 
-/* Creates *instance_out with harness_instance_flags() and takes its first
- * device into *device_out; false (said on stderr, nothing left) when
+/* Creates *instance_out with harness_instance_flags() on the backend
+ * COMPUSHADY_BACKEND names (default: the first compiled in) and takes its
+ * first device into *device_out; false (said on stderr, nothing left) when
  * either fails. */
 static inline bool harness_open_device(cs_instance **instance_out,
                                        cs_device **device_out)
 {
-    cs_instance_desc desc = {.flags = harness_instance_flags()};
+    cs_instance_desc desc = {.flags = harness_instance_flags(),
+                             .backend = getenv("COMPUSHADY_BACKEND")};
     if (cs_instance_create(&desc, instance_out) != CS_OK) {
         fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
         return false;

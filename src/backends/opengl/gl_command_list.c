@@ -192,8 +192,20 @@ cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
     cs_status status = gl_enter(list->device, &dev);
     if (status != CS_OK)
         return status;
+    /* forever means the device's wait timeout, when it has one */
+    uint64_t device_timeout = cs_device_get_wait_timeout(list->device);
+    bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
+    if (capped)
+        timeout_ns = device_timeout;
     GLenum result = glClientWaitSync(impl->fence, 0, timeout_ns);
-    if (result == GL_TIMEOUT_EXPIRED)
+    if (result == GL_TIMEOUT_EXPIRED && capped)
+        status = cs_fail(CS_TIMEOUT,
+                         "waiting for a command list of %u commands: the GPU "
+                         "work did not finish within the wait timeout of "
+                         "%.3f s and is still running (it cannot be "
+                         "preempted); wait again, or set a longer timeout",
+                         list->command_count, (double)timeout_ns / 1e9);
+    else if (result == GL_TIMEOUT_EXPIRED)
         status = CS_TIMEOUT;
     else if (result == GL_WAIT_FAILED)
         status = gl_check(dev, "waiting for a command list");

@@ -87,8 +87,9 @@ cs_status gl_finish(cs_device *device, gl_device *dev, const char *what)
     glDeleteSync(sync);
     if (result == GL_TIMEOUT_EXPIRED)
         return cs_fail(CS_TIMEOUT,
-                       "%s: the GPU did not finish within %.3f s (the device's "
-                       "wait timeout); the work goes on in the background",
+                       "%s: the GPU work did not finish within the wait "
+                       "timeout of %.3f s and is still running (it cannot be "
+                       "preempted); its resources are kept until it ends",
                        what, (double)timeout / 1e9);
     if (result == GL_WAIT_FAILED)
         return gl_check(dev, what);
