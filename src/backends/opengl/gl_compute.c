@@ -182,11 +182,14 @@ static cs_status build_program(gl_device *dev, cs_compute *compute,
         while (glGetError() != GL_NO_ERROR) {
         }
         return cs_fail(CS_ERROR_INVALID_SHADER,
-                       "the OpenGL driver of device '%s' refused the %s: %s",
+                       "the OpenGL driver of device '%s' refused the %s: %s%s",
                        compute->device->info.name,
                        dev->has_spirv ? "SPIR-V (glSpecializeShader)"
                                       : "GLSL made by SPIRV-Cross",
-                       log[0] ? log : "no message");
+                       log[0] ? log : "no message",
+                       dev->has_spirv ? " (COMPUSHADY_GL_SHADERS=glsl "
+                                        "sends GLSL instead)"
+                                      : "");
     }
     GLuint program = glCreateProgram();
     glAttachShader(program, shader);

@@ -171,11 +171,9 @@ static cs_status open_context(EGLDisplay display, bool debug,
         return CS_ERROR_NO_DEVICE;
     }
     const char *extensions = eglQueryString(display, EGL_EXTENSIONS);
-    if (!has_word(extensions, "EGL_KHR_surfaceless_context") ||
-        !has_word(extensions, "EGL_KHR_no_config_context")) {
+    if (!has_word(extensions, "EGL_KHR_surfaceless_context")) {
         snprintf(why, why_size,
-                 "the EGL display lacks EGL_KHR_surfaceless_context or "
-                 "EGL_KHR_no_config_context");
+                 "the EGL display lacks EGL_KHR_surfaceless_context");
         return CS_ERROR_NO_DEVICE;
     }
     if (!eglBindAPI(EGL_OPENGL_API)) {

@@ -31,7 +31,8 @@
     X(eglDestroyContext, PFNEGLDESTROYCONTEXTPROC) \
     X(eglMakeCurrent, PFNEGLMAKECURRENTPROC) \
     X(eglGetCurrentContext, PFNEGLGETCURRENTCONTEXTPROC) \
-    X(eglReleaseThread, PFNEGLRELEASETHREADPROC)
+    X(eglReleaseThread, PFNEGLRELEASETHREADPROC) \
+    X(eglChooseConfig, PFNEGLCHOOSECONFIGPROC)
 
 #define CS_EGL_EXT_FUNCTIONS(X) \
     X(eglQueryDevicesEXT, PFNEGLQUERYDEVICESEXTPROC) \
@@ -132,6 +133,7 @@ CS_GL_FUNCTIONS(CS_GL_DECLARE_POINTER)
 #define eglMakeCurrent cs_eglMakeCurrent
 #define eglGetCurrentContext cs_eglGetCurrentContext
 #define eglReleaseThread cs_eglReleaseThread
+#define eglChooseConfig cs_eglChooseConfig
 #define eglQueryDevicesEXT cs_eglQueryDevicesEXT
 #define eglQueryDeviceStringEXT cs_eglQueryDeviceStringEXT
 #define eglGetPlatformDisplayEXT cs_eglGetPlatformDisplayEXT
