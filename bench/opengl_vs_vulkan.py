@@ -147,7 +147,19 @@ def raw_gl_round_trip(quick):
         delete_sync(sync)
 
     seconds = median_seconds(once, 50 if quick else 500)
-    return {"backend": "raw GL (ctypes)", "round_trip_us": seconds * 1e6}
+
+    def once_made_current():
+        # what the backend's threading model adds: the context made
+        # current and released around each call
+        egl.eglMakeCurrent(display, None, None, context)
+        once()
+        egl.eglMakeCurrent(display, None, None, None)
+
+    switching = median_seconds(once_made_current, 50 if quick else 500)
+    return [
+        {"backend": "raw GL (ctypes)", "round_trip_us": seconds * 1e6},
+        {"backend": "raw GL+MakeCurrent", "round_trip_us": switching * 1e6},
+    ]
 
 
 def raw_vulkan_round_trip(quick):
@@ -187,7 +199,7 @@ def main():
             continue
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     try:
-        results.append(raw_gl_round_trip(options.quick))
+        results.extend(raw_gl_round_trip(options.quick))
     except (OSError, RuntimeError) as problem:
         print("raw GL loop: not run ({0})".format(problem))
     raw_vulkan = raw_vulkan_round_trip(options.quick)
