@@ -230,6 +230,9 @@ typedef struct cs_device_info {
      * SPIR-V); cs_compute_create converts the code it is given to one of
      * them */
     uint32_t shader_formats;
+    /* resources can be placed in heaps (cs_heap_create, aliasing); the
+     * OpenGL backend cannot */
+    bool supports_heaps;
 } cs_device_info;
 
 /* How long a call that waits for the GPU on its own (dispatch, copy,

@@ -97,6 +97,7 @@ static PyMemberDef device_members[] = {
     INFO_MEMBER(is_hardware, T_BOOL),
     INFO_MEMBER(is_discrete, T_BOOL),
     INFO_MEMBER(supports_sparse, T_BOOL),
+    INFO_MEMBER(supports_heaps, T_BOOL),
     INFO_MEMBER(supports_bindless, T_BOOL),
     INFO_MEMBER(supports_float16, T_BOOL),
     INFO_MEMBER(supports_storage_image_without_format, T_BOOL),

@@ -88,6 +88,7 @@ class Device:
     supports_bindless: bool
     supports_float16: bool
     supports_sparse: bool
+    supports_heaps: bool
     supports_storage_image_without_format: bool
     supports_storage_image_write_without_format: bool
     def get_debug_messages(self) -> list[str]: ...

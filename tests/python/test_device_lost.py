@@ -77,7 +77,7 @@ def test_device_lost_every_call_raises():
         data = Buffer(64, HEAP_DEFAULT, stride=4)
         compute = Compute(spirv, uav=[data])
         compute.dispatch(1, 1, 1)
-        heap = Heap(HEAP_DEFAULT, 65536)
+        heap = Heap(HEAP_DEFAULT, 65536) if device.supports_heaps else None
         recorded = CommandList()
         recorded.dispatch(compute, 1, 1, 1)
         fence = recorded.submit(wait=False)
@@ -85,12 +85,10 @@ def test_device_lost_every_call_raises():
 
         device.handle._simulate_device_lost()
 
-        expected = "device '%s' was lost (VK_ERROR_DEVICE_LOST during " % (
-            device.name)
+        expected = "device '%s' was lost (" % device.name
         calls = {
             "Buffer": lambda: Buffer(64, HEAP_DEFAULT),
             "Texture2D": lambda: Texture2D(4, 4, R8G8B8A8_UNORM),
-            "Heap": lambda: Heap(HEAP_UPLOAD, 65536),
             "Sampler": lambda: Sampler(),
             "Compute": lambda: Compute(spirv, uav=[data]),
             "CommandList": lambda: CommandList(),
@@ -106,6 +104,8 @@ def test_device_lost_every_call_raises():
             "fence.wait": lambda: fence.wait(),
             "fence.wait(1)": lambda: fence.wait(1.0),
         }
+        if device.supports_heaps:
+            calls["Heap"] = lambda: Heap(HEAP_UPLOAD, 65536)
         failures = []
         for name, call in calls.items():
             try:

@@ -17,6 +17,13 @@ from compushady.formats import R32_UINT
 
 from helpers import read_buffer
 
+import compushady
+
+pytestmark = pytest.mark.skipif(
+    not compushady.get_current_device().supports_heaps,
+    reason="the device cannot place resources in heaps (supports_heaps is False)",
+)
+
 
 @pytest.mark.parametrize("heap_type", [HEAP_DEFAULT, HEAP_UPLOAD, HEAP_READBACK])
 def test_create(heap_type):

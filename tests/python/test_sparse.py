@@ -25,6 +25,10 @@ from compushady.formats import R8G8B8A8_UNORM, R32_UINT
 from helpers import run_hlsl
 
 SUPPORTS_SPARSE = get_current_device().handle.supports_sparse
+NEEDS_HEAPS = pytest.mark.skipif(
+    not get_current_device().handle.supports_heaps,
+    reason="the device cannot place resources in heaps (supports_heaps is False)",
+)
 needs_sparse = pytest.mark.skipif(
     not SUPPORTS_SPARSE,
     reason="the device has no sparse binding (sparseBinding + "
@@ -60,6 +64,7 @@ def test_unsupported_device_refuses_sparse(create, exception):
         (lambda: Texture2D(16, 16, R32_UINT), Texture2DException),
     ],
 )
+@NEEDS_HEAPS
 def test_bind_tile_needs_a_sparse_resource(create, exception):
     resource = create()
     heap = Heap(HEAP_DEFAULT, 64 * 1024)
@@ -82,6 +87,7 @@ def test_sparse_buffer_in_upload_heap_refused():
         Buffer(1024, HEAP_UPLOAD, sparse=True)
 
 
+@NEEDS_HEAPS
 def test_sparse_resource_takes_no_heap():
     heap = Heap(HEAP_DEFAULT, 64 * 1024)
     with pytest.raises(BufferException, match="map its tiles with bind_tile"):

@@ -27,6 +27,8 @@ typedef struct gl_command_list {
 
 cs_status gl_command_list_create(cs_command_list *list)
 {
+    if (atomic_load(&gl_device_of(list->device)->lost))
+        return gl_lost(list->device);
     gl_command_list *impl = calloc(1, sizeof *impl);
     if (!impl)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -90,6 +92,8 @@ cs_status gl_command_list_dispatch(cs_command_list *list, cs_compute *compute,
                                    size_t push_size)
 {
     gl_command_list *impl = list->impl;
+    if (atomic_load(&gl_device_of(list->device)->lost))
+        return gl_lost(list->device);
     gl_command *command = add_command(impl);
     if (!command)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -114,6 +118,8 @@ cs_status gl_command_list_copy(cs_command_list *list, cs_resource *src,
                                cs_resource *dst, const cs_copy_desc *desc)
 {
     gl_command_list *impl = list->impl;
+    if (atomic_load(&gl_device_of(list->device)->lost))
+        return gl_lost(list->device);
     gl_command *command = add_command(impl);
     if (!command)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,

@@ -8,11 +8,9 @@ cs_status gl_enter(cs_device *device, gl_device **out_dev)
 {
     gl_device *dev = gl_device_of(device);
     mtx_lock(&dev->lock);
-    if (dev->lost) {
+    if (atomic_load(&dev->lost)) {
         mtx_unlock(&dev->lock);
-        return cs_fail(CS_ERROR_DEVICE_LOST,
-                       "device '%s' was lost; create a new instance",
-                       device->info.name);
+        return gl_lost(device);
     }
     if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                         dev->context)) {
@@ -94,6 +92,14 @@ cs_status gl_finish(cs_device *device, gl_device *dev, const char *what)
     if (result == GL_WAIT_FAILED)
         return gl_check(dev, what);
     return gl_check(dev, what);
+}
+
+cs_status gl_lost(const cs_device *device)
+{
+    return cs_fail(CS_ERROR_DEVICE_LOST,
+                   "device '%s' was lost (simulated by "
+                   "cs_debug_simulate_device_lost); create a new instance",
+                   device->info.name);
 }
 
 cs_status gl_unsupported(const char *what)

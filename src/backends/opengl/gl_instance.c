@@ -52,6 +52,9 @@ static void APIENTRY debug_callback(GLenum source, GLenum type, GLuint id,
      * driver are not the caller's mistakes */
     if (type != GL_DEBUG_TYPE_ERROR && type != GL_DEBUG_TYPE_UNDEFINED_BEHAVIOR)
         return;
+    /* running out of memory is the call's OutOfDeviceMemory, not misuse */
+    if (message && strstr(message, "GL_OUT_OF_MEMORY"))
+        return;
     const gl_device *dev = user;
     char text[1024];
     snprintf(text, sizeof text,
@@ -111,6 +114,7 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
      * GLSL of its rewritten module with SPIRV-Cross (gl_compute.c), which
      * needs GL's bindings, so the core's own conversion would not do */
     info->shader_formats = CS_SHADER_FORMAT_SPIRV;
+    info->supports_heaps = false;    /* GL has no placed resources */
     info->supports_sparse = false;   /* not done by this backend */
     info->supports_bindless = false; /* not done by this backend */
     info->supports_float16 = false;
@@ -147,10 +151,14 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
         get_int(GL_MAX_COMPUTE_WORK_GROUP_INVOCATIONS);
     info->max_compute_shared_memory_size =
         get_int(GL_MAX_COMPUTE_SHARED_MEMORY_SIZE);
-    /* GL has no limit on a buffer's size: the memory decides */
+    /* GL has no limit on a buffer's size: the memory decides; without a
+     * known video memory, 2 GiB (lavapipe's Vulkan limit) or a quarter of
+     * the RAM */
+    uint64_t quarter = info->shared_system_memory / 4;
+    uint64_t cap = (uint64_t)2 << 30;
     info->max_buffer_size = info->dedicated_video_memory
                                 ? info->dedicated_video_memory
-                                : info->shared_system_memory;
+                                : (quarter && quarter < cap ? quarter : cap);
     info->max_image_dimension_1d = get_int(GL_MAX_TEXTURE_SIZE);
     info->max_image_dimension_2d = get_int(GL_MAX_TEXTURE_SIZE);
     info->max_image_dimension_3d = get_int(GL_MAX_3D_TEXTURE_SIZE);
@@ -372,6 +380,6 @@ void gl_device_simulate_lost(cs_device *device)
         eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                        EGL_NO_CONTEXT);
     }
-    dev->lost = true;
+    atomic_store(&dev->lost, true);
     mtx_unlock(&dev->lock);
 }

@@ -35,7 +35,7 @@ typedef struct gl_device {
     bool has_timer_query;    /* GL_ARB_timer_query (core in 3.3) */
     bool has_load_formatted; /* GL_EXT_shader_image_load_formatted */
     bool debug;              /* the context reports through KHR_debug */
-    bool lost;               /* device_simulate_lost */
+    atomic_bool lost;        /* device_simulate_lost */
     cs_instance *instance;   /* for debug messages */
 } gl_device;
 
@@ -86,6 +86,8 @@ cs_status gl_finish(cs_device *device, gl_device *dev, const char *what);
 /* CS_OK, or the GL error raised since the last check as a cs_fail naming
  * what was being done. */
 cs_status gl_check(gl_device *dev, const char *what);
+/* CS_ERROR_DEVICE_LOST naming the device. */
+cs_status gl_lost(const cs_device *device);
 /* The "not supported by the OpenGL backend" failure. */
 cs_status gl_unsupported(const char *what);
 

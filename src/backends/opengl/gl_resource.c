@@ -28,14 +28,18 @@ cs_status gl_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
 
 cs_status gl_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size)
 {
-    (void)buffer, (void)offset, (void)size;
+    (void)offset, (void)size;
+    if (atomic_load(&gl_device_of(buffer->device)->lost))
+        return gl_lost(buffer->device);
     return CS_OK; /* the mapping is coherent */
 }
 
 cs_status gl_buffer_invalidate(cs_resource *buffer, uint64_t offset,
                                uint64_t size)
 {
-    (void)buffer, (void)offset, (void)size;
+    (void)offset, (void)size;
+    if (atomic_load(&gl_device_of(buffer->device)->lost))
+        return gl_lost(buffer->device);
     return CS_OK; /* coherent; writes are fenced before calls return */
 }
 
@@ -55,17 +59,6 @@ static cs_status create_buffer(gl_device *dev, cs_resource *resource,
     cs_status status = gl_check(dev, "creating a buffer");
     if (status != CS_OK)
         return status;
-    /* GL leaves new storage undefined; Vulkan memory of this library's
-     * buffers reads as zeros on every driver tried, and tests rely on it */
-    GLuint zero = 0;
-    if (info->size % 4 == 0)
-        glClearNamedBufferSubData(impl->buffer, GL_R32UI, 0,
-                                  (GLsizeiptr)info->size, GL_RED_INTEGER,
-                                  GL_UNSIGNED_INT, &zero);
-    else
-        glClearNamedBufferSubData(impl->buffer, GL_R8UI, 0,
-                                  (GLsizeiptr)info->size, GL_RED_INTEGER,
-                                  GL_UNSIGNED_BYTE, &zero);
     if (mapped) {
         resource->mapped =
             glMapNamedBufferRange(impl->buffer, 0, (GLsizeiptr)info->size,

@@ -127,6 +127,7 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
     info->dedicated_system_memory = 0;
 
     const VkPhysicalDeviceFeatures *core = &dev->supported.core.features;
+    info->supports_heaps = true;
     info->supports_sparse =
         core->sparseBinding && core->sparseResidencyBuffer && dev->sparse_queue;
     info->supports_bindless = dev->bindless;
