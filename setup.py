@@ -21,6 +21,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD_REQUIREMENTS = [
     ("header", "vulkan/vulkan.h", "libvulkan-dev"),
     ("header", "X11/Xlib.h", "libx11-dev"),
+    # the OpenGL backend: types and constants only (EGL and GL are opened
+    # with dlopen too)
+    ("header", "EGL/egl.h", "libegl-dev"),
+    ("header", "GL/glcorearb.h", "libgl-dev"),
     ("library", "libshaderc_combined.a", "libshaderc-dev"),
     ("library", "libglslang.a", "glslang-dev"),
     ("library", "libSPIRV.a", "glslang-dev"),

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EVERYTHING = ("build-essential libvulkan-dev libx11-dev libshaderc-dev glslang-dev spirv-tools "
-              "libspirv-cross-c-shared-dev")
+EVERYTHING = ("build-essential libvulkan-dev libx11-dev libegl-dev libgl-dev libshaderc-dev "
+              "glslang-dev spirv-tools libspirv-cross-c-shared-dev")
 
 
 def build_check(compiler):
@@ -30,8 +30,11 @@ def test_missing_headers_give_the_apt_line():
     # a compiler that searches no include directory: the headers are "missing"
     result = build_check("cc -nostdinc")
     assert result.returncode == 1
-    assert "missing: vulkan/vulkan.h, X11/Xlib.h\n" in result.stderr
-    assert "    sudo apt-get install -y libvulkan-dev libx11-dev\n" in result.stderr
+    assert "missing: vulkan/vulkan.h, X11/Xlib.h, EGL/egl.h, GL/glcorearb.h\n" in result.stderr
+    assert (
+        "    sudo apt-get install -y libvulkan-dev libx11-dev libegl-dev libgl-dev\n"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

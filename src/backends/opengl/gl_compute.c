@@ -2,6 +2,10 @@
  * per-kind binding points their resources go to, and dispatches. */
 #include "gl_internal.h"
 
+#include "../../shader/shader.h"
+
+#include <spirv/unified1/spirv.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,11 +241,38 @@ cs_status gl_compute_create(cs_compute *compute)
     }
     impl->bindings = bindings;
     status = choose_bindings(compute, dev, bindings, &impl->push_unit);
+    /* storage images declare the format of the resource bound (GL's image
+     * unit format must match it), then the rewrite for GL */
+    cs_storage_binding *storage = NULL;
+    size_t storage_count = 0;
+    const uint32_t *prepared_words = NULL;
+    size_t prepared_count = 0;
+    cs_prepared_module *prepared = NULL;
+    if (status == CS_OK)
+        status = cs_compute_storage_bindings(compute, &storage, &storage_count);
+    if (status == CS_OK)
+        status = cs_spirv_prepare_storage_formats(
+            compute->spirv, compute->spirv_size / 4, storage, storage_count,
+            &prepared_words, &prepared_count, &prepared);
+    free(storage);
+    if (status == CS_OK && !dev->has_load_formatted &&
+        cs_spirv_declares_capability(
+            prepared_words, prepared_count,
+            SpvCapabilityStorageImageReadWithoutFormat))
+        status = cs_fail(CS_ERROR_UNSUPPORTED,
+                         "the shader reads a storage image whose format has "
+                         "no SPIR-V image format, and device '%s' cannot "
+                         "read images without a format in OpenGL "
+                         "(GL_EXT_shader_image_load_formatted); shaders that "
+                         "only write it work",
+                         compute->device->info.name);
     uint32_t *words = NULL;
     size_t word_count = 0;
     if (status == CS_OK)
-        status = gl_spirv_rewrite(compute, bindings, impl->push_unit, &words,
-                                  &word_count);
+        status =
+            gl_spirv_rewrite(compute, prepared_words, prepared_count, bindings,
+                             impl->push_unit, &words, &word_count);
+    cs_prepared_module_free(prepared);
     /* for debugging the rewrite: the words GL gets (docs/opengl.md) */
     if (status == CS_OK && getenv("COMPUSHADY_GL_DUMP_SPIRV")) {
         FILE *dump = fopen(getenv("COMPUSHADY_GL_DUMP_SPIRV"), "wb");

@@ -141,9 +141,10 @@ void gl_sampler_destroy(cs_sampler *sampler);
 /* The module's words with the bindings renumbered per GL kind (bindings[i]
  * for compute->slots[i]), descriptor sets dropped and the push constant
  * block turned into a uniform block at push_unit. *out_words: malloc'd. */
-cs_status gl_spirv_rewrite(const cs_compute *compute,
-                           const gl_binding *bindings, GLuint push_unit,
-                           uint32_t **out_words, size_t *out_word_count);
+cs_status gl_spirv_rewrite(const cs_compute *compute, const uint32_t *words,
+                           size_t word_count, const gl_binding *bindings,
+                           GLuint push_unit, uint32_t **out_words,
+                           size_t *out_word_count);
 cs_status gl_compute_create(cs_compute *compute);
 void gl_compute_destroy(cs_compute *compute);
 /* Binds the compute's resources and push data and issues the dispatch

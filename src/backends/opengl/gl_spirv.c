@@ -270,13 +270,14 @@ static cs_status rewrite(rewriter *r, const cs_compute *compute,
     return CS_OK;
 }
 
-cs_status gl_spirv_rewrite(const cs_compute *compute,
-                           const gl_binding *bindings, GLuint push_unit,
-                           uint32_t **out_words, size_t *out_word_count)
+cs_status gl_spirv_rewrite(const cs_compute *compute, const uint32_t *words,
+                           size_t word_count, const gl_binding *bindings,
+                           GLuint push_unit, uint32_t **out_words,
+                           size_t *out_word_count)
 {
     rewriter r = {
-        .words = compute->spirv,
-        .count = compute->spirv_size / 4,
+        .words = words,
+        .count = word_count,
     };
     r.bound = r.words[3];
     /* room for the new ids too: at most 4 per load of a texture */
