@@ -129,11 +129,31 @@ static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
 /* Without GL_ARB_gl_spirv: the rewritten module (GL's bindings, push
  * constants in a uniform block, combined samplers) as GLSL 450 through
  * SPIRV-Cross, compiled by the driver. */
-static cs_status glsl_shader(gl_device *dev, cs_compute *compute,
-                             const uint32_t *words, size_t word_count,
-                             GLuint *out_shader)
+/* Whether shader compiled; else its log in log (and it is deleted). */
+static bool compiled(GLuint shader, char *log, size_t capacity)
 {
-    (void)dev;
+    GLint ok = GL_FALSE;
+    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+    if (ok)
+        return true;
+    glGetShaderInfoLog(shader, (GLsizei)capacity, NULL, log);
+    if (!log[0])
+        snprintf(log, capacity, "no message");
+    glDeleteShader(shader);
+    while (glGetError() != GL_NO_ERROR) {
+    } /* the refusal is the message, not a GL error to report */
+    return false;
+}
+
+/* The rewritten module (GL's bindings, push constants in a uniform block,
+ * combined samplers) as GLSL 450 through SPIRV-Cross, compiled by the
+ * driver: for devices without GL_ARB_gl_spirv, and drivers that refuse a
+ * module. *out_shader 0 and why filled when it cannot. */
+static void glsl_shader(cs_compute *compute, const uint32_t *words,
+                        size_t word_count, GLuint *out_shader, char *why,
+                        size_t why_size)
+{
+    *out_shader = 0;
     const cs_shader_cross_desc desc = {
         .language = CS_CROSS_GLSL,
         .spirv = words,
@@ -142,14 +162,9 @@ static cs_status glsl_shader(gl_device *dev, cs_compute *compute,
     };
     char *source = NULL;
     size_t size = 0;
-    cs_status status = cs_shader_cross_compile(&desc, &source, &size, NULL);
-    if (status != CS_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", cs_last_error());
-        return cs_fail(status,
-                       "device '%s' has no GL_ARB_gl_spirv, and the shader "
-                       "cannot be expressed in GLSL for it: %s",
-                       compute->device->info.name, why);
+    if (cs_shader_cross_compile(&desc, &source, &size, NULL) != CS_OK) {
+        snprintf(why, why_size, "%s", cs_last_error());
+        return;
     }
     GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
     const GLchar *text = source;
@@ -157,8 +172,44 @@ static cs_status glsl_shader(gl_device *dev, cs_compute *compute,
     glShaderSource(shader, 1, &text, &length);
     glCompileShader(shader);
     cs_free(source);
+    char log[1024] = "";
+    if (!compiled(shader, log, sizeof log)) {
+        snprintf(why, why_size, "the driver refused the GLSL: %s", log);
+        return;
+    }
     *out_shader = shader;
-    return CS_OK;
+}
+
+/* The compute shader: the SPIR-V through GL_ARB_gl_spirv, or GLSL when the
+ * device has no such extension or its driver refuses the module. */
+static cs_status compile_shader(gl_device *dev, cs_compute *compute,
+                                const uint32_t *words, size_t word_count,
+                                GLuint *out_shader)
+{
+    char spirv_log[1024] = "";
+    if (dev->has_spirv) {
+        GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
+        glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
+                       (GLsizei)(word_count * 4));
+        glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
+        if (compiled(shader, spirv_log, sizeof spirv_log)) {
+            *out_shader = shader;
+            return CS_OK;
+        }
+    }
+    char why[1024] = "";
+    glsl_shader(compute, words, word_count, out_shader, why, sizeof why);
+    if (*out_shader)
+        return CS_OK;
+    if (dev->has_spirv)
+        return cs_fail(CS_ERROR_INVALID_SHADER,
+                       "the OpenGL driver of device '%s' refused the SPIR-V "
+                       "(glSpecializeShader): %s; as GLSL it fails too: %s",
+                       compute->device->info.name, spirv_log, why);
+    return cs_fail(CS_ERROR_UNSUPPORTED,
+                   "device '%s' has no GL_ARB_gl_spirv, and the shader "
+                   "cannot be expressed in GLSL for it: %s",
+                   compute->device->info.name, why);
 }
 
 static cs_status build_program(gl_device *dev, cs_compute *compute,
@@ -166,41 +217,17 @@ static cs_status build_program(gl_device *dev, cs_compute *compute,
                                GLuint *out_program)
 {
     GLuint shader = 0;
-    if (dev->has_spirv) {
-        shader = glCreateShader(GL_COMPUTE_SHADER);
-        glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
-                       (GLsizei)(word_count * 4));
-        glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
-    } else {
-        cs_status status =
-            glsl_shader(dev, compute, words, word_count, &shader);
-        if (status != CS_OK)
-            return status;
-    }
-    GLint ok = GL_FALSE;
-    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-    char log[1024] = "";
-    if (!ok) {
-        glGetShaderInfoLog(shader, sizeof log, NULL, log);
-        glDeleteShader(shader);
-        while (glGetError() != GL_NO_ERROR) {
-        }
-        return cs_fail(CS_ERROR_INVALID_SHADER,
-                       "the OpenGL driver of device '%s' refused the %s: %s%s",
-                       compute->device->info.name,
-                       dev->has_spirv ? "SPIR-V (glSpecializeShader)"
-                                      : "GLSL made by SPIRV-Cross",
-                       log[0] ? log : "no message",
-                       dev->has_spirv ? " (COMPUSHADY_GL_SHADERS=glsl "
-                                        "sends GLSL instead)"
-                                      : "");
-    }
+    cs_status status = compile_shader(dev, compute, words, word_count, &shader);
+    if (status != CS_OK)
+        return status;
     GLuint program = glCreateProgram();
     glAttachShader(program, shader);
     glLinkProgram(program);
     glDeleteShader(shader);
+    GLint ok = GL_FALSE;
     glGetProgramiv(program, GL_LINK_STATUS, &ok);
     if (!ok) {
+        char log[1024] = "";
         glGetProgramInfoLog(program, sizeof log, NULL, log);
         glDeleteProgram(program);
         while (glGetError() != GL_NO_ERROR) {
