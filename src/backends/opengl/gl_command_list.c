@@ -203,7 +203,7 @@ cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
     bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
     if (capped)
         timeout_ns = device_timeout;
-    GLenum result = glClientWaitSync(impl->fence, 0, timeout_ns);
+    GLenum result = gl_wait_sync(impl->fence, timeout_ns);
     if (result == GL_TIMEOUT_EXPIRED && capped)
         status = cs_fail(CS_TIMEOUT,
                          "waiting for a command list of %u commands: the GPU "

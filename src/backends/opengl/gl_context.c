@@ -2,7 +2,54 @@
  * under the device's lock around each call), waits and GL error checks. */
 #include "gl_internal.h"
 
+#include <sched.h>
 #include <stdio.h>
+#include <time.h>
+
+/* As the Vulkan backend waits: poll the fence for 50 us (a short dispatch
+ * ends within it and the thread wakes at once), then poll and yield up to
+ * 4 ms, then sleep in the driver's wait. */
+enum {
+    SPIN_NANOSECONDS = 50 * 1000,
+    YIELD_NANOSECONDS = 4 * 1000 * 1000,
+};
+
+static double elapsed_ns(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1e9 +
+           (double)(now.tv_nsec - start->tv_nsec);
+}
+
+GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    double polling =
+        timeout_ns < YIELD_NANOSECONDS ? (double)timeout_ns : YIELD_NANOSECONDS;
+    double spent;
+    GLbitfield flags = GL_SYNC_FLUSH_COMMANDS_BIT; /* the first time */
+    do {
+        GLenum result = glClientWaitSync(sync, flags, 0);
+        flags = 0;
+        if (result != GL_TIMEOUT_EXPIRED)
+            return result;
+        spent = elapsed_ns(&start);
+        if (spent >= SPIN_NANOSECONDS)
+            sched_yield();
+    } while (spent < polling);
+    if (timeout_ns == 0)
+        return GL_TIMEOUT_EXPIRED;
+    uint64_t left = UINT64_MAX;
+    if (timeout_ns != UINT64_MAX) {
+        spent = elapsed_ns(&start);
+        if (spent >= (double)timeout_ns)
+            return GL_TIMEOUT_EXPIRED;
+        left = timeout_ns - (uint64_t)spent;
+    }
+    return glClientWaitSync(sync, 0, left);
+}
 
 cs_status gl_enter(cs_device *device, gl_device **out_dev)
 {
@@ -80,8 +127,7 @@ cs_status gl_finish(cs_device *device, gl_device *dev, const char *what)
     if (!sync)
         return gl_check(dev, what);
     uint64_t timeout = cs_device_get_wait_timeout(device);
-    GLenum result = glClientWaitSync(sync, GL_SYNC_FLUSH_COMMANDS_BIT,
-                                     timeout ? timeout : UINT64_MAX);
+    GLenum result = gl_wait_sync(sync, timeout ? timeout : UINT64_MAX);
     glDeleteSync(sync);
     if (result == GL_TIMEOUT_EXPIRED)
         return cs_fail(CS_TIMEOUT,

@@ -80,6 +80,9 @@ void gl_leave(gl_device *dev);
 /* For destroy functions: as gl_enter, lost devices too; NULL when the
  * context cannot be made current (the GL objects are then left). */
 gl_device *gl_enter_to_destroy(cs_device *device);
+/* Waits for sync up to timeout_ns (UINT64_MAX: forever; 0: only looks),
+ * polling first as the Vulkan backend does: glClientWaitSync's result. */
+GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns);
 /* Waits for every command issued so far (a fence), up to the device's wait
  * timeout: CS_OK, CS_TIMEOUT or a failure. */
 cs_status gl_finish(cs_device *device, gl_device *dev, const char *what);
