@@ -166,3 +166,58 @@ def test_a_texture_with_two_samplers_is_refused():
             uav=[Buffer(16, stride=16)],
             samplers=[Sampler(), Sampler()],
         )
+
+
+def _words_of(path):
+    with open(path, "rb") as dumped:
+        data = dumped.read()
+    return struct.unpack("<%dI" % (len(data) // 4), data)
+
+
+def _instructions(words):
+    at = 5
+    while at < len(words):
+        count = words[at] >> 16
+        yield words[at] & 0xFFFF, words[at + 1 : at + count]
+        at += count
+
+
+@pytest.mark.parametrize("registers", [(0, 0, 0), (3, 7, 2), (0, 1023, 9)])
+def test_the_module_gl_gets_has_gl_bindings(tmp_path, monkeypatch, registers):
+    # the rewritten words (COMPUSHADY_GL_DUMP_SPIRV): no descriptor set, no
+    # binding of the convention's ranges (t0 = 1024 ...), push constants a
+    # uniform block, each kind numbered from 0
+    t, u, b = registers
+    source = """
+    struct Push { uint k; };
+    [[vk::push_constant]] ConstantBuffer<Push> p;
+    cbuffer C : register(b%d) { uint c; };
+    StructuredBuffer<uint> i : register(t%d);
+    RWStructuredBuffer<uint> o : register(u%d);
+    [numthreads(1, 1, 1)] void main() { o[0] = i[0] + c + p.k; }
+    """ % (b, t, u)
+    cbv = [upload_buffer(struct.pack("<4I", 1, 0, 0, 0), HEAP_UPLOAD)] * (b + 1)
+    srv = [upload_buffer(struct.pack("<I", 10), stride=4)] * (t + 1)
+    out = Buffer(4, stride=4)
+    path = tmp_path / "module.spv"
+    monkeypatch.setenv("COMPUSHADY_GL_DUMP_SPIRV", str(path))
+    compute = Compute(hlsl.compile(source), cbv=cbv, srv=srv, uav=[Buffer(4, stride=4)] * u + [out], push_size=4)
+    monkeypatch.delenv("COMPUSHADY_GL_DUMP_SPIRV")
+    compute.dispatch(1, 1, 1, push=struct.pack("<I", 100))
+    assert struct.unpack("<I", read_buffer(out)) == (111,)
+    OP_DECORATE, OP_VARIABLE, OP_TYPE_POINTER = 71, 59, 32
+    DESCRIPTOR_SET, BINDING = 34, 33
+    PUSH_CONSTANT = 9
+    bindings = []
+    for opcode, operands in _instructions(_words_of(path)):
+        if opcode == OP_DECORATE:
+            assert operands[1] != DESCRIPTOR_SET
+            if operands[1] == BINDING:
+                bindings.append(operands[2])
+        if opcode == OP_VARIABLE:
+            assert operands[2] != PUSH_CONSTANT
+        if opcode == OP_TYPE_POINTER:
+            assert operands[1] != PUSH_CONSTANT
+    # cbuffer -> uniform block 0, push constants -> uniform block 1, the
+    # structured buffers -> storage blocks 0 and 1
+    assert sorted(bindings) == [0, 0, 1, 1]

@@ -68,10 +68,18 @@ cs_status gl_loader_load(void)
     return CS_OK;
 }
 
+static pthread_mutex_t gl_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool gl_loaded;
+
 cs_status gl_loader_load_gl(void)
 {
-    /* every context of the process gets the same entry points on EGL:
-     * loading again is harmless (same values) */
+    /* EGL gives every context of the process the same entry points: the
+     * first context that has them all fills the pointers, once */
+    pthread_mutex_lock(&gl_lock);
+    if (gl_loaded) {
+        pthread_mutex_unlock(&gl_lock);
+        return CS_OK;
+    }
     const char *missing = NULL;
 #define CS_GL_LOAD_GL(name, type)                                              \
     {                                                                          \
@@ -83,6 +91,8 @@ cs_status gl_loader_load_gl(void)
     }
     CS_GL_FUNCTIONS(CS_GL_LOAD_GL)
 #undef CS_GL_LOAD_GL
+    gl_loaded = missing == NULL;
+    pthread_mutex_unlock(&gl_lock);
     if (missing)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "the OpenGL driver has no %s: the OpenGL backend needs "
