@@ -21,7 +21,7 @@ FILES=(opengl opengl_glsl compute buffer buffer_formats copy copy_rules sampler
     glsl_dialects hlsl_wave input_mutation memory_bounds device
     reflect_names fuzz_api wgsl device_lost heap sparse leaks pickle
     bad_input kernels bindless shader_formats shader_limits backends cli
-    native_arguments signatures cross_compile)
+    native_arguments signatures cross_compile fork)
 args=()
 for file in "${FILES[@]}"; do args+=("tests/python/test_$file.py"); done
 deselect=(

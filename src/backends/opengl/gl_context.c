@@ -59,6 +59,16 @@ cs_status gl_enter(cs_device *device, gl_device **out_dev)
         mtx_unlock(&dev->lock);
         return gl_lost(device);
     }
+    if (dev->forked) {
+        /* Mesa's llvmpipe hangs on the first dispatch there */
+        mtx_unlock(&dev->lock);
+        return cs_fail(CS_ERROR_BACKEND,
+                       "using OpenGL device '%s' in a process made by fork() "
+                       "from one that used EGL: this driver does not allow "
+                       "it; start such processes with the 'spawn' or "
+                       "'forkserver' method (multiprocessing, Dask) instead",
+                       device->info.name);
+    }
     if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                         dev->context)) {
         EGLint error = eglGetError();

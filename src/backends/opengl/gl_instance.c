@@ -250,6 +250,7 @@ static cs_status add_device(cs_instance *instance, device_list *list,
     }
     dev->display = display;
     dev->context = context;
+    dev->forked = gl_loader_forked();
     dev->instance = instance;
     cs_device_info info = {0};
     read_info(dev, software, &info);

@@ -36,6 +36,7 @@ typedef struct gl_device {
     bool has_load_formatted; /* GL_EXT_shader_image_load_formatted */
     bool debug;              /* the context reports through KHR_debug */
     atomic_bool lost;        /* device_simulate_lost */
+    bool forked;             /* discovered in a fork()ed child of EGL's user */
     cs_instance *instance;   /* for debug messages */
 } gl_device;
 

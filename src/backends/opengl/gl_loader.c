@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define CS_GL_DEFINE_POINTER(name, type) type cs_##name;
 CS_EGL_FUNCTIONS(CS_GL_DEFINE_POINTER)
@@ -23,9 +24,11 @@ static const char install_hint[] =
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static cs_status load_status;
 static char load_error[1024];
+static pid_t load_pid; /* the process that opened EGL */
 
 static void load(void)
 {
+    load_pid = getpid();
     const char *path = getenv("COMPUSHADY_EGL_LIBRARY");
     if (!path || !*path)
         path = "libEGL.so.1";
@@ -66,6 +69,11 @@ cs_status gl_loader_load(void)
     if (load_status != CS_OK)
         return cs_fail(load_status, "%s", load_error);
     return CS_OK;
+}
+
+bool gl_loader_forked(void)
+{
+    return getpid() != load_pid;
 }
 
 static pthread_mutex_t gl_lock = PTHREAD_MUTEX_INITIALIZER;

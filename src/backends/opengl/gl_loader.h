@@ -215,6 +215,9 @@ CS_GL_FUNCTIONS(CS_GL_DECLARE_POINTER)
 /* Opens libEGL.so.1 (COMPUSHADY_EGL_LIBRARY overrides the path) and loads
  * the EGL functions; once per process. */
 cs_status gl_loader_load(void);
+/* Whether this process was made by fork() from the one that opened EGL:
+ * its displays and the driver's threads belong to the parent there. */
+bool gl_loader_forked(void);
 /* Loads the GL functions through eglGetProcAddress; with a context
  * current. Names the first missing one on failure. */
 cs_status gl_loader_load_gl(void);
