@@ -79,6 +79,36 @@ def run_backend(quick):
     }
 
 
+NVIDIA_VENDOR_FILES = (
+    "/usr/share/glvnd/egl_vendor.d/10_nvidia.json",
+    "/etc/glvnd/egl_vendor.d/10_nvidia.json",
+)
+
+
+def nvidia_egl_environment():
+    """glvnd's libEGL.so.1 finds NVIDIA's EGL through a vendor file; some
+    containers have the driver's libEGL_nvidia.so.0 but not the file: one
+    is written and named in __EGL_VENDOR_LIBRARY_FILENAMES."""
+    if os.environ.get("__EGL_VENDOR_LIBRARY_FILENAMES"):
+        return {}
+    if any(os.path.exists(path) for path in NVIDIA_VENDOR_FILES):
+        return {}
+    try:
+        ctypes.CDLL("libEGL_nvidia.so.0")
+    except OSError:
+        return {}
+    import tempfile
+
+    vendor = os.path.join(tempfile.mkdtemp(prefix="egl-vendor-"), "10_nvidia.json")
+    with open(vendor, "w") as out:
+        json.dump(
+            {"file_format_version": "1.0.0", "ICD": {"library_path": "libEGL_nvidia.so.0"}},
+            out,
+        )
+    print("NVIDIA's libEGL_nvidia.so.0 has no glvnd vendor file here: using " + vendor)
+    return {"__EGL_VENDOR_LIBRARY_FILENAMES": vendor}
+
+
 def raw_gl_round_trip(quick):
     """A raw EGL + GL loop: one-thread compute dispatch + fence wait."""
     egl = ctypes.CDLL("libEGL.so.1")
@@ -94,10 +124,18 @@ def raw_gl_round_trip(quick):
     vp, u32, i32 = ctypes.c_void_p, ctypes.c_uint, ctypes.c_int
     get_display = fn("eglGetPlatformDisplayEXT", vp, u32, vp, vp)
     query_devices = fn("eglQueryDevicesEXT", u32, i32, ctypes.POINTER(vp), ctypes.POINTER(i32))
+    query_device_string = fn("eglQueryDeviceStringEXT", ctypes.c_char_p, vp, i32)
     devices = (vp * 16)()
     count = i32(0)
     query_devices(16, devices, ctypes.byref(count))
-    display = get_display(0x313F, devices[0], None)  # EGL_PLATFORM_DEVICE_EXT
+    # a hardware device when there is one, as the backend picks
+    chosen = devices[0]
+    for index in range(count.value):
+        extensions = query_device_string(devices[index], 0x3055) or b""  # EGL_EXTENSIONS
+        if b"EGL_MESA_device_software" not in extensions:
+            chosen = devices[index]
+            break
+    display = get_display(0x313F, chosen, None)  # EGL_PLATFORM_DEVICE_EXT
     egl.eglInitialize.argtypes = [vp, vp, vp]
     egl.eglInitialize(display, None, None)
     egl.eglBindAPI(0x30A2)  # EGL_OPENGL_API
@@ -188,6 +226,7 @@ def main():
         print(json.dumps(run_backend(options.quick)))
         return
     results = []
+    os.environ.update(nvidia_egl_environment())
     for backend in ("vulkan", "opengl"):
         environment = dict(os.environ, COMPUSHADY_BACKEND=backend)
         command = [sys.executable, __file__, "--child", backend]
@@ -213,6 +252,10 @@ def main():
     by_name = {row["backend"]: row for row in results}
     if "vulkan" in by_name and "opengl" in by_name:
         vk, gl = by_name["vulkan"], by_name["opengl"]
+        if vk["device"] != gl["device"]:
+            print("warning: the backends ran on different devices ({0!r} and "
+                  "{1!r}): set COMPUSHADY_DEVICE, or make NVIDIA's EGL "
+                  "reachable (docs/opengl.md)".format(vk["device"], gl["device"]))
         print("GL/Vulkan round trip: {0:.2f}x (target <= 1.5x); saxpy GL/Vulkan: "
               "{1:.2f}x (target >= 0.9x); copy GL/Vulkan: {2:.2f}x".format(
                   gl["round_trip_us"] / vk["round_trip_us"],
