@@ -17,6 +17,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
+# NVIDIA's EGL where the container has libEGL_nvidia but not glvnd's vendor
+# file for it (docs/opengl.md)
+if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] &&
+    [ ! -e /usr/share/glvnd/egl_vendor.d/10_nvidia.json ] &&
+    [ ! -e /etc/glvnd/egl_vendor.d/10_nvidia.json ] &&
+    ldconfig -p 2>/dev/null | grep -q libEGL_nvidia.so.0; then
+    vendor_dir=$(mktemp -d)
+    echo '{"file_format_version": "1.0.0", "ICD": {"library_path": "libEGL_nvidia.so.0"}}' \
+        >"$vendor_dir/10_nvidia.json"
+    export __EGL_VENDOR_LIBRARY_FILENAMES="$vendor_dir/10_nvidia.json"
+fi
+.venv/bin/python -c "import compushady; print('OpenGL device:', compushady.get_current_device().name)"
 # left out: what tests Vulkan itself or presents to a window, what does
 # not depend on the backend, and the slow stress/cluster runs
 ignore=(swapchain swapchain_wayland pipeline_cache_mode typing docs
