@@ -39,6 +39,7 @@ SPIRV_CROSS_LIBS = -l:libspirv-cross-c.a -l:libspirv-cross-msl.a \
 LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lstdc++ -lpthread -ldl -lm
 
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
+	src/platform/*.c \
 	src/backends/vulkan/*.c)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)

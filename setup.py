@@ -179,6 +179,7 @@ native = Extension(
         "src/shader/*.c",
         "src/shader/wgsl/*.c",
         "src/backends/vulkan/*.c",
+        "src/platform/*.c",
     ),
     include_dirs=["include"],
     define_macros=[("_DEFAULT_SOURCE", None)],
