@@ -140,6 +140,10 @@ bool cs_process_atfork(void (*prepare)(void), void (*parent)(void),
                        void (*child)(void));
 /* Whether a process can fork() at all (false on Windows). */
 bool cs_process_can_fork(void);
+/* From now on, exit() ends the process (flushing stdio) before the exit
+ * handlers registered so far run: a fork()ed child skips its parent's
+ * (glibc only, through on_exit; elsewhere a no-op). */
+void cs_process_skip_earlier_exit_handlers(void);
 /* Copies size bytes at address into out; false (never a fault) when any of
  * them is not readable memory of this process. */
 bool cs_memory_read_safely(const void *address, void *out, size_t size);

@@ -282,6 +282,24 @@ bool cs_process_can_fork(void)
     return true;
 }
 
+#ifdef __GLIBC__
+/* on_exit: runs before the handlers registered earlier, and knows the
+ * status to leave with. */
+static void leave_before_earlier_exit_handlers(int status, void *unused)
+{
+    (void)unused;
+    fflush(NULL);
+    _exit(status);
+}
+#endif
+
+void cs_process_skip_earlier_exit_handlers(void)
+{
+#ifdef __GLIBC__
+    on_exit(leave_before_earlier_exit_handlers, NULL);
+#endif
+}
+
 bool cs_memory_read_safely(const void *address, void *out, size_t size)
 {
 #ifdef __linux__

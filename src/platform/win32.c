@@ -290,6 +290,11 @@ bool cs_process_can_fork(void)
     return false;
 }
 
+void cs_process_skip_earlier_exit_handlers(void)
+{
+    /* only a fork()ed child needs it, and Windows has no fork() */
+}
+
 bool cs_memory_read_safely(const void *address, void *out, size_t size)
 {
     SIZE_T got = 0;
