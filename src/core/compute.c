@@ -618,9 +618,8 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
                                    patch, &words, &word_count, &prepared);
     if (status == CS_OK)
         status = check_without_format(compute, words, word_count);
-    if (status == CS_OK &&
-        mtx_init(&compute->bind_lock, mtx_plain) != thrd_success)
-        status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    if (status == CS_OK && !cs_mutex_init(&compute->bind_lock))
+        status = cs_fail(CS_ERROR_BACKEND, "cannot create a lock");
     if (status != CS_OK) {
         cs_prepared_module_free(prepared);
         free(aligned);
@@ -635,7 +634,7 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     compute->spirv = NULL;
     compute->spirv_size = 0;
     if (status != CS_OK) {
-        mtx_destroy(&compute->bind_lock);
+        cs_mutex_destroy(&compute->bind_lock);
         destroy_unfinished(compute);
         return status;
     }
@@ -656,7 +655,7 @@ void cs_compute_release(cs_compute *compute)
         return;
     cs_instance *instance = compute->device->instance;
     instance->backend->compute_destroy(compute);
-    mtx_destroy(&compute->bind_lock);
+    cs_mutex_destroy(&compute->bind_lock);
     destroy_unfinished(compute);
     cs_instance_release(instance);
 }
@@ -829,7 +828,7 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
     cs_status status = check_resource_fits(target, resource);
     if (status != CS_OK)
         return status;
-    mtx_lock(&compute->bind_lock);
+    cs_mutex_lock(&compute->bind_lock);
     status = compute->device->instance->backend->compute_bind(compute, target,
                                                               index, resource);
     if (status == CS_OK) {
@@ -840,6 +839,6 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
         cs_resource_release(*held);
         *held = resource;
     }
-    mtx_unlock(&compute->bind_lock);
+    cs_mutex_unlock(&compute->bind_lock);
     return status;
 }
