@@ -156,6 +156,8 @@ bool cs_file_read_all(const char *path, size_t max_size, void **out_bytes,
                       size_t *out_size);
 /* Whether path is an existing regular file. */
 bool cs_file_exists(const char *path);
+/* The size and the modification time (seconds) of the file at path. */
+bool cs_file_stamp(const char *path, int64_t *out_size, int64_t *out_mtime);
 /* Creates path, which must not exist, readable by this user only; NULL on
  * failure. */
 typedef struct cs_file cs_file;
@@ -181,6 +183,8 @@ bool cs_user_cache_home(char *out, size_t capacity);
 void *cs_library_open(const char *path, char *why, size_t why_size);
 void *cs_library_symbol(void *library, const char *name);
 void cs_library_close(void *library);
+/* The file of the loaded library that holds address (dladdr). */
+bool cs_library_file_of(const void *address, char *out, size_t capacity);
 /* A symbol of the program or any library loaded so far (RTLD_DEFAULT); on
  * Windows, of the program's own module. */
 void *cs_library_symbol_anywhere(const char *name);

@@ -371,6 +371,16 @@ bool cs_file_exists(const char *path)
     return stat(path, &info) == 0 && S_ISREG(info.st_mode);
 }
 
+bool cs_file_stamp(const char *path, int64_t *out_size, int64_t *out_mtime)
+{
+    struct stat info;
+    if (stat(path, &info) != 0)
+        return false;
+    *out_size = (int64_t)info.st_size;
+    *out_mtime = (int64_t)info.st_mtime;
+    return true;
+}
+
 struct cs_file {
     int fd;
     bool failed;
@@ -475,6 +485,15 @@ void *cs_library_symbol(void *library, const char *name)
 void cs_library_close(void *library)
 {
     dlclose(library);
+}
+
+bool cs_library_file_of(const void *address, char *out, size_t capacity)
+{
+    Dl_info where = {0};
+    if (!dladdr(address, &where) || !where.dli_fname)
+        return false;
+    int written = snprintf(out, capacity, "%s", where.dli_fname);
+    return written > 0 && (size_t)written < capacity;
 }
 
 void *cs_library_symbol_anywhere(const char *name)

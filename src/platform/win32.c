@@ -367,6 +367,23 @@ bool cs_file_exists(const char *path)
            !(attributes & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+bool cs_file_stamp(const char *path, int64_t *out_size, int64_t *out_mtime)
+{
+    wchar_t *wide = wide_path(path);
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    bool ok = wide && GetFileAttributesExW(wide, GetFileExInfoStandard, &data);
+    free(wide);
+    if (!ok)
+        return false;
+    *out_size =
+        (int64_t)(((uint64_t)data.nFileSizeHigh << 32) | data.nFileSizeLow);
+    uint64_t ticks = ((uint64_t)data.ftLastWriteTime.dwHighDateTime << 32) |
+                     data.ftLastWriteTime.dwLowDateTime;
+    /* 100 ns ticks since 1601 to seconds since 1970 */
+    *out_mtime = (int64_t)(ticks / 10000000u) - 11644473600;
+    return true;
+}
+
 struct cs_file {
     HANDLE handle;
     bool failed;
@@ -518,6 +535,22 @@ void *cs_library_symbol(void *library, const char *name)
 void cs_library_close(void *library)
 {
     FreeLibrary((HMODULE)library);
+}
+
+bool cs_library_file_of(const void *address, char *out, size_t capacity)
+{
+    HMODULE module = NULL;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCWSTR)address, &module))
+        return false;
+    wchar_t wide[MAX_PATH];
+    DWORD length = GetModuleFileNameW(module, wide, MAX_PATH);
+    if (length == 0 || length >= MAX_PATH)
+        return false;
+    int written = WideCharToMultiByte(CP_UTF8, 0, wide, (int)length + 1, out,
+                                      (int)capacity, NULL, NULL);
+    return written > 0;
 }
 
 void *cs_library_symbol_anywhere(const char *name)

@@ -151,9 +151,9 @@ static bool mentions_packoffset(const char *source, size_t size)
 /* One shaderc compiler per thread, kept for the thread's life: a compiler
  * must not be used by two threads at once, and starting one per call costs
  * time. Without thread-specific storage each call starts its own. */
-static tss_t compiler_key;
+static cs_tls compiler_key;
 static bool compiler_key_made;
-static once_flag compiler_once = ONCE_FLAG_INIT;
+static cs_once compiler_once = CS_ONCE_INIT;
 
 static void release_compiler(void *compiler)
 {
@@ -162,19 +162,18 @@ static void release_compiler(void *compiler)
 
 static void make_compiler_key(void)
 {
-    compiler_key_made =
-        tss_create(&compiler_key, release_compiler) == thrd_success;
+    compiler_key_made = cs_tls_create(&compiler_key, release_compiler);
 }
 
 static shaderc_compiler_t take_compiler(void)
 {
-    call_once(&compiler_once, make_compiler_key);
+    cs_call_once(&compiler_once, make_compiler_key);
     if (!compiler_key_made)
         return shaderc_compiler_initialize();
-    shaderc_compiler_t compiler = tss_get(compiler_key);
+    shaderc_compiler_t compiler = cs_tls_get(compiler_key);
     if (compiler == NULL) {
         compiler = shaderc_compiler_initialize();
-        if (compiler && tss_set(compiler_key, compiler) != thrd_success) {
+        if (compiler && !cs_tls_set(compiler_key, compiler)) {
             shaderc_compiler_release(compiler);
             compiler = NULL;
         }
