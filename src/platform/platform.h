@@ -148,6 +148,10 @@ void cs_process_skip_earlier_exit_handlers(void);
  * them is not readable memory of this process. */
 bool cs_memory_read_safely(const void *address, void *out, size_t size);
 
+/* Whether fd is an open socket (an X11 Display's connection); false on
+ * Windows, where C file descriptors are never sockets. */
+bool cs_fd_is_socket(int fd);
+
 /* >>files: paths are UTF-8; '/' separates folders on both systems */
 
 /* The whole regular file at path, at most max_size bytes, in *out_bytes

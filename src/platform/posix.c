@@ -332,6 +332,12 @@ bool cs_memory_read_safely(const void *address, void *out, size_t size)
     return readable;
 }
 
+bool cs_fd_is_socket(int fd)
+{
+    struct stat info;
+    return fd >= 0 && fstat(fd, &info) == 0 && S_ISSOCK(info.st_mode);
+}
+
 /* >>files */
 
 bool cs_file_read_all(const char *path, size_t max_size, void **out_bytes,

@@ -302,6 +302,12 @@ bool cs_memory_read_safely(const void *address, void *out, size_t size)
            got == size;
 }
 
+bool cs_fd_is_socket(int fd)
+{
+    (void)fd;
+    return false;
+}
+
 /* >>files */
 
 /* path as UTF-16 (malloc'ed), NULL when it is not valid UTF-8 */

@@ -165,9 +165,9 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
 
 static void free_device(vk_device *dev)
 {
-    pthread_mutex_destroy(&dev->create_lock);
-    pthread_mutex_destroy(&dev->queue_lock);
-    pthread_mutex_destroy(&dev->context_lock);
+    cs_mutex_destroy(&dev->create_lock);
+    cs_mutex_destroy(&dev->queue_lock);
+    cs_mutex_destroy(&dev->context_lock);
     free(dev);
 }
 
@@ -187,9 +187,8 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     if (!dev)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while discovering Vulkan devices");
-    if (pthread_mutex_init(&dev->create_lock, NULL) != 0 ||
-        pthread_mutex_init(&dev->queue_lock, NULL) != 0 ||
-        pthread_mutex_init(&dev->context_lock, NULL) != 0) {
+    if (!cs_mutex_init(&dev->create_lock) || !cs_mutex_init(&dev->queue_lock) ||
+        !cs_mutex_init(&dev->context_lock)) {
         free(dev); /* mutexes that did init own no memory on Linux */
         return cs_fail(CS_ERROR_BACKEND, "cannot create a device mutex");
     }

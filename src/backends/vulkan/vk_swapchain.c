@@ -19,9 +19,11 @@
  * are done with their semaphores. */
 #include "vk_internal.h"
 
+#ifndef CS_PLATFORM_WINDOWS
 #include <X11/Xlib.h>
 #include <vulkan/vulkan_wayland.h>
 #include <vulkan/vulkan_xlib.h>
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +72,9 @@ static cs_status swapchain_fail(vk_device *dev, VkResult result,
 
 static void lock_queue_and_wait_idle(vk_device *dev)
 {
-    pthread_mutex_lock(&dev->queue_lock);
+    cs_mutex_lock(&dev->queue_lock);
     vkQueueWaitIdle(dev->queue);
-    pthread_mutex_unlock(&dev->queue_lock);
+    cs_mutex_unlock(&dev->queue_lock);
 }
 
 static void destroy_images(vk_device *dev, vk_swapchain *sc)
@@ -139,6 +141,11 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
         return checked;
     VkResult result;
     const char *call;
+#ifdef CS_PLATFORM_WINDOWS
+    /* unreachable: the loader offers no X11 or Wayland surfaces there */
+    call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
+    result = VK_ERROR_EXTENSION_NOT_PRESENT;
+#else
     if (xlib) {
         call = "vkCreateXlibSurfaceKHR";
         PFN_vkCreateXlibSurfaceKHR create =
@@ -164,6 +171,7 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
         result = create ? create(vki->instance, &info, NULL, out_surface)
                         : VK_ERROR_EXTENSION_NOT_PRESENT;
     }
+#endif
     if (result != VK_SUCCESS)
         return swapchain_fail(dev, result, call, "creating a window surface");
     return CS_OK;
@@ -798,11 +806,11 @@ cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
         .pImageIndices = &index,
     };
     VkResult present_result = VK_SUCCESS;
-    pthread_mutex_lock(&dev->queue_lock);
+    cs_mutex_lock(&dev->queue_lock);
     result = vkQueueSubmit(dev->queue, 1, &submit, sc->fence);
     if (result == VK_SUCCESS && recorded == VK_SUCCESS)
         present_result = vkQueuePresentKHR(dev->queue, &present);
-    pthread_mutex_unlock(&dev->queue_lock);
+    cs_mutex_unlock(&dev->queue_lock);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkQueueSubmit", "presenting");
     result = vk_wait_for_fence(dev, sc->fence, UINT64_MAX);
