@@ -45,7 +45,11 @@
 extern "C" {
 #endif
 
-#if defined(__GNUC__)
+#if defined(_WIN32) && defined(CS_BUILD_DLL)
+#define CS_API __declspec(dllexport) /* building compushady.dll */
+#elif defined(_WIN32)
+#define CS_API /* the import library resolves the calls */
+#elif defined(__GNUC__)
 #define CS_API __attribute__((visibility("default")))
 #else
 #define CS_API

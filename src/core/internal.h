@@ -208,7 +208,7 @@ bool cs_fork_tables_cover(const cs_backend *real);
  * for cs_last_error() and returns the status, so callers write
  * `return cs_fail(CS_ERROR_..., "...", ...);`. */
 cs_status cs_fail(cs_status status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+    CS_PRINTF_FORMAT(2, 3);
 cs_status cs_failv(cs_status status, const char *format, va_list args);
 
 /* Adds a validation message to the instance's list (thread safe). */

@@ -25,6 +25,27 @@
 #include <pthread.h>
 #endif
 
+/* printf-like functions: MinGW's GCC checks `printf` formats against the
+ * old msvcrt (no %zu); the library is built with MinGW's C99 printf
+ * (__USE_MINGW_ANSI_STDIO), so the GNU rules apply. */
+#if defined(__MINGW32__)
+#define CS_PRINTF_FORMAT(text_arg, first_arg)                                  \
+    __attribute__((format(gnu_printf, text_arg, first_arg)))
+#elif defined(__GNUC__)
+#define CS_PRINTF_FORMAT(text_arg, first_arg)                                  \
+    __attribute__((format(printf, text_arg, first_arg)))
+#else
+#define CS_PRINTF_FORMAT(text_arg, first_arg)
+#endif
+
+/* A symbol the library's own files share and never export (a DLL exports
+ * only what is marked for export, so nothing is needed there). */
+#if defined(__GNUC__) && !defined(CS_PLATFORM_WINDOWS)
+#define CS_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define CS_HIDDEN
+#endif
+
 /* >>locks, once, condition variables, thread-local keys */
 
 #ifdef CS_PLATFORM_WINDOWS

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* after the libraries' headers: their functions may be pointers */
+#include "shader_libraries.h"
+
 #define CS_STRINGIFY_(x) #x
 #define CS_STRINGIFY(x) CS_STRINGIFY_(x)
 
@@ -193,6 +196,9 @@ static cs_status start_shaderc(cs_shader_language language, bool original_glsl,
                                shaderc_compiler_t *out_compiler,
                                shaderc_compile_options_t *out_options)
 {
+    cs_status loaded = cs_shaderc_load();
+    if (loaded != CS_OK)
+        return loaded;
     *out_compiler = take_compiler();
     if (*out_compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");

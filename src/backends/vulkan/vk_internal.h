@@ -248,8 +248,7 @@ static inline vk_resource *vk_resource_of(const cs_resource *resource)
  * and returns the matching status. A VK_ERROR_DEVICE_LOST marks device lost
  * (device may be NULL). */
 cs_status vk_fail(vk_device *device, VkResult result, const char *call,
-                  const char *context_format, ...)
-    __attribute__((format(printf, 4, 5)));
+                  const char *context_format, ...) CS_PRINTF_FORMAT(4, 5);
 const char *vk_result_name(VkResult result);
 
 /* vk_instance.c */

@@ -19,7 +19,11 @@
  * are done with their semaphores. */
 #include "vk_internal.h"
 
-#ifndef CS_PLATFORM_WINDOWS
+#ifdef CS_PLATFORM_WINDOWS
+/* the names, for messages: vulkan_xlib.h needs Xlib's headers */
+#define VK_KHR_XLIB_SURFACE_EXTENSION_NAME "VK_KHR_xlib_surface"
+#define VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME "VK_KHR_wayland_surface"
+#else
 #include <X11/Xlib.h>
 #include <vulkan/vulkan_wayland.h>
 #include <vulkan/vulkan_xlib.h>
@@ -143,6 +147,7 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
     const char *call;
 #ifdef CS_PLATFORM_WINDOWS
     /* unreachable: the loader offers no X11 or Wayland surfaces there */
+    (void)out_surface;
     call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
     result = VK_ERROR_EXTENSION_NOT_PRESENT;
 #else
