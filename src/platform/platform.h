@@ -169,6 +169,10 @@ void cs_process_skip_earlier_exit_handlers(void);
  * them is not readable memory of this process. */
 bool cs_memory_read_safely(const void *address, void *out, size_t size);
 
+/* Sets (value non-NULL) or removes an environment variable of this
+ * process; overwrite false keeps an existing value. */
+bool cs_env_set(const char *name, const char *value, bool overwrite);
+
 /* Whether fd is an open socket (an X11 Display's connection); false on
  * Windows, where C file descriptors are never sockets. */
 bool cs_fd_is_socket(int fd);

@@ -332,6 +332,13 @@ bool cs_memory_read_safely(const void *address, void *out, size_t size)
     return readable;
 }
 
+bool cs_env_set(const char *name, const char *value, bool overwrite)
+{
+    if (value == NULL)
+        return unsetenv(name) == 0;
+    return setenv(name, value, overwrite ? 1 : 0) == 0;
+}
+
 bool cs_fd_is_socket(int fd)
 {
     struct stat info;

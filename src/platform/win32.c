@@ -302,6 +302,14 @@ bool cs_memory_read_safely(const void *address, void *out, size_t size)
            got == size;
 }
 
+bool cs_env_set(const char *name, const char *value, bool overwrite)
+{
+    if (value && !overwrite && getenv(name))
+        return true;
+    /* the C runtime's copy, which getenv() reads */
+    return _putenv_s(name, value ? value : "") == 0;
+}
+
 bool cs_fd_is_socket(int fd)
 {
     (void)fd;

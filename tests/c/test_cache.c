@@ -11,6 +11,7 @@
 
 #include "core/cache.h"
 
+#include "platform/platform.h"
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <threads.h>
 #include <unistd.h>
 
 static cs_instance *instance;
@@ -414,13 +414,12 @@ static void test_threads(void)
         "+ 1; /* threads */ }\n";
     thread_spirv = harness_compile(source);
     CHECK_OR_RETURN(thread_spirv.words);
-    thrd_t threads[4];
+    cs_thread threads[4];
     int ok[4] = {1, 1, 1, 1};
     for (int i = 0; i < 4; i++)
-        CHECK_OR_RETURN(thrd_create(&threads[i], create_many, &ok[i]) ==
-                        thrd_success);
+        CHECK_OR_RETURN(cs_thread_create(&threads[i], create_many, &ok[i], 0));
     for (int i = 0; i < 4; i++) {
-        thrd_join(threads[i], NULL);
+        cs_thread_join(threads[i], NULL);
         CHECK(ok[i]);
     }
     cs_free(thread_spirv.words);
