@@ -68,7 +68,7 @@ $(BUILD)/libcompushady.a: $(LIB_OBJECTS)
 	ar rcs $@ $^
 
 # Tests link the static library so they can reach internal functions too.
-$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcompushady.a
+$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(BUILD)/libcompushady.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPT) -Isrc -Itests/c $< -o $@ \
 		$(BUILD)/libcompushady.a $(LIBS)
@@ -288,7 +288,7 @@ $(WIN_BUILD)/libcompushady.a: $(WIN_OBJECTS)
 	@rm -f $@
 	$(WIN_AR) rcs $@ $^
 
-$(WIN_BUILD)/tests/%.exe: tests/c/%.c $(WIN_BUILD)/libcompushady.a
+$(WIN_BUILD)/tests/%.exe: tests/c/%.c tests/c/harness.h $(WIN_BUILD)/libcompushady.a
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -Isrc -Itests/c $< -o $@ $(WIN_BUILD)/libcompushady.a \
 		-static-libgcc

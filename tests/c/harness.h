@@ -193,13 +193,79 @@ static inline bool harness_skip_without_compiler(cs_status status)
     return true;
 }
 
+/* Whether a shader compiler is there; when not, the running test is
+ * skipped (for the tests that check the compilers themselves). */
+static inline bool harness_have_compiler(void)
+{
+    cs_shader_compile_desc desc = {.source =
+                                       "[numthreads(1, 1, 1)] void main() {}"};
+    void *words = NULL;
+    size_t size = 0;
+    cs_status status = cs_shader_compile(&desc, &words, &size);
+    cs_free(words);
+    return !harness_skip_without_compiler(status);
+}
+
 typedef struct spirv_blob {
     void *words;
     size_t size;
 } spirv_blob;
 
+/* >>precompiled SPIR-V: where no compiler is (the Windows tests under
+ * Wine), the SPIR-V the Linux build compiled from the same source is used.
+ * CS_TEST_SPIRV_RECORD=folder: each compile of harness_compile_entry is
+ * kept there as <hash of language, entry point, source>.spv;
+ * CS_TEST_SPIRV_DIR=folder: where a compile is refused for want of a
+ * compiler, the kept file is read instead (scripts/test-windows.sh records
+ * with the Linux tests, then replays). */
+
+static inline void harness_spirv_path(char *out, size_t capacity,
+                                      const char *folder,
+                                      const cs_shader_compile_desc *desc)
+{
+    uint64_t hash = 0xcbf29ce484222325u; /* FNV-1a */
+    const char *parts[] = {desc->entry_point ? desc->entry_point : "main",
+                           desc->source};
+    hash = (hash ^ (uint64_t)desc->language) * 0x100000001b3u;
+    for (size_t p = 0; p < 2; p++)
+        for (const char *c = parts[p];; c++) {
+            hash = (hash ^ (unsigned char)*c) * 0x100000001b3u;
+            if (!*c)
+                break;
+        }
+    snprintf(out, capacity, "%s/%016llx.spv", folder, (unsigned long long)hash);
+}
+
+static inline void harness_spirv_record(const cs_shader_compile_desc *desc,
+                                        const spirv_blob *blob)
+{
+    const char *folder = getenv("CS_TEST_SPIRV_RECORD");
+    char path[1024], temporary[1100];
+    if (!folder || !*folder)
+        return;
+    harness_spirv_path(path, sizeof path, folder, desc);
+    snprintf(temporary, sizeof temporary, "%s.%d", path, cs_process_id());
+    cs_file *file = cs_file_create_new(temporary);
+    bool ok = file && cs_file_write(file, blob->words, blob->size);
+    ok = file && cs_file_close(file) && ok;
+    if (!ok || !cs_file_replace(temporary, path))
+        cs_file_remove(temporary);
+}
+
+static inline bool harness_spirv_replay(const cs_shader_compile_desc *desc,
+                                        spirv_blob *blob)
+{
+    const char *folder = getenv("CS_TEST_SPIRV_DIR");
+    char path[1024];
+    if (!folder || !*folder)
+        return false;
+    harness_spirv_path(path, sizeof path, folder, desc);
+    return cs_file_read_all(path, 64u << 20, &blob->words, &blob->size);
+}
+
 /* SPIR-V of an HLSL source and entry point (NULL: main); empty, said on
- * stderr, when it does not compile. */
+ * stderr, when it does not compile (cs_free() frees it: the tests link the
+ * static library, so one C runtime allocates both). */
 static inline spirv_blob harness_compile_entry(const char *source,
                                                const char *entry_point)
 {
@@ -208,6 +274,11 @@ static inline spirv_blob harness_compile_entry(const char *source,
                                    .entry_point = entry_point};
     spirv_blob blob = {0};
     cs_status status = cs_shader_compile(&desc, &blob.words, &blob.size);
+    if (status == CS_OK)
+        harness_spirv_record(&desc, &blob);
+    if (status != CS_OK && status == CS_ERROR_UNSUPPORTED &&
+        harness_spirv_replay(&desc, &blob))
+        return blob;
     if (status != CS_OK) {
         harness_skip_without_compiler(status);
         if (!skip_reason[0])

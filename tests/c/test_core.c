@@ -13,6 +13,7 @@
 #include "harness.h"
 
 #include "platform/platform.h"
+#include "shader/shader_libraries.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -1271,6 +1272,12 @@ static void test_compute_bindings(void)
 
 static void test_invalid_spirv(void)
 {
+    /* modules that reflection accepts and the driver may not survive:
+     * refused only where SPIRV-Tools validates (on Windows, with its DLL) */
+    if (cs_spirv_tools_load() != CS_OK) {
+        harness_skip(cs_last_error());
+        return;
+    }
     CHECK_OR_RETURN(region_spirv.words != NULL);
     cs_resource *uav = make_buffer_on(device, CS_HEAP_DEFAULT, 4096, 4, 0);
     CHECK_OR_RETURN(uav != NULL);
@@ -1357,6 +1364,8 @@ static void test_invalid_spirv(void)
 
 static void test_compile_errors(void)
 {
+    if (!harness_have_compiler())
+        return;
     static const char broken[] = "RWStructuredBuffer<uint> output;\n"
                                  "[numthreads(1, 1, 1)]\n"
                                  "void main() {\n"
