@@ -38,9 +38,27 @@ SPIRV_CROSS_LIBS = -l:libspirv-cross-c.a -l:libspirv-cross-msl.a \
 	-l:libspirv-cross-core.a
 LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lstdc++ -lpthread -ldl -lm
 
+# The backends: src/backends/backends.def lists them, one line each
+# (CS_BACKEND(name, flag, built_by_default)); BACKENDS picks the ones built
+# (default: those marked 1), e.g. make BACKENDS="vulkan opengl". Each
+# listed backend's folder src/backends/<name>/ is compiled and its flag
+# defined to 1, every other flag to 0 (src/core/backend_registry.c).
+# Changing BACKENDS needs a make clean.
+BACKEND_LINES := $(shell sed -n \
+	's/^CS_BACKEND(\([a-z0-9_]*\), *\([A-Z0-9_]*\), *\([01]\)).*/\1:\2:\3/p' \
+	src/backends/backends.def)
+BACKENDS ?= $(foreach l,$(BACKEND_LINES),$(if $(filter %:1,$(l)),\
+	$(word 1,$(subst :, ,$(l)))))
+BACKEND_FLAGS = $(foreach l,$(BACKEND_LINES),-D$(word 2,$(subst :, ,$(l)))=$\
+	$(if $(filter $(word 1,$(subst :, ,$(l))),$(BACKENDS)),1,0))
+CFLAGS_BASE += $(BACKEND_FLAGS)
+$(foreach b,$(BACKENDS),$(if $(filter $(b):%,$(BACKEND_LINES)),,$(error \
+	BACKENDS: '$(b)' is not in src/backends/backends.def, which has \
+	$(foreach l,$(BACKEND_LINES),$(word 1,$(subst :, ,$(l)))))))
+
 LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
 	src/platform/*.c \
-	src/backends/vulkan/*.c)
+	$(BACKENDS:%=src/backends/%/*.c))
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)
 TEST_SOURCES = $(wildcard tests/c/test_*.c)
@@ -50,11 +68,11 @@ C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 all: $(BUILD)/libcompushady.so $(BUILD)/libcompushady.a
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h src/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPT) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h)
+$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h src/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) $(CFLAGS) -c $< -o $@
 
@@ -259,7 +277,7 @@ WIN_BUILD = $(BUILD)/windows
 WIN_HEADERS = vulkan vk_video spirv shaderc spirv-tools spirv_cross
 WIN_CFLAGS = -std=c11 $(WARNINGS) -Iinclude -I$(WIN_BUILD)/include \
 	-D__USE_MINGW_ANSI_STDIO=1 -DCS_BUILD_DLL -DCS_SHADER_LIBRARIES_AT_RUN_TIME \
-	-O2 -g
+	$(BACKEND_FLAGS) -O2 -g
 WIN_OBJECTS = $(LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 # The C tests that build for Windows; the others need fork() (test_fork,
 # test_loader), X11 (test_swapchain), POSIX folders and environment

@@ -3,6 +3,7 @@ the extension module compushady._native, compiled from the C binding in
 bindings/python/ together with the core library sources in src/."""
 import glob
 import os
+import re
 import shlex
 import subprocess
 import tempfile
@@ -171,6 +172,35 @@ def header_version():
     )
 
 
+def backend_lines():
+    """[(name, flag, built_by_default)] of src/backends/backends.def, the one
+    list of backends (the Makefile reads it too)."""
+    line = re.compile(r"^CS_BACKEND\(([a-z0-9_]+), *([A-Z0-9_]+), *([01])\)")
+    with open(os.path.join(HERE, "src", "backends", "backends.def")) as listing:
+        return [(m.group(1), m.group(2), m.group(3) == "1")
+                for m in map(line.match, listing) if m]
+
+
+def chosen_backends(lines):
+    """The backends to build: COMPUSHADY_BACKENDS (names separated by commas
+    or spaces), else those built by default; exits naming the known ones on
+    a name backends.def lacks."""
+    known = [name for name, _, _ in lines]
+    wanted = os.environ.get("COMPUSHADY_BACKENDS")
+    if not wanted or not wanted.strip():
+        return [name for name, _, by_default in lines if by_default]
+    names = wanted.replace(",", " ").split()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        sys.exit("compushady: COMPUSHADY_BACKENDS names {0}, not in "
+                 "src/backends/backends.def, which has {1}".format(
+                     ", ".join(unknown), ", ".join(known)))
+    return names
+
+
+BACKENDS = backend_lines()
+BUILT_BACKENDS = chosen_backends(BACKENDS)
+
 native = Extension(
     "compushady._native",
     sources=sources(
@@ -178,11 +208,13 @@ native = Extension(
         "src/core/*.c",
         "src/shader/*.c",
         "src/shader/wgsl/*.c",
-        "src/backends/vulkan/*.c",
         "src/platform/*.c",
+        *["src/backends/{0}/*.c".format(name) for name in BUILT_BACKENDS]
     ),
     include_dirs=["include"],
-    define_macros=[("_DEFAULT_SOURCE", None)],
+    define_macros=[("_DEFAULT_SOURCE", None)] + [
+        (flag, "1" if name in BUILT_BACKENDS else "0") for name, flag, _ in BACKENDS
+    ],
     extra_compile_args=[
         "-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
     ],

@@ -156,10 +156,18 @@ enum {
     CS_INSTANCE_DEBUG = 1u << 0,
 };
 
+/* The number of backends compiled into this library
+ * (src/backends/backends.def and the build's choice); at least 1. */
+CS_API size_t cs_backend_count(void);
+/* The index-th backend compiled in, in order of preference ("vulkan",
+ * ...), for index < cs_backend_count(); NULL past the last. The first is
+ * the default of cs_instance_create(). */
+CS_API const char *cs_backend_name(size_t index);
+
 typedef struct cs_instance_desc {
     uint32_t flags;      /* CS_INSTANCE_*; default 0 */
-    const char *backend; /* backend name; NULL (default) = first available,
-                            "vulkan" is the only one today */
+    const char *backend; /* backend name, one of cs_backend_name()'s; NULL or
+                            "" (default) = the first compiled in */
     /* The wait timeout of every device of the instance (see
      * cs_device_set_wait_timeout()); 0 (default) = wait forever. */
     uint64_t wait_timeout_ns;
@@ -170,7 +178,8 @@ typedef struct cs_instance_desc {
  * Vulkan loader libvulkan.so.1, opened here the first time, or a driver is
  * missing: the message names the package to install; the environment
  * variable COMPUSHADY_VULKAN_LIBRARY names another loader file), and
- * CS_ERROR_INVALID_ARGUMENT for an unknown backend name. An instance with
+ * CS_ERROR_INVALID_ARGUMENT for a backend name not compiled in (the message
+ * lists those that are). An instance with
  * zero devices is not an error.
  * fork(): in a child, every object of an instance created before the fork
  * fails with CS_ERROR_BACKEND ("inherited through fork()") and its releases
@@ -221,6 +230,10 @@ typedef struct cs_device_info {
      * memory; cs_compute_create refuses shaders over them */
     uint32_t max_compute_workgroup_invocations;
     uint32_t max_compute_shared_memory_size;
+    /* the CS_SHADER_FORMAT_* bits the device's backend takes (Vulkan:
+     * SPIR-V); cs_compute_create converts the code it is given to one of
+     * them */
+    uint32_t shader_formats;
 } cs_device_info;
 
 /* How long a call that waits for the GPU on its own (dispatch, copy,
@@ -634,8 +647,34 @@ CS_API cs_status cs_cache_check_environment(void);
 
 typedef struct cs_compute cs_compute;
 
+/* What a compute's code is (cs_compute_desc.format), and, as bits, what a
+ * device's backend takes (cs_device_info.shader_formats), as SDL's GPU API
+ * does. cs_compute_create brings the code to SPIR-V (what the library
+ * reflects and checks: SPIR-V as is, GLSL, HLSL and WGSL source compiled as
+ * cs_shader_compile does, entry_point naming the function) and from there to a
+ * format the backend takes (SPIR-V as is; GLSL, MSL, HLSL through
+ * cs_shader_cross_compile); a format no path reaches fails with
+ * CS_ERROR_UNSUPPORTED naming both ends. */
+typedef enum cs_shader_format {
+    CS_SHADER_FORMAT_NONE = 0,
+    CS_SHADER_FORMAT_SPIRV = 1u << 0, /* a SPIR-V module */
+    /* GLSL compute source: given, as cs_shader_compile reads it; taken by a
+     * backend, GLSL 450 as SPIRV-Cross writes it (CS_CROSS_GLSL) */
+    CS_SHADER_FORMAT_GLSL = 1u << 1,
+    CS_SHADER_FORMAT_HLSL = 1u << 2, /* HLSL source (cs_shader_compile) */
+    /* Metal Shading Language source: a backend may take it (CS_CROSS_MSL);
+     * the library cannot compile it */
+    CS_SHADER_FORMAT_MSL = 1u << 3,
+    CS_SHADER_FORMAT_WGSL = 1u << 4, /* WGSL source (cs_shader_compile) */
+} cs_shader_format;
+
+/* "SPIR-V", "GLSL", "HLSL", "MSL", "WGSL"; "unknown" for anything else. */
+CS_API const char *cs_shader_format_name(cs_shader_format format);
+
 typedef struct cs_compute_desc {
-    const void *spirv;       /* required: a SPIR-V module */
+    /* the code, either as spirv/spirv_size (a SPIR-V module, as before
+     * format existed) or as format/code/code_size; not both */
+    const void *spirv;       /* a SPIR-V module */
     size_t spirv_size;       /* bytes */
     const char *entry_point; /* default: the module's only/first GLCompute
                                 entry point */
@@ -648,9 +687,12 @@ typedef struct cs_compute_desc {
     uint32_t uav_count;
     cs_sampler *const *samplers;
     uint32_t sampler_count;
-    uint32_t push_size;    /* bytes of push constants, multiple of 4 */
-    bool bindless;         /* descriptor arrays filled by cs_compute_bind */
-    uint32_t max_bindless; /* entries per array; default 64 */
+    uint32_t push_size;      /* bytes of push constants, multiple of 4 */
+    bool bindless;           /* descriptor arrays filled by cs_compute_bind */
+    uint32_t max_bindless;   /* entries per array; default 64 */
+    cs_shader_format format; /* what code holds; default SPIR-V */
+    const void *code;        /* the code, when spirv is NULL */
+    size_t code_size;        /* bytes; source text: 0 = strlen(code) */
 } cs_compute_desc;
 
 /* Builds a compute pipeline and binds the given resources to the registers

@@ -485,7 +485,7 @@ PY_MODULES = [
     ("compushady.shaders.msl", "MSL (not in this build)"),
     ("compushady.utils", "helpers"),
     ("compushady.backends", "backends"),
-    ("compushady.backends.vulkan", "the Vulkan backend"),
+    ("compushady.backends.vulkan", "a backend module (each backend's is alike)"),
 ]
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")

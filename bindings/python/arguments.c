@@ -12,6 +12,16 @@ static int as_unsigned(PyObject *value, const char *name, PyObject *exception,
 {
     if (!exception)
         exception = PyExc_ValueError;
+    if (PyLong_CheckExact(value)) {
+        /* the common case, without the __index__ round trip: a small
+         * non-negative int is answered here, anything else below */
+        int overflow = 0;
+        long long small = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow == 0 && small >= 0 && (uint64_t)small <= max) {
+            *out = (uint64_t)small;
+            return 0;
+        }
+    }
     if (!PyIndex_Check(value)) {
         PyErr_Format(PyExc_TypeError, "%s must be an int, got %.200s", name,
                      Py_TYPE(value)->tp_name);
@@ -346,5 +356,49 @@ int native_copy_buffer(PyObject *obj, const char *name, void **out_data,
     *out_data = copy;
     *out_size = (size_t)view.len;
     PyBuffer_Release(&view);
+    return 0;
+}
+
+int native_collect_arguments(const char *function, const char *const names[],
+                             Py_ssize_t count, Py_ssize_t required,
+                             PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames, PyObject **values)
+{
+    if (nargs > count) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() takes at most %zd arguments (%zd given)", function,
+                     count, nargs);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        values[i] = i < nargs ? args[i] : NULL;
+    Py_ssize_t keywords = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < keywords; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        Py_ssize_t i = 0;
+        while (i < count && PyUnicode_CompareWithASCIIString(key, names[i]))
+            i++;
+        if (i == count) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() got an unexpected keyword argument '%U'",
+                         function, key);
+            return -1;
+        }
+        if (values[i]) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() got multiple values for argument '%s'", function,
+                         names[i]);
+            return -1;
+        }
+        values[i] = args[nargs + k];
+    }
+    for (Py_ssize_t i = 0; i < required; i++) {
+        if (!values[i]) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() missing required argument '%s' (pos %zd)",
+                         function, names[i], i + 1);
+            return -1;
+        }
+    }
     return 0;
 }

@@ -80,25 +80,52 @@ static int check_compute(PyObject *compute)
     return -1;
 }
 
+/* The cs_compute of a native Compute or of the Python compushady.Compute
+ * around one (its handle): CommandList.dispatch reaches this method without
+ * a Python wrapper in between, for speed. */
+static cs_compute *compute_of(PyObject *compute)
+{
+    if (PyObject_TypeCheck(compute, &Native_ComputeType))
+        return ((ComputeObject *)compute)->compute;
+    static PyObject *handle_name;
+    if (!handle_name && !(handle_name = PyUnicode_InternFromString("handle")))
+        return NULL;
+    PyObject *handle = PyObject_GetAttr(compute, handle_name);
+    if (!handle) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return NULL;
+        PyErr_Clear();
+    }
+    cs_compute *result = NULL;
+    if (handle && PyObject_TypeCheck(handle, &Native_ComputeType))
+        result = ((ComputeObject *)handle)->compute;
+    else
+        PyErr_Format(PyExc_TypeError,
+                     "compute must be a compushady.Compute, got %.200s",
+                     Py_TYPE(compute)->tp_name);
+    Py_XDECREF(handle);
+    return result;
+}
+
 /* Records are quick (no GPU wait): the GIL stays held. repeat records the
  * same dispatch that many times, each after the one before (one Python
  * call for many dispatches: what costs most when recording from Python is
  * the call itself). */
-static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
-                               PyObject *kwargs)
+static PyObject *list_dispatch(CommandListObject *self, PyObject *const *args,
+                               Py_ssize_t nargs, PyObject *kwnames)
 {
-    static char *keywords[] = {"compute", "x",      "y", "z",
-                               "push",    "repeat", NULL};
-    PyObject *compute, *x_arg, *y_arg, *z_arg, *push = NULL, *repeat_arg = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|OO:dispatch", keywords,
-                                     &compute, &x_arg, &y_arg, &z_arg, &push,
-                                     &repeat_arg))
+    static const char *const names[] = {"compute", "x",    "y",
+                                        "z",       "push", "repeat"};
+    PyObject *values[6];
+    if (native_collect_arguments("dispatch", names, 6, 4, args, nargs, kwnames,
+                                 values) < 0)
         return NULL;
-    if (check_compute(compute) < 0)
+    cs_compute *compute = compute_of(values[0]);
+    if (!compute)
         return NULL;
-    PyObject *exc = Native_ComputeException;
+    PyObject *exc = Native_ComputeException, *repeat_arg = values[5];
     uint32_t x = 0, y = 0, z = 0, repeat = 1;
-    if (native_as_u32_xyz(x_arg, y_arg, z_arg, exc, &x, &y, &z) < 0)
+    if (native_as_u32_xyz(values[1], values[2], values[3], exc, &x, &y, &z) < 0)
         return NULL;
     if (repeat_arg && PyLong_Check(repeat_arg)) {
         int overflow;
@@ -111,13 +138,12 @@ static PyObject *list_dispatch(CommandListObject *self, PyObject *args,
     if (native_as_u32(repeat_arg, "repeat", exc, &repeat) < 0)
         return NULL;
     Py_buffer view;
-    if (native_get_push(push, &view) < 0)
+    if (native_get_push(values[4], &view) < 0)
         return NULL;
     cs_status status = CS_OK;
     for (uint32_t i = 0; i < repeat && status == CS_OK; i++)
-        status = cs_command_list_dispatch(self->list,
-                                          ((ComputeObject *)compute)->compute,
-                                          x, y, z, view.buf, (size_t)view.len);
+        status = cs_command_list_dispatch(self->list, compute, x, y, z,
+                                          view.buf, (size_t)view.len);
     return native_release_result(&view, status, exc);
 }
 
@@ -246,8 +272,9 @@ static void list_dealloc(CommandListObject *self)
     }
 
 static PyMethodDef list_methods[] = {
-    KW_METHOD("dispatch", list_dispatch,
-              "dispatch(compute, x, y, z, push=None, repeat=1)"),
+    {"dispatch", (PyCFunction)(void (*)(void))list_dispatch,
+     METH_FASTCALL | METH_KEYWORDS,
+     "dispatch(compute, x, y, z, push=None, repeat=1)"},
     KW_METHOD("dispatch_indirect", list_dispatch_indirect,
               "dispatch_indirect(compute, buffer, offset=0, push=None)"),
     KW_METHOD("copy", list_copy,

@@ -67,22 +67,25 @@ static int binding_list_parse(binding_list *list, PyObject *sequence)
 PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
                                        PyObject *kwargs)
 {
-    static char *keywords[] = {"shader",   "cbv",          "srv",
-                               "uav",      "samplers",     "push_size",
-                               "bindless", "max_bindless", NULL};
+    static char *keywords[] = {
+        "shader",    "cbv",      "srv",          "uav",    "samplers",
+        "push_size", "bindless", "max_bindless", "format", NULL};
     PyObject *shader, *cbv = NULL, *srv = NULL, *uav = NULL, *samplers = NULL;
     PyObject *push_size_arg = NULL, *max_bindless_arg = NULL;
+    PyObject *format_arg = NULL;
     int bindless = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OOOOOpO:create_compute",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OOOOOpOO:create_compute",
                                      keywords, &shader, &cbv, &srv, &uav,
                                      &samplers, &push_size_arg, &bindless,
-                                     &max_bindless_arg))
+                                     &max_bindless_arg, &format_arg))
         return NULL;
     PyObject *exc = Native_ComputeException;
     cs_compute_desc desc = {.bindless = bindless, .max_bindless = 64};
+    uint32_t format = CS_SHADER_FORMAT_SPIRV;
     if (native_as_u32(push_size_arg, "push_size", exc, &desc.push_size) < 0 ||
         native_as_u32(max_bindless_arg, "max_bindless", exc,
-                      &desc.max_bindless) < 0)
+                      &desc.max_bindless) < 0 ||
+        native_as_u32(format_arg, "format", exc, &format) < 0)
         return NULL;
 
     binding_list lists[4] = {
@@ -106,8 +109,10 @@ PyObject *native_device_create_compute(DeviceObject *self, PyObject *args,
     if (native_copy_buffer(shader, "shader", &spirv, &spirv_size) < 0)
         goto done;
 
-    desc.spirv = spirv;
-    desc.spirv_size = spirv_size;
+    /* format: a CS_SHADER_FORMAT_* (SHADER_FORMAT_* of the module) */
+    desc.format = (cs_shader_format)format;
+    desc.code = spirv;
+    desc.code_size = spirv_size;
     desc.cbv = (cs_resource *const *)lists[0].handles;
     desc.cbv_count = lists[0].count;
     desc.srv = (cs_resource *const *)lists[1].handles;

@@ -105,6 +105,7 @@ static PyMemberDef device_members[] = {
     INFO_MEMBER(max_buffer_size, T_ULONGLONG),
     INFO_MEMBER(max_compute_workgroup_invocations, T_UINT),
     INFO_MEMBER(max_compute_shared_memory_size, T_UINT),
+    INFO_MEMBER(shader_formats, T_UINT),
     {"instance", T_OBJECT, offsetof(DeviceObject, instance), READONLY,
      "the Instance this device belongs to"},
     {NULL, 0, 0, 0, NULL},

@@ -304,6 +304,23 @@ static PyObject *module_get_cache_limits(PyObject *module, PyObject *arg)
                          (unsigned long long)bytes);
 }
 
+/* BACKENDS: the names of the backends compiled in, in order of preference
+ * (compushady.backends.KNOWN_BACKENDS) */
+static PyObject *backend_names(void)
+{
+    size_t count = cs_backend_count();
+    PyObject *names = PyTuple_New((Py_ssize_t)count);
+    for (size_t i = 0; names && i < count; i++) {
+        PyObject *name = PyUnicode_FromString(cs_backend_name(i));
+        if (!name) {
+            Py_CLEAR(names);
+            break;
+        }
+        PyTuple_SET_ITEM(names, (Py_ssize_t)i, name);
+    }
+    return names;
+}
+
 static PyMethodDef module_methods[] = {
     {"create_instance", (PyCFunction)(void (*)(void))native_instance_create,
      METH_VARARGS | METH_KEYWORDS,
@@ -376,7 +393,18 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
         PyModule_AddObject(module, "VERSION",
                            Py_BuildValue("(iii)", CS_VERSION_MAJOR,
                                          CS_VERSION_MINOR, CS_VERSION_PATCH)) <
-            0)
+            0 ||
+        PyModule_AddObject(module, "BACKENDS", backend_names()) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_SPIRV",
+                                CS_SHADER_FORMAT_SPIRV) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_GLSL",
+                                CS_SHADER_FORMAT_GLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_HLSL",
+                                CS_SHADER_FORMAT_HLSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_MSL",
+                                CS_SHADER_FORMAT_MSL) < 0 ||
+        PyModule_AddIntConstant(module, "SHADER_FORMAT_WGSL",
+                                CS_SHADER_FORMAT_WGSL) < 0)
         goto fail;
     if (native_command_list_init(module) < 0)
         goto fail;

@@ -180,6 +180,16 @@ int native_get_push(PyObject *push, Py_buffer *view);
 PyObject *native_release_result(Py_buffer *view, cs_status status,
                                 PyObject *exc);
 
+/* The arguments of a METH_FASTCALL | METH_KEYWORDS call, by position then
+ * by keyword, into values[count] (NULL where not given; names in order),
+ * with Python's TypeErrors for too many, unknown, repeated or missing (the
+ * first required ones) arguments. The fast path of the hot methods:
+ * PyArg_ParseTupleAndKeywords builds a tuple and a dict per call. */
+int native_collect_arguments(const char *function, const char *const names[],
+                             Py_ssize_t count, Py_ssize_t required,
+                             PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames, PyObject **values);
+
 /* The cs_resource behind obj, or NULL with a TypeError "<name> must be a
  * compushady resource, got <type>". */
 cs_resource *native_resource_arg(PyObject *obj, const char *name);

@@ -64,6 +64,16 @@ uint read_slot(uint tile, uint slot)
     return value;
 }
 
+// the lowest lane set in a ballot, or `lanes` when none is
+uint first_lane(uint4 ballot, uint lanes)
+{
+    uint found = lanes;
+    [unroll] for (int part = 3; part >= 0; part--)
+        if (ballot[part] != 0)
+            found = 32 * part + firstbitlow(ballot[part]);
+    return min(found, lanes);
+}
+
 uint4 load_quad(uint at)
 {
     uint4 v = at < params.count ? input[at / 4] : uint4(0, 0, 0, 0);
@@ -143,36 +153,53 @@ void main(uint index : SV_GroupIndex)
         look_before = tile - 1;
         look_step = tile == 0 ? STEP_DONE : STEP_WAIT;
     }
-    // the look-back, as a group: thread 0 reads the states; a tile that
-    // stays unpublished for SPIN_LIMIT reads is summed by this group from
-    // the input itself, so no group waits on another without bound
+    // the look-back, as a group: the first wave reads the states of as
+    // many tiles before as it has lanes at once (one memory latency for a
+    // whole window, not one per tile); a tile that stays unpublished for
+    // SPIN_LIMIT reads is summed by this group from the input itself, so no
+    // group waits on another without bound
     for (;;) {
         GroupMemoryBarrierWithGroupSync();
-        uint step = look_step; // read by all before thread 0 writes again
+        uint step = look_step; // read by all before wave 0 writes again
         GroupMemoryBarrierWithGroupSync();
         if (step == STEP_DONE)
             break;
-        if (index == 0) {
-            // walks back while the tiles before are published; stops at an
-            // inclusive prefix, or at a tile still unpublished after
-            // SPIN_LIMIT reads
-            look_step = STEP_SUM_IT_HERE;
+        if (wave == 0) {
+            // every lane of the wave runs this loop the same number of
+            // times: what ends it comes from ballots
+            uint lane = WaveGetLaneIndex();
+            uint before = look_before, prefix = 0, next_step = STEP_SUM_IT_HERE;
             for (uint spin = 0; spin < SPIN_LIMIT; spin++) {
-                uint state = read_slot(look_before, 0);
-                if ((state & ~3u) != epoch || (state & 3u) == 0)
-                    continue; // not published yet in this run
-                if ((state & 3u) == FLAG_INCLUSIVE) {
-                    look_prefix += read_slot(look_before, 2);
-                    look_step = STEP_DONE;
+                // lane i reads tile before - i; lanes past tile 0 stand for
+                // an inclusive prefix of 0, which ends the walk
+                bool real = lane <= before;
+                uint tile_read = real ? before - lane : 0;
+                uint state = real ? read_slot(tile_read, 0) : epoch | FLAG_INCLUSIVE;
+                bool ready = (state & ~3u) == epoch && (state & 3u) != 0;
+                bool inclusive = ready && (state & 3u) == FLAG_INCLUSIVE;
+                // the lanes usable now: up to the first not ready, or up to
+                // and with the first inclusive one when that comes first
+                uint not_ready = first_lane(WaveActiveBallot(!ready), lanes);
+                uint first_inclusive = first_lane(WaveActiveBallot(inclusive), lanes);
+                bool done = first_inclusive < not_ready;
+                uint take = done ? first_inclusive + 1 : not_ready; // <= lanes
+                uint value = 0;
+                if (real && lane < take)
+                    value = read_slot(tile_read, inclusive ? 2 : 1);
+                prefix += WaveActiveSum(value);
+                if (done) {
+                    next_step = STEP_DONE;
                     break;
                 }
-                look_prefix += read_slot(look_before, 1);
-                if (look_before == 0) {
-                    look_step = STEP_DONE;
-                    break;
+                if (take > 0) {
+                    before -= take; // take <= before here: no tile 0 read
+                    spin = 0;
                 }
-                look_before--;
-                spin = 0;
+            }
+            if (lane == 0) {
+                look_prefix += prefix;
+                look_before = before;
+                look_step = next_step;
             }
         }
         GroupMemoryBarrierWithGroupSync();

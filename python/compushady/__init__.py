@@ -1124,6 +1124,24 @@ def _handles(objects, what, expected_type):
     return handles
 
 
+_SPIRV_MAGIC = (b"\x03\x02\x23\x07", b"\x07\x23\x02\x03")
+
+
+def _shader_format(shader, device):
+    """The native SHADER_FORMAT_* of a Compute's shader bytes: SPIR-V, or,
+    on a device that takes no SPIR-V (get_shader_binary_type() says GLSL),
+    GLSL source for bytes that do not start with SPIR-V's magic number."""
+    if device.shader_formats & _native.SHADER_FORMAT_SPIRV:
+        return _native.SHADER_FORMAT_SPIRV
+    try:
+        head = bytes(memoryview(shader).cast("B")[:4])
+    except (TypeError, ValueError):
+        return _native.SHADER_FORMAT_SPIRV  # the native call says what is wrong
+    if head in _SPIRV_MAGIC or not device.shader_formats & _native.SHADER_FORMAT_GLSL:
+        return _native.SHADER_FORMAT_SPIRV
+    return _native.SHADER_FORMAT_GLSL
+
+
 class Compute:
     """A compute pipeline with its bound resources.
 
@@ -1175,6 +1193,7 @@ class Compute:
             push_size=push_size,
             bindless=bindless,
             max_bindless=max_bindless,
+            format=_shader_format(shader, self.device.handle),
         )
 
     def dispatch(self, x, y, z, push=None):
@@ -1282,6 +1301,10 @@ class CommandList:
         self.handle = _native.create_command_list(
             self.device.handle, timestamps=self.timestamps
         )
+        if type(self).dispatch is CommandList.dispatch:
+            # the native method takes a Compute itself and checks everything
+            # this one does: one call per dispatch instead of two
+            self.dispatch = self.handle.dispatch
 
     def __len__(self):
         """The number of commands recorded since the last reset."""

@@ -8,6 +8,12 @@ HEAP_DEFAULT: Final[int]
 HEAP_UPLOAD: Final[int]
 HEAP_READBACK: Final[int]
 VERSION: tuple[int, int, int]
+BACKENDS: tuple[str, ...]
+SHADER_FORMAT_SPIRV: Final[int]
+SHADER_FORMAT_GLSL: Final[int]
+SHADER_FORMAT_HLSL: Final[int]
+SHADER_FORMAT_MSL: Final[int]
+SHADER_FORMAT_WGSL: Final[int]
 
 class UnknownBackend(Exception): ...
 class BufferException(ValueError): ...
@@ -74,6 +80,8 @@ class Device:
     def supports_storage_image_without_format(self) -> bool: ...
     @property
     def supports_storage_image_write_without_format(self) -> bool: ...
+    @property
+    def shader_formats(self) -> int: ...
     def get_debug_messages(self) -> list[str]: ...
     def get_wait_timeout(self) -> float | None: ...
     def set_wait_timeout(self, seconds: float | None) -> None: ...
@@ -119,6 +127,7 @@ class Device:
         push_size: int = 0,
         bindless: bool = False,
         max_bindless: int = 64,
+        format: int = 1,
     ) -> Compute: ...
     def create_swapchain(
         self,

@@ -1,7 +1,8 @@
 """Settings read when the backend starts (at the first get_backend() call).
 
 - ``wanted_backend``: the backend name; the ``COMPUSHADY_BACKEND`` environment
-  variable, else ``"vulkan"`` (the only backend of this build).
+  variable, else ``DEFAULT_BACKEND``, the first backend compiled in
+  (``"vulkan"``; ``compushady.backends.KNOWN_BACKENDS`` lists them all).
 - ``debug``: turn on the Vulkan validation layer (when installed) and collect
   its messages; ``COMPUSHADY_DEBUG=1`` in the environment also turns it on.
 
@@ -31,7 +32,10 @@ from __future__ import annotations
 import os
 import warnings
 
-DEFAULT_BACKEND = "vulkan"
+from . import _native
+
+# the first backend compiled in (src/backends/backends.def): "vulkan"
+DEFAULT_BACKEND = _native.BACKENDS[0] if _native.BACKENDS else "vulkan"
 
 _TRUE_WORDS = ("1", "true", "yes", "on")
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -127,9 +131,9 @@ def set_wait_timeout(seconds: float | None) -> None:
                 "the wait timeout must be > 0 seconds or None, got %r" % seconds
             )
     wait_timeout = seconds
-    from .backends import vulkan
+    from . import backends
 
-    vulkan.apply_wait_timeout()
+    backends._apply_wait_timeout()
 
 
 # cs_cache_dir's buffer (src/core/cache.c), terminator included

@@ -144,7 +144,14 @@ struct cs_backend {
     cs_status (*swapchain_recreate)(cs_swapchain *swapchain);
 };
 
-/* The backends compiled in, in order of preference. */
-extern const cs_backend cs_vulkan_backend;
+/* >>registry (backend_registry.c): the backends compiled in, from the one
+ * list src/backends/backends.def, in order of preference. Each backend
+ * folder defines `const cs_backend cs_<name>_backend`. */
+/* The index-th backend compiled in, or NULL past the last. */
+const cs_backend *cs_backend_registered(size_t index);
+/* The backend compiled in named name (NULL or "": the first); else
+ * CS_ERROR_INVALID_ARGUMENT whose message lists the ones compiled in and
+ * tells an unknown name from a backend this build left out. */
+cs_status cs_backend_find(const char *name, const cs_backend **out_backend);
 
 #endif

@@ -475,7 +475,22 @@ static void destroy_unfinished(cs_compute *compute)
 static cs_status check_desc(const cs_device *device,
                             const cs_compute_desc *desc)
 {
-    if (!desc->spirv || desc->spirv_size == 0)
+    if (desc->spirv && desc->code)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_compute_desc has both spirv and code: give the "
+                       "shader once, as spirv (SPIR-V) or as format and "
+                       "code");
+    if (desc->spirv && desc->format != CS_SHADER_FORMAT_NONE &&
+        desc->format != CS_SHADER_FORMAT_SPIRV)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_compute_desc.spirv holds SPIR-V, but format "
+                       "says %s: put other code in code/code_size",
+                       cs_shader_format_name(desc->format));
+    const void *code = desc->spirv ? desc->spirv : desc->code;
+    size_t size = desc->spirv ? desc->spirv_size : desc->code_size;
+    bool is_spirv = desc->spirv || desc->format == CS_SHADER_FORMAT_NONE ||
+                    desc->format == CS_SHADER_FORMAT_SPIRV;
+    if (!code || (is_spirv && size == 0))
         return cs_fail(CS_ERROR_INVALID_SHADER,
                        "the shader is empty: expected SPIR-V bytes from "
                        "compushady.shaders.*.compile");
@@ -501,16 +516,12 @@ static cs_status check_desc(const cs_device *device,
     return CS_OK;
 }
 
-cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
-                            cs_compute **out_compute)
+/* cs_compute_create with the code as a SPIR-V module */
+static cs_status create(cs_device *device, const cs_compute_desc *desc,
+                        const void *spirv, size_t spirv_size,
+                        cs_compute **out_compute)
 {
-    if (!device || !desc || !out_compute)
-        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                       "cs_compute_create: device, desc and out_compute must "
-                       "not be NULL");
-    cs_status status = check_desc(device, desc);
-    if (status != CS_OK)
-        return status;
+    cs_status status;
     cs_compute *compute = calloc(1, sizeof *compute);
     if (!compute)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -522,8 +533,7 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     compute->max_bindless =
         desc->max_bindless ? desc->max_bindless : DEFAULT_MAX_BINDLESS;
 
-    status =
-        cs_module_reflect(desc->spirv, desc->spirv_size, &compute->reflection);
+    status = cs_module_reflect(spirv, spirv_size, &compute->reflection);
     if (status != CS_OK) {
         free(compute);
         return status;
@@ -607,8 +617,7 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     const uint32_t *words = NULL;
     size_t word_count = 0;
     cs_prepared_module *prepared = NULL;
-    status =
-        cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module, &aligned);
+    status = cs_spirv_open_bytes(spirv, spirv_size, &module, &aligned);
     if (status == CS_OK)
         status = collect_image_formats(compute, format_bindings, formats,
                                        &format_count, &patch);
@@ -628,11 +637,25 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     }
     compute->spirv = words;
     compute->spirv_size = word_count * 4;
-    status = device->instance->backend->compute_create(compute);
+    /* the code in a format the device takes */
+    char taker[320];
+    snprintf(taker, sizeof taker, "device '%s' (the %s backend)",
+             device->info.name, device->instance->own_backend->name);
+    char *converted = NULL;
+    status = cs_shader_from_spirv(
+        compute->spirv, compute->spirv_size, device->info.shader_formats,
+        compute->entry_point, taker, &compute->code_format, &converted,
+        &compute->code_size);
+    compute->code = converted ? (const void *)converted : compute->spirv;
+    if (status == CS_OK)
+        status = device->instance->backend->compute_create(compute);
+    free(converted);
     cs_prepared_module_free(prepared);
     free(aligned);
     compute->spirv = NULL;
     compute->spirv_size = 0;
+    compute->code = NULL;
+    compute->code_size = 0;
     if (status != CS_OK) {
         cs_mutex_destroy(&compute->bind_lock);
         destroy_unfinished(compute);
@@ -641,6 +664,32 @@ cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
     cs_instance_retain(device->instance);
     *out_compute = compute;
     return CS_OK;
+}
+
+cs_status cs_compute_create(cs_device *device, const cs_compute_desc *desc,
+                            cs_compute **out_compute)
+{
+    if (!device || !desc || !out_compute)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_compute_create: device, desc and out_compute must "
+                       "not be NULL");
+    cs_status status = check_desc(device, desc);
+    if (status != CS_OK)
+        return status;
+    /* the code as SPIR-V: as given, or compiled from source */
+    if (desc->spirv || desc->format == CS_SHADER_FORMAT_NONE ||
+        desc->format == CS_SHADER_FORMAT_SPIRV)
+        return create(device, desc, desc->spirv ? desc->spirv : desc->code,
+                      desc->spirv ? desc->spirv_size : desc->code_size,
+                      out_compute);
+    void *compiled = NULL;
+    size_t compiled_size = 0;
+    status = cs_shader_to_spirv(desc->format, desc->code, desc->code_size,
+                                desc->entry_point, &compiled, &compiled_size);
+    if (status == CS_OK)
+        status = create(device, desc, compiled, compiled_size, out_compute);
+    free(compiled);
+    return status;
 }
 
 void cs_compute_retain(cs_compute *compute)

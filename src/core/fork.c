@@ -220,9 +220,9 @@ static cs_status inherited_swapchain_present(cs_swapchain *swapchain,
     return refuse(of_device(swapchain->device));
 }
 
-/* name is the original backend's, set when an instance is first switched
- * (one backend per build: one table) */
-static cs_backend inherited_backend = {
+/* the name is unused: cs_instance_backend_name() reads own_backend's */
+static const cs_backend inherited_backend = {
+    .name = "inherited",
     .instance_create = inherited_instance_create,
     .instance_destroy = inherited_instance_destroy,
     .heap_create = inherited_heap_create,
@@ -257,9 +257,14 @@ static cs_backend inherited_backend = {
 
 /* >>the guarded backend ------------------------------------------------- */
 
+/* One table in front of every registered backend: each call finds the
+ * instance's own table (instance->own_backend) through its first argument.
+ * An entry a backend leaves NULL is a capability it lacks: the call fails
+ * with CS_ERROR_UNSUPPORTED naming the backend and the capability, a NULL
+ * destroy does nothing, a NULL format_filters_linearly says "no". */
+
 static cs_rwlock driver_lock;
 static _Thread_local int driver_depth; /* calls of this thread in flight */
-static const cs_backend *guarded_real; /* one backend per build */
 
 static void enter_driver(void)
 {
@@ -273,89 +278,164 @@ static void leave_driver(void)
         cs_rwlock_read_unlock(&driver_lock);
 }
 
-#define GUARDED(name, params, args)                                            \
+static const cs_backend *own_of_instance(const cs_instance *instance)
+{
+    return instance->own_backend;
+}
+static const cs_backend *own_of_device(const cs_device *device)
+{
+    return device->instance->own_backend;
+}
+static const cs_backend *own_of_heap(const cs_heap *heap)
+{
+    return own_of_device(heap->device);
+}
+static const cs_backend *own_of_resource(const cs_resource *resource)
+{
+    return own_of_device(resource->device);
+}
+static const cs_backend *own_of_sampler(const cs_sampler *sampler)
+{
+    return own_of_device(sampler->device);
+}
+static const cs_backend *own_of_compute(const cs_compute *compute)
+{
+    return own_of_device(compute->device);
+}
+static const cs_backend *own_of_list(const cs_command_list *list)
+{
+    return own_of_device(list->device);
+}
+static const cs_backend *own_of_swapchain(const cs_swapchain *swapchain)
+{
+    return own_of_device(swapchain->device);
+}
+#define OWN_BACKEND(object)                                                    \
+    _Generic((object),                                                         \
+        cs_instance *: own_of_instance,                                        \
+        const cs_device *: own_of_device,                                      \
+        cs_device *: own_of_device,                                            \
+        cs_heap *: own_of_heap,                                                \
+        cs_resource *: own_of_resource,                                        \
+        cs_sampler *: own_of_sampler,                                          \
+        cs_compute *: own_of_compute,                                          \
+        cs_command_list *: own_of_list,                                        \
+        cs_swapchain *: own_of_swapchain)(object)
+
+static cs_status lacks(const cs_backend *backend, const char *capability)
+{
+    return cs_fail(CS_ERROR_UNSUPPORTED,
+                   "%s: not supported by the %s backend (use a backend that "
+                   "has it, e.g. with COMPUSHADY_BACKEND or "
+                   "cs_instance_desc.backend)",
+                   capability, backend->name);
+}
+
+/* name: the entry; capability: what a NULL entry lacks, for its message;
+ * object: the first parameter, the object the call is about */
+#define GUARDED(name, capability, object, params, args)                        \
     static cs_status guarded_##name params                                     \
     {                                                                          \
+        const cs_backend *own = OWN_BACKEND(object);                           \
+        if (!own->name)                                                        \
+            return lacks(own, capability);                                     \
         enter_driver();                                                        \
-        cs_status status = guarded_real->name args;                            \
+        cs_status status = own->name args;                                     \
         leave_driver();                                                        \
         return status;                                                         \
     }
-#define GUARDED_VOID(name, params, args)                                       \
+#define GUARDED_VOID(name, object, params, args)                               \
     static void guarded_##name params                                          \
     {                                                                          \
+        const cs_backend *own = OWN_BACKEND(object);                           \
+        if (!own->name)                                                        \
+            return;                                                            \
         enter_driver();                                                        \
-        guarded_real->name args;                                               \
+        own->name args;                                                        \
         leave_driver();                                                        \
     }
 
-GUARDED(instance_create, (cs_instance * instance), (instance))
-GUARDED_VOID(instance_destroy, (cs_instance * instance), (instance))
-GUARDED(heap_create, (cs_heap * heap), (heap))
-GUARDED_VOID(heap_destroy, (cs_heap * heap), (heap))
-GUARDED(resource_create, (cs_resource * resource), (resource))
-GUARDED_VOID(resource_destroy, (cs_resource * resource), (resource))
-GUARDED(resource_bind_tile,
+GUARDED(instance_create, "starting an instance", instance,
+        (cs_instance * instance), (instance))
+GUARDED_VOID(instance_destroy, instance, (cs_instance * instance), (instance))
+GUARDED(heap_create, "heaps", heap, (cs_heap * heap), (heap))
+GUARDED_VOID(heap_destroy, heap, (cs_heap * heap), (heap))
+GUARDED(resource_create, "creating resources", resource,
+        (cs_resource * resource), (resource))
+GUARDED_VOID(resource_destroy, resource, (cs_resource * resource), (resource))
+GUARDED(resource_bind_tile, "sparse resources (tile mapping)", resource,
         (cs_resource * resource, uint32_t x, uint32_t y, uint32_t z,
          uint32_t slice, cs_heap *heap, uint64_t heap_offset),
         (resource, x, y, z, slice, heap, heap_offset))
-GUARDED(buffer_flush, (cs_resource * buffer, uint64_t offset, uint64_t size),
-        (buffer, offset, size))
-GUARDED(buffer_invalidate,
+GUARDED(buffer_flush, "flushing mapped buffers", buffer,
         (cs_resource * buffer, uint64_t offset, uint64_t size),
         (buffer, offset, size))
-GUARDED(copy, (cs_resource * src, cs_resource *dst, const cs_copy_desc *desc),
+GUARDED(buffer_invalidate, "invalidating mapped buffers", buffer,
+        (cs_resource * buffer, uint64_t offset, uint64_t size),
+        (buffer, offset, size))
+GUARDED(copy, "GPU copies", src,
+        (cs_resource * src, cs_resource *dst, const cs_copy_desc *desc),
         (src, dst, desc))
-GUARDED(sampler_create, (cs_sampler * sampler), (sampler))
+GUARDED(sampler_create, "samplers", sampler, (cs_sampler * sampler), (sampler))
 static bool guarded_format_filters_linearly(const cs_device *device,
                                             cs_format format)
 {
+    const cs_backend *own = OWN_BACKEND(device);
+    if (!own->format_filters_linearly)
+        return false;
     enter_driver();
-    bool filters = guarded_real->format_filters_linearly(device, format);
+    bool filters = own->format_filters_linearly(device, format);
     leave_driver();
     return filters;
 }
-GUARDED_VOID(sampler_destroy, (cs_sampler * sampler), (sampler))
-GUARDED(compute_create, (cs_compute * compute), (compute))
-GUARDED_VOID(compute_destroy, (cs_compute * compute), (compute))
-GUARDED(compute_dispatch,
+GUARDED_VOID(sampler_destroy, sampler, (cs_sampler * sampler), (sampler))
+GUARDED(compute_create, "computes", compute, (cs_compute * compute), (compute))
+GUARDED_VOID(compute_destroy, compute, (cs_compute * compute), (compute))
+GUARDED(compute_dispatch, "dispatches", compute,
         (cs_compute * compute, const uint32_t groups[3], cs_resource *indirect,
          uint64_t indirect_offset, const void *push, uint64_t *out_gpu_ns),
         (compute, groups, indirect, indirect_offset, push, out_gpu_ns))
-GUARDED(compute_bind,
+GUARDED(compute_bind, "bindless descriptors", compute,
         (cs_compute * compute, const cs_shader_binding *binding, uint32_t index,
          cs_resource *resource),
         (compute, binding, index, resource))
-GUARDED_VOID(device_simulate_lost, (cs_device * device), (device))
-GUARDED(command_list_create, (cs_command_list * list), (list))
-GUARDED_VOID(command_list_destroy, (cs_command_list * list), (list))
-GUARDED(command_list_dispatch,
+GUARDED_VOID(device_simulate_lost, device, (cs_device * device), (device))
+GUARDED(command_list_create, "command lists", list, (cs_command_list * list),
+        (list))
+GUARDED_VOID(command_list_destroy, list, (cs_command_list * list), (list))
+GUARDED(command_list_dispatch, "dispatches in command lists", list,
         (cs_command_list * list, cs_compute *compute, const uint32_t groups[3],
          cs_resource *indirect, uint64_t indirect_offset, const void *push,
          size_t push_size),
         (list, compute, groups, indirect, indirect_offset, push, push_size))
-GUARDED(command_list_copy,
+GUARDED(command_list_copy, "copies in command lists", list,
         (cs_command_list * list, cs_resource *src, cs_resource *dst,
          const cs_copy_desc *desc),
         (list, src, dst, desc))
-GUARDED(command_list_submit, (cs_command_list * list), (list))
-GUARDED(command_list_wait, (cs_command_list * list, uint64_t timeout_ns),
-        (list, timeout_ns))
-GUARDED(command_list_read_times,
+GUARDED(command_list_submit, "submitting command lists", list,
+        (cs_command_list * list), (list))
+GUARDED(command_list_wait, "waiting for command lists", list,
+        (cs_command_list * list, uint64_t timeout_ns), (list, timeout_ns))
+GUARDED(command_list_read_times, "command list timestamps", list,
         (cs_command_list * list, uint64_t *out_total_ns,
          uint64_t *out_command_ns, uint32_t count),
         (list, out_total_ns, out_command_ns, count))
-GUARDED(command_list_reset, (cs_command_list * list), (list))
-GUARDED(swapchain_create, (cs_swapchain * swapchain), (swapchain))
-GUARDED_VOID(swapchain_destroy, (cs_swapchain * swapchain), (swapchain))
-GUARDED(swapchain_recreate, (cs_swapchain * swapchain), (swapchain))
-GUARDED(swapchain_present,
+GUARDED(command_list_reset, "resetting command lists", list,
+        (cs_command_list * list), (list))
+GUARDED(swapchain_create, "presenting to windows (swapchains)", swapchain,
+        (cs_swapchain * swapchain), (swapchain))
+GUARDED_VOID(swapchain_destroy, swapchain, (cs_swapchain * swapchain),
+             (swapchain))
+GUARDED(swapchain_recreate, "recreating swapchains", swapchain,
+        (cs_swapchain * swapchain), (swapchain))
+GUARDED(swapchain_present, "presenting to windows (swapchains)", swapchain,
         (cs_swapchain * swapchain, cs_resource *texture, uint32_t x,
          uint32_t y),
         (swapchain, texture, x, y))
 
-/* name is the real backend's, set by cs_fork_guard() */
-static cs_backend guarded_backend = {
+/* the name is unused: cs_instance_backend_name() reads own_backend's */
+static const cs_backend guarded_backend = {
+    .name = "guarded",
 #define ENTRY(name) .name = guarded_##name
     ENTRY(instance_create),
     ENTRY(instance_destroy),
@@ -463,8 +543,6 @@ static void after_fork_in_child(void)
         cs_process_skip_earlier_exit_handlers();
     for (cs_instance *instance = live_instances; instance;) {
         cs_instance *next = instance->next_live;
-        if (!inherited_backend.name)
-            inherited_backend.name = instance->backend->name;
         instance->backend = &inherited_backend;
         instance->inherited = true;
         instance->next_live = NULL;
@@ -502,16 +580,7 @@ cs_status cs_fork_guard(cs_instance *instance)
     if (!live_lock_ready)
         return cs_fail(CS_ERROR_BACKEND,
                        "cannot set up the fork() handlers of the instance");
-    /* one backend per build: the first one is the one (set under the
-     * lock: two first instances may be created at once) */
-    cs_mutex_lock(&live_lock);
-    if (!guarded_real) {
-        guarded_real = instance->backend;
-        guarded_backend.name = instance->backend->name;
-    }
-    cs_mutex_unlock(&live_lock);
-    if (instance->backend == guarded_real)
-        instance->backend = &guarded_backend;
+    instance->backend = &guarded_backend;
     return CS_OK;
 }
 

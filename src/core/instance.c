@@ -5,30 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cs_backend *const available_backends[] = {
-    &cs_vulkan_backend,
-};
-enum {
-    AVAILABLE_BACKEND_COUNT =
-        sizeof available_backends / sizeof available_backends[0]
-};
-
-static cs_status find_backend(const char *name, const cs_backend **out)
-{
-    if (!name || !*name) {
-        *out = available_backends[0];
-        return CS_OK;
-    }
-    for (size_t i = 0; i < AVAILABLE_BACKEND_COUNT; i++) {
-        if (strcmp(available_backends[i]->name, name) == 0) {
-            *out = available_backends[i];
-            return CS_OK;
-        }
-    }
-    return cs_fail(CS_ERROR_INVALID_ARGUMENT,
-                   "unknown backend '%s'; this build has: vulkan", name);
-}
-
 cs_status cs_instance_create(const cs_instance_desc *desc,
                              cs_instance **out_instance)
 {
@@ -38,7 +14,7 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
     if (!desc)
         desc = &defaults;
     const cs_backend *backend;
-    cs_status status = find_backend(desc->backend, &backend);
+    cs_status status = cs_backend_find(desc->backend, &backend);
     if (status == CS_OK)
         status = cs_cache_limits_check_env();
     if (status != CS_OK)
@@ -50,6 +26,7 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
                        "out of host memory creating an instance");
     atomic_init(&instance->refcount, 1);
     instance->backend = backend;
+    instance->own_backend = backend;
     instance->flags = desc->flags;
     if (!cs_mutex_init(&instance->debug_lock)) {
         free(instance);
@@ -64,9 +41,13 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
         free(instance);
         return status;
     }
-    for (size_t i = 0; i < instance->device_count; i++)
+    for (size_t i = 0; i < instance->device_count; i++) {
         atomic_store(&instance->devices[i].wait_timeout_ns,
                      desc->wait_timeout_ns);
+        /* a backend that does not say takes SPIR-V, the library's own */
+        if (instance->devices[i].info.shader_formats == 0)
+            instance->devices[i].info.shader_formats = CS_SHADER_FORMAT_SPIRV;
+    }
     status = cs_fork_track(instance);
     if (status != CS_OK) {
         cs_instance_release(instance);
@@ -98,7 +79,7 @@ void cs_instance_release(cs_instance *instance)
 
 const char *cs_instance_backend_name(const cs_instance *instance)
 {
-    return instance ? instance->backend->name : "";
+    return instance ? instance->own_backend->name : "";
 }
 
 bool cs_instance_debug_enabled(const cs_instance *instance)

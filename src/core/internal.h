@@ -20,7 +20,11 @@ typedef struct cs_backend cs_backend;
 
 struct cs_instance {
     atomic_int refcount;
+    /* the table the core calls: fork.c's guarded one (or, in a fork()ed
+     * child, its inherited one) in front of own_backend, the registered
+     * backend's own table (backend_registry.c) */
     const cs_backend *backend;
+    const cs_backend *own_backend;
     uint32_t flags;
     void *impl;
     size_t device_count;
@@ -92,8 +96,16 @@ struct cs_compute {
     atomic_int refcount;
     cs_device *device;
     cs_shader_reflection reflection;
-    const void *spirv; /* valid during compute_create only */
+    /* valid during compute_create only: the checked SPIR-V module (storage
+     * image formats patched to the resources bound), and the same code in
+     * a format the device takes (code_format: one bit of
+     * info.shader_formats; code == spirv when that is SPIR-V, else
+     * nul-terminated source text of code_size bytes) */
+    const void *spirv;
     size_t spirv_size;
+    cs_shader_format code_format;
+    const void *code;
+    size_t code_size;
     const char *entry_point; /* reflection.entry_point */
     uint32_t push_size;
     bool bindless;

@@ -57,7 +57,7 @@ cs_status cs_swapchain_create(cs_device *device, const cs_swapchain_desc *desc,
     cs_status status = check_desc(desc);
     if (status != CS_OK)
         return status;
-    const cs_backend *backend = device->instance->backend;
+    const cs_backend *backend = device->instance->own_backend;
     if (!backend->swapchain_create)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "the %s backend cannot present to windows",
@@ -78,7 +78,7 @@ cs_status cs_swapchain_create(cs_device *device, const cs_swapchain_desc *desc,
     swapchain->desc = *desc;
     if (swapchain->desc.num_buffers == 0)
         swapchain->desc.num_buffers = DEFAULT_SWAPCHAIN_BUFFERS;
-    status = backend->swapchain_create(swapchain);
+    status = device->instance->backend->swapchain_create(swapchain);
     if (status != CS_OK) {
         cs_mutex_destroy(&swapchain->present_lock);
         free(swapchain);

@@ -385,7 +385,7 @@ static void *make_cache_key(const cs_shader_compile_desc *desc,
 {
     static const char version[] =
         "compushady " CS_STRINGIFY(CS_VERSION_MAJOR) "." CS_STRINGIFY(
-            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 6";
+            CS_VERSION_MINOR) "." CS_STRINGIFY(CS_VERSION_PATCH) " compile 7";
     size_t entry_size = strlen(entry_point) + 1;
     size_t target_size = strlen(target) + 1;
     size_t compiler_size = strlen(compiler) + 1;
@@ -504,7 +504,11 @@ static cs_status compile_unguarded(const cs_shader_compile_desc *desc,
         free(words);
         return status;
     }
-    if (key)
+    /* validated now, once: what Compute() gets from here, or later from the
+     * caches (which keep only valid modules), is not validated again. An
+     * invalid result is still returned, for Compute() to report, and is
+     * compiled again next time. */
+    if (key && cs_spirv_validate(words, word_count) == CS_OK)
         cs_compile_cache_store(key, key_size, words, word_count);
     free(key);
     *out_spirv = words;

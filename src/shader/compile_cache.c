@@ -136,12 +136,15 @@ bool cs_compile_cache_find(const void *key, size_t key_size,
         bool ok = copy_out(value->words, value->size, out_words, out_count);
         cs_cache_release(cache, entry);
         if (ok) {
+            /* only valid modules are stored (cs_shader_compile) */
+            cs_spirv_remember_valid(*out_words, *out_count);
             cs_cache_count_event(CS_COUNT_COMPILE_HIT);
             return true;
         }
     }
     cs_cache_count_event(CS_COUNT_COMPILE_MISS);
     if (load_file(key, key_size, out_words, out_count)) {
+        cs_spirv_remember_valid(*out_words, *out_count);
         cs_cache_count_event(CS_COUNT_COMPILE_DISK_HIT);
         return true;
     }

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the table of src/backends/vulkan/vk_backend.c (registered through
+ * src/backends/backends.def) */
+extern const cs_backend cs_vulkan_backend;
 static const cs_backend *const backend = &cs_vulkan_backend;
 static atomic_int debug_message_count;
 
@@ -519,6 +522,7 @@ int main(void)
     harness_pin_vulkan_libraries();
     cs_mutex_init(&test_instance.debug_lock);
     test_instance.backend = backend;
+    test_instance.own_backend = backend;
     /* CS_TEST_NO_DEBUG=1 runs without the validation layer. */
     test_instance.flags = harness_instance_flags();
     if (backend->instance_create(&test_instance) != CS_OK) {

@@ -261,3 +261,100 @@ def test_dispatch_repeat_bad_values(add_one, repeat, message):
         commands.dispatch(compute, 1, 1, 1, repeat="3")
         commands.dispatch(compute, 1, 1, 1, repeat=repeat)
     assert len(commands) == 0
+
+
+def _bind_like_python(args, kwargs):
+    """What Python's own binding of CommandList.dispatch says of a call:
+    None when it binds, else the TypeError's message."""
+    import inspect
+
+    signature = inspect.signature(compushady.CommandList.dispatch)
+    try:
+        signature.bind(None, *args, **kwargs)
+    except TypeError as error:
+        return str(error)
+    return None
+
+
+def _argument_cases():
+    """Every split of dispatch's arguments between positions and keywords,
+    with arguments left out, repeated, or unknown."""
+    names = ["compute", "x", "y", "z", "push", "repeat"]
+    cases = []
+    for positional in range(0, 8):
+        for mask in range(0, 1 << 6):
+            keywords = [names[i] for i in range(6) if mask >> i & 1]
+            cases.append((positional, tuple(keywords)))
+    cases += [(4, ("bogus",)), (6, ("repeat",)), (3, ("z", "x")), (7, ())]
+    return cases
+
+
+def test_dispatch_arguments_bind_as_python_binds_them(add_one):
+    """The native method behind CommandList.dispatch parses its arguments
+    itself (for speed): every way of passing them must be accepted or
+    refused exactly as Python's own binding of the documented signature
+    would, recording one dispatch per accepted call."""
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    values = {"compute": compute, "x": 1, "y": 1, "z": 1, "push": None,
+              "repeat": 1, "bogus": 0}
+    order = ["compute", "x", "y", "z", "push", "repeat", "extra"]
+    commands = compushady.CommandList()
+    accepted = 0
+    for positional, keywords in _argument_cases():
+        args = [values.get(order[i], 1) for i in range(positional)]
+        kwargs = {name: values[name] for name in keywords}
+        expected = _bind_like_python(args, kwargs)
+        before = len(commands)
+        if expected is None:
+            commands.dispatch(*args, **kwargs)
+            assert len(commands) == before + 1
+            accepted += 1
+        else:
+            with pytest.raises(TypeError):
+                commands.dispatch(*args, **kwargs)
+            assert len(commands) == before
+    assert accepted > 10
+    commands.submit()
+    assert read_u32(counter) == [accepted]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"bogus": 1}, "dispatch\\(\\) got an unexpected keyword argument 'bogus'"),
+    ({"x": 1}, "dispatch\\(\\) got multiple values for argument 'x'"),
+])
+def test_dispatch_argument_messages(add_one, kwargs, message):
+    compute = Compute(add_one, uav=[zeroed(4)])
+    commands = compushady.CommandList()
+    with pytest.raises(TypeError, match=message):
+        commands.dispatch(compute, 1, 1, 1, **kwargs)
+    with pytest.raises(TypeError, match="missing required argument 'z'"):
+        commands.dispatch(compute, 1, 1)
+    with pytest.raises(TypeError, match="takes at most 6 arguments \\(7 given\\)"):
+        commands.dispatch(compute, 1, 1, 1, None, 1, 5)
+    assert len(commands) == 0
+
+
+def test_lists_and_dispatches_share_recycled_command_buffers(add_one):
+    """Command lists take their command buffers from the device's free list
+    that single dispatches use, and give them back: lists made and dropped
+    between dispatches, recorded or not, submitted or not, with timestamps
+    or without, never see another's recording (the validation layer checks
+    the buffers' states) and every count is exact."""
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    expected = 0
+    for i in range(60):
+        commands = compushady.CommandList(timestamps=i % 3 == 0)
+        recorded = i % 4
+        if recorded:
+            commands.dispatch(compute, 1, 1, 1, repeat=recorded)
+        if i % 5 != 4:  # some lists are dropped without being submitted
+            commands.submit()
+            expected += recorded
+        del commands
+        compute.dispatch(1, 1, 1)
+        expected += 1
+        if i % 7 == 0:
+            gc.collect()
+    assert read_u32(counter) == [expected]

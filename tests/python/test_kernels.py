@@ -47,6 +47,16 @@ def test_inclusive_scan_generated(n, high):
                              numpy.cumsum(data, dtype=numpy.uint32))
 
 
+@pytest.mark.parametrize("n", [1_000_000, 4_000_000])
+def test_inclusive_scan_many_tiles(n):
+    """Hundreds of tiles: the look-back walks many windows of tiles (as
+    many as a wave has lanes) and meets tiles in every state."""
+    data = rng.integers(0, 1 << 32, n, dtype=numpy.uint64).astype(numpy.uint32)
+    for _ in range(3):
+        assert numpy.array_equal(kernels.inclusive_scan(data),
+                                 numpy.cumsum(data, dtype=numpy.uint32))
+
+
 def test_inclusive_scan_list_submitted_again():
     # every run is a new epoch of the tiles' states: nothing is cleared
     data = rng.integers(0, 1000, 50000, dtype=numpy.uint32)

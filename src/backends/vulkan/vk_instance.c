@@ -138,6 +138,7 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
     info->supports_storage_image_write_without_format =
         core->shaderStorageImageWriteWithoutFormat;
     info->max_push_constants_size = limits->maxPushConstantsSize;
+    info->shader_formats = CS_SHADER_FORMAT_SPIRV;
     for (int i = 0; i < 3; i++) {
         info->max_compute_workgroup_count[i] =
             limits->maxComputeWorkGroupCount[i];
