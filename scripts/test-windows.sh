@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-windows.sh
-make -s -j2 windows
+make -s -j2 windows windows-python-check
 
 scratch=$(mktemp -d)
 xvfb_pid=""
