@@ -197,6 +197,8 @@ bool cs_file_close(cs_file *file);
 /* Moves from over to, replacing to when it exists. */
 bool cs_file_replace(const char *from, const char *to);
 void cs_file_remove(const char *path);
+/* Removes the empty folder path; false when it cannot. */
+bool cs_dir_remove(const char *path);
 /* Makes path and its missing parents (this user only); true when the
  * folder exists afterwards. path is modified while it runs, then restored. */
 bool cs_dir_make_all(char *path);

@@ -447,6 +447,11 @@ void cs_file_remove(const char *path)
     unlink(path);
 }
 
+bool cs_dir_remove(const char *path)
+{
+    return rmdir(path) == 0;
+}
+
 bool cs_dir_make_all(char *path)
 {
     if (*path == '\0')

@@ -475,6 +475,14 @@ static bool make_one_dir(const char *path)
     return ok;
 }
 
+bool cs_dir_remove(const char *path)
+{
+    wchar_t *wide = wide_path(path);
+    bool ok = wide && RemoveDirectoryW(wide);
+    free(wide);
+    return ok;
+}
+
 static bool is_separator(char c)
 {
     return c == '/' || c == '\\';
