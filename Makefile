@@ -283,7 +283,7 @@ WIN_OBJECTS = $(LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 # test_loader), X11 (test_swapchain), POSIX folders and environment
 # (test_cache) or SPIRV-Tools' C API (test_shader).
 WIN_TEST_NAMES = test_core test_vulkan_backend test_memory test_command_list \
-	test_device_lost test_sparse test_host_copy test_platform
+	test_device_lost test_sparse test_host_copy test_platform test_cache
 WIN_TESTS = $(WIN_TEST_NAMES:%=$(WIN_BUILD)/tests/%.exe)
 
 windows: $(WIN_BUILD)/compushady.dll $(WIN_BUILD)/libcompushady.a $(WIN_TESTS)

@@ -50,7 +50,7 @@ done
 echo "== $(ls "$scratch/spirv" | wc -l) SPIR-V modules compiled on Linux"
 
 export DISPLAY=":$display" WINEPREFIX="$scratch/prefix" WINEDEBUG=-all \
-    WINEDLLOVERRIDES="mscoree,mshtml=" COMPUSHADY_CACHE_DIR= \
+    WINEDLLOVERRIDES="mscoree,mshtml=" COMPUSHADY_CACHE_DIR=0 \
     CS_TEST_NO_DEBUG=1 CS_TEST_SPIRV_DIR="Z:$scratch/spirv"
 wineboot -i >"$scratch/wineboot.log" 2>&1 || {
     cat "$scratch/wineboot.log"

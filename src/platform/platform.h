@@ -197,6 +197,10 @@ bool cs_file_close(cs_file *file);
 /* Moves from over to, replacing to when it exists. */
 bool cs_file_replace(const char *from, const char *to);
 void cs_file_remove(const char *path);
+/* Calls visit with the name of each entry of the folder path (not "." nor
+ * ".."), in no particular order; false when it cannot be read. */
+bool cs_dir_list(const char *path, void (*visit)(const char *name, void *arg),
+                 void *arg);
 /* Removes the empty folder path; false when it cannot. */
 bool cs_dir_remove(const char *path);
 /* Makes path and its missing parents (this user only); true when the

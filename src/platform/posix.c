@@ -5,6 +5,7 @@
 
 #ifdef CS_PLATFORM_POSIX
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -445,6 +446,20 @@ bool cs_file_replace(const char *from, const char *to)
 void cs_file_remove(const char *path)
 {
     unlink(path);
+}
+
+bool cs_dir_list(const char *path, void (*visit)(const char *name, void *arg),
+                 void *arg)
+{
+    DIR *dir = opendir(path);
+    if (dir == NULL)
+        return false;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
+            visit(entry->d_name, arg);
+    closedir(dir);
+    return true;
 }
 
 bool cs_dir_remove(const char *path)

@@ -475,6 +475,33 @@ static bool make_one_dir(const char *path)
     return ok;
 }
 
+bool cs_dir_list(const char *path, void (*visit)(const char *name, void *arg),
+                 void *arg)
+{
+    size_t length = strlen(path);
+    char *pattern = malloc(length + 3);
+    if (pattern == NULL)
+        return false;
+    memcpy(pattern, path, length);
+    memcpy(pattern + length, "/*", 3);
+    wchar_t *wide = wide_path(pattern);
+    free(pattern);
+    WIN32_FIND_DATAW found;
+    HANDLE search = wide ? FindFirstFileW(wide, &found) : INVALID_HANDLE_VALUE;
+    free(wide);
+    if (search == INVALID_HANDLE_VALUE)
+        return GetLastError() == ERROR_FILE_NOT_FOUND; /* empty */
+    do {
+        char name[MAX_PATH * 4];
+        if (WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name,
+                                sizeof name, NULL, NULL) > 0 &&
+            strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+            visit(name, arg);
+    } while (FindNextFileW(search, &found));
+    FindClose(search);
+    return true;
+}
+
 bool cs_dir_remove(const char *path)
 {
     wchar_t *wide = wide_path(path);
