@@ -210,7 +210,8 @@ FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/image_access.c src/core/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \
-	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o
+	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o \
+	$(FUZZ_DIR)/obj/src/platform/posix.o
 FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
