@@ -281,10 +281,11 @@ WIN_CFLAGS = -std=c11 $(WARNINGS) -Iinclude -I$(WIN_BUILD)/include \
 	$(BACKEND_FLAGS) -O2 -g
 WIN_OBJECTS = $(LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 # The C tests that build for Windows; the others need fork() (test_fork,
-# test_loader), X11 (test_swapchain), POSIX folders and environment
-# (test_cache) or SPIRV-Tools' C API (test_shader).
+# test_loader), X11 (test_swapchain) or SPIRV-Tools' C API and a compiler
+# for every check (test_shader).
 WIN_TEST_NAMES = test_core test_vulkan_backend test_memory test_command_list \
-	test_device_lost test_sparse test_host_copy test_platform test_cache
+	test_device_lost test_sparse test_host_copy test_platform test_cache \
+	test_compiler_limits test_wgsl test_cross
 WIN_TESTS = $(WIN_TEST_NAMES:%=$(WIN_BUILD)/tests/%.exe)
 
 windows: $(WIN_BUILD)/compushady.dll $(WIN_BUILD)/libcompushady.a $(WIN_TESTS)
