@@ -229,8 +229,8 @@ static bool new_spirv_file(const char *before, char *out, size_t capacity)
     for (char *name = now, *end; (end = strchr(name, '\n')); name = end + 1) {
         *end = '\0';
         if (!strstr(before, name)) {
-            snprintf(out, capacity, "%s/%s", cache_dir, name);
-            return true;
+            int written = snprintf(out, capacity, "%s/%s", cache_dir, name);
+            return written > 0 && (size_t)written < capacity;
         }
     }
     return false;
@@ -339,7 +339,8 @@ static void test_pipeline_cache_file(void)
     CHECK_OR_RETURN(cs_dir_list(cache_dir, add_file_name, &found));
     CHECK_OR_RETURN(found.count >= 1);
     *strchr(names, '\n') = '\0';
-    snprintf(path, sizeof path, "%s/%s", cache_dir, names);
+    int written = snprintf(path, sizeof path, "%s/%s", cache_dir, names);
+    CHECK_OR_RETURN(written > 0 && (size_t)written < sizeof path);
     FILE *f = fopen(path, "r+b");
     CHECK_OR_RETURN(f);
     fseek(f, 16, SEEK_SET); /* the first byte of pipelineCacheUUID */
