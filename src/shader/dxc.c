@@ -375,6 +375,13 @@ static wchar_t *dxc_widen(const char *text)
             at++;
             taken++;
         }
+        if (taken == extra && sizeof(wchar_t) == 2 && code > 0xffff) {
+            /* UTF-16 (Windows): a surrogate pair, for the 4 bytes read */
+            code -= 0x10000;
+            wide[count++] = (wchar_t)(0xd800 + (code >> 10));
+            wide[count++] = (wchar_t)(0xdc00 + (code & 0x3ff));
+            continue;
+        }
         wide[count++] = taken == extra ? (wchar_t)code : 0xfffd;
     }
     wide[count] = 0;
