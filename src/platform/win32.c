@@ -142,7 +142,8 @@ void cs_call_once(cs_once *once, void (*function)(void))
 bool cs_tls_create(cs_tls *key, void (*destructor)(void *))
 {
     /* fiber-local storage: unlike TlsAlloc it calls the destructor when a
-     * thread ends */
+     * thread ends. The callback is WINAPI, the same convention as a plain
+     * C function on x64 and arm64 (the targets here), not on 32-bit x86. */
     DWORD index = FlsAlloc((PFLS_CALLBACK_FUNCTION)destructor);
     if (index == FLS_OUT_OF_INDEXES)
         return false;
