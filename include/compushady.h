@@ -860,6 +860,8 @@ typedef enum cs_window_platform {
     CS_WINDOW_XLIB = 1,    /* display: an Xlib Display*; window: a Window */
     CS_WINDOW_WAYLAND = 2, /* display: a wl_display*; window: the address
                               of a wl_surface */
+    CS_WINDOW_WIN32 = 3,   /* Windows. display: the window's HINSTANCE (NULL:
+                              the program's); window: its HWND */
 } cs_window_platform;
 
 /* How presented images reach the screen (Vulkan's present modes). */

@@ -8,16 +8,21 @@ enum { MAX_SWAPCHAIN_BUFFERS = 16, DEFAULT_SWAPCHAIN_BUFFERS = 3 };
 
 static cs_status check_desc(const cs_swapchain_desc *desc)
 {
-    if (desc->platform != CS_WINDOW_XLIB && desc->platform != CS_WINDOW_WAYLAND)
+    if (desc->platform != CS_WINDOW_XLIB &&
+        desc->platform != CS_WINDOW_WAYLAND &&
+        desc->platform != CS_WINDOW_WIN32)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "invalid window platform %u: expected CS_WINDOW_XLIB "
-                       "(1) or CS_WINDOW_WAYLAND (2)",
+                       "(1), CS_WINDOW_WAYLAND (2) or CS_WINDOW_WIN32 (3)",
                        (unsigned)desc->platform);
-    const char *display =
-        desc->platform == CS_WINDOW_XLIB ? "Xlib Display*" : "wl_display*";
-    const char *window =
-        desc->platform == CS_WINDOW_XLIB ? "Xlib Window" : "wl_surface*";
-    if (!desc->display)
+    const char *display = desc->platform == CS_WINDOW_XLIB ? "Xlib Display*"
+                          : desc->platform == CS_WINDOW_WAYLAND ? "wl_display*"
+                                                                : "HINSTANCE";
+    const char *window = desc->platform == CS_WINDOW_XLIB      ? "Xlib Window"
+                         : desc->platform == CS_WINDOW_WAYLAND ? "wl_surface*"
+                                                               : "HWND";
+    /* a Win32 HINSTANCE may be NULL: the program's own */
+    if (!desc->display && desc->platform != CS_WINDOW_WIN32)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "the display handle (%s) must not be NULL", display);
     if (desc->window == 0)

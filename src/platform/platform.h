@@ -211,6 +211,14 @@ bool cs_dir_make_all(char *path);
  * set or it does not fit. */
 bool cs_user_cache_home(char *out, size_t capacity);
 
+/* >>windows on screen (Win32 only) */
+
+/* The program's module handle (a Win32 HINSTANCE); NULL elsewhere. */
+void *cs_program_instance(void);
+/* Whether window is the handle of an existing Win32 window (HWND); false
+ * elsewhere. */
+bool cs_window_exists(uint64_t window);
+
 /* >>dynamic libraries */
 
 /* Loads the library at path (a name alone: the system's search); NULL on

@@ -497,6 +497,19 @@ bool cs_user_cache_home(char *out, size_t capacity)
     return written > 0 && (size_t)written < capacity;
 }
 
+/* >>windows on screen */
+
+void *cs_program_instance(void)
+{
+    return NULL;
+}
+
+bool cs_window_exists(uint64_t window)
+{
+    (void)window;
+    return false;
+}
+
 /* >>dynamic libraries */
 
 void *cs_library_open(const char *path, char *why, size_t why_size)

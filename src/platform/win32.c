@@ -555,6 +555,18 @@ bool cs_user_cache_home(char *out, size_t capacity)
     return written > 0 && (size_t)written < capacity;
 }
 
+/* >>windows on screen */
+
+void *cs_program_instance(void)
+{
+    return (void *)GetModuleHandleW(NULL);
+}
+
+bool cs_window_exists(uint64_t window)
+{
+    return window != 0 && IsWindow((HWND)(uintptr_t)window);
+}
+
 /* >>dynamic libraries */
 
 void *cs_library_open(const char *path, char *why, size_t why_size)

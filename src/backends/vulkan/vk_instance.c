@@ -232,6 +232,8 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
             vki->surface = true;
         else if (strcmp(name, "VK_KHR_xlib_surface") == 0)
             vki->xlib_surface = true;
+        else if (strcmp(name, "VK_KHR_win32_surface") == 0)
+            vki->win32_surface = true;
         else if (strcmp(name, "VK_KHR_wayland_surface") == 0)
             /* only in Wayland sessions: with it, Mesa's drivers connect to
              * the compositor at device creation, and print to stderr when
@@ -240,7 +242,7 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
     }
     free(properties);
     if (!vki->surface) {
-        vki->xlib_surface = vki->wayland_surface = false;
+        vki->xlib_surface = vki->wayland_surface = vki->win32_surface = false;
         return;
     }
     names[(*count)++] = "VK_KHR_surface";
@@ -248,6 +250,8 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
         names[(*count)++] = "VK_KHR_xlib_surface";
     if (vki->wayland_surface)
         names[(*count)++] = "VK_KHR_wayland_surface";
+    if (vki->win32_surface)
+        names[(*count)++] = "VK_KHR_win32_surface";
 }
 
 static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
@@ -284,7 +288,7 @@ static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
         .pEnabledValidationFeatures = enables,
     };
     const char *layers[] = {validation_layer};
-    const char *extensions[4];
+    const char *extensions[5];
     uint32_t extension_count = 0;
     if (debug)
         extensions[extension_count++] = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
@@ -301,7 +305,8 @@ static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
     VkResult result = vkCreateInstance(&info, NULL, &vki->instance);
     if (result == VK_ERROR_EXTENSION_NOT_PRESENT && vki->surface) {
         /* offered but refused: start without presenting */
-        vki->surface = vki->xlib_surface = vki->wayland_surface = false;
+        vki->surface = vki->xlib_surface = vki->wayland_surface =
+            vki->win32_surface = false;
         info.enabledExtensionCount = debug ? 1 : 0;
         result = vkCreateInstance(&info, NULL, &vki->instance);
     }

@@ -35,7 +35,7 @@ typedef struct vk_instance {
     VkInstance instance;
     VkDebugUtilsMessengerEXT messenger; /* VK_NULL_HANDLE without debug */
     /* instance extensions enabled because the loader offers them */
-    bool surface, xlib_surface, wayland_surface;
+    bool surface, xlib_surface, wayland_surface, win32_surface;
 } vk_instance;
 
 /* >>device */

@@ -113,25 +113,61 @@ static void destroy_swapchain(vk_device *dev, vk_instance *vki,
     free(sc);
 }
 
+/* VkWin32SurfaceCreateInfoKHR of vulkan_win32.h, which needs <windows.h>:
+ * HINSTANCE and HWND are pointers. */
+typedef struct win32_surface_info {
+    VkStructureType sType;
+    const void *pNext;
+    VkFlags flags;
+    void *hinstance;
+    void *hwnd;
+} win32_surface_info;
+
+static VkResult create_win32_surface(vk_instance *vki,
+                                     const cs_swapchain_desc *desc,
+                                     VkSurfaceKHR *out_surface)
+{
+    typedef VkResult(VKAPI_PTR *
+                     create_fn)(VkInstance, const win32_surface_info *,
+                                const VkAllocationCallbacks *, VkSurfaceKHR *);
+    create_fn create = (create_fn)vkGetInstanceProcAddr(
+        vki->instance, "vkCreateWin32SurfaceKHR");
+    win32_surface_info info = {
+        .sType = VK_STRUCTURE_TYPE_WIN32_SURFACE_CREATE_INFO_KHR,
+        .hinstance = desc->display ? desc->display : cs_program_instance(),
+        .hwnd = (void *)(uintptr_t)desc->window,
+    };
+    return create ? create(vki->instance, &info, NULL, out_surface)
+                  : VK_ERROR_EXTENSION_NOT_PRESENT;
+}
+
 static cs_status create_surface(vk_instance *vki, vk_device *dev,
                                 const cs_swapchain_desc *desc,
                                 VkSurfaceKHR *out_surface)
 {
     bool xlib = desc->platform == CS_WINDOW_XLIB;
-    const char *extension = xlib ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
-                                 : VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME;
-    if (!xlib && vki->surface && !vki->wayland_surface &&
+    bool win32 = desc->platform == CS_WINDOW_WIN32;
+    const char *extension = xlib    ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
+                            : win32 ? "VK_KHR_win32_surface"
+                                    : VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME;
+    if (!xlib && !win32 && vki->surface && !vki->wayland_surface &&
         !getenv("WAYLAND_DISPLAY"))
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "cannot present to Wayland windows: %s is enabled "
                        "only when WAYLAND_DISPLAY is set as the instance is "
                        "created (a Wayland session)",
                        extension);
-    if (!vki->surface || !(xlib ? vki->xlib_surface : vki->wayland_surface))
+    bool offered = xlib    ? vki->xlib_surface
+                   : win32 ? vki->win32_surface
+                           : vki->wayland_surface;
+    if (!vki->surface || !offered)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "cannot present to %s windows: the Vulkan loader and "
                        "drivers do not offer the instance extension%s %s%s%s",
-                       xlib ? "X11" : "Wayland", vki->surface ? "" : "s",
+                       xlib    ? "X11"
+                       : win32 ? "Win32"
+                               : "Wayland",
+                       vki->surface ? "" : "s",
                        vki->surface ? "" : VK_KHR_SURFACE_EXTENSION_NAME,
                        vki->surface ? "" : " and ", extension);
     if (!dev->swapchain_extension)
@@ -145,38 +181,42 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
         return checked;
     VkResult result;
     const char *call;
-#ifdef CS_PLATFORM_WINDOWS
-    /* unreachable: the loader offers no X11 or Wayland surfaces there */
-    (void)out_surface;
-    call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
-    result = VK_ERROR_EXTENSION_NOT_PRESENT;
-#else
-    if (xlib) {
-        call = "vkCreateXlibSurfaceKHR";
-        PFN_vkCreateXlibSurfaceKHR create =
-            (PFN_vkCreateXlibSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
-                                                              call);
-        VkXlibSurfaceCreateInfoKHR info = {
-            .sType = VK_STRUCTURE_TYPE_XLIB_SURFACE_CREATE_INFO_KHR,
-            .dpy = (Display *)desc->display,
-            .window = (Window)desc->window,
-        };
-        result = create ? create(vki->instance, &info, NULL, out_surface)
-                        : VK_ERROR_EXTENSION_NOT_PRESENT;
+    if (win32) {
+        result = create_win32_surface(vki, desc, out_surface);
+        call = "vkCreateWin32SurfaceKHR";
     } else {
-        call = "vkCreateWaylandSurfaceKHR";
-        PFN_vkCreateWaylandSurfaceKHR create =
-            (PFN_vkCreateWaylandSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
-                                                                 call);
-        VkWaylandSurfaceCreateInfoKHR info = {
-            .sType = VK_STRUCTURE_TYPE_WAYLAND_SURFACE_CREATE_INFO_KHR,
-            .display = (struct wl_display *)desc->display,
-            .surface = (struct wl_surface *)(uintptr_t)desc->window,
-        };
-        result = create ? create(vki->instance, &info, NULL, out_surface)
-                        : VK_ERROR_EXTENSION_NOT_PRESENT;
-    }
+#ifdef CS_PLATFORM_WINDOWS
+        /* unreachable: the loader offers no X11 or Wayland surfaces there */
+        call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
+        result = VK_ERROR_EXTENSION_NOT_PRESENT;
+#else
+        if (xlib) {
+            call = "vkCreateXlibSurfaceKHR";
+            PFN_vkCreateXlibSurfaceKHR create =
+                (PFN_vkCreateXlibSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
+                                                                  call);
+            VkXlibSurfaceCreateInfoKHR info = {
+                .sType = VK_STRUCTURE_TYPE_XLIB_SURFACE_CREATE_INFO_KHR,
+                .dpy = (Display *)desc->display,
+                .window = (Window)desc->window,
+            };
+            result = create ? create(vki->instance, &info, NULL, out_surface)
+                            : VK_ERROR_EXTENSION_NOT_PRESENT;
+        } else {
+            call = "vkCreateWaylandSurfaceKHR";
+            PFN_vkCreateWaylandSurfaceKHR create =
+                (PFN_vkCreateWaylandSurfaceKHR)vkGetInstanceProcAddr(
+                    vki->instance, call);
+            VkWaylandSurfaceCreateInfoKHR info = {
+                .sType = VK_STRUCTURE_TYPE_WAYLAND_SURFACE_CREATE_INFO_KHR,
+                .display = (struct wl_display *)desc->display,
+                .surface = (struct wl_surface *)(uintptr_t)desc->window,
+            };
+            result = create ? create(vki->instance, &info, NULL, out_surface)
+                            : VK_ERROR_EXTENSION_NOT_PRESENT;
+        }
 #endif
+    }
     if (result != VK_SUCCESS)
         return swapchain_fail(dev, result, call, "creating a window surface");
     return CS_OK;

@@ -20,13 +20,20 @@
 
 #ifdef CS_PLATFORM_WINDOWS
 
-/* No X11 or Wayland window exists on Windows (the Vulkan loader offers
- * neither surface extension there, so create_surface refuses first). */
+/* A Win32 window is asked of the system (IsWindow); no X11 or Wayland
+ * window exists on Windows (the Vulkan loader offers neither surface
+ * extension there, so create_surface refuses first). */
 cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
 {
-    (void)desc;
-    return cs_fail(CS_ERROR_UNSUPPORTED,
-                   "X11 and Wayland windows do not exist on Windows");
+    if (desc->platform != CS_WINDOW_WIN32)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "X11 and Wayland windows do not exist on Windows");
+    if (!cs_window_exists(desc->window))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the HWND 0x%llx is not a window: pass the handle of "
+                       "an existing window, e.g. glfw.get_win32_window()",
+                       (unsigned long long)desc->window);
+    return CS_OK;
 }
 
 #else
@@ -138,6 +145,9 @@ static cs_status check_xlib_window(Display *display, uint64_t window)
 
 cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
 {
+    if (desc->platform == CS_WINDOW_WIN32) /* the extension is never there */
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "Win32 windows exist only on Windows");
     if (desc->platform == CS_WINDOW_XLIB) {
         cs_status status = check_xlib_display(desc->display);
         if (status != CS_OK)
