@@ -183,40 +183,43 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
     const char *call;
     if (win32) {
         result = create_win32_surface(vki, desc, out_surface);
-        call = "vkCreateWin32SurfaceKHR";
-    } else {
-#ifdef CS_PLATFORM_WINDOWS
-        /* unreachable: the loader offers no X11 or Wayland surfaces there */
-        call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
-        result = VK_ERROR_EXTENSION_NOT_PRESENT;
-#else
-        if (xlib) {
-            call = "vkCreateXlibSurfaceKHR";
-            PFN_vkCreateXlibSurfaceKHR create =
-                (PFN_vkCreateXlibSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
-                                                                  call);
-            VkXlibSurfaceCreateInfoKHR info = {
-                .sType = VK_STRUCTURE_TYPE_XLIB_SURFACE_CREATE_INFO_KHR,
-                .dpy = (Display *)desc->display,
-                .window = (Window)desc->window,
-            };
-            result = create ? create(vki->instance, &info, NULL, out_surface)
-                            : VK_ERROR_EXTENSION_NOT_PRESENT;
-        } else {
-            call = "vkCreateWaylandSurfaceKHR";
-            PFN_vkCreateWaylandSurfaceKHR create =
-                (PFN_vkCreateWaylandSurfaceKHR)vkGetInstanceProcAddr(
-                    vki->instance, call);
-            VkWaylandSurfaceCreateInfoKHR info = {
-                .sType = VK_STRUCTURE_TYPE_WAYLAND_SURFACE_CREATE_INFO_KHR,
-                .display = (struct wl_display *)desc->display,
-                .surface = (struct wl_surface *)(uintptr_t)desc->window,
-            };
-            result = create ? create(vki->instance, &info, NULL, out_surface)
-                            : VK_ERROR_EXTENSION_NOT_PRESENT;
-        }
-#endif
+        if (result != VK_SUCCESS)
+            return swapchain_fail(dev, result, "vkCreateWin32SurfaceKHR",
+                                  "creating a window surface");
+        return CS_OK;
     }
+#ifdef CS_PLATFORM_WINDOWS
+    /* unreachable: the loader offers no X11 or Wayland surfaces there */
+    (void)out_surface;
+    call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
+    result = VK_ERROR_EXTENSION_NOT_PRESENT;
+#else
+    if (xlib) {
+        call = "vkCreateXlibSurfaceKHR";
+        PFN_vkCreateXlibSurfaceKHR create =
+            (PFN_vkCreateXlibSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
+                                                              call);
+        VkXlibSurfaceCreateInfoKHR info = {
+            .sType = VK_STRUCTURE_TYPE_XLIB_SURFACE_CREATE_INFO_KHR,
+            .dpy = (Display *)desc->display,
+            .window = (Window)desc->window,
+        };
+        result = create ? create(vki->instance, &info, NULL, out_surface)
+                        : VK_ERROR_EXTENSION_NOT_PRESENT;
+    } else {
+        call = "vkCreateWaylandSurfaceKHR";
+        PFN_vkCreateWaylandSurfaceKHR create =
+            (PFN_vkCreateWaylandSurfaceKHR)vkGetInstanceProcAddr(vki->instance,
+                                                                 call);
+        VkWaylandSurfaceCreateInfoKHR info = {
+            .sType = VK_STRUCTURE_TYPE_WAYLAND_SURFACE_CREATE_INFO_KHR,
+            .display = (struct wl_display *)desc->display,
+            .surface = (struct wl_surface *)(uintptr_t)desc->window,
+        };
+        result = create ? create(vki->instance, &info, NULL, out_surface)
+                        : VK_ERROR_EXTENSION_NOT_PRESENT;
+    }
+#endif
     if (result != VK_SUCCESS)
         return swapchain_fail(dev, result, call, "creating a window surface");
     return CS_OK;
