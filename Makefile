@@ -160,7 +160,8 @@ format-check:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 include/compushady.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/compushady.h include/compushady_formats.h \
+		$(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(BUILD)/libcompushady.so \
 		$(DESTDIR)$(PREFIX)/lib/libcompushady.so.$(VERSION)
 	ln -sf libcompushady.so.$(VERSION) \

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compushady_formats.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -119,7 +121,8 @@ typedef enum cs_heap_type {
 } cs_heap_type;
 
 /* Texel formats use the DXGI numbering of compushady.formats (e.g.
- * R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28, R32_UINT = 42); 0 is
+ * R32G32B32A32_FLOAT = 2, R8G8B8A8_UNORM = 28, R32_UINT = 42), named
+ * CS_FORMAT_<name> by compushady_formats.h, the one list of formats; 0 is
  * "no format". cs_format_texel_size() gives 0 for an unknown format. */
 typedef uint32_t cs_format;
 /* Bytes per texel of a format (4 for R8G8B8A8_UNORM); 0 when unknown. */

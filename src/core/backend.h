@@ -20,6 +20,7 @@
 #ifndef CS_BACKEND_H
 #define CS_BACKEND_H
 
+#include "../shader/shader.h"
 #include "internal.h"
 
 struct cs_backend {
@@ -73,17 +74,23 @@ struct cs_backend {
     cs_status (*sampler_create)(cs_sampler *sampler);
     void (*sampler_destroy)(cs_sampler *sampler);
 
-    /* compute->spirv/spirv_size, reflection, slots, push_size, bindless and
-     * max_bindless are set; the backend builds the pipeline and writes the
-     * descriptors of every slot. */
+    /* compute->spirv/spirv_size (the module as given, 4-aligned and
+     * reflected), code/code_size/code_format (the same in a format of the
+     * device's info.shader_formats), reflection, slots, push_size, bindless
+     * and max_bindless are set; the backend builds the pipeline and writes
+     * the descriptors of every slot. A backend taking SPIR-V hands its
+     * driver cs_spirv_prepare_storage_formats() of the module (storage
+     * images declare the formats bound, validated; src/shader/shader.h)
+     * and checks the device features that module needs. */
     cs_status (*compute_create)(cs_compute *compute);
     void (*compute_destroy)(cs_compute *compute);
     /* Records and runs one dispatch, waits for it. indirect is NULL for a
      * direct dispatch (groups used), else the groups are read at
      * indirect_offset. push holds exactly compute->push_size bytes (NULL when
-     * push_size is 0), zero-padded by the core. out_gpu_ns NULL: no timing;
-     * else the dispatch is timed with timestamps (CS_ERROR_UNSUPPORTED
-     * without them) and its GPU time in ns written there. */
+     * push_size is 0), zero-padded by the core (the one owner of padding).
+     * out_gpu_ns NULL: no timing; else the dispatch is timed with timestamps
+     * (CS_ERROR_UNSUPPORTED without them) and its GPU time in ns written there.
+     */
     cs_status (*compute_dispatch)(cs_compute *compute, const uint32_t groups[3],
                                   cs_resource *indirect,
                                   uint64_t indirect_offset, const void *push,
@@ -105,8 +112,9 @@ struct cs_backend {
     cs_status (*command_list_create)(cs_command_list *list);
     void (*command_list_destroy)(cs_command_list *list);
     /* Record one command (after a global barrier when not the first);
-     * push is push_size bytes (<= compute->push_size, NULL when 0): the
-     * backend zero-pads and copies it. */
+     * push holds push_size == compute->push_size bytes (NULL when 0),
+     * zero-padded by the core (the one owner of padding), valid during the
+     * call only: the backend copies what it needs later. */
     cs_status (*command_list_dispatch)(cs_command_list *list,
                                        cs_compute *compute,
                                        const uint32_t groups[3],
@@ -143,6 +151,15 @@ struct cs_backend {
      * already updated); under the present_lock too. */
     cs_status (*swapchain_recreate)(cs_swapchain *swapchain);
 };
+
+/* >>helpers for backends (compute.c) */
+
+/* The storage images and texel buffers of a compute that have a resource
+ * bound, for cs_spirv_prepare_storage_formats(): *out_bindings malloc'd
+ * (free it; NULL when there are none). */
+cs_status cs_compute_storage_bindings(const cs_compute *compute,
+                                      cs_storage_binding **out_bindings,
+                                      size_t *out_count);
 
 /* >>registry (backend_registry.c): the backends compiled in, from the one
  * list src/backends/backends.def, in order of preference. Each backend

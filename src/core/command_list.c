@@ -190,13 +190,19 @@ static cs_status record_dispatch(cs_command_list *list, cs_compute *compute,
                      : cs_check_dispatch(compute, groups);
     if (status == CS_OK)
         status = cs_check_push(compute, push, push_size);
+    cs_push_buffer buffer = {.heap = NULL};
+    const void *padded = NULL;
+    if (status == CS_OK)
+        status = cs_push_pad(compute, push, push_size, &buffer, &padded);
     if (status == CS_OK)
         status = begin_record(list, what);
-    if (status != CS_OK)
+    if (status != CS_OK) {
+        free(buffer.heap);
         return status;
+    }
     status = backend_of(list)->command_list_dispatch(
-        list, compute, groups, indirect, offset, push_size ? push : NULL,
-        push_size);
+        list, compute, groups, indirect, offset, padded, compute->push_size);
+    free(buffer.heap);
     if (status == CS_OK) {
         hold(list, CS_HELD_COMPUTE, compute);
         if (indirect)

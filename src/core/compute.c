@@ -1,16 +1,13 @@
 /* compute.c - compute pipelines: the shader's declared bindings checked
  * against the resources given, push constants, dispatch arguments. */
-#include "../shader/shader_internal.h"
+#include "../shader/shader.h"
 #include "backend.h"
-#include "module_cache.h"
-
-#include <spirv/unified1/spirv.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEFAULT_MAX_BINDLESS = 64, PUSH_STACK_BYTES = 256 };
+enum { DEFAULT_MAX_BINDLESS = 64 };
 
 /* The register of a binding in the HLSL convention, e.g. "u2". */
 typedef struct register_name {
@@ -364,94 +361,81 @@ static cs_status hold_references(cs_compute *compute,
     return CS_OK;
 }
 
-/* Storage images and texel buffers must declare the format of the view
- * bound to them; glslang declares the one its template type suggests, so
- * the module is patched to the formats of the resources actually bound.
- * Lists every storage binding (so that types shared by several variables
- * are judged on all their users); *differs when one needs a patch. */
-static cs_status collect_image_formats(const cs_compute *compute,
-                                       uint32_t bindings[64],
-                                       uint32_t formats[64], size_t *out_count,
-                                       bool *differs)
+cs_status cs_compute_storage_bindings(const cs_compute *compute,
+                                      cs_storage_binding **out_bindings,
+                                      size_t *out_count)
 {
+    *out_bindings = NULL;
+    *out_count = 0;
     size_t count = 0;
-    *differs = false;
     for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_bound_slot *slot = &compute->slots[i];
-        if (!slot->resource ||
-            (slot->binding.type != CS_BINDING_STORAGE_IMAGE &&
-             slot->binding.type != CS_BINDING_STORAGE_TEXEL_BUFFER))
-            continue;
-        uint32_t wanted =
-            cs_spirv_image_format_from_dxgi(slot->resource->info.format);
-        *differs |= wanted != slot->binding.image_format;
-        if (count == 64)
-            return cs_fail(CS_ERROR_UNSUPPORTED,
-                           "more than %zu storage images need a format "
-                           "patch",
-                           count);
-        bindings[count] = slot->binding.binding;
-        formats[count] = wanted;
-        count++;
+        count += slot->resource &&
+                 (slot->binding.type == CS_BINDING_STORAGE_IMAGE ||
+                  slot->binding.type == CS_BINDING_STORAGE_TEXEL_BUFFER);
     }
-    *out_count = *differs ? count : 0;
-    return CS_OK;
-}
-
-static bool declares_capability(const uint32_t *words, size_t word_count,
-                                uint32_t capability)
-{
-    for (size_t at = CS_SPIRV_HEADER_WORDS; at < word_count;
-         at += cs_spirv_word_count(words[at])) {
-        if (cs_spirv_word_count(words[at]) == 0)
-            break;
-        if (cs_spirv_opcode(words[at]) == SpvOpCapability &&
-            at + 1 < word_count && words[at + 1] == capability)
-            return true;
-    }
-    return false;
-}
-
-/* A module whose storage images have no format (formats without a SPIR-V
- * image format, such as B8G8R8A8_UNORM) needs the *WithoutFormat device
- * features: writes need one, reads the other. */
-static cs_status check_without_format(const cs_compute *compute,
-                                      const uint32_t *words, size_t count)
-{
-    const cs_device_info *info = &compute->device->info;
-    const cs_bound_slot *culprit = NULL;
-    for (uint32_t i = 0; i < compute->slot_count && !culprit; i++) {
+    if (count == 0)
+        return CS_OK;
+    cs_storage_binding *bindings = malloc(count * sizeof *bindings);
+    if (!bindings)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory listing storage images");
+    count = 0;
+    for (uint32_t i = 0; i < compute->slot_count; i++) {
         const cs_bound_slot *slot = &compute->slots[i];
         if (slot->resource &&
             (slot->binding.type == CS_BINDING_STORAGE_IMAGE ||
-             slot->binding.type == CS_BINDING_STORAGE_TEXEL_BUFFER) &&
-            cs_spirv_image_format_from_dxgi(slot->resource->info.format) == 0)
-            culprit = slot;
+             slot->binding.type == CS_BINDING_STORAGE_TEXEL_BUFFER))
+            bindings[count++] = (cs_storage_binding){
+                .binding = slot->binding.binding,
+                .declared_format = slot->binding.image_format,
+                .format = slot->resource->info.format,
+            };
     }
-    char what[160] = "a storage image without a format";
-    if (culprit)
-        snprintf(what, sizeof what,
-                 "register %s: format %s has no SPIR-V image format",
-                 name_register(culprit->binding.binding).text,
-                 cs_format_name(culprit->resource->info.format));
-    if (!info->supports_storage_image_without_format &&
-        declares_capability(words, count,
-                            SpvCapabilityStorageImageReadWithoutFormat))
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "%s and the shader reads it, but device '%s' cannot "
-                       "read storage images without a format "
-                       "(shaderStorageImageReadWithoutFormat); shaders that "
-                       "only write it work",
-                       what, info->name);
-    if (!info->supports_storage_image_write_without_format &&
-        declares_capability(words, count,
-                            SpvCapabilityStorageImageWriteWithoutFormat))
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "%s, and device '%s' cannot write storage images "
-                       "without a format "
-                       "(shaderStorageImageWriteWithoutFormat)",
-                       what, info->name);
+    *out_bindings = bindings;
+    *out_count = count;
     return CS_OK;
+}
+
+/* The code in a format the device takes: the module itself when that is
+ * SPIR-V (the backend prepares it: cs_spirv_prepare_storage_formats);
+ * else source converted from the module prepared for the resources bound
+ * (a source text declares its storage image formats). *out_converted:
+ * the converted text, to free. */
+static cs_status convert_for_device(cs_compute *compute, char **out_converted)
+{
+    const cs_device *device = compute->device;
+    *out_converted = NULL;
+    compute->code_format = CS_SHADER_FORMAT_SPIRV;
+    compute->code = compute->spirv;
+    compute->code_size = compute->spirv_size;
+    if (device->info.shader_formats & CS_SHADER_FORMAT_SPIRV)
+        return CS_OK;
+    cs_storage_binding *storage = NULL;
+    size_t storage_count = 0;
+    const uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_prepared_module *prepared = NULL;
+    cs_status status =
+        cs_compute_storage_bindings(compute, &storage, &storage_count);
+    if (status == CS_OK)
+        status = cs_spirv_prepare_storage_formats(
+            compute->spirv, compute->spirv_size / 4, storage, storage_count,
+            &words, &word_count, &prepared);
+    free(storage);
+    if (status == CS_OK) {
+        char taker[320];
+        snprintf(taker, sizeof taker, "device '%s' (the %s backend)",
+                 device->info.name, device->instance->own_backend->name);
+        status = cs_shader_from_spirv(
+            words, word_count * 4, device->info.shader_formats,
+            compute->entry_point, taker, &compute->code_format, out_converted,
+            &compute->code_size);
+        if (status == CS_OK)
+            compute->code = *out_converted;
+    }
+    cs_prepared_module_free(prepared);
+    return status;
 }
 
 static void destroy_unfinished(cs_compute *compute)
@@ -606,51 +590,25 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
         return status;
     }
 
-    /* the words, 4-aligned (copied when the caller's bytes are not),
-     * patched to the formats bound and validated, or the same from the
-     * cache */
-    cs_spirv module;
-    uint32_t *aligned = NULL;
-    uint32_t format_bindings[64], formats[64];
-    size_t format_count = 0;
-    bool patch = false;
+    /* the words, 4-aligned (copied when the caller's bytes are not) */
     const uint32_t *words = NULL;
     size_t word_count = 0;
-    cs_prepared_module *prepared = NULL;
-    status = cs_spirv_open_bytes(spirv, spirv_size, &module, &aligned);
-    if (status == CS_OK)
-        status = collect_image_formats(compute, format_bindings, formats,
-                                       &format_count, &patch);
-    if (status == CS_OK)
-        status = cs_module_prepare(module.words, module.word_count,
-                                   format_bindings, formats, format_count,
-                                   patch, &words, &word_count, &prepared);
-    if (status == CS_OK)
-        status = check_without_format(compute, words, word_count);
+    uint32_t *aligned = NULL;
+    status = cs_spirv_align(spirv, spirv_size, &words, &word_count, &aligned);
     if (status == CS_OK && !cs_mutex_init(&compute->bind_lock))
         status = cs_fail(CS_ERROR_BACKEND, "cannot create a lock");
     if (status != CS_OK) {
-        cs_prepared_module_free(prepared);
         free(aligned);
         destroy_unfinished(compute);
         return status;
     }
     compute->spirv = words;
     compute->spirv_size = word_count * 4;
-    /* the code in a format the device takes */
-    char taker[320];
-    snprintf(taker, sizeof taker, "device '%s' (the %s backend)",
-             device->info.name, device->instance->own_backend->name);
     char *converted = NULL;
-    status = cs_shader_from_spirv(
-        compute->spirv, compute->spirv_size, device->info.shader_formats,
-        compute->entry_point, taker, &compute->code_format, &converted,
-        &compute->code_size);
-    compute->code = converted ? (const void *)converted : compute->spirv;
+    status = convert_for_device(compute, &converted);
     if (status == CS_OK)
         status = device->instance->backend->compute_create(compute);
     free(converted);
-    cs_prepared_module_free(prepared);
     free(aligned);
     compute->spirv = NULL;
     compute->spirv_size = 0;
@@ -722,23 +680,22 @@ cs_status cs_check_push(const cs_compute *compute, const void *push,
     return CS_OK;
 }
 
-static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
-                              cs_resource *indirect, uint64_t offset,
-                              const void *push, size_t push_size,
-                              uint64_t *out_gpu_ns)
+cs_status cs_push_pad(const cs_compute *compute, const void *push,
+                      size_t push_size, cs_push_buffer *buffer,
+                      const void **out_push)
 {
-    cs_status status = cs_check_push(compute, push, push_size);
-    if (status != CS_OK)
-        return status;
-    const cs_backend *backend = compute->device->instance->backend;
-    if (compute->push_size == 0)
-        return backend->compute_dispatch(compute, groups, indirect, offset,
-                                         NULL, out_gpu_ns);
-    /* the pipeline layout's range is push_size bytes: pad short data */
-    unsigned char stack[PUSH_STACK_BYTES];
-    unsigned char *padded = stack;
-    if (compute->push_size > sizeof stack) {
-        padded = malloc(compute->push_size);
+    buffer->heap = NULL;
+    if (compute->push_size == 0) {
+        *out_push = NULL;
+        return CS_OK;
+    }
+    if (push_size == compute->push_size) {
+        *out_push = push;
+        return CS_OK;
+    }
+    unsigned char *padded = buffer->stack;
+    if (compute->push_size > sizeof buffer->stack) {
+        padded = buffer->heap = malloc(compute->push_size);
         if (!padded)
             return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                            "out of host memory for push constants");
@@ -746,10 +703,25 @@ static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
     if (push_size)
         memcpy(padded, push, push_size);
     memset(padded + push_size, 0, compute->push_size - push_size);
-    status = backend->compute_dispatch(compute, groups, indirect, offset,
-                                       padded, out_gpu_ns);
-    if (padded != stack)
-        free(padded);
+    *out_push = padded;
+    return CS_OK;
+}
+
+static cs_status run_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t offset,
+                              const void *push, size_t push_size,
+                              uint64_t *out_gpu_ns)
+{
+    cs_status status = cs_check_push(compute, push, push_size);
+    cs_push_buffer buffer;
+    const void *padded = NULL;
+    if (status == CS_OK)
+        status = cs_push_pad(compute, push, push_size, &buffer, &padded);
+    if (status != CS_OK)
+        return status;
+    status = compute->device->instance->backend->compute_dispatch(
+        compute, groups, indirect, offset, padded, out_gpu_ns);
+    free(buffer.heap);
     return status;
 }
 

@@ -177,6 +177,18 @@ cs_status cs_check_dispatch_indirect(const cs_compute *compute,
 /* Push data fits the compute's push_size. */
 cs_status cs_check_push(const cs_compute *compute, const void *push,
                         size_t push_size);
+/* The core is the one owner of push-constant padding: backends always get
+ * exactly compute->push_size bytes. cs_push_pad() points *out_push at
+ * push when it is that long, else at a zero-padded copy in buffer (free
+ * buffer->heap afterwards); NULL when the compute has no push constants.
+ * push_size is checked (cs_check_push). */
+typedef struct cs_push_buffer {
+    unsigned char stack[256];
+    void *heap;
+} cs_push_buffer;
+cs_status cs_push_pad(const cs_compute *compute, const void *push,
+                      size_t push_size, cs_push_buffer *buffer,
+                      const void **out_push);
 /* Checks a copy and resolves desc_in (may be NULL) into *out_desc: no
  * zero-means-whole left. *out_empty is true for a buffer copy with nothing
  * left to copy (Vulkan forbids size 0: callers skip it). */

@@ -299,47 +299,16 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
     return CS_OK;
 }
 
+/* The spirv column of the one list of formats
+ * (include/compushady_formats.h). */
 uint32_t cs_spirv_image_format_from_dxgi(uint32_t dxgi_format)
 {
     switch (dxgi_format) {
-    case 2: return SpvImageFormatRgba32f;  /* R32G32B32A32_FLOAT */
-    case 3: return SpvImageFormatRgba32ui; /* R32G32B32A32_UINT */
-    case 4: return SpvImageFormatRgba32i;  /* R32G32B32A32_SINT */
-    case 10: return SpvImageFormatRgba16f; /* R16G16B16A16_FLOAT */
-    case 11: return SpvImageFormatRgba16;  /* R16G16B16A16_UNORM */
-    case 12: return SpvImageFormatRgba16ui;
-    case 13: return SpvImageFormatRgba16Snorm;
-    case 14: return SpvImageFormatRgba16i;
-    case 16: return SpvImageFormatRg32f; /* R32G32_FLOAT */
-    case 17: return SpvImageFormatRg32ui;
-    case 18: return SpvImageFormatRg32i;
-    case 24: return SpvImageFormatRgb10A2; /* R10G10B10A2_UNORM */
-    case 25: return SpvImageFormatRgb10a2ui;
-    case 28: return SpvImageFormatRgba8; /* R8G8B8A8_UNORM */
-    case 30: return SpvImageFormatRgba8ui;
-    case 31: return SpvImageFormatRgba8Snorm;
-    case 32: return SpvImageFormatRgba8i;
-    case 34: return SpvImageFormatRg16f; /* R16G16_FLOAT */
-    case 35: return SpvImageFormatRg16;
-    case 36: return SpvImageFormatRg16ui;
-    case 37: return SpvImageFormatRg16Snorm;
-    case 38: return SpvImageFormatRg16i;
-    case 41: return SpvImageFormatR32f; /* R32_FLOAT */
-    case 42: return SpvImageFormatR32ui;
-    case 43: return SpvImageFormatR32i;
-    case 49: return SpvImageFormatRg8; /* R8G8_UNORM */
-    case 50: return SpvImageFormatRg8ui;
-    case 51: return SpvImageFormatRg8Snorm;
-    case 52: return SpvImageFormatRg8i;
-    case 54: return SpvImageFormatR16f; /* R16_FLOAT */
-    case 55: return SpvImageFormatR16;
-    case 57: return SpvImageFormatR16ui;
-    case 58: return SpvImageFormatR16Snorm;
-    case 59: return SpvImageFormatR16i;
-    case 61: return SpvImageFormatR8; /* R8_UNORM */
-    case 62: return SpvImageFormatR8ui;
-    case 63: return SpvImageFormatR8Snorm;
-    case 64: return SpvImageFormatR8i;
+#define SPIRV_FORMAT_CASE(name, value, size, type, components, vulkan, spirv,  \
+                          ...)                                                 \
+    case value: return SpvImageFormat##spirv;
+        CS_FORMAT_LIST(SPIRV_FORMAT_CASE)
+#undef SPIRV_FORMAT_CASE
     default: return SpvImageFormatUnknown;
     }
 }

@@ -8,6 +8,7 @@
 #define CS_SHADER_INTERNAL_H
 
 #include "../core/internal.h"
+#include "shader.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -269,32 +270,6 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
                                        const uint32_t *spirv_formats,
                                        size_t count, uint32_t **out_words,
                                        size_t *out_word_count);
-
-/* The SPIR-V ImageFormat naming the same texel layout as a DXGI format of
- * compushady.formats, or 0 (Unknown) for formats SPIR-V cannot name
- * (B8G8R8A8_*, R32G32B32_*, *_SRGB) and unknown values. */
-uint32_t cs_spirv_image_format_from_dxgi(uint32_t dxgi_format);
-
-/* >>shader formats (shader_format.c), for the core */
-
-/* Compiles code of a source format (GLSL, HLSL, WGSL) to SPIR-V, as
- * cs_shader_compile does (*out_spirv malloc'd); CS_ERROR_UNSUPPORTED for a
- * format the library cannot compile (MSL), CS_ERROR_INVALID_ARGUMENT for an
- * unknown one. Not for SPIR-V itself. */
-cs_status cs_shader_to_spirv(cs_shader_format format, const void *code,
-                             size_t size, const char *entry_point,
-                             void **out_spirv, size_t *out_size);
-/* Picks the best format of the `taken` bits that SPIR-V can become (SPIR-V
- * itself first: *out_code NULL, *out_size spirv_size) and converts the
- * module to it (*out_code malloc'd, nul-terminated source). None:
- * CS_ERROR_UNSUPPORTED naming taker ("device 'X' (the opengl backend)")
- * and the formats it takes. */
-cs_status cs_shader_from_spirv(const void *spirv, size_t spirv_size,
-                               uint32_t taken, const char *entry_point,
-                               const char *taker, cs_shader_format *out_format,
-                               char **out_code, size_t *out_size);
-/* "SPIR-V, GLSL" for a set of CS_SHADER_FORMAT_* bits ("none": 0). */
-void cs_shader_format_list(uint32_t formats, char *text, size_t size);
 
 /* Validates a whole module with SPIRV-Tools for the Vulkan environment of
  * its SPIR-V version: CS_ERROR_INVALID_SHADER with the validator's message. */

@@ -78,6 +78,7 @@ static void destroy_impl(VkDevice device, vk_compute *impl)
  * compute of the same SPIR-V, entry point, push size and bindings
  * (vk_pipeline_cache.c). */
 static cs_status acquire_pipeline(vk_device *dev, const cs_compute *compute,
+                                  const uint32_t *words, size_t word_count,
                                   vk_compute *impl, bool *out_update_after_bind)
 {
     uint32_t count = compute->slot_count;
@@ -109,8 +110,8 @@ static cs_status acquire_pipeline(vk_device *dev, const cs_compute *compute,
         }
     }
     vk_pipeline_desc desc = {
-        .spirv = compute->spirv,
-        .spirv_size = compute->spirv_size,
+        .spirv = words,
+        .spirv_size = word_count * 4,
         .entry_point = compute->entry_point ? compute->entry_point : "main",
         .push_size = impl->push_constant_size,
         .bindings = bindings,
@@ -311,10 +312,9 @@ cs_status vk_compute_create(cs_compute *compute)
                        "(runtime arrays, partially bound, update after bind), "
                        "which the device \"%s\" lacks",
                        dev->properties.deviceName);
+    /* a multiple of 4, at least what the shader declares (the core
+     * checked) */
     uint32_t push_size = compute->push_size;
-    if (compute->reflection.push_constant_size > push_size)
-        push_size = compute->reflection.push_constant_size;
-    push_size = (push_size + 3) & ~3u;
     if (push_size > dev->properties.limits.maxPushConstantsSize ||
         push_size > MAX_PUSH_BYTES)
         return cs_fail(CS_ERROR_UNSUPPORTED,
@@ -331,7 +331,26 @@ cs_status vk_compute_create(cs_compute *compute)
     }
     impl->push_constant_size = push_size;
     bool update_after_bind = false;
-    status = acquire_pipeline(dev, compute, impl, &update_after_bind);
+    /* the module with the storage image formats bound, validated, and the
+     * device features it needs */
+    cs_storage_binding *storage = NULL;
+    size_t storage_count = 0;
+    const uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_prepared_module *prepared = NULL;
+    status = cs_compute_storage_bindings(compute, &storage, &storage_count);
+    if (status == CS_OK)
+        status = cs_spirv_prepare_storage_formats(
+            compute->spirv, compute->spirv_size / 4, storage, storage_count,
+            &words, &word_count, &prepared);
+    if (status == CS_OK)
+        status = vk_check_storage_without_format(
+            compute, storage, storage_count, words, word_count);
+    free(storage);
+    if (status == CS_OK)
+        status = acquire_pipeline(dev, compute, words, word_count, impl,
+                                  &update_after_bind);
+    cs_prepared_module_free(prepared);
     if (status == CS_OK && compute->slot_count > 0)
         status = create_set(dev, compute, impl, update_after_bind);
     if (status == CS_OK && compute->slot_count > 0)
@@ -370,21 +389,12 @@ void vk_compute_record(const cs_compute *compute, VkCommandBuffer commands,
                                     impl->pipeline_layout, 0, 1, &impl->set, 0,
                                     NULL);
     }
-    if (impl->push_constant_size > 0) {
-        /* The shader may declare more than the caller pushes: every byte it
-         * uses must be set, so the rest is zero. */
-        uint8_t padded[MAX_PUSH_BYTES];
-        const void *data = push;
-        if (push_size < impl->push_constant_size || !push) {
-            memset(padded, 0, impl->push_constant_size);
-            if (push)
-                memcpy(padded, push, push_size);
-            data = padded;
-        }
+    /* the core padded push to compute->push_size, the range's size */
+    (void)push_size;
+    if (impl->push_constant_size > 0)
         vkCmdPushConstants(commands, impl->pipeline_layout,
                            VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                           impl->push_constant_size, data);
-    }
+                           impl->push_constant_size, push);
     if (indirect)
         vkCmdDispatchIndirect(commands, vk_resource_of(indirect)->buffer,
                               indirect_offset);

@@ -14,6 +14,8 @@
  *   vk_copy.c      buffer/image copies
  *   vk_compute.c   pipeline, descriptor sets, dispatch (with a reusable
  *                  pre-recorded command buffer per compute), bindless
+ *   vk_shader_features.c  device features a module needs (storage images
+ *                  without a format)
  *   vk_command_list.c  command lists: recording, submit, timestamps
  *   vk_sampler.c   samplers
  *   vk_swapchain.c surfaces, swapchains, present (X11, Wayland)
@@ -477,8 +479,16 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
                               cs_resource *indirect, uint64_t indirect_offset,
                               const void *push, uint64_t *out_gpu_ns);
 /* Records bind (pipeline and set, unless the caller knows they are
- * bound) + push constants (push_size bytes, zero-padded) + dispatch into
- * commands, no barriers. */
+ * bound) + push constants (compute->push_size bytes, padded by the core)
+ * + dispatch into commands, no barriers. */
+/* vk_shader_features.c: CS_ERROR_UNSUPPORTED when the prepared module
+ * (words) uses storage images without a format and the device lacks the
+ * feature; storage: the compute's storage bindings, to name the culprit. */
+cs_status vk_check_storage_without_format(const cs_compute *compute,
+                                          const cs_storage_binding *storage,
+                                          size_t storage_count,
+                                          const uint32_t *words,
+                                          size_t word_count);
 void vk_compute_record(const cs_compute *compute, VkCommandBuffer commands,
                        bool bind, const uint32_t groups[3],
                        const cs_resource *indirect, uint64_t indirect_offset,

@@ -3,9 +3,10 @@
  * module, and per set of storage image formats the patched module that
  * SPIRV-Tools validated. Keys hold the whole module, so only identical
  * bytes hit. */
-#include "module_cache.h"
-#include "../shader/shader_internal.h"
-#include "cache.h"
+#include "../core/cache.h"
+#include "shader_internal.h"
+
+#include <spirv/unified1/spirv.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,11 +148,48 @@ cs_status cs_module_reflect(const void *spirv, size_t size,
     return status;
 }
 
-cs_status cs_module_prepare(const uint32_t *words, size_t word_count,
-                            const uint32_t *bindings, const uint32_t *formats,
-                            size_t format_count, bool patch,
-                            const uint32_t **out_words, size_t *out_count,
-                            cs_prepared_module **out_module)
+/* cs_spirv_prepare_storage_formats with the SPIR-V formats worked out */
+static cs_status prepare(const uint32_t *words, size_t word_count,
+                         const uint32_t *bindings, const uint32_t *formats,
+                         size_t format_count, bool patch,
+                         const uint32_t **out_words, size_t *out_count,
+                         cs_prepared_module **out_module);
+
+/* Storage images and texel buffers must declare the format of the view
+ * bound to them; glslang declares the one its template type suggests, so
+ * the module is patched to the formats of the resources actually bound.
+ * Every storage binding is listed to the patch (so that types shared by
+ * several variables are judged on all their users), and only when one
+ * differs. */
+cs_status cs_spirv_prepare_storage_formats(const uint32_t *words,
+                                           size_t word_count,
+                                           const cs_storage_binding *bindings,
+                                           size_t binding_count,
+                                           const uint32_t **out_words,
+                                           size_t *out_count,
+                                           cs_prepared_module **out_module)
+{
+    enum { MOST = 64 };
+    if (binding_count > MOST)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "more than %d storage images need a format patch", MOST);
+    uint32_t numbers[MOST], formats[MOST];
+    bool differs = false;
+    for (size_t i = 0; i < binding_count; i++) {
+        numbers[i] = bindings[i].binding;
+        formats[i] = cs_spirv_image_format_from_dxgi(bindings[i].format);
+        differs |= formats[i] != bindings[i].declared_format;
+    }
+    return prepare(words, word_count, numbers, formats,
+                   differs ? binding_count : 0, differs, out_words, out_count,
+                   out_module);
+}
+
+static cs_status prepare(const uint32_t *words, size_t word_count,
+                         const uint32_t *bindings, const uint32_t *formats,
+                         size_t format_count, bool patch,
+                         const uint32_t **out_words, size_t *out_count,
+                         cs_prepared_module **out_module)
 {
     *out_module = NULL;
     cs_cache *c = module_cache();
@@ -242,4 +280,32 @@ cs_status cs_module_prepare(const uint32_t *words, size_t word_count,
 void cs_prepared_module_free(cs_prepared_module *module)
 {
     free(module);
+}
+
+bool cs_spirv_declares_capability(const uint32_t *words, size_t word_count,
+                                  uint32_t capability)
+{
+    cs_spirv module;
+    if (cs_spirv_open(words, word_count, &module) != CS_OK)
+        return false;
+    for (size_t at = CS_SPIRV_HEADER_WORDS; at < word_count;
+         at += cs_spirv_word_count(words[at])) {
+        if (cs_spirv_opcode(words[at]) == SpvOpCapability &&
+            at + 1 < word_count && words[at + 1] == capability)
+            return true;
+    }
+    return false;
+}
+
+cs_status cs_spirv_align(const void *bytes, size_t size,
+                         const uint32_t **out_words, size_t *out_count,
+                         uint32_t **out_copy)
+{
+    cs_spirv module;
+    cs_status status = cs_spirv_open_bytes(bytes, size, &module, out_copy);
+    if (status != CS_OK)
+        return status;
+    *out_words = module.words;
+    *out_count = module.word_count;
+    return CS_OK;
 }
