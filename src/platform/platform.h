@@ -67,18 +67,11 @@ typedef struct {
 typedef struct {
     void *handle; /* thread HANDLE */
 } cs_thread;
-#define CS_MUTEX_INIT                                                          \
-    {                                                                          \
-        0                                                                      \
-    }
-#define CS_RWLOCK_INIT                                                         \
-    {                                                                          \
-        0                                                                      \
-    }
-#define CS_ONCE_INIT                                                           \
-    {                                                                          \
-        0                                                                      \
-    }
+/* clang-format off */
+#define CS_MUTEX_INIT {0}
+#define CS_RWLOCK_INIT {0}
+#define CS_ONCE_INIT {0}
+/* clang-format on */
 #else
 typedef pthread_mutex_t cs_mutex;
 typedef pthread_rwlock_t cs_rwlock;
