@@ -286,7 +286,8 @@ WIN_OBJECTS = $(LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 # for every check (test_shader).
 WIN_TEST_NAMES = test_core test_vulkan_backend test_memory test_command_list \
 	test_device_lost test_sparse test_host_copy test_platform test_cache \
-	test_compiler_limits test_wgsl test_cross test_swapchain_win32
+	test_compiler_limits test_wgsl test_cross test_swapchain_win32 \
+	test_public_api
 WIN_TESTS = $(WIN_TEST_NAMES:%=$(WIN_BUILD)/tests/%.exe)
 
 windows: $(WIN_BUILD)/compushady.dll $(WIN_BUILD)/libcompushady.a $(WIN_TESTS)
@@ -313,6 +314,15 @@ $(WIN_BUILD)/tests/%.exe: tests/c/%.c tests/c/harness.h $(WIN_BUILD)/libcompusha
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -Isrc -Itests/c $< -o $@ $(WIN_BUILD)/libcompushady.a \
 		-static-libgcc
+
+# The public API alone, linked against the DLL (its import library), which
+# is copied beside it: the DLL's exports and the library run from it.
+$(WIN_BUILD)/tests/test_public_api.exe: tests/c/test_public_api.c \
+		tests/c/harness.h $(WIN_BUILD)/compushady.dll
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -UCS_BUILD_DLL -Isrc -Itests/c $< -o $@ \
+		-L$(WIN_BUILD) -lcompushady -static-libgcc
+	cp $(WIN_BUILD)/compushady.dll $(dir $@)
 
 .PHONY: windows
 
