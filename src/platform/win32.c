@@ -319,20 +319,29 @@ bool cs_fd_is_socket(int fd)
 
 /* >>files */
 
-/* path as UTF-16 (malloc'ed), NULL when it is not valid UTF-8 */
-static wchar_t *wide_path(const char *path)
+/* text in code page page as UTF-16 (malloc'ed), NULL when it is not valid
+ * there */
+static wchar_t *widen(const char *text, UINT page)
 {
-    int count =
-        MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    DWORD flags = page == CP_UTF8 ? MB_ERR_INVALID_CHARS : 0;
+    int count = MultiByteToWideChar(page, flags, text, -1, NULL, 0);
     if (count <= 0)
         return NULL;
     wchar_t *wide = malloc((size_t)count * sizeof *wide);
-    if (wide && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1,
-                                    wide, count) != count) {
+    if (wide &&
+        MultiByteToWideChar(page, flags, text, -1, wide, count) != count) {
         free(wide);
         return NULL;
     }
     return wide;
+}
+
+/* path as UTF-16 (malloc'ed). Paths are UTF-8; one that is not (a path
+ * from getenv(), in the ANSI code page) is read in the ANSI code page. */
+static wchar_t *wide_path(const char *path)
+{
+    wchar_t *wide = widen(path, CP_UTF8);
+    return wide ? wide : widen(path, CP_ACP);
 }
 
 bool cs_file_read_all(const char *path, size_t max_size, void **out_bytes,

@@ -398,6 +398,20 @@ static void test_files(void)
     cs_file_remove(path);
     CHECK(!cs_file_exists(path));
     CHECK(!cs_file_read_all(path, 1 << 20, &bytes, &size));
+    /* a UTF-8 name outside ASCII (on Windows: UTF-16 for the system) */
+    char named[1100];
+    snprintf(named, sizeof named, "%s/caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac",
+             scratch);
+    cs_file *file = cs_file_create_new(named);
+    CHECK_OR_RETURN(file != NULL);
+    CHECK(cs_file_write(file, "abc", 3) && cs_file_close(file));
+    CHECK(cs_file_exists(named));
+    CHECK(cs_file_read_all(named, 16, &bytes, &size) && size == 3 &&
+          memcmp(bytes, "abc", 3) == 0);
+    free(bytes);
+    bytes = NULL;
+    cs_file_remove(named);
+    CHECK(!cs_file_exists(named));
     char home[1024];
     CHECK(cs_user_cache_home(home, sizeof home) && home[0]);
     CHECK(!cs_user_cache_home(home, 2)); /* does not fit */
