@@ -208,6 +208,7 @@ native = Extension(
         "src/core/*.c",
         "src/shader/*.c",
         "src/shader/wgsl/*.c",
+        "src/platform/*.c",
         *["src/backends/{0}/*.c".format(name) for name in BUILT_BACKENDS]
     ),
     include_dirs=["include"],

@@ -47,7 +47,11 @@
 extern "C" {
 #endif
 
-#if defined(__GNUC__)
+#if defined(_WIN32) && defined(CS_BUILD_DLL)
+#define CS_API __declspec(dllexport) /* building compushady.dll */
+#elif defined(_WIN32)
+#define CS_API /* the import library resolves the calls */
+#elif defined(__GNUC__)
 #define CS_API __attribute__((visibility("default")))
 #else
 #define CS_API
@@ -859,6 +863,8 @@ typedef enum cs_window_platform {
     CS_WINDOW_XLIB = 1,    /* display: an Xlib Display*; window: a Window */
     CS_WINDOW_WAYLAND = 2, /* display: a wl_display*; window: the address
                               of a wl_surface */
+    CS_WINDOW_WIN32 = 3,   /* Windows. display: the window's HINSTANCE (NULL:
+                              the program's); window: its HWND */
 } cs_window_platform;
 
 /* How presented images reach the screen (Vulkan's present modes). */

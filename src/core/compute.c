@@ -595,9 +595,8 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
     size_t word_count = 0;
     uint32_t *aligned = NULL;
     status = cs_spirv_align(spirv, spirv_size, &words, &word_count, &aligned);
-    if (status == CS_OK &&
-        mtx_init(&compute->bind_lock, mtx_plain) != thrd_success)
-        status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    if (status == CS_OK && !cs_mutex_init(&compute->bind_lock))
+        status = cs_fail(CS_ERROR_BACKEND, "cannot create a lock");
     if (status != CS_OK) {
         free(aligned);
         destroy_unfinished(compute);
@@ -616,7 +615,7 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
     compute->code = NULL;
     compute->code_size = 0;
     if (status != CS_OK) {
-        mtx_destroy(&compute->bind_lock);
+        cs_mutex_destroy(&compute->bind_lock);
         destroy_unfinished(compute);
         return status;
     }
@@ -663,7 +662,7 @@ void cs_compute_release(cs_compute *compute)
         return;
     cs_instance *instance = compute->device->instance;
     instance->backend->compute_destroy(compute);
-    mtx_destroy(&compute->bind_lock);
+    cs_mutex_destroy(&compute->bind_lock);
     destroy_unfinished(compute);
     cs_instance_release(instance);
 }
@@ -850,7 +849,7 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
     cs_status status = check_resource_fits(target, resource);
     if (status != CS_OK)
         return status;
-    mtx_lock(&compute->bind_lock);
+    cs_mutex_lock(&compute->bind_lock);
     status = compute->device->instance->backend->compute_bind(compute, target,
                                                               index, resource);
     if (status == CS_OK) {
@@ -861,6 +860,6 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
         cs_resource_release(*held);
         *held = resource;
     }
-    mtx_unlock(&compute->bind_lock);
+    cs_mutex_unlock(&compute->bind_lock);
     return status;
 }

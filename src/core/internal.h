@@ -12,9 +12,9 @@
 
 #include "compushady.h"
 
+#include "../platform/platform.h"
 #include <stdarg.h>
 #include <stdatomic.h>
-#include <threads.h>
 
 typedef struct cs_backend cs_backend;
 
@@ -30,7 +30,7 @@ struct cs_instance {
     size_t device_count;
     cs_device *devices; /* array of device_count, owned */
     /* validation messages, pushed from any thread by the backend */
-    mtx_t debug_lock;
+    cs_mutex debug_lock;
     char **debug_messages;
     size_t debug_count, debug_capacity;
     /* fork.c: the process that created it, its link in the list of live
@@ -75,7 +75,7 @@ struct cs_resource {
      * resources. */
     uint64_t tile_size;
     cs_heap **tile_heaps;
-    mtx_t tile_lock;
+    cs_mutex tile_lock;
 };
 
 struct cs_sampler {
@@ -120,7 +120,7 @@ struct cs_compute {
     /* bindless: 3 * max_bindless references (b, t, u), the last resource
      * bound at each index, or NULL */
     cs_resource **bound;
-    mtx_t bind_lock; /* bindless: bound resources change */
+    cs_mutex bind_lock; /* bindless: bound resources change */
     void *impl;
 };
 
@@ -141,7 +141,7 @@ struct cs_command_list {
     uint32_t flags; /* CS_COMMAND_LIST_* */
     /* Everything below is guarded by lock (held while recording, while
      * submitting and while waiting for the GPU). */
-    mtx_t lock;
+    cs_mutex lock;
     uint32_t command_count;
     bool closed;          /* submitted since the last reset: no more records */
     uint64_t submitted;   /* serial of the last submission, 0 = none */
@@ -207,7 +207,7 @@ struct cs_swapchain {
      * recreations after the first build */
     uint32_t present_modes;
     atomic_uint_least64_t recreate_count;
-    mtx_t present_lock; /* one present at a time */
+    cs_mutex present_lock; /* one present at a time */
     void *impl;
 };
 
@@ -232,7 +232,7 @@ bool cs_fork_tables_cover(const cs_backend *real);
  * for cs_last_error() and returns the status, so callers write
  * `return cs_fail(CS_ERROR_..., "...", ...);`. */
 cs_status cs_fail(cs_status status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+    CS_PRINTF_FORMAT(2, 3);
 cs_status cs_failv(cs_status status, const char *format, va_list args);
 
 /* Adds a validation message to the instance's list (thread safe). */

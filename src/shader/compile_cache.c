@@ -28,7 +28,7 @@ typedef struct file_header {
 static const char file_magic[8] = {'C', 'S', 'S', 'P', 'V', '0', '1', '\n'};
 
 static cs_cache *memory;
-static once_flag memory_once = ONCE_FLAG_INIT;
+static cs_once memory_once = CS_ONCE_INIT;
 
 static void free_compiled(void *value, void *context)
 {
@@ -43,7 +43,7 @@ static void create_memory(void)
 
 static cs_cache *memory_cache(void)
 {
-    call_once(&memory_once, create_memory);
+    cs_call_once(&memory_once, create_memory);
     return memory;
 }
 

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* after the libraries' headers: their functions may be pointers */
+#include "shader_libraries.h"
+
 typedef struct cross_error {
     char message[512];
 } cross_error;
@@ -414,11 +417,13 @@ cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
                        "unknown cross-compile language %d, expected "
                        "CS_CROSS_GLSL, CS_CROSS_MSL or CS_CROSS_HLSL",
                        (int)desc->language);
+    cs_status status = cs_spirv_cross_load();
+    if (status != CS_OK)
+        return status;
     /* reflection checks the module as the rest of the library does, and
      * finds the entry point and its workgroup size */
     cs_shader_reflection reflection;
-    cs_status status =
-        cs_shader_reflect(desc->spirv, desc->spirv_size, &reflection);
+    status = cs_shader_reflect(desc->spirv, desc->spirv_size, &reflection);
     if (status != CS_OK)
         return status;
     char entry_point[sizeof reflection.entry_point];

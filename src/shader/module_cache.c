@@ -32,7 +32,7 @@ typedef struct cached_value {
 } cached_value;
 
 static cs_cache *cache;
-static once_flag cache_once = ONCE_FLAG_INIT;
+static cs_once cache_once = CS_ONCE_INIT;
 
 static void destroy_value(void *value, void *context)
 {
@@ -54,7 +54,7 @@ static void create_cache(void)
 
 static cs_cache *module_cache(void)
 {
-    call_once(&cache_once, create_cache);
+    cs_call_once(&cache_once, create_cache);
     return cache;
 }
 

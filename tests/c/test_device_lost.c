@@ -14,10 +14,10 @@
 
 #include "core/internal.h" /* cs_debug_simulate_device_lost */
 
+#include "platform/platform.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static cs_instance *instance;
 static cs_device *device;
@@ -42,9 +42,7 @@ static void check_lost(cs_status got, const char *call, int line)
 
 static double now_s(void)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+    return (double)cs_time_monotonic_ns() / 1e9;
 }
 
 static cs_resource *make_buffer(cs_device *on, cs_heap_type heap_type,
