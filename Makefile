@@ -56,8 +56,8 @@ $(foreach b,$(BACKENDS),$(if $(filter $(b):%,$(BACKEND_LINES)),,$(error \
 	BACKENDS: '$(b)' is not in src/backends/backends.def, which has \
 	$(foreach l,$(BACKEND_LINES),$(word 1,$(subst :, ,$(l)))))))
 
-LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
-	$(BACKENDS:%=src/backends/%/*.c))
+LIB_SOURCES = $(wildcard src/common/*.c src/core/*.c src/shader/*.c \
+	src/shader/wgsl/*.c $(BACKENDS:%=src/backends/%/*.c))
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)
 TEST_SOURCES = $(wildcard tests/c/test_*.c)
@@ -207,10 +207,11 @@ FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
 	src/shader/source_limits.c src/shader/hlsl_workarounds.c \
 	src/shader/glsl_compat.c src/shader/glsl_bindings.c src/shader/source_text.c \
-	src/shader/image_access.c src/core/errors.c
+	src/shader/image_access.c src/common/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \
-	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o
+	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o \
+	$(FUZZ_DIR)/obj/src/common/cache.o $(FUZZ_DIR)/obj/src/common/cache_limits.o
 FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

@@ -205,6 +205,7 @@ native = Extension(
     "compushady._native",
     sources=sources(
         "bindings/python/*.c",
+        "src/common/*.c",
         "src/core/*.c",
         "src/shader/*.c",
         "src/shader/wgsl/*.c",

@@ -505,6 +505,13 @@ typedef struct cs_shader_cross_desc {
     const void *spirv;          /* required: a SPIR-V module */
     size_t spirv_size;          /* bytes */
     const char *entry_point;    /* default: the first GLCompute one */
+    /* optional: the texel formats of the resources bound to storage images
+     * and texel buffers (storage_formats[i] at binding
+     * storage_bindings[i]), declared instead of the module's own (a float4
+     * image bound to R8G8B8A8_UNORM texels: rgba8, not rgba32f) */
+    const uint32_t *storage_bindings;
+    const cs_format *storage_formats;
+    uint32_t storage_count;
 } cs_shader_cross_desc;
 
 /* Translates a compute shader's SPIR-V into GLSL, MSL or HLSL source with

@@ -7,11 +7,13 @@
 #ifndef CS_SHADER_INTERNAL_H
 #define CS_SHADER_INTERNAL_H
 
-#include "../core/internal.h"
+#include "../common/common.h"
 #include "shader.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <threads.h>
 
 /* >>spirv: a module whose header and instruction stream were checked, so
  * every instruction from word 5 on has a word count >= 1 that stays inside
@@ -270,6 +272,11 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
                                        const uint32_t *spirv_formats,
                                        size_t count, uint32_t **out_words,
                                        size_t *out_word_count);
+
+/* cs_shader_reflect without the module cache (reflect.c; the public
+ * function is module_cache.c's, which calls this on a miss). */
+cs_status cs_spirv_reflect(const void *spirv, size_t size,
+                           cs_shader_reflection *out_reflection);
 
 /* Validates a whole module with SPIRV-Tools for the Vulkan environment of
  * its SPIR-V version: CS_ERROR_INVALID_SHADER with the validator's message. */

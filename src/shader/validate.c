@@ -9,7 +9,7 @@
  * process, so a module is validated once per process: modules found valid
  * (and those cs_shader_compile produced and validated, from its caches
  * too) are remembered, whole, and found again by hash and comparison. */
-#include "../core/cache.h"
+#include "../common/cache.h"
 #include "shader_internal.h"
 
 #include <spirv-tools/libspirv.h>

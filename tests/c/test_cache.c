@@ -9,7 +9,7 @@
  */
 #include "harness.h"
 
-#include "core/cache.h"
+#include "common/cache.h"
 
 #include <dirent.h>
 #include <dlfcn.h>

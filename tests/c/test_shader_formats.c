@@ -235,6 +235,36 @@ static void test_backend_receives_a_format_it_takes(void)
     CHECK(received_format == CS_SHADER_FORMAT_NONE); /* never reached */
 }
 
+/* cs_shader_cross_compile declares the storage formats it is given */
+static void test_cross_compile_declares_storage_formats(void)
+{
+    spirv_blob blob = harness_compile(
+        "RWTexture2D<float4> t : register(u1);\n"
+        "[numthreads(1, 1, 1)] void main() { t[uint2(0, 0)] = 1; }\n");
+    CHECK_OR_RETURN(blob.words);
+    char *source = NULL;
+    size_t size = 0;
+    cs_shader_cross_desc desc = {.language = CS_CROSS_GLSL,
+                                 .spirv = blob.words,
+                                 .spirv_size = blob.size};
+    CHECK_OK(cs_shader_cross_compile(&desc, &source, &size, NULL));
+    CHECK(source && strstr(source, "rgba32f") && !strstr(source, "rgba8)"));
+    cs_free(source);
+    const uint32_t bindings[] = {CS_REGISTER_U_BASE + 1};
+    const cs_format formats[] = {CS_FORMAT_R8G8B8A8_UNORM};
+    desc.storage_bindings = bindings;
+    desc.storage_formats = formats;
+    desc.storage_count = 1;
+    source = NULL;
+    CHECK_OK(cs_shader_cross_compile(&desc, &source, &size, NULL));
+    CHECK(source && strstr(source, "rgba8") && !strstr(source, "rgba32f"));
+    cs_free(source);
+    desc.storage_formats = NULL;
+    CHECK_FAILS(cs_shader_cross_compile(&desc, &source, &size, NULL),
+                CS_ERROR_INVALID_ARGUMENT, "storage_formats is NULL");
+    cs_free(blob.words);
+}
+
 int main(void)
 {
     if (!harness_open_device(&instance, &device))
@@ -247,6 +277,8 @@ int main(void)
          test_what_no_path_reaches_is_refused},
         {"backend_receives_a_format_it_takes",
          test_backend_receives_a_format_it_takes},
+        {"cross_compile_declares_storage_formats",
+         test_cross_compile_declares_storage_formats},
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);
