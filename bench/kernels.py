@@ -180,6 +180,9 @@ def main():
     parser.add_argument("--compiler", choices=("glslang", "dxc"), default="glslang",
                         help="compile the kernels with glslang (default) or DXC "
                         "(COMPUSHADY_DXC names its library)")
+    parser.add_argument("--only", metavar="WORDS",
+                        help="comma-separated words: run only the kernels whose "
+                        "name holds one (e.g. scan,matmul)")
     args = parser.parse_args()
     kernels.COMPILER = None if args.compiler == "glslang" else "dxc"
     if args.device is not None:
@@ -194,6 +197,8 @@ def main():
         if torch else "none (no CUDA PyTorch)"))
     rows = []
     for case in cases(big, numpy.random.default_rng(7)):
+        if args.only and not any(word in case.name for word in args.only.split(",")):
+            continue
         kernel = case.make_ours()
         kernel.run()
         ok = bool(case.check(kernel.result()))

@@ -489,6 +489,15 @@ typedef struct cs_shader_compile_desc {
 CS_API cs_status cs_shader_compile(const cs_shader_compile_desc *desc,
                                    void **out_spirv, size_t *out_size);
 
+/* Builds the compiler's tables for a language now: the first compile of a
+ * process pays for glslang's built-in symbol tables (20-40 ms, against ~1 ms
+ * for the next compiles). Call it early, from a thread of your own, to hide
+ * that behind other start-up work (the Python module does so when
+ * compushady.shaders.hlsl or .glsl is imported; COMPUSHADY_PREWARM=0 turns
+ * that off). Compiles running meanwhile wait for the tables, as they would
+ * have built them; nothing is cached or written. WGSL uses GLSL's. */
+CS_API cs_status cs_shader_prewarm(cs_shader_language language);
+
 /* Whether a DXC library can be loaded (CS_HLSL_COMPILER_DXC works); loads
  * it when it can. A failed search is retried by the next call. */
 CS_API bool cs_shader_dxc_available(void);

@@ -321,7 +321,45 @@ static PyObject *backend_names(void)
     return names;
 }
 
+/* prewarm_compiler(language): builds the compiler's tables for "hlsl",
+ * "glsl" or "wgsl" (cs_shader_prewarm), without the GIL: the Python module
+ * calls it from a thread of its own at import. */
+static PyObject *module_prewarm_compiler(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    static const struct {
+        const char *name;
+        cs_shader_language language;
+    } languages[] = {{"hlsl", CS_SHADER_HLSL},
+                     {"glsl", CS_SHADER_GLSL},
+                     {"wgsl", CS_SHADER_WGSL}};
+    const char *name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+    if (!name) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "language must be a str, got %.200s",
+                         Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof languages / sizeof languages[0]; i++) {
+        if (strcmp(name, languages[i].name) != 0)
+            continue;
+        cs_status status;
+        Py_BEGIN_ALLOW_THREADS
+        status = cs_shader_prewarm(languages[i].language);
+        Py_END_ALLOW_THREADS
+        if (status != CS_OK)
+            return native_raise(status, Native_ShaderCompileError);
+        Py_RETURN_NONE;
+    }
+    return PyErr_Format(PyExc_ValueError,
+                        "language must be \"hlsl\", \"glsl\" or \"wgsl\", "
+                        "got \"%s\"",
+                        name);
+}
+
 static PyMethodDef module_methods[] = {
+    {"prewarm_compiler", module_prewarm_compiler, METH_O,
+     "prewarm_compiler(language): build the compiler's tables now"},
     {"create_instance", (PyCFunction)(void (*)(void))native_instance_create,
      METH_VARARGS | METH_KEYWORDS,
      "create_instance(debug=False, backend=None) -> Instance"},

@@ -520,3 +520,45 @@ cs_status cs_shaderc_compile_glsl(const char *source, size_t size,
     return run_shaderc(CS_SHADER_GLSL, false, source, size, entry_point,
                        file_name, out_words, out_word_count);
 }
+
+typedef struct prewarm_job {
+    cs_shader_language language;
+} prewarm_job;
+
+/* A minimal shader of the language through shaderc: what builds glslang's
+ * tables; the result is dropped. */
+static cs_status run_prewarm_job(void *argument)
+{
+    static const char hlsl[] =
+        "RWStructuredBuffer<uint> d : register(u0);\n"
+        "[numthreads(1, 1, 1)] void main() { d[0] = 1; }\n";
+    static const char glsl[] =
+        "#version 450\nlayout(local_size_x = 1) in;\n"
+        "layout(std430, binding = 0) buffer B { uint d[]; };\n"
+        "void main() { d[0] = 1u; }\n";
+    const prewarm_job *job = argument;
+    bool is_hlsl = job->language == CS_SHADER_HLSL;
+    uint32_t *words = NULL;
+    size_t word_count = 0;
+    cs_status status = run_shaderc(is_hlsl ? CS_SHADER_HLSL : CS_SHADER_GLSL,
+                                   false, is_hlsl ? hlsl : glsl,
+                                   is_hlsl ? sizeof hlsl - 1 : sizeof glsl - 1,
+                                   "main", "prewarm", &words, &word_count);
+    free(words);
+    return status;
+}
+
+cs_status cs_shader_prewarm(cs_shader_language language)
+{
+    if (language != CS_SHADER_HLSL && language != CS_SHADER_GLSL &&
+        language != CS_SHADER_WGSL)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "unknown shader language %d, expected CS_SHADER_HLSL, "
+                       "CS_SHADER_GLSL or CS_SHADER_WGSL",
+                       (int)language);
+    prewarm_job job = {language};
+    cs_compile_fork_enter();
+    cs_status status = cs_compiler_thread_run(run_prewarm_job, &job);
+    cs_compile_fork_leave();
+    return status;
+}

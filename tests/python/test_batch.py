@@ -333,3 +333,28 @@ def test_dispatch_argument_messages(add_one, kwargs, message):
     with pytest.raises(TypeError, match="takes at most 6 arguments \\(7 given\\)"):
         commands.dispatch(compute, 1, 1, 1, None, 1, 5)
     assert len(commands) == 0
+
+
+def test_lists_and_dispatches_share_recycled_command_buffers(add_one):
+    """Command lists take their command buffers from the device's free list
+    that single dispatches use, and give them back: lists made and dropped
+    between dispatches, recorded or not, submitted or not, with timestamps
+    or without, never see another's recording (the validation layer checks
+    the buffers' states) and every count is exact."""
+    counter = zeroed(4)
+    compute = Compute(add_one, uav=[counter])
+    expected = 0
+    for i in range(60):
+        commands = compushady.CommandList(timestamps=i % 3 == 0)
+        recorded = i % 4
+        if recorded:
+            commands.dispatch(compute, 1, 1, 1, repeat=recorded)
+        if i % 5 != 4:  # some lists are dropped without being submitted
+            commands.submit()
+            expected += recorded
+        del commands
+        compute.dispatch(1, 1, 1)
+        expected += 1
+        if i % 7 == 0:
+            gc.collect()
+    assert read_u32(counter) == [expected]

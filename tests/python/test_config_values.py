@@ -180,6 +180,7 @@ def run_python(code, **environment):
         ("COMPUSHADY_WAIT_TIMEOUT", "nan", "import compushady; compushady.get_backend()", "ValueError: COMPUSHADY_WAIT_TIMEOUT must be seconds > 0"),
         ("COMPUSHADY_WAIT_TIMEOUT", "-5", "import compushady; compushady.get_backend()", "ValueError: COMPUSHADY_WAIT_TIMEOUT must be seconds > 0"),
         ("COMPUSHADY_DEBUG", "maybe", "import compushady; compushady.get_backend()", "ValueError: COMPUSHADY_DEBUG must be one of"),
+        ("COMPUSHADY_PREWARM", "maybe", "from compushady.shaders import hlsl; import compushady; compushady.get_backend()", "ValueError: COMPUSHADY_PREWARM must be one of"),
         ("COMPUSHADY_BACKEND", "abc", "import compushady; compushady.get_backend()", "UnknownBackend: unknown backend 'abc' (from the COMPUSHADY_BACKEND environment variable)"),
         ("COMPUSHADY_DEVICE", "abc", "import compushady; compushady.Buffer(4)", "ValueError: COMPUSHADY_DEVICE must be a device index, got 'abc'"),
         ("COMPUSHADY_DEVICE", "99", "import compushady; compushady.Buffer(4)", "IndexError: COMPUSHADY_DEVICE 99 is out of range"),

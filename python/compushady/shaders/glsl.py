@@ -23,3 +23,8 @@ def compile(
     the compiler's diagnostics with line numbers.
     """
     return _native.compile_shader(source, entry_point, "cs_6_0", "glsl")
+
+
+from . import _prewarm  # noqa: E402
+
+_prewarm("glsl")

@@ -45,3 +45,8 @@ def dxc_available() -> bool:
     """Whether a DXC library can be loaded, so compile(..., compiler="dxc")
     works (see compile for where it is searched)."""
     return _native.dxc_available()
+
+
+from . import _prewarm  # noqa: E402
+
+_prewarm("hlsl")

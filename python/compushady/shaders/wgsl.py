@@ -23,3 +23,8 @@ def compile(source, entry_point="main", target="cs_6_0", constants=None):
     """
     return _native.compile_shader(source, entry_point, "cs_6_0", "wgsl",
                                   constants=constants)
+
+
+from . import _prewarm  # noqa: E402
+
+_prewarm("glsl")

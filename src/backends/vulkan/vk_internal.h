@@ -222,6 +222,9 @@ typedef struct vk_compute {
 
 /* A command list's Vulkan side (vk_command_list.c). */
 typedef struct vk_command_list {
+    /* taken from the device's free list of contexts; pool, commands and
+     * fence are its own */
+    vk_command_context *context;
     VkCommandPool pool;
     VkCommandBuffer commands;
     VkFence fence;
