@@ -520,6 +520,7 @@ typedef struct backend_test {
 
 int main(void)
 {
+    harness_require_backend("vulkan");
     harness_pin_vulkan_libraries();
     mtx_init(&test_instance.debug_lock, mtx_plain);
     test_instance.backend = backend;
