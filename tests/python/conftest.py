@@ -42,7 +42,7 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is None or report.when != "call":
         return
     found = _LACKS.search(str(call.excinfo.value))
-    if found and found.group(2) == compushady.get_backend().name:
+    if found and found.group(2).lower() == compushady.get_backend().name.lower():
         report.outcome = "skipped"
         report.longrepr = (str(item.fspath), item.location[1] or 0,
                            "Skipped: the {0} backend lacks {1}".format(

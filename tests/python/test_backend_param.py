@@ -25,6 +25,12 @@ def test_lacks_a_capability():
         "backend that has it)".format(compushady.get_backend().name))
 
 
+def test_lacks_it_said_with_capitals():
+    raise compushady.ComputeException(
+        "heaps: not supported by the {0} backend".format(
+            compushady.get_backend().name.upper()))
+
+
 def test_another_backend_lacks_it():
     raise compushady.ComputeException(
         "samplers: not supported by the nonexistent backend")
@@ -58,8 +64,9 @@ def test_capabilities_a_backend_lacks_are_named_skips(tmp_path):
     assert "compushady backend: {0}".format(backend) in out
     assert "the {0} backend lacks bindless descriptors".format(backend) in out
     assert "lacks supports_time_travel" in out
+    assert "the {0} backend lacks heaps".format(backend.upper()) in out
     assert "FAILED test_cases.py::test_another_backend_lacks_it" in out
     assert "FAILED test_cases.py::test_a_real_failure" in out
     hardware = compushady.get_current_device().is_hardware
     assert ("lacks is_hardware" in out) == (not hardware)
-    assert "2 failed" in out and "{0} skipped".format(3 - hardware) in out, out
+    assert "2 failed" in out and "{0} skipped".format(4 - hardware) in out, out
