@@ -27,8 +27,9 @@ def pytest_report_header(config):
 
 
 # "<capability>: not supported by the <name> backend" (src/core/fork.c's
-# answer for an entry a backend lacks)
-_LACKS = re.compile(r"([^\n]*): not supported by the (\w+) backend")
+# answer for an entry a backend lacks), or "<capability> is not supported
+# by the <name> backend" (a backend's own refusal)
+_LACKS = re.compile(r"([^\n:]*?)(?::| is| are) not supported by the (\w+) backend")
 
 
 @pytest.hookimpl(hookwrapper=True)

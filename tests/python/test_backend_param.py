@@ -26,9 +26,9 @@ def test_lacks_a_capability():
 
 
 def test_lacks_it_said_with_capitals():
-    raise compushady.ComputeException(
-        "heaps: not supported by the {0} backend".format(
-            compushady.get_backend().name.upper()))
+    raise compushady.HeapException(
+        "placing resources in heaps (heap aliasing) is not supported by the "
+        "{0} backend; use another".format(compushady.get_backend().name.upper()))
 
 
 def test_another_backend_lacks_it():
@@ -64,7 +64,8 @@ def test_capabilities_a_backend_lacks_are_named_skips(tmp_path):
     assert "compushady backend: {0}".format(backend) in out
     assert "the {0} backend lacks bindless descriptors".format(backend) in out
     assert "lacks supports_time_travel" in out
-    assert "the {0} backend lacks heaps".format(backend.upper()) in out
+    assert "the {0} backend lacks placing resources in heaps (heap aliasing)".format(
+        backend.upper()) in out
     assert "FAILED test_cases.py::test_another_backend_lacks_it" in out
     assert "FAILED test_cases.py::test_a_real_failure" in out
     hardware = compushady.get_current_device().is_hardware
