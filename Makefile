@@ -43,7 +43,8 @@ LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lstdc++ -lpthread -ldl -lm
 # (default: those marked 1), e.g. make BACKENDS="vulkan opengl". Each
 # listed backend's folder src/backends/<name>/ is compiled and its flag
 # defined to 1, every other flag to 0 (src/core/backend_registry.c).
-# Changing BACKENDS needs a make clean.
+# $(BUILD)/backends-built holds the flags of the last build: when they
+# change, the registry and the libraries are built again.
 BACKEND_LINES := $(shell sed -n \
 	's/^CS_BACKEND(\([a-z0-9_]*\), *\([A-Z0-9_]*\), *\([01]\)).*/\1:\2:\3/p' \
 	src/backends/backends.def)
@@ -52,6 +53,9 @@ BACKENDS ?= $(foreach l,$(BACKEND_LINES),$(if $(filter %:1,$(l)),\
 BACKEND_FLAGS = $(foreach l,$(BACKEND_LINES),-D$(word 2,$(subst :, ,$(l)))=$\
 	$(if $(filter $(word 1,$(subst :, ,$(l))),$(BACKENDS)),1,0))
 CFLAGS_BASE += $(BACKEND_FLAGS)
+BACKENDS_STAMP = $(BUILD)/backends-built
+$(shell mkdir -p $(BUILD) && (echo '$(BACKEND_FLAGS)' | \
+	cmp -s - $(BACKENDS_STAMP) || echo '$(BACKEND_FLAGS)' > $(BACKENDS_STAMP)))
 $(foreach b,$(BACKENDS),$(if $(filter $(b):%,$(BACKEND_LINES)),,$(error \
 	BACKENDS: '$(b)' is not in src/backends/backends.def, which has \
 	$(foreach l,$(BACKEND_LINES),$(word 1,$(subst :, ,$(l)))))))
@@ -75,14 +79,17 @@ $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h src/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libcompushady.so: $(LIB_OBJECTS)
+$(BUILD)/obj/src/core/backend_registry.o $(BUILD)/asan/src/core/backend_registry.o: \
+	$(BACKENDS_STAMP)
+
+$(BUILD)/libcompushady.so: $(LIB_OBJECTS) $(BACKENDS_STAMP)
 	$(CC) -shared -Wl,-soname,libcompushady.so.$(SONAME_VERSION) \
-		-Wl,--no-undefined -Wl,--exclude-libs,ALL -o $@ $^ $(LIBS)
+		-Wl,--no-undefined -Wl,--exclude-libs,ALL -o $@ $(LIB_OBJECTS) $(LIBS)
 	ln -sf libcompushady.so $@.$(SONAME_VERSION)
 
-$(BUILD)/libcompushady.a: $(LIB_OBJECTS)
+$(BUILD)/libcompushady.a: $(LIB_OBJECTS) $(BACKENDS_STAMP)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJECTS)
 
 # Tests link the static library so they can reach internal functions too.
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcompushady.a
