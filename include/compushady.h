@@ -619,6 +619,12 @@ CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
 /* Frees what cs_shader_reflect() allocated in *reflection. */
 CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
 
+/* Validates a whole SPIR-V module (size in bytes) with SPIRV-Tools, under
+ * the Vulkan rules of its SPIR-V version: CS_ERROR_INVALID_SHADER with the
+ * validator's message. A module found valid once is remembered (cheap
+ * again). cs_compute_create validates every module it is given. */
+CS_API cs_status cs_shader_validate(const void *spirv, size_t size);
+
 /* >>caches ---------------------------------------------------------------- */
 
 /* The library keeps what it derives from bytes it is given again and again

@@ -409,10 +409,12 @@ static cs_status convert_for_device(cs_compute *compute, char **out_converted)
     compute->code_size = compute->spirv_size;
     if (device->info.shader_formats & CS_SHADER_FORMAT_SPIRV)
         return CS_OK;
+    /* what a SPIR-V backend's prepare pass checks, before SPIRV-Cross */
+    cs_status status = cs_shader_validate(compute->spirv, compute->spirv_size);
     cs_storage_binding *storage = NULL;
     size_t storage_count = 0;
-    cs_status status =
-        cs_compute_storage_bindings(compute, &storage, &storage_count);
+    if (status == CS_OK)
+        status = cs_compute_storage_bindings(compute, &storage, &storage_count);
     uint32_t *bindings = NULL;
     cs_format *formats = NULL;
     if (status == CS_OK && storage_count > 0) {

@@ -188,3 +188,14 @@ cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
         cs_spirv_remember_valid(words, word_count);
     return status;
 }
+
+cs_status cs_shader_validate(const void *spirv, size_t size)
+{
+    cs_spirv module;
+    uint32_t *copy = NULL;
+    cs_status status = cs_spirv_open_bytes(spirv, size, &module, &copy);
+    if (status == CS_OK)
+        status = cs_spirv_validate(module.words, module.word_count);
+    free(copy);
+    return status;
+}
