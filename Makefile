@@ -43,7 +43,8 @@ LIBS = $(SHADERC_LIBS) $(SPIRV_CROSS_LIBS) -lstdc++ -lpthread -ldl -lm
 # (default: those marked 1), e.g. make BACKENDS="vulkan opengl". Each
 # listed backend's folder src/backends/<name>/ is compiled and its flag
 # defined to 1, every other flag to 0 (src/core/backend_registry.c).
-# Changing BACKENDS needs a make clean.
+# $(BUILD)/backends-built holds the flags of the last build: when they
+# change, the registry and the libraries are built again.
 BACKEND_LINES := $(shell sed -n \
 	's/^CS_BACKEND(\([a-z0-9_]*\), *\([A-Z0-9_]*\), *\([01]\)).*/\1:\2:\3/p' \
 	src/backends/backends.def)
@@ -52,13 +53,15 @@ BACKENDS ?= $(foreach l,$(BACKEND_LINES),$(if $(filter %:1,$(l)),\
 BACKEND_FLAGS = $(foreach l,$(BACKEND_LINES),-D$(word 2,$(subst :, ,$(l)))=$\
 	$(if $(filter $(word 1,$(subst :, ,$(l))),$(BACKENDS)),1,0))
 CFLAGS_BASE += $(BACKEND_FLAGS)
+BACKENDS_STAMP = $(BUILD)/backends-built
+$(shell mkdir -p $(BUILD) && (echo '$(BACKEND_FLAGS)' | \
+	cmp -s - $(BACKENDS_STAMP) || echo '$(BACKEND_FLAGS)' > $(BACKENDS_STAMP)))
 $(foreach b,$(BACKENDS),$(if $(filter $(b):%,$(BACKEND_LINES)),,$(error \
 	BACKENDS: '$(b)' is not in src/backends/backends.def, which has \
 	$(foreach l,$(BACKEND_LINES),$(word 1,$(subst :, ,$(l)))))))
 
-LIB_SOURCES = $(wildcard src/core/*.c src/shader/*.c src/shader/wgsl/*.c \
-	src/platform/*.c \
-	$(BACKENDS:%=src/backends/%/*.c))
+LIB_SOURCES = $(wildcard src/common/*.c src/core/*.c src/shader/*.c \
+	src/shader/wgsl/*.c src/platform/*.c $(BACKENDS:%=src/backends/%/*.c))
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/obj/%.o)
 ASAN_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/asan/%.o)
 TEST_SOURCES = $(wildcard tests/c/test_*.c)
@@ -76,14 +79,17 @@ $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*/*.h src/*/*/*.h src/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SANITIZE) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libcompushady.so: $(LIB_OBJECTS)
+$(BUILD)/obj/src/core/backend_registry.o $(BUILD)/asan/src/core/backend_registry.o: \
+	$(BACKENDS_STAMP)
+
+$(BUILD)/libcompushady.so: $(LIB_OBJECTS) $(BACKENDS_STAMP)
 	$(CC) -shared -Wl,-soname,libcompushady.so.$(SONAME_VERSION) \
-		-Wl,--no-undefined -Wl,--exclude-libs,ALL -o $@ $^ $(LIBS)
+		-Wl,--no-undefined -Wl,--exclude-libs,ALL -o $@ $(LIB_OBJECTS) $(LIBS)
 	ln -sf libcompushady.so $@.$(SONAME_VERSION)
 
-$(BUILD)/libcompushady.a: $(LIB_OBJECTS)
+$(BUILD)/libcompushady.a: $(LIB_OBJECTS) $(BACKENDS_STAMP)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJECTS)
 
 # Tests link the static library so they can reach internal functions too.
 $(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(BUILD)/libcompushady.a
@@ -208,12 +214,12 @@ FUZZ_LIB_SOURCES = src/shader/spirv_module.c src/shader/reflect.c \
 	src/shader/layout.c src/shader/image_format.c src/shader/hlsl_compat.c \
 	src/shader/source_limits.c src/shader/hlsl_workarounds.c \
 	src/shader/glsl_compat.c src/shader/glsl_bindings.c src/shader/source_text.c \
-	src/shader/image_access.c src/core/errors.c
+	src/shader/image_access.c src/common/errors.c
 FUZZ_LIB_OBJECTS = $(FUZZ_LIB_SOURCES:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_VALIDATE_OBJECTS = $(FUZZ_DIR)/obj/src/shader/validate.o \
 	$(FUZZ_DIR)/obj/src/shader/compiler_thread.o \
 	$(FUZZ_DIR)/obj/src/platform/posix.o \
-	$(FUZZ_DIR)/obj/src/core/hash.o
+	$(FUZZ_DIR)/obj/src/common/hash.o
 FUZZ_VALIDATE_LIBS = -lSPIRV-Tools -lstdc++ -lm
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

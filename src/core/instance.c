@@ -1,6 +1,6 @@
 /* instance.c - instances, their devices and the debug message list. */
+#include "../common/cache.h"
 #include "backend.h"
-#include "cache.h"
 
 #include <stdlib.h>
 #include <string.h>

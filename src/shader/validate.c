@@ -9,7 +9,7 @@
  * process, so a module is validated once per process: modules found valid
  * (and those cs_shader_compile produced and validated, from its caches
  * too) are remembered, whole, and found again by hash and comparison. */
-#include "../core/cache.h"
+#include "../common/cache.h"
 #include "shader_internal.h"
 
 #include <spirv-tools/libspirv.h>
@@ -193,5 +193,16 @@ cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
     cs_status status = cs_compiler_thread_run(validate_here, &job);
     if (status == CS_OK)
         cs_spirv_remember_valid(words, word_count);
+    return status;
+}
+
+cs_status cs_shader_validate(const void *spirv, size_t size)
+{
+    cs_spirv module;
+    uint32_t *copy = NULL;
+    cs_status status = cs_spirv_open_bytes(spirv, size, &module, &copy);
+    if (status == CS_OK)
+        status = cs_spirv_validate(module.words, module.word_count);
+    free(copy);
     return status;
 }

@@ -137,13 +137,60 @@ static inline uint32_t harness_instance_flags(void)
     return getenv("CS_TEST_NO_DEBUG") ? 0 : CS_INSTANCE_DEBUG;
 }
 
-/* Creates *instance_out with harness_instance_flags() and takes its first
+/* The backend the tests run on: COMPUSHADY_BACKEND (as in Python), else
+ * NULL, the library's default (the first compiled in). */
+static inline const char *harness_backend(void)
+{
+    const char *name = getenv("COMPUSHADY_BACKEND");
+    return name && *name ? name : NULL;
+}
+
+/* The name of that backend ("vulkan"). */
+static inline const char *harness_backend_name(void)
+{
+    const char *name = harness_backend();
+    return name ? name : cs_backend_name(0);
+}
+
+/* The desc of every instance a test creates: harness_instance_flags() on
+ * harness_backend(). */
+static inline cs_instance_desc harness_instance_desc(void)
+{
+    cs_instance_desc desc = {.flags = harness_instance_flags(),
+                             .backend = harness_backend()};
+    return desc;
+}
+
+/* Ends a test program that cannot run here (its backend is not the one in
+ * use, the device lacks a feature): one line naming why, counted as one
+ * skip, exit status 0. */
+static inline void harness_skip_program(const char *reason)
+{
+    printf("skipped: %s\n0 passed, 0 failed, 1 skipped\n", reason);
+    exit(0);
+}
+
+/* For the tests of one backend's internals (test_vulkan_backend.c, ...):
+ * skipped on any other backend. */
+static inline void harness_require_backend(const char *name)
+{
+    const char *in_use = harness_backend_name();
+    if (!in_use || strcmp(in_use, name) != 0) {
+        char reason[160];
+        snprintf(reason, sizeof reason,
+                 "tests of the %s backend, and COMPUSHADY_BACKEND is %s", name,
+                 in_use ? in_use : "unset");
+        harness_skip_program(reason);
+    }
+}
+
+/* Creates *instance_out with harness_instance_desc() and takes its first
  * device into *device_out; false (said on stderr, nothing left) when
  * either fails. */
 static inline bool harness_open_device(cs_instance **instance_out,
                                        cs_device **device_out)
 {
-    cs_instance_desc desc = {.flags = harness_instance_flags()};
+    cs_instance_desc desc = harness_instance_desc();
     if (cs_instance_create(&desc, instance_out) != CS_OK) {
         fprintf(stderr, "cs_instance_create failed: %s\n", cs_last_error());
         return false;

@@ -9,7 +9,7 @@
  */
 #include "harness.h"
 
-#include "core/cache.h"
+#include "common/cache.h"
 
 #include "platform/platform.h"
 
@@ -316,7 +316,7 @@ static void test_pipeline_cache_file(void)
 {
     spirv_blob spirv = harness_compile(fill_source);
     CHECK_OR_RETURN(spirv.words);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     cs_instance *other = NULL;
     CHECK_OR_RETURN(cs_instance_create(&desc, &other) == CS_OK);
     cs_device *dev = cs_instance_get_device(other, 0);
@@ -382,7 +382,7 @@ static void test_unwritable_dir(void)
     spirv_blob again = harness_compile(source);
     CHECK(again.words && again.size == spirv.size &&
           memcmp(again.words, spirv.words, spirv.size) == 0);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     cs_instance *other = NULL;
     if (spirv.words && cs_instance_create(&desc, &other) == CS_OK) {
         cs_device *dev = cs_instance_get_device(other, 0);

@@ -293,7 +293,7 @@ static void test_errors(void)
     CHECK(cs_command_list_count(list) == 0);
     /* objects of another device */
     cs_instance *other = NULL;
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     CHECK_OK_OR_RETURN(cs_instance_create(&desc, &other));
     cs_device *other_device = cs_instance_get_device(other, 0);
     cs_resource *far = make_buffer(other_device, CS_HEAP_DEFAULT, 4, 4);

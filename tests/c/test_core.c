@@ -225,7 +225,8 @@ static uint32_t main_set_errors(main_set *set, uint32_t base, uint32_t add,
 static void test_instance(void)
 {
     CHECK(cs_instance_device_count(instance) > 0);
-    CHECK(strcmp(cs_instance_backend_name(instance), "vulkan") == 0);
+    CHECK(strcmp(cs_instance_backend_name(instance), harness_backend_name()) ==
+          0);
     CHECK(cs_instance_get_device(instance,
                                  cs_instance_device_count(instance)) == NULL);
     for (size_t i = 0; i < cs_instance_device_count(instance); i++) {
@@ -251,9 +252,12 @@ static void test_instance(void)
         CHECK(info.dedicated_system_memory == 0);
     }
 
-    /* a second instance, default desc, released at once */
+    /* a second instance, default desc (on the backend in use), released at
+     * once */
     cs_instance *other = NULL;
-    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
+    cs_instance_desc on_backend = {.backend = harness_backend()};
+    CHECK_OK_OR_RETURN(
+        cs_instance_create(harness_backend() ? &on_backend : NULL, &other));
     CHECK(cs_instance_device_count(other) ==
           cs_instance_device_count(instance));
     cs_instance_retain(other);
@@ -804,7 +808,8 @@ static void test_buffer_copies(void)
 
     /* resources of another instance's device */
     cs_instance *other = NULL;
-    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
+    cs_instance_desc other_desc = harness_instance_desc();
+    CHECK_OK_OR_RETURN(cs_instance_create(&other_desc, &other));
     cs_resource *foreign = make_buffer_on(cs_instance_get_device(other, 0),
                                           CS_HEAP_DEFAULT, SIZE, 0, 0);
     cs_instance_release(other);
@@ -1222,7 +1227,8 @@ static void test_compute_bindings(void)
     desc.entry_point = NULL;
     /* a resource of another device */
     cs_instance *other = NULL;
-    CHECK_OK_OR_RETURN(cs_instance_create(NULL, &other));
+    cs_instance_desc other_desc = harness_instance_desc();
+    CHECK_OK_OR_RETURN(cs_instance_create(&other_desc, &other));
     cs_resource *foreign = make_buffer_on(cs_instance_get_device(other, 0),
                                           CS_HEAP_DEFAULT, 256, 4, 0);
     CHECK_OR_RETURN(foreign != NULL);
@@ -1453,7 +1459,7 @@ static void test_lifetimes(void)
     cs_resource_release(readback);
 
     /* an instance released before its resources */
-    cs_instance_desc instance_desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc instance_desc = harness_instance_desc();
     cs_instance *other = NULL;
     CHECK_OK_OR_RETURN(cs_instance_create(&instance_desc, &other));
     cs_device *other_device = cs_instance_get_device(other, 0);

@@ -108,9 +108,7 @@ static cs_status run_long(cs_compute *compute, uint32_t groups_x,
 static void test_device_lost(void)
 {
     cs_instance *lost_instance = NULL;
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
+    cs_instance_desc desc = harness_instance_desc();
     CHECK_OK_OR_RETURN(cs_instance_create(&desc, &lost_instance));
     cs_device *lost = cs_instance_get_device(lost_instance, 0);
     CHECK_OR_RETURN(lost);

@@ -454,6 +454,7 @@ static void test_threads(void)
 
 int main(void)
 {
+    harness_require_backend("vulkan");
     harness_pin_vulkan_libraries();
     if (!harness_open_device(&instance, &device))
         return 1;

@@ -519,6 +519,7 @@ typedef struct backend_test {
 
 int main(void)
 {
+    harness_require_backend("vulkan");
     harness_pin_vulkan_libraries();
     cs_mutex_init(&test_instance.debug_lock);
     test_instance.backend = backend;

@@ -67,7 +67,7 @@ def test_devices_table():
 def test_devices_json():
     _, out, _ = cli("devices", "--json")
     data = json.loads(out)
-    assert data["backend"] == "vulkan"
+    assert data["backend"] == compushady.get_backend().name
     devices = compushady.get_discovered_devices()
     assert [d["name"] for d in data["devices"]] == [d.name for d in devices]
     for record, device in zip(data["devices"], devices):

@@ -3,6 +3,8 @@
  * pipeline layout with push constants, and dispatch. */
 #include "vk_internal.h"
 
+#include "../../shader/shader.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -16,7 +16,7 @@
  * through it (NVIDIA keeps each pipeline's binary there), by
  * CS_CACHE_DRIVER: past its entries (pipelines made into it) or bytes (its
  * data), it is saved and replaced by an empty one. */
-#include "../../core/cache.h"
+#include "../../common/cache.h"
 #include "vk_internal.h"
 
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * hit/miss counters and the on-disk cache directory. */
 #include "cache.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

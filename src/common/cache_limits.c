@@ -5,6 +5,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@ static const limit_spec specs[CS_CACHE_KIND_COUNT] = {
 static _Atomic uint64_t limits[CS_CACHE_KIND_COUNT][2];
 static cs_pipeline_cache_mode pipeline_cache_mode = CS_PIPELINE_CACHE_AUTO;
 static cs_once env_once = CS_ONCE_INIT;
+/* the trim of each kind's process-wide cache (cs_cache_on_new_limits) */
+typedef void (*trim_fn)(void);
+static _Atomic(trim_fn) trims[CS_CACHE_KIND_COUNT];
 static cs_status env_status = CS_OK;
 static char env_message[512];
 
@@ -159,10 +163,9 @@ cs_status cs_cache_set_limits(cs_cache_kind kind, uint64_t max_entries,
     cs_call_once(&env_once, load_env);
     atomic_store(&limits[kind][0], max_entries);
     atomic_store(&limits[kind][1], max_bytes);
-    if (kind == CS_CACHE_COMPILE)
-        cs_compile_cache_trim();
-    else if (kind == CS_CACHE_MODULE)
-        cs_module_cache_trim();
+    void (*trim)(void) = atomic_load(&trims[kind]);
+    if (trim)
+        trim();
     return CS_OK;
 }
 
@@ -178,4 +181,10 @@ cs_status cs_cache_get_limits(cs_cache_kind kind, uint64_t *out_max_entries,
     *out_max_entries = atomic_load(&limits[kind][0]);
     *out_max_bytes = atomic_load(&limits[kind][1]);
     return CS_OK;
+}
+
+void cs_cache_on_new_limits(cs_cache_kind kind, void (*trim)(void))
+{
+    if ((unsigned)kind < CS_CACHE_KIND_COUNT)
+        atomic_store(&trims[kind], trim);
 }
