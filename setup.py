@@ -113,11 +113,23 @@ def check_build_requirements():
 
 
 class checked_build_ext(build_ext):
-    """build_ext that first says, in one message, every package missing."""
+    """build_ext that first says, in one message, every package missing, and
+    rebuilds everything when the backends built changed since the last build
+    (their flags are not files build_ext could compare)."""
 
     def run(self):
         check_build_requirements()
+        stamp = os.path.join(self.build_temp, "backends-built")
+        wanted = " ".join(BUILT_BACKENDS)
+        try:
+            with open(stamp) as previous:
+                self.force = self.force or previous.read() != wanted
+        except OSError:
+            self.force = True
         super().run()
+        os.makedirs(self.build_temp, exist_ok=True)
+        with open(stamp, "w") as current:
+            current.write(wanted)
 
 
 class build_check(Command):
@@ -209,9 +221,11 @@ native = Extension(
     "compushady._native",
     sources=sources(
         "bindings/python/*.c",
+        "src/common/*.c",
         "src/core/*.c",
         "src/shader/*.c",
         "src/shader/wgsl/*.c",
+        "src/platform/*.c",
         *["src/backends/{0}/*.c".format(name) for name in BUILT_BACKENDS]
     ),
     include_dirs=["include"],

@@ -47,7 +47,11 @@
 extern "C" {
 #endif
 
-#if defined(__GNUC__)
+#if defined(_WIN32) && defined(CS_BUILD_DLL)
+#define CS_API __declspec(dllexport) /* building compushady.dll */
+#elif defined(_WIN32)
+#define CS_API /* the import library resolves the calls */
+#elif defined(__GNUC__)
 #define CS_API __attribute__((visibility("default")))
 #else
 #define CS_API
@@ -517,6 +521,13 @@ typedef struct cs_shader_cross_desc {
     const void *spirv;          /* required: a SPIR-V module */
     size_t spirv_size;          /* bytes */
     const char *entry_point;    /* default: the first GLCompute one */
+    /* optional: the texel formats of the resources bound to storage images
+     * and texel buffers (storage_formats[i] at binding
+     * storage_bindings[i]), declared instead of the module's own (a float4
+     * image bound to R8G8B8A8_UNORM texels: rgba8, not rgba32f) */
+    const uint32_t *storage_bindings;
+    const cs_format *storage_formats;
+    uint32_t storage_count;
 } cs_shader_cross_desc;
 
 /* Translates a compute shader's SPIR-V into GLSL, MSL or HLSL source with
@@ -614,6 +625,12 @@ CS_API cs_status cs_shader_reflect(const void *spirv, size_t size,
                                    cs_shader_reflection *out_reflection);
 /* Frees what cs_shader_reflect() allocated in *reflection. */
 CS_API void cs_shader_reflection_free(cs_shader_reflection *reflection);
+
+/* Validates a whole SPIR-V module (size in bytes) with SPIRV-Tools, under
+ * the Vulkan rules of its SPIR-V version: CS_ERROR_INVALID_SHADER with the
+ * validator's message. A module found valid once is remembered (cheap
+ * again). cs_compute_create validates every module it is given. */
+CS_API cs_status cs_shader_validate(const void *spirv, size_t size);
 
 /* >>caches ---------------------------------------------------------------- */
 
@@ -862,6 +879,8 @@ typedef enum cs_window_platform {
     CS_WINDOW_XLIB = 1,    /* display: an Xlib Display*; window: a Window */
     CS_WINDOW_WAYLAND = 2, /* display: a wl_display*; window: the address
                               of a wl_surface */
+    CS_WINDOW_WIN32 = 3,   /* Windows. display: the window's HINSTANCE (NULL:
+                              the program's); window: its HWND */
 } cs_window_platform;
 
 /* How presented images reach the screen (Vulkan's present modes). */

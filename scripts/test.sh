@@ -29,3 +29,5 @@ scripts/test-wheel.sh
 
 echo "== the original compushady 0.17.5 test files, unchanged"
 tests/compat/run_original_suite.sh
+echo "== Windows: MinGW-w64 build, the C tests under Wine on lavapipe"
+scripts/test-windows.sh

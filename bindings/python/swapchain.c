@@ -68,14 +68,20 @@ PyObject *native_device_create_swapchain(DeviceObject *self, PyObject *args,
         desc.platform = CS_WINDOW_XLIB;
     } else if (strcmp(platform, "wayland") == 0) {
         desc.platform = CS_WINDOW_WAYLAND;
+    } else if (strcmp(platform, "win32") == 0) {
+        desc.platform = CS_WINDOW_WIN32;
     } else {
         return PyErr_Format(PyExc_ValueError,
-                            "platform must be \"x11\" or \"wayland\", got "
-                            "\"%s\"",
+                            "platform must be \"x11\", \"wayland\" or "
+                            "\"win32\", got \"%s\"",
                             platform);
     }
     uint64_t display = 0;
-    if (handle_arg(display_object, "display", &display) < 0 ||
+    /* a Win32 HINSTANCE may be 0: the program's own */
+    bool any_display = desc.platform == CS_WINDOW_WIN32 &&
+                       PyIndex_Check(display_object) &&
+                       PyNumber_AsSsize_t(display_object, NULL) == 0;
+    if ((!any_display && handle_arg(display_object, "display", &display) < 0) ||
         handle_arg(window_object, "window", &desc.window) < 0 ||
         native_as_u32(format_object, "format", PyExc_ValueError, &desc.format) <
             0 ||

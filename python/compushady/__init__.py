@@ -971,13 +971,16 @@ def _window_handle_part(value, what):
 
 def _window_handle(window_handle):
     """(platform, display, window) from a Swapchain window_handle."""
+    if sys.platform == "win32" and not isinstance(window_handle, (tuple, list)):
+        # the original's Windows form: the HWND alone
+        return ("win32", 0, _window_handle_part(window_handle, "HWND"))
     if not isinstance(window_handle, (tuple, list)):
         raise TypeError(
             "window_handle must be a tuple (display, window): "
             "(x11_display_ptr, x11_window_id) on X11, (wl_display_ptr, "
             "wl_surface_ptr) on Wayland; got {0}".format(type(window_handle).__name__)
         )
-    if len(window_handle) == 3 and window_handle[0] in ("x11", "wayland"):
+    if len(window_handle) == 3 and window_handle[0] in ("x11", "wayland", "win32"):
         platform, display, window = window_handle
     elif len(window_handle) == 2:
         display, window = window_handle
@@ -989,13 +992,22 @@ def _window_handle(window_handle):
     else:
         raise ValueError(
             "window_handle must be (display, window) or (platform, display, "
-            "window) with platform \"x11\" or \"wayland\"; got {0!r}".format(
+            "window) with platform \"x11\", \"wayland\" or \"win32\"; got "
+            "{0!r}".format(
                 window_handle
             )
         )
     names = ("wl_display pointer", "wl_surface pointer")
     if platform == "x11":
         names = ("X11 Display pointer", "X11 window id")
+    if platform == "win32":
+        # the HINSTANCE may be 0 (None): the program's own
+        display = getattr(display, "value", display)
+        return (
+            platform,
+            0 if display in (None, 0) else _window_handle_part(display, "HINSTANCE"),
+            _window_handle_part(window, "HWND"),
+        )
     return (
         platform,
         _window_handle_part(display, names[0]),
@@ -1009,7 +1021,8 @@ class Swapchain:
     ``window_handle`` is ``(x11_display_ptr, x11_window_id)`` on X11 and
     ``(wl_display_ptr, wl_surface_ptr)`` when the session is Wayland
     (XDG_SESSION_TYPE=wayland); ``("x11" or "wayland", display, window)``
-    names the platform explicitly. ``format`` is the swapchain's format
+    names the platform explicitly. On Windows it is the window's HWND (or
+    ``("win32", hinstance_or_0, hwnd)``). ``format`` is the swapchain's format
     (B8G8R8A8_UNORM works everywhere); width and height (0 = the window's)
     matter only where the window system lets the application choose the
     size (Wayland).

@@ -20,7 +20,6 @@
 #ifndef CS_BACKEND_H
 #define CS_BACKEND_H
 
-#include "../shader/shader.h"
 #include "internal.h"
 
 struct cs_backend {
@@ -80,8 +79,9 @@ struct cs_backend {
      * and max_bindless are set; the backend builds the pipeline and writes
      * the descriptors of every slot. A backend taking SPIR-V hands its
      * driver cs_spirv_prepare_storage_formats() of the module (storage
-     * images declare the formats bound, validated; src/shader/shader.h)
-     * and checks the device features that module needs. */
+     * images declare the formats bound, validated; src/shader/shader.h,
+     * over cs_compute_storage_bindings()) and checks the device features
+     * that module needs. */
     cs_status (*compute_create)(cs_compute *compute);
     void (*compute_destroy)(cs_compute *compute);
     /* Records and runs one dispatch, waits for it. indirect is NULL for a

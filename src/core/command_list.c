@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const cs_backend *backend_of(const cs_command_list *list)
 {
@@ -27,7 +26,7 @@ cs_status cs_command_list_create(cs_device *device, uint32_t flags,
     if (!list)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while creating a command list");
-    if (mtx_init(&list->lock, mtx_timed) != thrd_success) {
+    if (!cs_mutex_init(&list->lock)) {
         free(list);
         return cs_fail(CS_ERROR_BACKEND, "cannot create a command list lock");
     }
@@ -36,7 +35,7 @@ cs_status cs_command_list_create(cs_device *device, uint32_t flags,
     list->flags = flags;
     cs_status status = device->instance->backend->command_list_create(list);
     if (status != CS_OK) {
-        mtx_destroy(&list->lock);
+        cs_mutex_destroy(&list->lock);
         free(list);
         return status;
     }
@@ -108,7 +107,7 @@ void cs_command_list_release(cs_command_list *list)
     free(list->held);
     cs_instance *instance = list->device->instance;
     instance->backend->command_list_destroy(list);
-    mtx_destroy(&list->lock);
+    cs_mutex_destroy(&list->lock);
     free(list);
     cs_instance_release(instance);
 }
@@ -147,21 +146,21 @@ static void hold(cs_command_list *list, cs_held_kind kind, void *object)
 /* Lock taken and the list still recording; fails otherwise (lock freed). */
 static cs_status begin_record(cs_command_list *list, const char *what)
 {
-    mtx_lock(&list->lock);
+    cs_mutex_lock(&list->lock);
     if (list->closed) {
-        mtx_unlock(&list->lock);
+        cs_mutex_unlock(&list->lock);
         return cs_fail(CS_ERROR_INVALID_OPERATION,
                        "%s: the command list was submitted; reset it "
                        "before recording more",
                        what);
     }
     if (list->command_count == UINT32_MAX) {
-        mtx_unlock(&list->lock);
+        cs_mutex_unlock(&list->lock);
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "%s: the list is full", what);
     }
     cs_status status = reserve_held(list, 2);
     if (status != CS_OK)
-        mtx_unlock(&list->lock);
+        cs_mutex_unlock(&list->lock);
     return status;
 }
 
@@ -210,7 +209,7 @@ static cs_status record_dispatch(cs_command_list *list, cs_compute *compute,
             hold(list, CS_HELD_RESOURCE, indirect);
         list->command_count++;
     }
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     return status;
 }
 
@@ -264,7 +263,7 @@ cs_status cs_command_list_copy(cs_command_list *list, cs_resource *src,
         hold(list, CS_HELD_RESOURCE, dst);
         list->command_count++;
     }
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     return status;
 }
 
@@ -279,7 +278,7 @@ cs_status cs_command_list_submit(cs_command_list *list, cs_fence **out_fence)
             return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                            "out of host memory while submitting");
     }
-    mtx_lock(&list->lock);
+    cs_mutex_lock(&list->lock);
     cs_status status = wait_locked(list, UINT64_MAX);
     if (fence)
         fence->command_count = list->command_count;
@@ -293,7 +292,7 @@ cs_status cs_command_list_submit(cs_command_list *list, cs_fence **out_fence)
     if (status == CS_OK)
         status = backend_of(list)->command_list_submit(list);
     if (status != CS_OK) {
-        mtx_unlock(&list->lock);
+        cs_mutex_unlock(&list->lock);
         if (fence)
             free(fence->command_ns);
         free(fence);
@@ -310,7 +309,7 @@ cs_status cs_command_list_submit(cs_command_list *list, cs_fence **out_fence)
     } else {
         status = wait_locked(list, UINT64_MAX);
     }
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     if (fence)
         *out_fence = fence;
     return status;
@@ -320,7 +319,7 @@ cs_status cs_command_list_reset(cs_command_list *list)
 {
     if (!list)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT, "reset: list is NULL");
-    mtx_lock(&list->lock);
+    cs_mutex_lock(&list->lock);
     cs_status status = wait_locked(list, UINT64_MAX);
     if (status == CS_OK)
         status = backend_of(list)->command_list_reset(list);
@@ -329,15 +328,13 @@ cs_status cs_command_list_reset(cs_command_list *list)
         list->command_count = 0;
         list->closed = false;
     }
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     return status;
 }
 
 static uint64_t now_ns(void)
 {
-    struct timespec now;
-    timespec_get(&now, TIME_UTC);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+    return cs_time_monotonic_ns();
 }
 
 cs_status cs_fence_wait(cs_fence *fence, uint64_t timeout_ns)
@@ -349,17 +346,15 @@ cs_status cs_fence_wait(cs_fence *fence, uint64_t timeout_ns)
     cs_command_list *list = fence->list;
     uint64_t start = 0;
     if (timeout_ns == UINT64_MAX) {
-        mtx_lock(&list->lock);
+        cs_mutex_lock(&list->lock);
     } else {
         /* another thread may be waiting with the lock held: wait for it
          * no longer than the timeout */
         start = now_ns();
-        uint64_t deadline = start + timeout_ns;
-        struct timespec until = {.tv_sec = (time_t)(deadline / 1000000000u),
-                                 .tv_nsec = (long)(deadline % 1000000000u)};
-        int got = timeout_ns == 0 ? mtx_trylock(&list->lock)
-                                  : mtx_timedlock(&list->lock, &until);
-        if (got != thrd_success)
+        bool got = timeout_ns == 0
+                       ? cs_mutex_trylock(&list->lock)
+                       : cs_mutex_timedlock(&list->lock, timeout_ns);
+        if (!got)
             return cs_fail(CS_TIMEOUT,
                            "wait: the work was not done within %llu ns",
                            (unsigned long long)timeout_ns);
@@ -379,7 +374,7 @@ cs_status cs_fence_wait(cs_fence *fence, uint64_t timeout_ns)
     }
     if (status == CS_OK)
         atomic_store(&fence->done, true);
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     return status;
 }
 
@@ -426,10 +421,10 @@ void cs_fence_release(cs_fence *fence)
     if (!fence)
         return;
     cs_command_list *list = fence->list;
-    mtx_lock(&list->lock);
+    cs_mutex_lock(&list->lock);
     if (list->last_fence == fence)
         list->last_fence = NULL;
-    mtx_unlock(&list->lock);
+    cs_mutex_unlock(&list->lock);
     free(fence->command_ns);
     free(fence);
     cs_command_list_release(list);

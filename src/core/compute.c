@@ -1,6 +1,5 @@
 /* compute.c - compute pipelines: the shader's declared bindings checked
  * against the resources given, push constants, dispatch arguments. */
-#include "../shader/shader.h"
 #include "backend.h"
 
 #include <stdio.h>
@@ -399,9 +398,8 @@ cs_status cs_compute_storage_bindings(const cs_compute *compute,
 
 /* The code in a format the device takes: the module itself when that is
  * SPIR-V (the backend prepares it: cs_spirv_prepare_storage_formats);
- * else source converted from the module prepared for the resources bound
- * (a source text declares its storage image formats). *out_converted:
- * the converted text, to free. */
+ * else source cross-compiled from it, declaring the storage formats of the
+ * resources bound. *out_converted: the converted text, to free. */
 static cs_status convert_for_device(cs_compute *compute, char **out_converted)
 {
     const cs_device *device = compute->device;
@@ -411,30 +409,46 @@ static cs_status convert_for_device(cs_compute *compute, char **out_converted)
     compute->code_size = compute->spirv_size;
     if (device->info.shader_formats & CS_SHADER_FORMAT_SPIRV)
         return CS_OK;
+    /* what a SPIR-V backend's prepare pass checks, before SPIRV-Cross */
+    cs_status status = cs_shader_validate(compute->spirv, compute->spirv_size);
     cs_storage_binding *storage = NULL;
     size_t storage_count = 0;
-    const uint32_t *words = NULL;
-    size_t word_count = 0;
-    cs_prepared_module *prepared = NULL;
-    cs_status status =
-        cs_compute_storage_bindings(compute, &storage, &storage_count);
     if (status == CS_OK)
-        status = cs_spirv_prepare_storage_formats(
-            compute->spirv, compute->spirv_size / 4, storage, storage_count,
-            &words, &word_count, &prepared);
-    free(storage);
+        status = cs_compute_storage_bindings(compute, &storage, &storage_count);
+    uint32_t *bindings = NULL;
+    cs_format *formats = NULL;
+    if (status == CS_OK && storage_count > 0) {
+        bindings = malloc(storage_count * sizeof *bindings);
+        formats = malloc(storage_count * sizeof *formats);
+        if (!bindings || !formats)
+            status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                             "out of host memory converting a shader");
+        for (size_t i = 0; status == CS_OK && i < storage_count; i++) {
+            bindings[i] = storage[i].binding;
+            formats[i] = storage[i].format;
+        }
+    }
     if (status == CS_OK) {
         char taker[320];
         snprintf(taker, sizeof taker, "device '%s' (the %s backend)",
                  device->info.name, device->instance->own_backend->name);
-        status = cs_shader_from_spirv(
-            words, word_count * 4, device->info.shader_formats,
-            compute->entry_point, taker, &compute->code_format, out_converted,
-            &compute->code_size);
+        cs_shader_cross_desc module = {
+            .spirv = compute->spirv,
+            .spirv_size = compute->spirv_size,
+            .entry_point = compute->entry_point,
+            .storage_bindings = bindings,
+            .storage_formats = formats,
+            .storage_count = (uint32_t)storage_count,
+        };
+        status = cs_shader_from_spirv(&module, device->info.shader_formats,
+                                      taker, &compute->code_format,
+                                      out_converted, &compute->code_size);
         if (status == CS_OK)
             compute->code = *out_converted;
     }
-    cs_prepared_module_free(prepared);
+    free(storage);
+    free(bindings);
+    free(formats);
     return status;
 }
 
@@ -517,7 +531,7 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
     compute->max_bindless =
         desc->max_bindless ? desc->max_bindless : DEFAULT_MAX_BINDLESS;
 
-    status = cs_module_reflect(spirv, spirv_size, &compute->reflection);
+    status = cs_shader_reflect(spirv, spirv_size, &compute->reflection);
     if (status != CS_OK) {
         free(compute);
         return status;
@@ -590,21 +604,29 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
         return status;
     }
 
-    /* the words, 4-aligned (copied when the caller's bytes are not) */
-    const uint32_t *words = NULL;
-    size_t word_count = 0;
+    /* the words, 4-aligned (copied when the caller's bytes are not;
+     * reflection checked that they are whole words) */
+    const void *words = spirv;
     uint32_t *aligned = NULL;
-    status = cs_spirv_align(spirv, spirv_size, &words, &word_count, &aligned);
-    if (status == CS_OK &&
-        mtx_init(&compute->bind_lock, mtx_plain) != thrd_success)
-        status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    if ((uintptr_t)spirv % 4 != 0) {
+        aligned = malloc(spirv_size);
+        if (aligned) {
+            memcpy(aligned, spirv, spirv_size);
+            words = aligned;
+        } else {
+            status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                             "out of host memory copying a shader");
+        }
+    }
+    if (status == CS_OK && !cs_mutex_init(&compute->bind_lock))
+        status = cs_fail(CS_ERROR_BACKEND, "cannot create a lock");
     if (status != CS_OK) {
         free(aligned);
         destroy_unfinished(compute);
         return status;
     }
     compute->spirv = words;
-    compute->spirv_size = word_count * 4;
+    compute->spirv_size = spirv_size;
     char *converted = NULL;
     status = convert_for_device(compute, &converted);
     if (status == CS_OK)
@@ -616,7 +638,7 @@ static cs_status create(cs_device *device, const cs_compute_desc *desc,
     compute->code = NULL;
     compute->code_size = 0;
     if (status != CS_OK) {
-        mtx_destroy(&compute->bind_lock);
+        cs_mutex_destroy(&compute->bind_lock);
         destroy_unfinished(compute);
         return status;
     }
@@ -663,7 +685,7 @@ void cs_compute_release(cs_compute *compute)
         return;
     cs_instance *instance = compute->device->instance;
     instance->backend->compute_destroy(compute);
-    mtx_destroy(&compute->bind_lock);
+    cs_mutex_destroy(&compute->bind_lock);
     destroy_unfinished(compute);
     cs_instance_release(instance);
 }
@@ -850,7 +872,7 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
     cs_status status = check_resource_fits(target, resource);
     if (status != CS_OK)
         return status;
-    mtx_lock(&compute->bind_lock);
+    cs_mutex_lock(&compute->bind_lock);
     status = compute->device->instance->backend->compute_bind(compute, target,
                                                               index, resource);
     if (status == CS_OK) {
@@ -861,6 +883,6 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
         cs_resource_release(*held);
         *held = resource;
     }
-    mtx_unlock(&compute->bind_lock);
+    cs_mutex_unlock(&compute->bind_lock);
     return status;
 }

@@ -35,21 +35,15 @@
  * calls in flight on other threads return (a dispatch waits for its GPU
  * work) and holds new ones back until the child exists.
  */
-#ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE /* pthread_atfork, getpid, on_exit */
-#endif
-
 #include "backend.h"
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static once_flag setup_once = ONCE_FLAG_INIT;
-static mtx_t live_lock;
+static cs_once setup_once = CS_ONCE_INIT;
+static cs_mutex live_lock;
 static bool live_lock_ready;
 static cs_instance *live_instances; /* linked through next_live */
 
@@ -269,19 +263,19 @@ static const cs_backend inherited_backend = {
  * with CS_ERROR_UNSUPPORTED naming the backend and the capability, a NULL
  * destroy does nothing, a NULL format_filters_linearly says "no". */
 
-static pthread_rwlock_t driver_lock;
+static cs_rwlock driver_lock;
 static _Thread_local int driver_depth; /* calls of this thread in flight */
 
 static void enter_driver(void)
 {
     if (driver_depth++ == 0)
-        pthread_rwlock_rdlock(&driver_lock);
+        cs_rwlock_read_lock(&driver_lock);
 }
 
 static void leave_driver(void)
 {
     if (--driver_depth == 0)
-        pthread_rwlock_unlock(&driver_lock);
+        cs_rwlock_read_unlock(&driver_lock);
 }
 
 static const cs_backend *own_of_instance(const cs_instance *instance)
@@ -508,17 +502,9 @@ bool cs_fork_tables_cover(const cs_backend *real)
 
 static int init_driver_lock(void)
 {
-    pthread_rwlockattr_t attributes;
-    pthread_rwlockattr_init(&attributes);
-#ifdef __GLIBC__
     /* a fork() waiting for the lock holds new calls back: without this,
      * a steady stream of dispatches on other threads would starve it */
-    pthread_rwlockattr_setkind_np(&attributes,
-                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-#endif
-    int failed = pthread_rwlock_init(&driver_lock, &attributes);
-    pthread_rwlockattr_destroy(&attributes);
-    return failed;
+    return cs_rwlock_init(&driver_lock, true) ? 0 : 1;
 }
 
 /* No call into the driver may be in flight while fork() copies the
@@ -528,27 +514,16 @@ static int init_driver_lock(void)
 static void before_fork(void)
 {
     if (driver_depth == 0)
-        pthread_rwlock_wrlock(&driver_lock);
-    mtx_lock(&live_lock);
+        cs_rwlock_write_lock(&driver_lock);
+    cs_mutex_lock(&live_lock);
 }
 
 static void after_fork_in_parent(void)
 {
-    mtx_unlock(&live_lock);
+    cs_mutex_unlock(&live_lock);
     if (driver_depth == 0)
-        pthread_rwlock_unlock(&driver_lock);
+        cs_rwlock_write_unlock(&driver_lock);
 }
-
-#ifdef __GLIBC__
-/* on_exit: runs before the handlers registered earlier (the parent's),
- * and knows the status to leave with. */
-static void leave_before_inherited_exit_handlers(int status, void *unused)
-{
-    (void)unused;
-    fflush(NULL);
-    _exit(status);
-}
-#endif
 
 /* Only the forking thread exists here. Every instance on the list is the
  * parent's: switch it, and empty the list (the child's own instances will
@@ -564,10 +539,8 @@ static void after_fork_in_child(void)
 {
     if (live_instances)
         atomic_store(&forked_from_a_user, true);
-#ifdef __GLIBC__
     if (live_instances)
-        on_exit(leave_before_inherited_exit_handlers, NULL);
-#endif
+        cs_process_skip_earlier_exit_handlers();
     for (cs_instance *instance = live_instances; instance;) {
         cs_instance *next = instance->next_live;
         instance->backend = &inherited_backend;
@@ -578,7 +551,7 @@ static void after_fork_in_child(void)
     live_instances = NULL;
     /* new locks, not unlocked ones: the parent's threads that were
      * waiting for them are counted in their state, and are not here */
-    mtx_init(&live_lock, mtx_plain);
+    cs_mutex_init(&live_lock);
     init_driver_lock();
 }
 
@@ -586,14 +559,14 @@ static void setup(void)
 {
     if (init_driver_lock() != 0)
         return;
-    if (mtx_init(&live_lock, mtx_plain) != thrd_success) {
-        pthread_rwlock_destroy(&driver_lock);
+    if (!cs_mutex_init(&live_lock)) {
+        cs_rwlock_destroy(&driver_lock);
         return;
     }
-    if (pthread_atfork(before_fork, after_fork_in_parent,
-                       after_fork_in_child) != 0) {
-        mtx_destroy(&live_lock);
-        pthread_rwlock_destroy(&driver_lock);
+    if (!cs_process_atfork(before_fork, after_fork_in_parent,
+                           after_fork_in_child)) {
+        cs_mutex_destroy(&live_lock);
+        cs_rwlock_destroy(&driver_lock);
         return;
     }
     live_lock_ready = true;
@@ -603,7 +576,7 @@ static void setup(void)
 
 cs_status cs_fork_guard(cs_instance *instance)
 {
-    call_once(&setup_once, setup);
+    cs_call_once(&setup_once, setup);
     if (!live_lock_ready)
         return cs_fail(CS_ERROR_BACKEND,
                        "cannot set up the fork() handlers of the instance");
@@ -613,15 +586,15 @@ cs_status cs_fork_guard(cs_instance *instance)
 
 cs_status cs_fork_track(cs_instance *instance)
 {
-    call_once(&setup_once, setup);
+    cs_call_once(&setup_once, setup);
     if (!live_lock_ready)
         return cs_fail(CS_ERROR_BACKEND,
                        "cannot register the fork handler of the instance");
-    instance->creator_pid = (int)getpid();
-    mtx_lock(&live_lock);
+    instance->creator_pid = cs_process_id();
+    cs_mutex_lock(&live_lock);
     instance->next_live = live_instances;
     live_instances = instance;
-    mtx_unlock(&live_lock);
+    cs_mutex_unlock(&live_lock);
     return CS_OK;
 }
 
@@ -629,7 +602,7 @@ void cs_fork_untrack(cs_instance *instance)
 {
     if (!live_lock_ready || instance->inherited)
         return;
-    mtx_lock(&live_lock);
+    cs_mutex_lock(&live_lock);
     for (cs_instance **link = &live_instances; *link;
          link = &(*link)->next_live) {
         if (*link == instance) {
@@ -637,7 +610,7 @@ void cs_fork_untrack(cs_instance *instance)
             break;
         }
     }
-    mtx_unlock(&live_lock);
+    cs_mutex_unlock(&live_lock);
 }
 
 cs_status cs_refuse_inherited(const cs_instance *instance)

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum {
     MAX_THREADS = 16,
@@ -39,18 +38,18 @@ struct copy_job {
 };
 
 static struct {
-    once_flag once;
+    cs_once once;
     unsigned threads; /* per copy, the caller included; 1: no pool */
-    pid_t pid;        /* of the process that started the workers */
-    mtx_t busy;       /* held by the copy using the pool */
-    mtx_t lock;       /* guards job, generation and done */
-    cnd_t start, finished;
+    int pid;          /* of the process that started the workers */
+    cs_mutex busy;    /* held by the copy using the pool */
+    cs_mutex lock;    /* guards job, generation and done */
+    cs_cond start, finished;
     struct copy_job job;
     unsigned long generation;
     /* workers through with the current job: every worker takes part in
      * every job, so none can still be at an old one when a new one starts */
     unsigned workers_done;
-} pool = {.once = ONCE_FLAG_INIT};
+} pool = {.once = CS_ONCE_INIT};
 
 static size_t part_bounds(const struct copy_job *job, unsigned part,
                           size_t *out_size)
@@ -81,16 +80,16 @@ static int worker_main(void *unused)
 {
     (void)unused;
     unsigned long seen = 0;
-    mtx_lock(&pool.lock);
+    cs_mutex_lock(&pool.lock);
     for (;;) {
         while (pool.generation == seen)
-            cnd_wait(&pool.start, &pool.lock);
+            cs_cond_wait(&pool.start, &pool.lock);
         seen = pool.generation;
-        mtx_unlock(&pool.lock);
+        cs_mutex_unlock(&pool.lock);
         copy_parts(&pool.job);
-        mtx_lock(&pool.lock);
+        cs_mutex_lock(&pool.lock);
         if (++pool.workers_done == pool.threads - 1)
-            cnd_signal(&pool.finished);
+            cs_cond_signal(&pool.finished);
     }
     return 0;
 }
@@ -107,7 +106,7 @@ static unsigned threads_wanted(void)
         /* a bad value keeps copies single-threaded; never print */
         return 1;
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = (long)cs_cpu_count();
     long n = cpus / 2;
     if (n > DEFAULT_MAX_THREADS)
         n = DEFAULT_MAX_THREADS;
@@ -117,37 +116,36 @@ static unsigned threads_wanted(void)
 static void start_pool(void)
 {
     unsigned threads = threads_wanted();
-    pool.pid = getpid();
-    if (threads < 2 || mtx_init(&pool.busy, mtx_plain) != thrd_success)
+    pool.pid = cs_process_id();
+    if (threads < 2 || !cs_mutex_init(&pool.busy))
         return;
-    if (mtx_init(&pool.lock, mtx_plain) != thrd_success ||
-        cnd_init(&pool.start) != thrd_success ||
-        cnd_init(&pool.finished) != thrd_success)
+    if (!cs_mutex_init(&pool.lock) || !cs_cond_init(&pool.start) ||
+        !cs_cond_init(&pool.finished))
         return;
     unsigned started = 1;
     for (; started < threads; started++) {
-        thrd_t thread;
-        if (thrd_create(&thread, worker_main, NULL) != thrd_success)
+        cs_thread thread;
+        if (!cs_thread_create(&thread, worker_main, NULL, 0))
             break;
-        thrd_detach(thread);
+        cs_thread_detach(thread);
     }
     pool.threads = started;
 }
 
 size_t cs_host_copy_threads(void)
 {
-    call_once(&pool.once, start_pool);
-    return pool.threads > 1 && getpid() == pool.pid ? pool.threads : 1;
+    cs_call_once(&pool.once, start_pool);
+    return pool.threads > 1 && cs_process_id() == pool.pid ? pool.threads : 1;
 }
 
 void cs_host_copy(void *dst, const void *src, size_t size)
 {
     if (size < CS_HOST_COPY_SPLIT_BYTES || cs_host_copy_threads() < 2 ||
-        mtx_trylock(&pool.busy) != thrd_success) {
+        !cs_mutex_trylock(&pool.busy)) {
         memcpy(dst, src, size);
         return;
     }
-    mtx_lock(&pool.lock);
+    cs_mutex_lock(&pool.lock);
     pool.job.dst = dst;
     pool.job.src = src;
     pool.job.size = size;
@@ -155,14 +153,14 @@ void cs_host_copy(void *dst, const void *src, size_t size)
     atomic_store(&pool.job.next, 0);
     pool.workers_done = 0;
     pool.generation++;
-    cnd_broadcast(&pool.start);
-    mtx_unlock(&pool.lock);
+    cs_cond_broadcast(&pool.start);
+    cs_mutex_unlock(&pool.lock);
 
     copy_parts(&pool.job);
 
-    mtx_lock(&pool.lock);
+    cs_mutex_lock(&pool.lock);
     while (pool.workers_done < pool.threads - 1)
-        cnd_wait(&pool.finished, &pool.lock);
-    mtx_unlock(&pool.lock);
-    mtx_unlock(&pool.busy);
+        cs_cond_wait(&pool.finished, &pool.lock);
+    cs_mutex_unlock(&pool.lock);
+    cs_mutex_unlock(&pool.busy);
 }

@@ -1,6 +1,6 @@
 /* instance.c - instances, their devices and the debug message list. */
+#include "../common/cache.h"
 #include "backend.h"
-#include "cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +28,15 @@ cs_status cs_instance_create(const cs_instance_desc *desc,
     instance->backend = backend;
     instance->own_backend = backend;
     instance->flags = desc->flags;
-    if (mtx_init(&instance->debug_lock, mtx_plain) != thrd_success) {
+    if (!cs_mutex_init(&instance->debug_lock)) {
         free(instance);
-        return cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+        return cs_fail(CS_ERROR_BACKEND, "cannot create a lock");
     }
     status = cs_fork_guard(instance);
     if (status == CS_OK)
         status = instance->backend->instance_create(instance);
     if (status != CS_OK) {
-        mtx_destroy(&instance->debug_lock);
+        cs_mutex_destroy(&instance->debug_lock);
         free(instance->devices);
         free(instance);
         return status;
@@ -73,7 +73,7 @@ void cs_instance_release(cs_instance *instance)
     for (size_t i = 0; i < instance->debug_count; i++)
         free(instance->debug_messages[i]);
     free(instance->debug_messages);
-    mtx_destroy(&instance->debug_lock);
+    cs_mutex_destroy(&instance->debug_lock);
     free(instance);
 }
 
@@ -120,7 +120,7 @@ void cs_instance_push_debug_message(cs_instance *instance, const char *message)
     char *copy = strdup(message ? message : "");
     if (!copy)
         return;
-    mtx_lock(&instance->debug_lock);
+    cs_mutex_lock(&instance->debug_lock);
     if (instance->debug_count == instance->debug_capacity &&
         instance->debug_capacity < DEBUG_MESSAGE_LIMIT) {
         size_t capacity =
@@ -136,7 +136,7 @@ void cs_instance_push_debug_message(cs_instance *instance, const char *message)
         instance->debug_messages[instance->debug_count++] = copy;
         copy = NULL;
     }
-    mtx_unlock(&instance->debug_lock);
+    cs_mutex_unlock(&instance->debug_lock);
     free(copy);
 }
 
@@ -148,7 +148,7 @@ size_t cs_device_take_debug_messages(cs_device *device, char ***out_messages)
     if (!device)
         return 0;
     cs_instance *instance = device->instance;
-    mtx_lock(&instance->debug_lock);
+    cs_mutex_lock(&instance->debug_lock);
     size_t count = instance->debug_count;
     char **messages = NULL;
     if (count > 0) {
@@ -162,7 +162,7 @@ size_t cs_device_take_debug_messages(cs_device *device, char ***out_messages)
             count = 0;
         }
     }
-    mtx_unlock(&instance->debug_lock);
+    cs_mutex_unlock(&instance->debug_lock);
     *out_messages = messages;
     return count;
 }

@@ -10,11 +10,10 @@
 #ifndef CS_INTERNAL_H
 #define CS_INTERNAL_H
 
-#include "compushady.h"
+#include "../common/common.h"
 
-#include <stdarg.h>
+#include "../platform/platform.h"
 #include <stdatomic.h>
-#include <threads.h>
 
 typedef struct cs_backend cs_backend;
 
@@ -30,7 +29,7 @@ struct cs_instance {
     size_t device_count;
     cs_device *devices; /* array of device_count, owned */
     /* validation messages, pushed from any thread by the backend */
-    mtx_t debug_lock;
+    cs_mutex debug_lock;
     char **debug_messages;
     size_t debug_count, debug_capacity;
     /* fork.c: the process that created it, its link in the list of live
@@ -75,7 +74,7 @@ struct cs_resource {
      * resources. */
     uint64_t tile_size;
     cs_heap **tile_heaps;
-    mtx_t tile_lock;
+    cs_mutex tile_lock;
 };
 
 struct cs_sampler {
@@ -120,7 +119,7 @@ struct cs_compute {
     /* bindless: 3 * max_bindless references (b, t, u), the last resource
      * bound at each index, or NULL */
     cs_resource **bound;
-    mtx_t bind_lock; /* bindless: bound resources change */
+    cs_mutex bind_lock; /* bindless: bound resources change */
     void *impl;
 };
 
@@ -141,7 +140,7 @@ struct cs_command_list {
     uint32_t flags; /* CS_COMMAND_LIST_* */
     /* Everything below is guarded by lock (held while recording, while
      * submitting and while waiting for the GPU). */
-    mtx_t lock;
+    cs_mutex lock;
     uint32_t command_count;
     bool closed;          /* submitted since the last reset: no more records */
     uint64_t submitted;   /* serial of the last submission, 0 = none */
@@ -207,7 +206,7 @@ struct cs_swapchain {
      * recreations after the first build */
     uint32_t present_modes;
     atomic_uint_least64_t recreate_count;
-    mtx_t present_lock; /* one present at a time */
+    cs_mutex present_lock; /* one present at a time */
     void *impl;
 };
 
@@ -228,15 +227,29 @@ bool cs_fork_inherited_any(void);
  * (a test's check). */
 bool cs_fork_tables_cover(const cs_backend *real);
 
-/* >>errors: every failure goes through cs_fail(), which records the message
- * for cs_last_error() and returns the status, so callers write
- * `return cs_fail(CS_ERROR_..., "...", ...);`. */
-cs_status cs_fail(cs_status status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-cs_status cs_failv(cs_status status, const char *format, va_list args);
-
 /* Adds a validation message to the instance's list (thread safe). */
 void cs_instance_push_debug_message(cs_instance *instance, const char *message);
+
+/* >>shader formats (shader_format.c) */
+/* Compiles code of a source format (GLSL, HLSL, WGSL) to SPIR-V with
+ * cs_shader_compile (*out_spirv malloc'd); CS_ERROR_UNSUPPORTED for a
+ * format the library cannot compile (MSL), CS_ERROR_INVALID_ARGUMENT for an
+ * unknown one. Not for SPIR-V itself. */
+cs_status cs_shader_to_spirv(cs_shader_format format, const void *code,
+                             size_t size, const char *entry_point,
+                             void **out_spirv, size_t *out_size);
+/* Picks the best format of the `taken` bits that SPIR-V can become (SPIR-V
+ * itself first: *out_code NULL, *out_size module->spirv_size) and converts
+ * module (its spirv, entry point and storage formats; language unused) to
+ * it with cs_shader_cross_compile (*out_code malloc'd, nul-terminated).
+ * None: CS_ERROR_UNSUPPORTED naming taker ("device 'X' (the opengl
+ * backend)") and the formats it takes. */
+cs_status cs_shader_from_spirv(const cs_shader_cross_desc *module,
+                               uint32_t taken, const char *taker,
+                               cs_shader_format *out_format, char **out_code,
+                               size_t *out_size);
+/* "SPIR-V, GLSL" for a set of CS_SHADER_FORMAT_* bits ("none": 0). */
+void cs_shader_format_list(uint32_t formats, char *text, size_t size);
 
 /* sparse.c: set up / tear down a sparse resource's tile bookkeeping (after
  * the backend created it / after the backend destroyed it). */
@@ -260,13 +273,5 @@ const char *cs_resource_kind_name(cs_resource_kind kind);
 cs_component_type cs_format_component_type(cs_format format);
 uint32_t cs_format_component_count(cs_format format);
 const char *cs_component_type_name(cs_component_type type);
-
-/* Register classes of the binding convention. */
-enum {
-    CS_REGISTER_B_BASE = 0,
-    CS_REGISTER_T_BASE = 1024,
-    CS_REGISTER_U_BASE = 2048,
-    CS_REGISTER_S_BASE = 3072,
-};
 
 #endif

@@ -13,7 +13,7 @@ cs_status cs_sparse_init(cs_resource *resource)
         return cs_fail(CS_ERROR_BACKEND,
                        "the backend described a sparse %s with no tiles",
                        cs_resource_kind_name(info->kind));
-    if (mtx_init(&resource->tile_lock, mtx_plain) != thrd_success)
+    if (!cs_mutex_init(&resource->tile_lock))
         return cs_fail(CS_ERROR_BACKEND,
                        "cannot create the tile lock of a sparse %s",
                        cs_resource_kind_name(info->kind));
@@ -38,7 +38,7 @@ void cs_sparse_destroy(cs_resource *resource)
         free(resource->tile_heaps);
         resource->tile_heaps = NULL;
     }
-    mtx_destroy(&resource->tile_lock);
+    cs_mutex_destroy(&resource->tile_lock);
 }
 
 static cs_status check_coordinate(const cs_resource *resource, const char *axis,
@@ -123,11 +123,11 @@ cs_status cs_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
         (((uint64_t)slice * info->tiles_z + z) * info->tiles_y + y) *
             info->tiles_x +
         x;
-    mtx_lock(&resource->tile_lock);
+    cs_mutex_lock(&resource->tile_lock);
     if (!resource->tile_heaps) {
         resource->tile_heaps = calloc(tile_count(info), sizeof(cs_heap *));
         if (!resource->tile_heaps) {
-            mtx_unlock(&resource->tile_lock);
+            cs_mutex_unlock(&resource->tile_lock);
             return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                            "out of host memory recording the %llu tiles of "
                            "a sparse %s",
@@ -143,7 +143,7 @@ cs_status cs_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
         cs_heap_retain(heap);
         resource->tile_heaps[index] = heap;
     }
-    mtx_unlock(&resource->tile_lock);
+    cs_mutex_unlock(&resource->tile_lock);
     /* after the bind: the tile no longer uses the old heap's memory */
     cs_heap_release(previous);
     return status;

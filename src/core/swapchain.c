@@ -8,16 +8,21 @@ enum { MAX_SWAPCHAIN_BUFFERS = 16, DEFAULT_SWAPCHAIN_BUFFERS = 3 };
 
 static cs_status check_desc(const cs_swapchain_desc *desc)
 {
-    if (desc->platform != CS_WINDOW_XLIB && desc->platform != CS_WINDOW_WAYLAND)
+    if (desc->platform != CS_WINDOW_XLIB &&
+        desc->platform != CS_WINDOW_WAYLAND &&
+        desc->platform != CS_WINDOW_WIN32)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "invalid window platform %u: expected CS_WINDOW_XLIB "
-                       "(1) or CS_WINDOW_WAYLAND (2)",
+                       "(1), CS_WINDOW_WAYLAND (2) or CS_WINDOW_WIN32 (3)",
                        (unsigned)desc->platform);
-    const char *display =
-        desc->platform == CS_WINDOW_XLIB ? "Xlib Display*" : "wl_display*";
-    const char *window =
-        desc->platform == CS_WINDOW_XLIB ? "Xlib Window" : "wl_surface*";
-    if (!desc->display)
+    const char *display = desc->platform == CS_WINDOW_XLIB ? "Xlib Display*"
+                          : desc->platform == CS_WINDOW_WAYLAND ? "wl_display*"
+                                                                : "HINSTANCE";
+    const char *window = desc->platform == CS_WINDOW_XLIB      ? "Xlib Window"
+                         : desc->platform == CS_WINDOW_WAYLAND ? "wl_surface*"
+                                                               : "HWND";
+    /* a Win32 HINSTANCE may be NULL: the program's own */
+    if (!desc->display && desc->platform != CS_WINDOW_WIN32)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "the display handle (%s) must not be NULL", display);
     if (desc->window == 0)
@@ -57,16 +62,14 @@ cs_status cs_swapchain_create(cs_device *device, const cs_swapchain_desc *desc,
     cs_status status = check_desc(desc);
     if (status != CS_OK)
         return status;
-    const cs_backend *backend = device->instance->own_backend;
-    if (!backend->swapchain_create)
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "the %s backend cannot present to windows",
-                       backend->name);
+    /* a backend without swapchains: fork.c's guarded table answers
+     * "presenting to windows (swapchains): not supported by the <name>
+     * backend" */
     cs_swapchain *swapchain = calloc(1, sizeof *swapchain);
     if (!swapchain)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory creating a swapchain");
-    if (mtx_init(&swapchain->present_lock, mtx_plain) != thrd_success) {
+    if (!cs_mutex_init(&swapchain->present_lock)) {
         free(swapchain);
         return cs_fail(CS_ERROR_BACKEND, "cannot create a swapchain mutex");
     }
@@ -80,7 +83,7 @@ cs_status cs_swapchain_create(cs_device *device, const cs_swapchain_desc *desc,
         swapchain->desc.num_buffers = DEFAULT_SWAPCHAIN_BUFFERS;
     status = device->instance->backend->swapchain_create(swapchain);
     if (status != CS_OK) {
-        mtx_destroy(&swapchain->present_lock);
+        cs_mutex_destroy(&swapchain->present_lock);
         free(swapchain);
         return status;
     }
@@ -101,7 +104,7 @@ void cs_swapchain_release(cs_swapchain *swapchain)
         return;
     cs_instance *instance = swapchain->device->instance;
     instance->backend->swapchain_destroy(swapchain);
-    mtx_destroy(&swapchain->present_lock);
+    cs_mutex_destroy(&swapchain->present_lock);
     free(swapchain);
     cs_instance_release(instance);
 }
@@ -123,10 +126,10 @@ cs_status cs_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
                        "swapchain (\"%s\" vs \"%s\")",
                        texture->device->info.name,
                        swapchain->device->info.name);
-    mtx_lock(&swapchain->present_lock);
+    cs_mutex_lock(&swapchain->present_lock);
     cs_status status = swapchain->device->instance->backend->swapchain_present(
         swapchain, texture, x, y);
-    mtx_unlock(&swapchain->present_lock);
+    cs_mutex_unlock(&swapchain->present_lock);
     return status;
 }
 
@@ -171,13 +174,13 @@ cs_status cs_swapchain_recreate(cs_swapchain *swapchain, uint32_t width,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "give both width and height (%u x %u), or neither",
                        (unsigned)width, (unsigned)height);
-    mtx_lock(&swapchain->present_lock);
+    cs_mutex_lock(&swapchain->present_lock);
     if (width) {
         swapchain->desc.width = width;
         swapchain->desc.height = height;
     }
     cs_status status =
         swapchain->device->instance->backend->swapchain_recreate(swapchain);
-    mtx_unlock(&swapchain->present_lock);
+    cs_mutex_unlock(&swapchain->present_lock);
     return status;
 }

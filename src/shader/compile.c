@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* after the libraries' headers: their functions may be pointers */
+#include "shader_libraries.h"
+
 #define CS_STRINGIFY_(x) #x
 #define CS_STRINGIFY(x) CS_STRINGIFY_(x)
 
@@ -151,9 +154,9 @@ static bool mentions_packoffset(const char *source, size_t size)
 /* One shaderc compiler per thread, kept for the thread's life: a compiler
  * must not be used by two threads at once, and starting one per call costs
  * time. Without thread-specific storage each call starts its own. */
-static tss_t compiler_key;
+static cs_tls compiler_key;
 static bool compiler_key_made;
-static once_flag compiler_once = ONCE_FLAG_INIT;
+static cs_once compiler_once = CS_ONCE_INIT;
 
 static void release_compiler(void *compiler)
 {
@@ -162,19 +165,18 @@ static void release_compiler(void *compiler)
 
 static void make_compiler_key(void)
 {
-    compiler_key_made =
-        tss_create(&compiler_key, release_compiler) == thrd_success;
+    compiler_key_made = cs_tls_create(&compiler_key, release_compiler);
 }
 
 static shaderc_compiler_t take_compiler(void)
 {
-    call_once(&compiler_once, make_compiler_key);
+    cs_call_once(&compiler_once, make_compiler_key);
     if (!compiler_key_made)
         return shaderc_compiler_initialize();
-    shaderc_compiler_t compiler = tss_get(compiler_key);
+    shaderc_compiler_t compiler = cs_tls_get(compiler_key);
     if (compiler == NULL) {
         compiler = shaderc_compiler_initialize();
-        if (compiler && tss_set(compiler_key, compiler) != thrd_success) {
+        if (compiler && !cs_tls_set(compiler_key, compiler)) {
             shaderc_compiler_release(compiler);
             compiler = NULL;
         }
@@ -194,6 +196,9 @@ static cs_status start_shaderc(cs_shader_language language, bool original_glsl,
                                shaderc_compiler_t *out_compiler,
                                shaderc_compile_options_t *out_options)
 {
+    cs_status loaded = cs_shaderc_load();
+    if (loaded != CS_OK)
+        return loaded;
     *out_compiler = take_compiler();
     if (*out_compiler == NULL)
         return cs_fail(CS_ERROR_BACKEND, "shaderc failed to start");

@@ -4,7 +4,7 @@
  * whole key and a hash of the SPIR-V match and cs_shader_reflect accepts
  * the module; anything else is ignored (and overwritten by a fresh
  * compile). */
-#include "../core/cache.h"
+#include "../common/cache.h"
 #include "shader_internal.h"
 
 #include <stdio.h>
@@ -28,7 +28,7 @@ typedef struct file_header {
 static const char file_magic[8] = {'C', 'S', 'S', 'P', 'V', '0', '1', '\n'};
 
 static cs_cache *memory;
-static once_flag memory_once = ONCE_FLAG_INIT;
+static cs_once memory_once = CS_ONCE_INIT;
 
 static void free_compiled(void *value, void *context)
 {
@@ -36,20 +36,21 @@ static void free_compiled(void *value, void *context)
     free(value);
 }
 
+static void trim_memory(void)
+{
+    cs_cache_trim(memory);
+}
+
 static void create_memory(void)
 {
     memory = cs_cache_create_for(CS_CACHE_COMPILE, free_compiled, NULL);
+    cs_cache_on_new_limits(CS_CACHE_COMPILE, trim_memory);
 }
 
 static cs_cache *memory_cache(void)
 {
-    call_once(&memory_once, create_memory);
+    cs_call_once(&memory_once, create_memory);
     return memory;
-}
-
-void cs_compile_cache_trim(void)
-{
-    cs_cache_trim(memory_cache());
 }
 
 static void file_name_of(const void *key, size_t key_size, char *out,
@@ -111,8 +112,8 @@ static bool load_file(const void *key, size_t key_size, uint32_t **out_words,
     }
     if (ok) {
         cs_shader_reflection reflection;
-        ok = cs_shader_reflect(body + key_size, header.spirv_size,
-                               &reflection) == CS_OK;
+        ok = cs_spirv_reflect(body + key_size, header.spirv_size,
+                              &reflection) == CS_OK;
         if (ok)
             cs_shader_reflection_free(&reflection);
     }

@@ -18,16 +18,12 @@
  * at once each get their own, which ends after its job. After each job the
  * stack pages below the thread's resting depth are given back, so a deep
  * compile leaves no resident memory behind. */
-#define _GNU_SOURCE /* pthread_getattr_np */
 #include "shader_internal.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 enum {
     CS_COMPILER_IDLE_THREADS = 4,
@@ -43,8 +39,8 @@ static const size_t stack_sizes[] = {CS_COMPILER_STACK_BYTES,
                                      CS_COMPILER_STACK_BYTES / 4};
 
 typedef struct compiler_thread {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
+    cs_mutex lock;
+    cs_cond changed;
     cs_status (*job)(void *); /* non-NULL: a job waits to run */
     void *arg;
     bool done, quit;
@@ -54,16 +50,16 @@ typedef struct compiler_thread {
     struct compiler_thread *next_idle;
 } compiler_thread;
 
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static cs_mutex pool_lock = CS_MUTEX_INIT;
 static compiler_thread *idle_threads;
 static int idle_count;
-static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
+static cs_once fork_handler_once = CS_ONCE_INIT;
 
 /* A child made by fork() has none of the parent's threads: it forgets the
  * idle ones (their memory is the child's small leak) and starts its own. */
 static void forget_threads_in_child(void)
 {
-    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    cs_mutex fresh = CS_MUTEX_INIT;
     pool_lock = fresh;
     idle_threads = NULL;
     idle_count = 0;
@@ -72,90 +68,84 @@ static void forget_threads_in_child(void)
 /* Compiles hold this for reading and fork() takes it for writing, so no
  * child is made while a compile holds glslang's or the compile cache's
  * locks (a child would find them held forever). */
-static pthread_rwlock_t fork_lock = PTHREAD_RWLOCK_INITIALIZER;
+static cs_rwlock fork_lock = CS_RWLOCK_INIT;
 
 static void before_fork(void)
 {
-    pthread_rwlock_wrlock(&fork_lock);
+    cs_rwlock_write_lock(&fork_lock);
 }
 
 static void after_fork_in_parent(void)
 {
-    pthread_rwlock_unlock(&fork_lock);
+    cs_rwlock_write_unlock(&fork_lock);
 }
 
 static void after_fork_in_child(void)
 {
-    pthread_rwlock_t fresh = PTHREAD_RWLOCK_INITIALIZER;
+    cs_rwlock fresh = CS_RWLOCK_INIT;
     fork_lock = fresh;
     forget_threads_in_child();
 }
 
 static void register_fork_handler(void)
 {
-    pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+    cs_process_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
 }
 
 void cs_compile_fork_enter(void)
 {
-    pthread_once(&fork_handler_once, register_fork_handler);
-    pthread_rwlock_rdlock(&fork_lock);
+    cs_call_once(&fork_handler_once, register_fork_handler);
+    cs_rwlock_read_lock(&fork_lock);
 }
 
 void cs_compile_fork_leave(void)
 {
-    pthread_rwlock_unlock(&fork_lock);
+    cs_rwlock_read_unlock(&fork_lock);
 }
 
 /* Gives back the pages of this thread's stack more than
  * CS_COMPILER_STACK_KEPT below the current depth (the stack grows down). */
 static void release_deep_stack_pages(void)
 {
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0)
-        return;
-    void *low = NULL;
-    size_t size = 0;
-    int got = pthread_attr_getstack(&attr, &low, &size);
-    pthread_attr_destroy(&attr);
-    if (got != 0)
+    uintptr_t low, high;
+    if (!cs_thread_stack_bounds(&low, &high))
         return;
     char here;
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t start = ((uintptr_t)low + page - 1) & ~(page - 1);
+    uintptr_t page = (uintptr_t)cs_page_size();
+    uintptr_t start = (low + page - 1) & ~(page - 1);
     uintptr_t end = ((uintptr_t)&here - CS_COMPILER_STACK_KEPT) & ~(page - 1);
     if ((uintptr_t)&here > CS_COMPILER_STACK_KEPT && end > start)
-        madvise((void *)start, end - start, MADV_DONTNEED);
+        cs_thread_stack_discard((void *)start, end - start);
 }
 
-static void *compiler_thread_main(void *argument)
+static int compiler_thread_main(void *argument)
 {
     compiler_thread *self = argument;
-    pthread_mutex_lock(&self->lock);
+    cs_mutex_lock(&self->lock);
     for (;;) {
         while (self->job == NULL && !self->quit)
-            pthread_cond_wait(&self->changed, &self->lock);
+            cs_cond_wait(&self->changed, &self->lock);
         if (self->job == NULL)
             break;
         cs_status (*job)(void *) = self->job;
         void *arg = self->arg;
-        pthread_mutex_unlock(&self->lock);
+        cs_mutex_unlock(&self->lock);
         cs_status status = job(arg);
         if (status != CS_OK)
             snprintf(self->message, sizeof self->message, "%s",
                      cs_last_error());
         release_deep_stack_pages();
-        pthread_mutex_lock(&self->lock);
+        cs_mutex_lock(&self->lock);
         self->status = status;
         self->job = NULL;
         self->done = true;
-        pthread_cond_broadcast(&self->changed);
+        cs_cond_broadcast(&self->changed);
     }
-    pthread_mutex_unlock(&self->lock);
-    pthread_cond_destroy(&self->changed);
-    pthread_mutex_destroy(&self->lock);
+    cs_mutex_unlock(&self->lock);
+    cs_cond_destroy(&self->changed);
+    cs_mutex_destroy(&self->lock);
     free(self);
-    return NULL;
+    return 0;
 }
 
 static compiler_thread *start_compiler_thread(void)
@@ -163,65 +153,59 @@ static compiler_thread *start_compiler_thread(void)
     compiler_thread *thread = calloc(1, sizeof *thread);
     if (thread == NULL)
         return NULL;
-    if (pthread_mutex_init(&thread->lock, NULL) != 0) {
+    if (!cs_mutex_init(&thread->lock)) {
         free(thread);
         return NULL;
     }
-    if (pthread_cond_init(&thread->changed, NULL) != 0) {
-        pthread_mutex_destroy(&thread->lock);
+    if (!cs_cond_init(&thread->changed)) {
+        cs_mutex_destroy(&thread->lock);
         free(thread);
         return NULL;
     }
     for (size_t i = 0; i < sizeof stack_sizes / sizeof stack_sizes[0]; i++) {
-        pthread_attr_t attr;
-        if (pthread_attr_init(&attr) != 0)
-            break;
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setguardsize(&attr, 64 << 10);
-        pthread_t id;
-        int created =
-            pthread_attr_setstacksize(&attr, stack_sizes[i]) == 0 &&
-            pthread_create(&id, &attr, compiler_thread_main, thread) == 0;
-        pthread_attr_destroy(&attr);
+        cs_thread id;
+        bool created =
+            cs_thread_create(&id, compiler_thread_main, thread, stack_sizes[i]);
         if (created) {
+            cs_thread_detach(id);
             thread->stack_size = stack_sizes[i];
             return thread;
         }
     }
-    pthread_cond_destroy(&thread->changed);
-    pthread_mutex_destroy(&thread->lock);
+    cs_cond_destroy(&thread->changed);
+    cs_mutex_destroy(&thread->lock);
     free(thread);
     return NULL;
 }
 
 static compiler_thread *take_compiler_thread(void)
 {
-    pthread_once(&fork_handler_once, register_fork_handler);
-    pthread_mutex_lock(&pool_lock);
+    cs_call_once(&fork_handler_once, register_fork_handler);
+    cs_mutex_lock(&pool_lock);
     compiler_thread *thread = idle_threads;
     if (thread) {
         idle_threads = thread->next_idle;
         idle_count--;
     }
-    pthread_mutex_unlock(&pool_lock);
+    cs_mutex_unlock(&pool_lock);
     return thread ? thread : start_compiler_thread();
 }
 
 static void give_back_compiler_thread(compiler_thread *thread)
 {
-    pthread_mutex_lock(&pool_lock);
+    cs_mutex_lock(&pool_lock);
     bool kept = idle_count < CS_COMPILER_IDLE_THREADS;
     if (kept) {
         thread->next_idle = idle_threads;
         idle_threads = thread;
         idle_count++;
     }
-    pthread_mutex_unlock(&pool_lock);
+    cs_mutex_unlock(&pool_lock);
     if (!kept) {
-        pthread_mutex_lock(&thread->lock);
+        cs_mutex_lock(&thread->lock);
         thread->quit = true;
-        pthread_cond_broadcast(&thread->changed);
-        pthread_mutex_unlock(&thread->lock);
+        cs_cond_broadcast(&thread->changed);
+        cs_mutex_unlock(&thread->lock);
     }
 }
 
@@ -234,15 +218,15 @@ cs_status cs_compiler_thread_run(cs_status (*job)(void *), void *arg)
                        "stack (nor one of %zu MiB): the compilers need it to "
                        "stay within their stack",
                        stack_sizes[0] >> 20, stack_sizes[1] >> 20);
-    pthread_mutex_lock(&thread->lock);
+    cs_mutex_lock(&thread->lock);
     thread->job = job;
     thread->arg = arg;
     thread->done = false;
-    pthread_cond_broadcast(&thread->changed);
+    cs_cond_broadcast(&thread->changed);
     while (!thread->done)
-        pthread_cond_wait(&thread->changed, &thread->lock);
+        cs_cond_wait(&thread->changed, &thread->lock);
     cs_status status = thread->status;
-    pthread_mutex_unlock(&thread->lock);
+    cs_mutex_unlock(&thread->lock);
     /* the message moves to the caller's thread, where cs_last_error()
      * reads it */
     if (status != CS_OK)

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* after the libraries' headers: their functions may be pointers */
+#include "shader_libraries.h"
+
 typedef struct cross_error {
     char message[512];
 } cross_error;
@@ -400,6 +403,30 @@ static cs_status run_translate_job(void *argument)
                      job->out_source, job->out_size);
 }
 
+static cs_status patch_storage_formats(const cs_shader_cross_desc *desc,
+                                       const cs_spirv *module,
+                                       uint32_t **out_words, size_t *out_count)
+{
+    if (!desc->storage_bindings || !desc->storage_formats)
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "cs_shader_cross_desc: storage_count is %u but "
+                       "storage_bindings or storage_formats is NULL",
+                       desc->storage_count);
+    uint32_t *spirv_formats =
+        malloc(desc->storage_count * sizeof *spirv_formats);
+    if (!spirv_formats)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory for storage formats");
+    for (uint32_t i = 0; i < desc->storage_count; i++)
+        spirv_formats[i] =
+            cs_spirv_image_format_from_dxgi(desc->storage_formats[i]);
+    cs_status status = cs_spirv_patch_image_formats(
+        module->words, module->word_count, desc->storage_bindings,
+        spirv_formats, desc->storage_count, out_words, out_count);
+    free(spirv_formats);
+    return status;
+}
+
 cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
                                   char **out_source, size_t *out_size,
                                   uint32_t out_workgroup_size[3])
@@ -414,11 +441,13 @@ cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
                        "unknown cross-compile language %d, expected "
                        "CS_CROSS_GLSL, CS_CROSS_MSL or CS_CROSS_HLSL",
                        (int)desc->language);
+    cs_status status = cs_spirv_cross_load();
+    if (status != CS_OK)
+        return status;
     /* reflection checks the module as the rest of the library does, and
      * finds the entry point and its workgroup size */
     cs_shader_reflection reflection;
-    cs_status status =
-        cs_shader_reflect(desc->spirv, desc->spirv_size, &reflection);
+    status = cs_spirv_reflect(desc->spirv, desc->spirv_size, &reflection);
     if (status != CS_OK)
         return status;
     char entry_point[sizeof reflection.entry_point];
@@ -434,10 +463,19 @@ cs_status cs_shader_cross_compile(const cs_shader_cross_desc *desc,
     status = cs_spirv_open_bytes(desc->spirv, desc->spirv_size, &module, &copy);
     if (status != CS_OK)
         return status;
+    /* the storage formats of the resources bound, when given */
+    uint32_t *patched = NULL;
+    size_t patched_count = 0;
+    if (desc->storage_count > 0)
+        status = patch_storage_formats(desc, &module, &patched, &patched_count);
     uint32_t *decorated = NULL;
     size_t decorated_count = 0;
-    status = cs_spirv_decorate_image_access(module.words, module.word_count,
-                                            &decorated, &decorated_count);
+    if (status == CS_OK)
+        status = cs_spirv_decorate_image_access(
+            patched ? patched : module.words,
+            patched ? patched_count : module.word_count, &decorated,
+            &decorated_count);
+    free(patched);
     free(copy);
     if (status != CS_OK)
         return status;

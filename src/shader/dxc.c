@@ -5,17 +5,26 @@
  *
  * The library is searched, in order, at COMPUSHADY_DXC (a file path),
  * $VULKAN_SDK/lib/libdxcompiler.so, then by the dynamic loader's default
- * search (libdxcompiler.so, libdxcompiler.so.3.7). */
-#define _GNU_SOURCE /* dladdr */
+ * search (libdxcompiler.so, libdxcompiler.so.3.7); on Windows at
+ * %VULKAN_SDK%/Bin/dxcompiler.dll, then dxcompiler.dll. */
 #include "shader_internal.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <threads.h>
 #include <wchar.h>
+
+/* Where the Vulkan SDK keeps DXC, and the names the system's search
+ * finds it by. */
+#ifdef CS_PLATFORM_WINDOWS
+#define DXC_SDK_FILE "Bin/dxcompiler.dll"
+#define DXC_LIBRARY_FILE "dxcompiler.dll"
+#define DXC_LIBRARY_NAMES "dxcompiler.dll"
+#else
+#define DXC_SDK_FILE "lib/libdxcompiler.so"
+#define DXC_LIBRARY_FILE "libdxcompiler.so"
+#define DXC_LIBRARY_NAMES "libdxcompiler.so", "libdxcompiler.so.3.7"
+#endif
 
 /* >>COM types as DXC's WinAdapter.h declares them off Windows: HRESULT is a
  * 32-bit int, REFIID a pointer to a GUID, LPCWSTR a wchar_t string (32-bit
@@ -112,19 +121,19 @@ typedef dxc_hresult (*dxc_compiler3_compile_fn)(
     void **result);
 
 static struct {
-    mtx_t lock;
+    cs_mutex lock;
     void *library;
     dxc_create_instance_fn create_instance;
     unsigned destructor_slots; /* 0, or 2 for the old WinAdapter ABI */
     char path[512];            /* where it was found */
 } dxc;
 
-static once_flag dxc_once = ONCE_FLAG_INIT;
+static cs_once dxc_once = CS_ONCE_INIT;
 static bool dxc_lock_made;
 
 static void make_dxc_lock(void)
 {
-    dxc_lock_made = mtx_init(&dxc.lock, mtx_plain) == thrd_success;
+    dxc_lock_made = cs_mutex_init(&dxc.lock);
 }
 
 /* The method in `slot` (Windows numbering) of a COM object. */
@@ -226,7 +235,8 @@ static void probe_slot8(void *self) /* new HeapMinimize */
 static bool dxc_probe_abi(void *library)
 {
     dxc_create_instance2_fn create_instance2 =
-        (dxc_create_instance2_fn)dlsym(library, "DxcCreateInstance2");
+        (dxc_create_instance2_fn)cs_library_symbol(library,
+                                                   "DxcCreateInstance2");
     if (create_instance2 == NULL)
         return true; /* keep the current layout */
     static const dxc_method probe_table[] = {
@@ -255,18 +265,14 @@ static bool dxc_probe_abi(void *library)
 /* Tries one path; keeps the library when it has DxcCreateInstance. */
 static bool dxc_try_open(const char *path, char *why, size_t why_size)
 {
-    dlerror();
-    void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (library == NULL) {
-        const char *error = dlerror();
-        snprintf(why, why_size, "%s", error ? error : path);
+    void *library = cs_library_open(path, why, why_size);
+    if (library == NULL)
         return false;
-    }
     dxc_create_instance_fn create =
-        (dxc_create_instance_fn)dlsym(library, "DxcCreateInstance");
+        (dxc_create_instance_fn)cs_library_symbol(library, "DxcCreateInstance");
     if (create == NULL) {
         snprintf(why, why_size, "%s has no DxcCreateInstance", path);
-        dlclose(library);
+        cs_library_close(library);
         return false;
     }
     if (!dxc_probe_abi(library)) {
@@ -300,29 +306,28 @@ static cs_status dxc_load_locked(void)
     const char *sdk = getenv("VULKAN_SDK");
     if (sdk && *sdk) {
         char path[600];
-        snprintf(path, sizeof path, "%s/lib/libdxcompiler.so", sdk);
+        snprintf(path, sizeof path, "%s/" DXC_SDK_FILE, sdk);
         if (dxc_try_open(path, why, sizeof why))
             return CS_OK;
     }
-    static const char *const names[] = {"libdxcompiler.so",
-                                        "libdxcompiler.so.3.7"};
+    static const char *const names[] = {DXC_LIBRARY_NAMES};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (dxc_try_open(names[i], why, sizeof why))
             return CS_OK;
     return cs_fail(CS_ERROR_UNSUPPORTED,
                    "DXC library not found: set COMPUSHADY_DXC to "
-                   "libdxcompiler.so (last error: %s)",
-                   why);
+                   "%s (last error: %s)",
+                   DXC_LIBRARY_FILE, why);
 }
 
 static cs_status dxc_load(void)
 {
-    call_once(&dxc_once, make_dxc_lock);
+    cs_call_once(&dxc_once, make_dxc_lock);
     if (!dxc_lock_made)
         return cs_fail(CS_ERROR_BACKEND, "cannot create the DXC lock");
-    mtx_lock(&dxc.lock);
+    cs_mutex_lock(&dxc.lock);
     cs_status status = dxc_load_locked();
-    mtx_unlock(&dxc.lock);
+    cs_mutex_unlock(&dxc.lock);
     return status;
 }
 
@@ -332,6 +337,17 @@ bool cs_shader_dxc_available(void)
 }
 
 /* UTF-8 to a malloc'd wide string (invalid bytes become U+FFFD). */
+/* Whether the size bytes at text hold needle (memmem is not standard C). */
+static bool dxc_text_contains(const void *text, size_t size, const char *needle)
+{
+    size_t length = strlen(needle);
+    const char *at = text;
+    for (size_t i = 0; length && i + length <= size; i++)
+        if (at[i] == needle[0] && memcmp(at + i, needle, length) == 0)
+            return true;
+    return false;
+}
+
 static wchar_t *dxc_widen(const char *text)
 {
     size_t length = strlen(text);
@@ -358,6 +374,13 @@ static wchar_t *dxc_widen(const char *text)
             code = (code << 6) | (*at & 0x3f);
             at++;
             taken++;
+        }
+        if (taken == extra && sizeof(wchar_t) == 2 && code > 0xffff) {
+            /* UTF-16 (Windows): a surrogate pair, for the 4 bytes read */
+            code -= 0x10000;
+            wide[count++] = (wchar_t)(0xd800 + (code >> 10));
+            wide[count++] = (wchar_t)(0xdc00 + (code & 0x3ff));
+            continue;
         }
         wide[count++] = taken == extra ? (wchar_t)code : 0xfffd;
     }
@@ -464,12 +487,10 @@ retry:
          * 2021, DXC's default only from release 1.7.2212 on. */
         static const char wave[] = "Vulkan 1.1 is required";
         static const char template[] = "'template' is a reserved keyword";
-        bool retry_vulkan_1_1 =
-            !added_vulkan_1_1 && text_size &&
-            memmem(text, text_size, wave, sizeof wave - 1) != NULL;
-        bool retry_hlsl_2021 =
-            !added_hlsl_2021 && text_size &&
-            memmem(text, text_size, template, sizeof template - 1) != NULL;
+        bool retry_vulkan_1_1 = !added_vulkan_1_1 && text_size &&
+                                dxc_text_contains(text, text_size, wave);
+        bool retry_hlsl_2021 = !added_hlsl_2021 && text_size &&
+                               dxc_text_contains(text, text_size, template);
         if (retry_vulkan_1_1 || retry_hlsl_2021) {
             if (retry_vulkan_1_1) {
                 arguments[argument_count++] = L"-fspv-target-env=vulkan1.1";
@@ -538,15 +559,15 @@ cs_status cs_dxc_describe(char *out, size_t capacity)
     cs_status status = dxc_load();
     if (status != CS_OK)
         return status;
-    struct stat info;
-    Dl_info where = {0};
+    int64_t size, mtime;
+    char where[1024];
     /* the file the loader took (a bare soname resolves to a path) */
     const char *file = dxc.path;
-    if (dladdr((void *)dxc.create_instance, &where) && where.dli_fname)
-        file = where.dli_fname;
-    if (stat(file, &info) == 0)
-        snprintf(out, capacity, "dxc %s %lld %lld", file,
-                 (long long)info.st_size, (long long)info.st_mtime);
+    if (cs_library_file_of((void *)dxc.create_instance, where, sizeof where))
+        file = where;
+    if (cs_file_stamp(file, &size, &mtime))
+        snprintf(out, capacity, "dxc %s %lld %lld", file, (long long)size,
+                 (long long)mtime);
     else
         snprintf(out, capacity, "dxc %s", file);
     return CS_OK;

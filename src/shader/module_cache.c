@@ -3,7 +3,7 @@
  * module, and per set of storage image formats the patched module that
  * SPIRV-Tools validated. Keys hold the whole module, so only identical
  * bytes hit. */
-#include "../core/cache.h"
+#include "../common/cache.h"
 #include "shader_internal.h"
 
 #include <spirv/unified1/spirv.h>
@@ -32,7 +32,7 @@ typedef struct cached_value {
 } cached_value;
 
 static cs_cache *cache;
-static once_flag cache_once = ONCE_FLAG_INIT;
+static cs_once cache_once = CS_ONCE_INIT;
 
 static void destroy_value(void *value, void *context)
 {
@@ -47,20 +47,21 @@ static void destroy_value(void *value, void *context)
     free(v);
 }
 
+static void trim_cache(void)
+{
+    cs_cache_trim(cache);
+}
+
 static void create_cache(void)
 {
     cache = cs_cache_create_for(CS_CACHE_MODULE, destroy_value, NULL);
+    cs_cache_on_new_limits(CS_CACHE_MODULE, trim_cache);
 }
 
 static cs_cache *module_cache(void)
 {
-    call_once(&cache_once, create_cache);
+    cs_call_once(&cache_once, create_cache);
     return cache;
-}
-
-void cs_module_cache_trim(void)
-{
-    cs_cache_trim(module_cache());
 }
 
 static bool copy_reflection(const cs_shader_reflection *from,
@@ -105,16 +106,19 @@ static unsigned char *make_key(int tag, const void *extra, size_t extra_size,
     return key;
 }
 
-cs_status cs_module_reflect(const void *spirv, size_t size,
+/* The public reflection: cs_spirv_reflect behind the module cache. */
+cs_status cs_shader_reflect(const void *spirv, size_t size,
                             cs_shader_reflection *out_reflection)
 {
+    if (out_reflection == NULL || spirv == NULL)
+        return cs_spirv_reflect(spirv, size, out_reflection);
     cs_cache *c = module_cache();
     size_t key_size = 0;
     unsigned char *key =
         make_key(TAG_REFLECTION, NULL, 0, spirv, size, &key_size);
     if (!key || !c) {
         free(key);
-        return cs_shader_reflect(spirv, size, out_reflection);
+        return cs_spirv_reflect(spirv, size, out_reflection);
     }
     cs_cache_entry *entry = cs_cache_find(c, key, key_size);
     if (entry) {
@@ -130,7 +134,7 @@ cs_status cs_module_reflect(const void *spirv, size_t size,
         return CS_OK;
     }
     cs_cache_count_event(CS_COUNT_MODULE_MISS);
-    cs_status status = cs_shader_reflect(spirv, size, out_reflection);
+    cs_status status = cs_spirv_reflect(spirv, size, out_reflection);
     if (status == CS_OK) {
         cached_value *v = malloc(sizeof *v);
         reflected *r = malloc(sizeof *r);
@@ -295,17 +299,4 @@ bool cs_spirv_declares_capability(const uint32_t *words, size_t word_count,
             return true;
     }
     return false;
-}
-
-cs_status cs_spirv_align(const void *bytes, size_t size,
-                         const uint32_t **out_words, size_t *out_count,
-                         uint32_t **out_copy)
-{
-    cs_spirv module;
-    cs_status status = cs_spirv_open_bytes(bytes, size, &module, out_copy);
-    if (status != CS_OK)
-        return status;
-    *out_words = module.words;
-    *out_count = module.word_count;
-    return CS_OK;
 }

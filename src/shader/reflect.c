@@ -805,8 +805,8 @@ static cs_status read_image_uses(const reader *r, cs_shader_reflection *out)
     return status;
 }
 
-cs_status cs_shader_reflect(const void *spirv, size_t size,
-                            cs_shader_reflection *out_reflection)
+cs_status cs_spirv_reflect(const void *spirv, size_t size,
+                           cs_shader_reflection *out_reflection)
 {
     if (out_reflection == NULL)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,

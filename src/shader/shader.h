@@ -1,38 +1,68 @@
 /*
- * shader.h - what the shader part offers the core and the backends: the
- * SPIR-V module cache (reflection, and the module prepared for the
- * resources bound), the storage-image format pass, the conversions between
- * shader formats. The shader part's own files share shader_internal.h.
+ * shader.h - what the shader part offers the backends: reading SPIR-V
+ * (for their own rewrites), the module prepared for the resources bound
+ * (storage image formats, cached and validated), what a module declares. The
+ * shader part's own files share shader_internal.h; the core uses the shader
+ * part through the public API alone (cs_shader_compile, cs_shader_reflect,
+ * cs_shader_cross_compile).
  *
- * Dependencies point one way: core and backends -> this header -> the
- * public header and the common helpers. Nothing here knows a core object
- * (cs_compute, cs_device): callers pass plain values.
+ * Dependencies point one way: backends -> this header -> common and the
+ * public header. Nothing here knows a core object (cs_compute,
+ * cs_device): callers pass plain values (common.h's cs_storage_binding).
  */
 #ifndef CS_SHADER_H
 #define CS_SHADER_H
 
-#include "compushady.h"
+#include "../common/common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* >>modules (module_cache.c) */
+/* >>spirv: a module whose header and instruction stream were checked, so
+ * every instruction from word 5 on has a word count >= 1 that stays inside
+ * the module. Operands inside an instruction still need bounds checks. */
+enum {
+    CS_SPIRV_MAGIC = 0x07230203u,
+    CS_SPIRV_HEADER_WORDS = 5,
+    /* Real modules stay far below; the cap keeps per-id tables small. */
+    CS_SPIRV_MAX_ID_BOUND = 1u << 22,
+};
 
-/* cs_shader_reflect, from a process-wide bounded cache (CS_CACHE_MODULE)
- * when the same bytes were reflected before. */
-cs_status cs_module_reflect(const void *spirv, size_t size,
-                            cs_shader_reflection *out_reflection);
+typedef struct cs_spirv {
+    const uint32_t *words;
+    size_t word_count;
+    uint32_t version; /* 0x00010500 for SPIR-V 1.5 */
+    uint32_t id_bound;
+} cs_spirv;
 
-/* A storage image or storage texel buffer of a shader with a resource
- * bound: its binding, the SPIR-V ImageFormat the shader declares, the
- * format of the resource bound (the core lists them:
- * cs_compute_storage_bindings in core/backend.h). */
-typedef struct cs_storage_binding {
-    uint32_t binding;
-    uint32_t declared_format; /* SPIR-V ImageFormat; 0 = Unknown */
-    cs_format format;         /* of the resource bound */
-} cs_storage_binding;
+/* Checks a module of word_count words (CS_ERROR_INVALID_SHADER with what is
+ * wrong) and fills *out_module. The words must stay alive while it is used. */
+cs_status cs_spirv_open(const uint32_t *words, size_t word_count,
+                        cs_spirv *out_module);
+
+/* The same from bytes: rejects sizes that are not a multiple of 4 and copies
+ * the bytes when they are not 4-aligned (*out_copy then owns them; free it). */
+cs_status cs_spirv_open_bytes(const void *bytes, size_t size,
+                              cs_spirv *out_module, uint32_t **out_copy);
+
+static inline uint32_t cs_spirv_opcode(uint32_t first_word)
+{
+    return first_word & 0xffffu;
+}
+static inline uint32_t cs_spirv_word_count(uint32_t first_word)
+{
+    return first_word >> 16;
+}
+
+/* Bytes of the nul-terminated literal string starting at operand `first` of
+ * the instruction at `inst`; copies at most capacity-1 bytes into out (always
+ * terminated). Returns false when the string runs past the instruction. */
+bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
+                          size_t capacity);
+
+/* >>modules (module_cache.c). Reflection is cached too, behind the public
+ * cs_shader_reflect(). */
 
 typedef struct cs_prepared_module cs_prepared_module;
 
@@ -62,33 +92,5 @@ bool cs_spirv_declares_capability(const uint32_t *words, size_t word_count,
  * (Unknown) for formats SPIR-V cannot name (B8G8R8A8_*, R32G32B32_*,
  * *_SRGB) and unknown values. */
 uint32_t cs_spirv_image_format_from_dxgi(uint32_t dxgi_format);
-
-/* A copy of bytes as 4-aligned words when they are not aligned (*out_copy,
- * free it; NULL when bytes already are); CS_ERROR_INVALID_SHADER when size
- * is not a whole number of words or the header is not SPIR-V's. */
-cs_status cs_spirv_align(const void *bytes, size_t size,
-                         const uint32_t **out_words, size_t *out_count,
-                         uint32_t **out_copy);
-
-/* >>shader formats (shader_format.c) */
-
-/* Compiles code of a source format (GLSL, HLSL, WGSL) to SPIR-V, as
- * cs_shader_compile does (*out_spirv malloc'd); CS_ERROR_UNSUPPORTED for a
- * format the library cannot compile (MSL), CS_ERROR_INVALID_ARGUMENT for an
- * unknown one. Not for SPIR-V itself. */
-cs_status cs_shader_to_spirv(cs_shader_format format, const void *code,
-                             size_t size, const char *entry_point,
-                             void **out_spirv, size_t *out_size);
-/* Picks the best format of the `taken` bits that SPIR-V can become (SPIR-V
- * itself first: *out_code NULL, *out_size spirv_size) and converts the
- * module to it (*out_code malloc'd, nul-terminated source). None:
- * CS_ERROR_UNSUPPORTED naming taker ("device 'X' (the opengl backend)")
- * and the formats it takes. */
-cs_status cs_shader_from_spirv(const void *spirv, size_t spirv_size,
-                               uint32_t taken, const char *entry_point,
-                               const char *taker, cs_shader_format *out_format,
-                               char **out_code, size_t *out_size);
-/* "SPIR-V, GLSL" for a set of CS_SHADER_FORMAT_* bits ("none": 0). */
-void cs_shader_format_list(uint32_t formats, char *text, size_t size);
 
 #endif

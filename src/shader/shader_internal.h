@@ -1,59 +1,18 @@
 /*
- * shader_internal.h - the shader subsystem's internal interface: SPIR-V
- * reading shared by reflection and the rewriting passes, the passes that make
- * glslang's HLSL output behave like DXC's, and what the core needs to bind
- * storage images of any format.
+ * shader_internal.h - the shader subsystem's internal interface: the passes
+ * that make glslang's HLSL output behave like DXC's, the compile cache, the
+ * image format patch. SPIR-V reading, shared with the backends, is in
+ * shader.h.
  */
 #ifndef CS_SHADER_INTERNAL_H
 #define CS_SHADER_INTERNAL_H
 
-#include "../core/internal.h"
+#include "../common/common.h"
 #include "shader.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* >>spirv: a module whose header and instruction stream were checked, so
- * every instruction from word 5 on has a word count >= 1 that stays inside
- * the module. Operands inside an instruction still need bounds checks. */
-enum {
-    CS_SPIRV_MAGIC = 0x07230203u,
-    CS_SPIRV_HEADER_WORDS = 5,
-    /* Real modules stay far below; the cap keeps per-id tables small. */
-    CS_SPIRV_MAX_ID_BOUND = 1u << 22,
-};
-
-typedef struct cs_spirv {
-    const uint32_t *words;
-    size_t word_count;
-    uint32_t version; /* 0x00010500 for SPIR-V 1.5 */
-    uint32_t id_bound;
-} cs_spirv;
-
-/* Checks a module of word_count words (CS_ERROR_INVALID_SHADER with what is
- * wrong) and fills *out_module. The words must stay alive while it is used. */
-cs_status cs_spirv_open(const uint32_t *words, size_t word_count,
-                        cs_spirv *out_module);
-
-/* The same from bytes: rejects sizes that are not a multiple of 4 and copies
- * the bytes when they are not 4-aligned (*out_copy then owns them; free it). */
-cs_status cs_spirv_open_bytes(const void *bytes, size_t size,
-                              cs_spirv *out_module, uint32_t **out_copy);
-
-static inline uint32_t cs_spirv_opcode(uint32_t first_word)
-{
-    return first_word & 0xffffu;
-}
-static inline uint32_t cs_spirv_word_count(uint32_t first_word)
-{
-    return first_word >> 16;
-}
-
-/* Bytes of the nul-terminated literal string starting at operand `first` of
- * the instruction at `inst`; copies at most capacity-1 bytes into out (always
- * terminated). Returns false when the string runs past the instruction. */
-bool cs_spirv_read_string(const uint32_t *inst, uint32_t first, char *out,
-                          size_t capacity);
 
 /* >>compile helpers */
 
@@ -270,6 +229,11 @@ cs_status cs_spirv_patch_image_formats(const uint32_t *words, size_t word_count,
                                        const uint32_t *spirv_formats,
                                        size_t count, uint32_t **out_words,
                                        size_t *out_word_count);
+
+/* cs_shader_reflect without the module cache (reflect.c; the public
+ * function is module_cache.c's, which calls this on a miss). */
+cs_status cs_spirv_reflect(const void *spirv, size_t size,
+                           cs_shader_reflection *out_reflection);
 
 /* Validates a whole module with SPIRV-Tools for the Vulkan environment of
  * its SPIR-V version: CS_ERROR_INVALID_SHADER with the validator's message. */

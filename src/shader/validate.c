@@ -9,14 +9,13 @@
  * process, so a module is validated once per process: modules found valid
  * (and those cs_shader_compile produced and validated, from its caches
  * too) are remembered, whole, and found again by hash and comparison. */
-#include "../core/cache.h"
+#include "../common/cache.h"
 #include "shader_internal.h"
 
 #include <spirv-tools/libspirv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 enum {
     KNOWN_MAX = 512,                 /* modules remembered valid */
@@ -32,13 +31,13 @@ typedef struct known_module {
 
 static known_module known[KNOWN_MAX];
 static size_t known_next, known_bytes;
-static mtx_t known_lock;
-static once_flag known_once = ONCE_FLAG_INIT;
+static cs_mutex known_lock;
+static cs_once known_once = CS_ONCE_INIT;
 static bool known_ready;
 
 static void init_known(void)
 {
-    known_ready = mtx_init(&known_lock, mtx_plain) == thrd_success;
+    known_ready = cs_mutex_init(&known_lock);
 }
 
 /* Lock held. */
@@ -54,23 +53,23 @@ static bool find_known(uint64_t hash, const uint32_t *words, size_t count)
 
 static bool is_known_valid(const uint32_t *words, size_t count)
 {
-    call_once(&known_once, init_known);
+    cs_call_once(&known_once, init_known);
     if (!known_ready || count == 0 || count > KNOWN_MAX_WORDS)
         return false;
     uint64_t hash = cs_hash64(words, count * 4, 11);
-    mtx_lock(&known_lock);
+    cs_mutex_lock(&known_lock);
     bool found = find_known(hash, words, count);
-    mtx_unlock(&known_lock);
+    cs_mutex_unlock(&known_lock);
     return found;
 }
 
 void cs_spirv_remember_valid(const uint32_t *words, size_t count)
 {
-    call_once(&known_once, init_known);
+    cs_call_once(&known_once, init_known);
     if (!known_ready || count == 0 || count > KNOWN_MAX_WORDS)
         return;
     uint64_t hash = cs_hash64(words, count * 4, 11);
-    mtx_lock(&known_lock);
+    cs_mutex_lock(&known_lock);
     if (!find_known(hash, words, count)) {
         /* round robin, and past the byte budget the next ones go too */
         uint32_t *copy = malloc(count * 4);
@@ -92,19 +91,19 @@ void cs_spirv_remember_valid(const uint32_t *words, size_t count)
             known_next = (known_next + 1) % KNOWN_MAX;
         }
     }
-    mtx_unlock(&known_lock);
+    cs_mutex_unlock(&known_lock);
 }
 
 void cs_spirv_known_valid_stats(size_t *out_count, size_t *out_bytes)
 {
-    call_once(&known_once, init_known);
+    cs_call_once(&known_once, init_known);
     size_t count = 0;
     if (known_ready) {
-        mtx_lock(&known_lock);
+        cs_mutex_lock(&known_lock);
         for (size_t i = 0; i < KNOWN_MAX; i++)
             count += known[i].words != NULL;
         *out_bytes = known_bytes;
-        mtx_unlock(&known_lock);
+        cs_mutex_unlock(&known_lock);
     } else {
         *out_bytes = 0;
     }
@@ -113,18 +112,21 @@ void cs_spirv_known_valid_stats(size_t *out_count, size_t *out_bytes)
 
 void cs_spirv_forget_valid(void)
 {
-    call_once(&known_once, init_known);
+    cs_call_once(&known_once, init_known);
     if (!known_ready)
         return;
-    mtx_lock(&known_lock);
+    cs_mutex_lock(&known_lock);
     for (size_t i = 0; i < KNOWN_MAX; i++) {
         free(known[i].words);
         known[i] = (known_module){0};
     }
     known_bytes = 0;
     known_next = 0;
-    mtx_unlock(&known_lock);
+    cs_mutex_unlock(&known_lock);
 }
+
+/* after the libraries' headers: their functions may be pointers */
+#include "shader_libraries.h"
 
 /* Vulkan 1.2 takes SPIR-V up to 1.5, Vulkan 1.3 up to 1.6. */
 static spv_target_env environment_for(uint32_t version)
@@ -148,7 +150,7 @@ static cs_status validate_here(void *argument)
         return status;
     /* a context holds the grammar tables: made once per compiler thread
      * and environment (kept threads: they live as long as the process) */
-    static thread_local spv_context contexts[2];
+    static _Thread_local spv_context contexts[2];
     spv_target_env environment = environment_for(module.version);
     int which = environment == SPV_ENV_VULKAN_1_3;
     if (!contexts[which])
@@ -180,11 +182,27 @@ static cs_status validate_here(void *argument)
 
 cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
 {
+    /* without SPIRV-Tools (a Windows build without its DLL) the module
+     * gets the structural checks of reflection only, as the original
+     * gives it to the driver (docs/decisions.md) */
+    if (cs_spirv_tools_load() != CS_OK)
+        return CS_OK;
     if (is_known_valid(words, word_count))
         return CS_OK;
     validate_job job = {words, word_count};
     cs_status status = cs_compiler_thread_run(validate_here, &job);
     if (status == CS_OK)
         cs_spirv_remember_valid(words, word_count);
+    return status;
+}
+
+cs_status cs_shader_validate(const void *spirv, size_t size)
+{
+    cs_spirv module;
+    uint32_t *copy = NULL;
+    cs_status status = cs_spirv_open_bytes(spirv, size, &module, &copy);
+    if (status == CS_OK)
+        status = cs_spirv_validate(module.words, module.word_count);
+    free(copy);
     return status;
 }

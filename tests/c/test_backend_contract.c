@@ -9,6 +9,7 @@
 #include "harness.h"
 
 #include "core/backend.h"
+#include "shader/shader.h"
 
 static cs_instance *instance;
 static cs_device *device;

@@ -9,17 +9,14 @@
  */
 #include "harness.h"
 
-#include "core/cache.h"
+#include "common/cache.h"
 
-#include <dirent.h>
-#include <dlfcn.h>
+#include "platform/platform.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <threads.h>
-#include <unistd.h>
 
 static cs_instance *instance;
 static cs_device *device;
@@ -168,6 +165,8 @@ static void test_formats_make_pipelines(void)
 
 static void test_compile_cache(void)
 {
+    if (!harness_have_compiler()) /* counts the compile caches */
+        return;
     static const char two_entries[] =
         "RWStructuredBuffer<uint> o : register(u0);\n"
         "[numthreads(1, 1, 1)] void first() { o[0] = 1; }\n"
@@ -194,54 +193,60 @@ static void test_compile_cache(void)
     cs_free(c.words);
 }
 
+/* The names of the files of cache_dir that start with prefix,
+ * newline-separated (each name followed by one), and their count. */
+typedef struct file_names {
+    const char *prefix;
+    char *out;
+    size_t capacity, count;
+} file_names;
+
+static void add_file_name(const char *name, void *arg)
+{
+    file_names *names = arg;
+    if (strncmp(name, names->prefix, strlen(names->prefix)) != 0)
+        return;
+    names->count++;
+    if (names->out && strlen(names->out) + strlen(name) + 2 < names->capacity) {
+        strcat(names->out, name);
+        strcat(names->out, "\n");
+    }
+}
+
 /* Names of the "spirv-*" files of cache_dir, newline-separated. */
 static void list_spirv_files(char *out, size_t capacity)
 {
     out[0] = '\0';
-    DIR *dir = opendir(cache_dir);
-    struct dirent *e;
-    while (dir && (e = readdir(dir))) {
-        if (strncmp(e->d_name, "spirv-", 6) == 0 &&
-            strlen(out) + strlen(e->d_name) + 2 < capacity) {
-            strcat(out, e->d_name);
-            strcat(out, "\n");
-        }
-    }
-    if (dir)
-        closedir(dir);
+    file_names names = {"spirv-", out, capacity, 0};
+    cs_dir_list(cache_dir, add_file_name, &names);
 }
 
 /* The path of a spirv file of cache_dir not named in before. */
 static bool new_spirv_file(const char *before, char *out, size_t capacity)
 {
-    DIR *dir = opendir(cache_dir);
-    struct dirent *e;
-    bool found = false;
-    while (dir && (e = readdir(dir)) && !found) {
-        if (strncmp(e->d_name, "spirv-", 6) != 0 || strstr(before, e->d_name))
-            continue;
-        snprintf(out, capacity, "%s/%s", cache_dir, e->d_name);
-        found = true;
+    char now[4096];
+    list_spirv_files(now, sizeof now);
+    for (char *name = now, *end; (end = strchr(name, '\n')); name = end + 1) {
+        *end = '\0';
+        if (!strstr(before, name)) {
+            int written = snprintf(out, capacity, "%s/%s", cache_dir, name);
+            return written > 0 && (size_t)written < capacity;
+        }
     }
-    if (dir)
-        closedir(dir);
-    return found;
+    return false;
 }
 
 static size_t count_files(const char *prefix)
 {
-    DIR *dir = opendir(cache_dir);
-    size_t count = 0;
-    struct dirent *e;
-    while (dir && (e = readdir(dir)))
-        count += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    if (dir)
-        closedir(dir);
-    return count;
+    file_names names = {prefix, NULL, 0, 0};
+    cs_dir_list(cache_dir, add_file_name, &names);
+    return names.count;
 }
 
 static void test_disk_compile_cache(void)
 {
+    if (!harness_have_compiler()) /* counts the compile caches */
+        return;
     static const char source[] =
         "RWStructuredBuffer<uint> o : register(u0);\n"
         "[numthreads(1, 1, 1)] void main() { o[0] = 77123; }\n";
@@ -311,7 +316,7 @@ static void test_pipeline_cache_file(void)
 {
     spirv_blob spirv = harness_compile(fill_source);
     CHECK_OR_RETURN(spirv.words);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     cs_instance *other = NULL;
     CHECK_OR_RETURN(cs_instance_create(&desc, &other) == CS_OK);
     cs_device *dev = cs_instance_get_device(other, 0);
@@ -329,14 +334,13 @@ static void test_pipeline_cache_file(void)
     cs_instance_release(other);
 
     /* a header naming another device: not given to the driver */
-    DIR *dir = opendir(cache_dir);
-    CHECK_OR_RETURN(dir);
-    struct dirent *e;
-    char path[512] = "";
-    while ((e = readdir(dir)))
-        if (strncmp(e->d_name, "pipelines-", 10) == 0)
-            snprintf(path, sizeof path, "%s/%s", cache_dir, e->d_name);
-    closedir(dir);
+    char names[1024] = "", path[512] = "";
+    file_names found = {"pipelines-", names, sizeof names, 0};
+    CHECK_OR_RETURN(cs_dir_list(cache_dir, add_file_name, &found));
+    CHECK_OR_RETURN(found.count >= 1);
+    *strchr(names, '\n') = '\0';
+    int written = snprintf(path, sizeof path, "%s/%s", cache_dir, names);
+    CHECK_OR_RETURN(written > 0 && (size_t)written < sizeof path);
     FILE *f = fopen(path, "r+b");
     CHECK_OR_RETURN(f);
     fseek(f, 16, SEEK_SET); /* the first byte of pipelineCacheUUID */
@@ -357,6 +361,8 @@ static void test_pipeline_cache_file(void)
 
 static void test_unwritable_dir(void)
 {
+    if (!harness_have_compiler()) /* counts the compile caches */
+        return;
     /* a directory under a regular file can never be made */
     char blocker[300], dir[400];
     snprintf(blocker, sizeof blocker, "%s/blocker", cache_dir);
@@ -364,7 +370,7 @@ static void test_unwritable_dir(void)
     CHECK_OR_RETURN(f);
     fclose(f);
     snprintf(dir, sizeof dir, "%s/sub/cache", blocker);
-    setenv("COMPUSHADY_CACHE_DIR", dir, 1);
+    cs_env_set("COMPUSHADY_CACHE_DIR", dir, true);
     static const char source[] =
         "RWStructuredBuffer<uint> output : register(u0);\n"
         "[numthreads(8, 1, 1)]\n"
@@ -376,7 +382,7 @@ static void test_unwritable_dir(void)
     spirv_blob again = harness_compile(source);
     CHECK(again.words && again.size == spirv.size &&
           memcmp(again.words, spirv.words, spirv.size) == 0);
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     cs_instance *other = NULL;
     if (spirv.words && cs_instance_create(&desc, &other) == CS_OK) {
         cs_device *dev = cs_instance_get_device(other, 0);
@@ -385,11 +391,11 @@ static void test_unwritable_dir(void)
         cs_instance_release(other); /* saving fails silently */
     }
     /* and the disk caches off altogether */
-    setenv("COMPUSHADY_CACHE_DIR", "", 1);
+    cs_env_set("COMPUSHADY_CACHE_DIR", "", true);
     cs_compile_cache_clear_memory();
     spirv_blob off = harness_compile(source);
     CHECK(off.words && off.size == spirv.size);
-    setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
+    cs_env_set("COMPUSHADY_CACHE_DIR", cache_dir, true);
     cs_free(spirv.words);
     cs_free(again.words);
     cs_free(off.words);
@@ -414,13 +420,12 @@ static void test_threads(void)
         "+ 1; /* threads */ }\n";
     thread_spirv = harness_compile(source);
     CHECK_OR_RETURN(thread_spirv.words);
-    thrd_t threads[4];
+    cs_thread threads[4];
     int ok[4] = {1, 1, 1, 1};
     for (int i = 0; i < 4; i++)
-        CHECK_OR_RETURN(thrd_create(&threads[i], create_many, &ok[i]) ==
-                        thrd_success);
+        CHECK_OR_RETURN(cs_thread_create(&threads[i], create_many, &ok[i], 0));
     for (int i = 0; i < 4; i++) {
-        thrd_join(threads[i], NULL);
+        cs_thread_join(threads[i], NULL);
         CHECK(ok[i]);
     }
     cs_free(thread_spirv.words);
@@ -495,19 +500,38 @@ static void test_limits(void)
     cs_free(spirv.words);
 }
 
+/* Removes the folder path and what it holds (files and folders). */
+static void remove_entry(const char *name, void *arg)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", (const char *)arg, name);
+    cs_file_remove(path);
+    cs_dir_list(path, remove_entry, path); /* a folder: empty it */
+    cs_dir_remove(path);
+}
+
+static bool remove_tree(const char *path)
+{
+    cs_dir_list(path, remove_entry, (void *)path);
+    return cs_dir_remove(path);
+}
+
 int main(void)
 {
     harness_pin_vulkan_libraries();
-    snprintf(cache_dir, sizeof cache_dir, "%s/cs-cache-test-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(cache_dir)) {
-        perror("mkdtemp");
+    const char *temporary = getenv("TMPDIR") ? getenv("TMPDIR")
+                            : getenv("TEMP") ? getenv("TEMP")
+                                             : "/tmp";
+    snprintf(cache_dir, sizeof cache_dir, "%s/cs-cache-test-%d-%llu", temporary,
+             cs_process_id(), (unsigned long long)cs_time_monotonic_ns());
+    if (!cs_dir_make_all(cache_dir)) {
+        fprintf(stderr, "cannot make %s\n", cache_dir);
         return 1;
     }
-    setenv("COMPUSHADY_CACHE_DIR", cache_dir, 1);
+    cs_env_set("COMPUSHADY_CACHE_DIR", cache_dir, true);
     /* these tests are of compushady's own pipeline cache, which auto mode
      * leaves out on NVIDIA's driver (it keeps its own) */
-    setenv("COMPUSHADY_PIPELINE_CACHE", "own", 1);
+    cs_env_set("COMPUSHADY_PIPELINE_CACHE", "own", true);
     if (!harness_open_device(&instance, &device))
         return 1;
     const test_case tests[] = {
@@ -522,9 +546,7 @@ int main(void)
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);
-    char command[400];
-    snprintf(command, sizeof command, "rm -rf '%s'", cache_dir);
-    if (system(command) != 0)
+    if (!remove_tree(cache_dir))
         fprintf(stderr, "could not remove %s\n", cache_dir);
     return harness_finish();
 }

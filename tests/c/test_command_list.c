@@ -11,10 +11,10 @@
  */
 #include "harness.h"
 
+#include "platform/platform.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 static cs_instance *instance;
 static cs_device *device;
@@ -293,7 +293,7 @@ static void test_errors(void)
     CHECK(cs_command_list_count(list) == 0);
     /* objects of another device */
     cs_instance *other = NULL;
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
+    cs_instance_desc desc = harness_instance_desc();
     CHECK_OK_OR_RETURN(cs_instance_create(&desc, &other));
     cs_device *other_device = cs_instance_get_device(other, 0);
     cs_resource *far = make_buffer(other_device, CS_HEAP_DEFAULT, 4, 4);
@@ -355,16 +355,15 @@ static void test_threads_one_compute(void)
 {
     counter c;
     CHECK_OR_RETURN(counter_create(&c));
-    thrd_t threads[4];
+    cs_thread threads[4];
     thread_work work[4];
     for (int i = 0; i < 4; i++) {
         work[i] = (thread_work){.compute = c.add};
-        CHECK(thrd_create(&threads[i], dispatch_thread, &work[i]) ==
-              thrd_success);
+        CHECK(cs_thread_create(&threads[i], dispatch_thread, &work[i], 0));
     }
     int failures = 0;
     for (int i = 0; i < 4; i++) {
-        thrd_join(threads[i], NULL);
+        cs_thread_join(threads[i], NULL);
         failures += work[i].failures;
     }
     CHECK(failures == 0);

@@ -14,10 +14,10 @@
 
 #include "core/internal.h" /* cs_debug_simulate_device_lost */
 
+#include "platform/platform.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static cs_instance *instance;
 static cs_device *device;
@@ -42,9 +42,7 @@ static void check_lost(cs_status got, const char *call, int line)
 
 static double now_s(void)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+    return (double)cs_time_monotonic_ns() / 1e9;
 }
 
 static cs_resource *make_buffer(cs_device *on, cs_heap_type heap_type,
@@ -110,9 +108,7 @@ static cs_status run_long(cs_compute *compute, uint32_t groups_x,
 static void test_device_lost(void)
 {
     cs_instance *lost_instance = NULL;
-    cs_instance_desc desc = {.flags = CS_INSTANCE_DEBUG};
-    if (getenv("CS_TEST_NO_DEBUG"))
-        desc.flags = 0;
+    cs_instance_desc desc = harness_instance_desc();
     CHECK_OK_OR_RETURN(cs_instance_create(&desc, &lost_instance));
     cs_device *lost = cs_instance_get_device(lost_instance, 0);
     CHECK_OR_RETURN(lost);

@@ -7,9 +7,11 @@
 
 #include "core/internal.h"
 
-#include <pthread.h>
+#include "platform/platform.h"
+#ifndef CS_PLATFORM_WINDOWS
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 static cs_instance *instance;
 static cs_device *device;
@@ -69,30 +71,33 @@ static void test_generated_sizes(void)
     }
 }
 
-static void *copy_thread(void *arg)
+static int copy_thread(void *arg)
 {
     size_t size = CS_HOST_COPY_SPLIT_BYTES + (size_t)(uintptr_t)arg * 4099;
     for (int i = 0; i < 4; i++)
         if (!copy_and_check(size, (size_t)(uintptr_t)arg, 3))
-            return (void *)1;
-    return NULL;
+            return 1;
+    return 0;
 }
 
 static void test_threads_copy_at_once(void)
 {
-    pthread_t threads[4];
+    cs_thread threads[4];
     for (uintptr_t i = 0; i < 4; i++)
         CHECK_OR_RETURN(
-            pthread_create(&threads[i], NULL, copy_thread, (void *)i) == 0);
+            cs_thread_create(&threads[i], copy_thread, (void *)i, 0));
     for (int i = 0; i < 4; i++) {
-        void *result;
-        pthread_join(threads[i], &result);
-        CHECK(result == NULL);
+        int result = 1;
+        cs_thread_join(threads[i], &result);
+        CHECK(result == 0);
     }
 }
 
 static void test_forked_child_copies_alone(void)
 {
+#ifdef CS_PLATFORM_WINDOWS
+    harness_skip("Windows has no fork()");
+#else
     CHECK(copy_and_check(2 * CS_HOST_COPY_SPLIT_BYTES, 1, 2)); /* pool up */
     fflush(NULL);
     pid_t child = fork();
@@ -105,6 +110,7 @@ static void test_forked_child_copies_alone(void)
     int status = 0;
     CHECK(waitpid(child, &status, 0) == child);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#endif
 }
 
 static void test_upload_and_readback(void)
@@ -142,7 +148,7 @@ int main(void)
 {
     /* the pool is what is tested, also on machines where the default
      * (half the processors) would be one thread */
-    setenv("COMPUSHADY_HOST_COPY_THREADS", "3", 0);
+    cs_env_set("COMPUSHADY_HOST_COPY_THREADS", "3", false);
     harness_pin_vulkan_libraries();
     if (!harness_open_device(&instance, &device))
         return 1;

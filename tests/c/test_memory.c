@@ -17,12 +17,11 @@
 
 #define HARNESS_SUPPRESS_VALIDATION_LAYER_LEAKS
 #include "harness.h"
-#include <dlfcn.h>
+#include "platform/platform.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 static cs_instance *instance;
 static cs_device *device;
@@ -441,12 +440,12 @@ static int churn_thread(void *arg)
 
 static void test_threads(void)
 {
-    thrd_t threads[THREADS];
+    cs_thread threads[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++)
-        CHECK_OR_RETURN(thrd_create(&threads[i], churn_thread,
-                                    (void *)(i + 1)) == thrd_success);
+        CHECK_OR_RETURN(
+            cs_thread_create(&threads[i], churn_thread, (void *)(i + 1), 0));
     for (int i = 0; i < THREADS; i++)
-        thrd_join(threads[i], NULL);
+        cs_thread_join(threads[i], NULL);
     vk_memory_stats s = stats();
     CHECK(s.allocations == 0 && s.used_bytes == 0);
 }
@@ -455,6 +454,7 @@ static void test_threads(void)
 
 int main(void)
 {
+    harness_require_backend("vulkan");
     harness_pin_vulkan_libraries();
     if (!harness_open_device(&instance, &device))
         return 1;

@@ -235,6 +235,83 @@ static void test_backend_receives_a_format_it_takes(void)
     CHECK(received_format == CS_SHADER_FORMAT_NONE); /* never reached */
 }
 
+/* cs_shader_cross_compile declares the storage formats it is given */
+static void test_cross_compile_declares_storage_formats(void)
+{
+    spirv_blob blob = harness_compile(
+        "RWTexture2D<float4> t : register(u1);\n"
+        "[numthreads(1, 1, 1)] void main() { t[uint2(0, 0)] = 1; }\n");
+    CHECK_OR_RETURN(blob.words);
+    char *source = NULL;
+    size_t size = 0;
+    cs_shader_cross_desc desc = {.language = CS_CROSS_GLSL,
+                                 .spirv = blob.words,
+                                 .spirv_size = blob.size};
+    CHECK_OK(cs_shader_cross_compile(&desc, &source, &size, NULL));
+    CHECK(source && strstr(source, "rgba32f") && !strstr(source, "rgba8)"));
+    cs_free(source);
+    const uint32_t bindings[] = {CS_REGISTER_U_BASE + 1};
+    const cs_format formats[] = {CS_FORMAT_R8G8B8A8_UNORM};
+    desc.storage_bindings = bindings;
+    desc.storage_formats = formats;
+    desc.storage_count = 1;
+    source = NULL;
+    CHECK_OK(cs_shader_cross_compile(&desc, &source, &size, NULL));
+    CHECK(source && strstr(source, "rgba8") && !strstr(source, "rgba32f"));
+    cs_free(source);
+    desc.storage_formats = NULL;
+    CHECK_FAILS(cs_shader_cross_compile(&desc, &source, &size, NULL),
+                CS_ERROR_INVALID_ARGUMENT, "storage_formats is NULL");
+    cs_free(blob.words);
+}
+
+/* A module reflection accepts but the validator refuses (an OpNop after
+ * the last function: outside any function): refused on the way to a
+ * device that takes SPIR-V (the Vulkan backend prepares it) and on the way
+ * to one that takes GLSL (the core validates before SPIRV-Cross). */
+static void test_invalid_module_never_reaches_a_backend(void)
+{
+    spirv_blob blob = harness_compile(hlsl_source);
+    CHECK_OR_RETURN(blob.words);
+    size_t words = blob.size / 4;
+    uint32_t *bad = malloc(blob.size + 4);
+    CHECK_OR_RETURN(bad);
+    memcpy(bad, blob.words, blob.size);
+    bad[words] = 1u << 16; /* OpNop, one word */
+    cs_shader_reflection reflection;
+    CHECK_OK(cs_shader_reflect(bad, blob.size + 4, &reflection));
+    cs_shader_reflection_free(&reflection);
+    CHECK_OK(cs_shader_validate(blob.words, blob.size));
+    CHECK_FAILS(cs_shader_validate(bad, blob.size + 4), CS_ERROR_INVALID_SHADER,
+                "");
+    CHECK_FAILS(cs_shader_validate(bad, 6), CS_ERROR_INVALID_SHADER, "");
+    cs_resource *output = make_buffer(CS_HEAP_DEFAULT, 4);
+    cs_compute_desc desc = {.spirv = bad,
+                            .spirv_size = blob.size + 4,
+                            .uav = &output,
+                            .uav_count = 1};
+    cs_compute *never = NULL;
+    CHECK_FAILS(cs_compute_create(device, &desc, &never),
+                CS_ERROR_INVALID_SHADER, "");
+    /* a backend that would take anything: the core refuses first */
+    const cs_backend *own = instance->own_backend;
+    cs_backend recorder = *own;
+    recorder.compute_create = record_compute_create;
+    instance->own_backend = &recorder;
+    uint32_t real_formats = device->info.shader_formats;
+    device->info.shader_formats = CS_SHADER_FORMAT_GLSL;
+    received_format = CS_SHADER_FORMAT_NONE;
+    CHECK_FAILS(cs_compute_create(device, &desc, &never),
+                CS_ERROR_INVALID_SHADER, "");
+    CHECK(received_format == CS_SHADER_FORMAT_NONE);
+    device->info.shader_formats = real_formats;
+    instance->own_backend = own;
+    CHECK(never == NULL);
+    cs_resource_release(output);
+    free(bad);
+    cs_free(blob.words);
+}
+
 int main(void)
 {
     if (!harness_open_device(&instance, &device))
@@ -247,6 +324,10 @@ int main(void)
          test_what_no_path_reaches_is_refused},
         {"backend_receives_a_format_it_takes",
          test_backend_receives_a_format_it_takes},
+        {"cross_compile_declares_storage_formats",
+         test_cross_compile_declares_storage_formats},
+        {"invalid_module_never_reaches_a_backend",
+         test_invalid_module_never_reaches_a_backend},
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);

@@ -219,7 +219,7 @@ static bool test_texture_tiles(void)
 
 int main(void)
 {
-    cs_instance_desc desc = {.flags = harness_instance_flags()};
+    cs_instance_desc desc = harness_instance_desc();
     cs_instance *instance = NULL;
     if (cs_instance_create(&desc, &instance) != CS_OK ||
         cs_instance_device_count(instance) == 0) {

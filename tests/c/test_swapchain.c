@@ -292,7 +292,7 @@ int main(void)
                                    WIN_W, WIN_H, 0, 0, 0xFFFFFF);
         x.map_window(display, window);
         x.sync(display, False);
-        cs_instance_desc desc = {.flags = harness_instance_flags()};
+        cs_instance_desc desc = harness_instance_desc();
         cs_instance *instance = NULL;
         if (cs_instance_create(&desc, &instance) == CS_OK &&
             cs_instance_device_count(instance) > 0) {

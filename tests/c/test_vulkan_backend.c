@@ -14,8 +14,7 @@
 #define HARNESS_SUPPRESS_VALIDATION_LAYER_LEAKS
 #include "harness.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
+#include "platform/platform.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +50,9 @@ __attribute__((weak)) uint32_t cs_format_texel_size(cs_format format)
 static cs_instance test_instance;
 static int collected_messages(void)
 {
-    mtx_lock(&test_instance.debug_lock);
+    cs_mutex_lock(&test_instance.debug_lock);
     int count = (int)test_instance.debug_count;
-    mtx_unlock(&test_instance.debug_lock);
+    cs_mutex_unlock(&test_instance.debug_lock);
     return count + atomic_load(&debug_message_count);
 }
 
@@ -269,28 +268,28 @@ static bool test_dispatch_indirect(void)
     return run_write_index(256, 1000, true);
 }
 
-static void *dispatch_thread(void *arg)
+static int dispatch_thread(void *arg)
 {
     uintptr_t seed = (uintptr_t)arg;
     for (int i = 0; i < 25; i++) {
         if (!run_write_index(128, (uint32_t)(seed * 100 + i), i % 2 == 0))
-            return (void *)1;
+            return 1;
     }
-    return NULL;
+    return 0;
 }
 
 static bool test_concurrent_dispatch(void)
 {
     enum { THREADS = 4 };
-    pthread_t threads[THREADS];
+    cs_thread threads[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++)
-        CHECK_OR_RETURN_FALSE(pthread_create(&threads[i], NULL, dispatch_thread,
-                                             (void *)(i + 1)) == 0);
+        CHECK_OR_RETURN_FALSE(
+            cs_thread_create(&threads[i], dispatch_thread, (void *)(i + 1), 0));
     bool ok = true;
     for (int i = 0; i < THREADS; i++) {
-        void *result;
-        pthread_join(threads[i], &result);
-        ok = ok && result == NULL;
+        int result = 1;
+        cs_thread_join(threads[i], &result);
+        ok = ok && result == 0;
     }
     CHECK_OR_RETURN_FALSE(ok);
     return true;
@@ -520,8 +519,9 @@ typedef struct backend_test {
 
 int main(void)
 {
+    harness_require_backend("vulkan");
     harness_pin_vulkan_libraries();
-    mtx_init(&test_instance.debug_lock, mtx_plain);
+    cs_mutex_init(&test_instance.debug_lock);
     test_instance.backend = backend;
     test_instance.own_backend = backend;
     /* CS_TEST_NO_DEBUG=1 runs without the validation layer. */

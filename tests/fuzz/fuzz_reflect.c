@@ -1,7 +1,8 @@
-/* fuzz_reflect.c - cs_shader_reflect on arbitrary bytes: it must fail
- * cleanly or return a well-formed reflection, never crash or leak. The
- * input is used in place (libFuzzer gives an exactly sized, aligned copy),
- * and once more one byte off alignment to exercise the unaligned path. */
+/* fuzz_reflect.c - cs_spirv_reflect (cs_shader_reflect without its cache) on
+ * arbitrary bytes: it must fail cleanly or return a well-formed reflection,
+ * never crash or leak. The input is used in place (libFuzzer gives an exactly
+ * sized, aligned copy), and once more one byte off alignment to exercise the
+ * unaligned path. */
 #include "fuzz_common.h"
 
 #include "shader/shader_internal.h"
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cs_shader_reflection reflection;
     memset(&reflection, 0, sizeof reflection);
-    cs_status status = cs_shader_reflect(data, size, &reflection);
+    cs_status status = cs_spirv_reflect(data, size, &reflection);
     uint32_t binding_count = reflection.binding_count;
     if (status == CS_OK) {
         check_reflection(&reflection);
@@ -47,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(shifted + 1, data, size);
     cs_shader_reflection again;
     memset(&again, 0, sizeof again);
-    cs_status status_again = cs_shader_reflect(shifted + 1, size, &again);
+    cs_status status_again = cs_spirv_reflect(shifted + 1, size, &again);
     FUZZ_CHECK(status_again == status);
     if (status_again == CS_OK) {
         FUZZ_CHECK(again.binding_count == binding_count);

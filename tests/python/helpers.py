@@ -1,6 +1,8 @@
 """Small helpers shared by the tests: staging through UPLOAD/READBACK
 buffers and one-shot compute runs."""
 
+import pytest
+
 import compushady
 from compushady import HEAP_DEFAULT, HEAP_READBACK, HEAP_UPLOAD, Buffer, Compute
 from compushady.shaders import glsl, hlsl
@@ -41,3 +43,15 @@ def run_glsl(source, groups=(1, 1, 1), **bindings):
 
 def device():
     return compushady.get_current_device()
+
+
+def needs(feature):
+    """Marks a test that needs a device feature (a Device attribute such as
+    "supports_sparse"): skipped, naming the feature and the backend, where
+    the current device lacks it."""
+    device = compushady.get_current_device()
+    return pytest.mark.skipif(
+        not getattr(device, feature, False),
+        reason="the {0} backend's device {1!r} lacks {2}".format(
+            compushady.get_backend().name, device.name, feature),
+    )

@@ -17,6 +17,8 @@ import compushady.backends
 import compushady.config
 from compushady import _native
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 
 def run_python(code, **env):
     environment = dict(os.environ)
@@ -81,3 +83,97 @@ def test_unknown_name_lists_the_backends_compiled_in(name):
     assert "unknown backend" in message
     for known in compushady.KNOWN_BACKENDS:
         assert "'{0}'".format(known) in message
+
+
+# >>one line of registration: the registry built from a backends.def with a
+# second backend, compiled in (flag 1) or left out (flag 0)
+
+REGISTRY_MAIN = r"""
+#include "core/backend.h"
+#include <stdio.h>
+#include <string.h>
+
+const cs_backend cs_vulkan_backend = {.name = "vulkan"};
+#if CS_WITH_FAKE
+const cs_backend cs_fake_backend = {.name = "fake"};
+#endif
+static char message[512];
+cs_status cs_fail(cs_status status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    return status;
+}
+
+int main(void)
+{
+    for (size_t i = 0; i < cs_backend_count(); i++)
+        printf("%s%s", i ? " " : "", cs_backend_name(i));
+    const cs_backend *found = NULL;
+    cs_status status = cs_backend_find("fake", &found);
+    printf("\n%d %s\n", (int)status, status ? message : found->name);
+    status = cs_backend_find("nope", &found);
+    printf("%d %s\n", (int)status, message);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("fake", [1, 0])
+def test_a_backend_is_one_line_of_backends_def(tmp_path, fake):
+    import shutil
+
+    for folder in ("include", "src/common", "src/core", "src/platform"):
+        shutil.copytree(os.path.join(ROOT, folder), str(tmp_path / folder),
+                        ignore=shutil.ignore_patterns("*.c"))
+    shutil.copy(os.path.join(ROOT, "src/core/backend_registry.c"),
+                str(tmp_path / "src/core/backend_registry.c"))
+    (tmp_path / "src/backends").mkdir()
+    (tmp_path / "src/backends/backends.def").write_text(
+        "CS_BACKEND(vulkan, CS_WITH_VULKAN, 1)\n"
+        "CS_BACKEND(fake, CS_WITH_FAKE, 0)\n")
+    (tmp_path / "main.c").write_text(REGISTRY_MAIN)
+    program = str(tmp_path / "registry")
+    compiled = subprocess.run(
+        ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-Iinclude",
+         "-Isrc", "-DCS_WITH_VULKAN=1", "-DCS_WITH_FAKE={0}".format(fake),
+         "main.c", "src/core/backend_registry.c", "-o", program],
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+    assert compiled.returncode == 0, compiled.stderr
+    names, found, unknown = subprocess.run(
+        [program], capture_output=True, text=True, timeout=60).stdout.splitlines()
+    if fake:
+        assert names == "vulkan fake"
+        assert found == "0 fake"
+        assert unknown.endswith("unknown backend 'nope'; this build has: 'vulkan', 'fake'")
+    else:
+        assert names == "vulkan"
+        assert found.startswith("1 the backend 'fake' is not compiled into this build")
+        assert found.endswith("this build has: 'vulkan'")
+        assert unknown.endswith("unknown backend 'nope'; this build has: 'vulkan'")
+
+
+def test_the_build_reads_backends_def():
+    """the Makefile's BACKENDS default and flags, and a name it lacks"""
+    show = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval",
+         "show-backends: ; @echo $(strip $(BACKENDS)) / $(BACKEND_FLAGS)",
+         "show-backends"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert show.returncode == 0, show.stderr
+    built, flags = show.stdout.strip().split(" / ")
+    import re
+
+    with open(os.path.join(ROOT, "src/backends/backends.def")) as listing:
+        rows = re.findall(r"^CS_BACKEND\((\w+), (\w+), ([01])\)", listing.read(), re.M)
+    assert built.split() == [name for name, _, default in rows if default == "1"]
+    assert sorted(flags.split()) == sorted(
+        "-D{0}={1}".format(flag, default) for _, flag, default in rows)
+    wrong = subprocess.run(
+        ["make", "-s", "--no-print-directory", "BACKENDS=vulkan metal", "--eval",
+         "show-backends: ; @echo $(BACKENDS)", "show-backends"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert wrong.returncode != 0
+    assert "BACKENDS: 'metal' is not in src/backends/backends.def" in wrong.stderr

@@ -2,9 +2,7 @@
  * under the device's lock around each call), waits and GL error checks. */
 #include "gl_internal.h"
 
-#include <sched.h>
 #include <stdio.h>
-#include <time.h>
 
 /* As the Vulkan backend waits: poll the fence for 50 us (a short dispatch
  * ends within it and the thread wakes at once), then poll and yield up to
@@ -14,18 +12,14 @@ enum {
     YIELD_NANOSECONDS = 4 * 1000 * 1000,
 };
 
-static double elapsed_ns(const struct timespec *start)
+static double elapsed_ns(uint64_t start)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) * 1e9 +
-           (double)(now.tv_nsec - start->tv_nsec);
+    return (double)(cs_time_monotonic_ns() - start);
 }
 
 GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t start = cs_time_monotonic_ns();
     double polling =
         timeout_ns < YIELD_NANOSECONDS ? (double)timeout_ns : YIELD_NANOSECONDS;
     double spent;
@@ -35,15 +29,15 @@ GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
         flags = 0;
         if (result != GL_TIMEOUT_EXPIRED)
             return result;
-        spent = elapsed_ns(&start);
+        spent = elapsed_ns(start);
         if (spent >= SPIN_NANOSECONDS)
-            sched_yield();
+            cs_thread_yield();
     } while (spent < polling);
     if (timeout_ns == 0)
         return GL_TIMEOUT_EXPIRED;
     uint64_t left = UINT64_MAX;
     if (timeout_ns != UINT64_MAX) {
-        spent = elapsed_ns(&start);
+        spent = elapsed_ns(start);
         if (spent >= (double)timeout_ns)
             return GL_TIMEOUT_EXPIRED;
         left = timeout_ns - (uint64_t)spent;
@@ -54,14 +48,14 @@ GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
 cs_status gl_enter(cs_device *device, gl_device **out_dev)
 {
     gl_device *dev = gl_device_of(device);
-    mtx_lock(&dev->lock);
+    cs_mutex_lock(&dev->lock);
     if (atomic_load(&dev->lost)) {
-        mtx_unlock(&dev->lock);
+        cs_mutex_unlock(&dev->lock);
         return gl_lost(device);
     }
     if (dev->forked) {
         /* Mesa's llvmpipe hangs on the first dispatch there */
-        mtx_unlock(&dev->lock);
+        cs_mutex_unlock(&dev->lock);
         return cs_fail(CS_ERROR_BACKEND,
                        "using OpenGL device '%s' in a process made by fork() "
                        "from one that used EGL: this driver does not allow "
@@ -72,7 +66,7 @@ cs_status gl_enter(cs_device *device, gl_device **out_dev)
     if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                         dev->context)) {
         EGLint error = eglGetError();
-        mtx_unlock(&dev->lock);
+        cs_mutex_unlock(&dev->lock);
         return cs_fail(CS_ERROR_BACKEND,
                        "eglMakeCurrent failed (EGL error 0x%04x) for device "
                        "'%s'",
@@ -85,10 +79,10 @@ cs_status gl_enter(cs_device *device, gl_device **out_dev)
 gl_device *gl_enter_to_destroy(cs_device *device)
 {
     gl_device *dev = gl_device_of(device);
-    mtx_lock(&dev->lock);
+    cs_mutex_lock(&dev->lock);
     if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                         dev->context)) {
-        mtx_unlock(&dev->lock);
+        cs_mutex_unlock(&dev->lock);
         return NULL;
     }
     return dev;
@@ -99,7 +93,7 @@ void gl_leave(gl_device *dev)
     /* another thread may be next: the context must not stay current here */
     eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                    EGL_NO_CONTEXT);
-    mtx_unlock(&dev->lock);
+    cs_mutex_unlock(&dev->lock);
 }
 
 static const char *error_name(GLenum error)

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { MAX_EGL_DEVICES = 16 };
 
@@ -76,6 +75,26 @@ static uint32_t vendor_id_of(const char *vendor, bool software)
     return 0;
 }
 
+/* The machine's RAM (MemTotal of /proc/meminfo: EGL devices are Linux's),
+ * 0 when unknown. */
+static uint64_t system_memory(void)
+{
+    void *bytes = NULL;
+    size_t size = 0;
+    if (!cs_file_read_all("/proc/meminfo", 1 << 16, &bytes, &size))
+        return 0;
+    char text[256];
+    size_t length = size < sizeof text - 1 ? size : sizeof text - 1;
+    memcpy(text, bytes, length);
+    text[length] = '\0';
+    free(bytes);
+    unsigned long long kib = 0;
+    const char *total = strstr(text, "MemTotal:");
+    if (!total || sscanf(total, "MemTotal: %llu kB", &kib) != 1)
+        return 0;
+    return (uint64_t)kib * 1024;
+}
+
 static uint32_t get_int(GLenum name)
 {
     GLint value = 0;
@@ -97,9 +116,7 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
             (uint64_t)get_int(GL_GPU_MEMORY_INFO_DEDICATED_VIDMEM_NVX) * 1024;
         info->is_discrete = info->dedicated_video_memory > 0;
     }
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0)
-        info->shared_system_memory = (uint64_t)pages * (uint64_t)page;
+    info->shared_system_memory = system_memory();
 
     /* COMPUSHADY_GL_SHADERS=glsl: the GLSL path as without the extension
      * (tests, drivers whose SPIR-V support is broken) */
@@ -240,8 +257,8 @@ static cs_status add_device(cs_instance *instance, device_list *list,
             status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                              "out of host memory discovering devices");
     }
-    if (status == CS_OK && mtx_init(&dev->lock, mtx_plain) != thrd_success)
-        status = cs_fail(CS_ERROR_BACKEND, "mtx_init failed");
+    if (status == CS_OK && !cs_mutex_init(&dev->lock))
+        status = cs_fail(CS_ERROR_BACKEND, "cannot create a mutex");
     if (status != CS_OK) {
         free(dev);
         eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
@@ -264,7 +281,7 @@ static cs_status add_device(cs_instance *instance, device_list *list,
     cs_device *grown =
         realloc(list->devices, (list->count + 1) * sizeof *grown);
     if (!grown) {
-        mtx_destroy(&dev->lock);
+        cs_mutex_destroy(&dev->lock);
         eglDestroyContext(display, context);
         free(dev);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
@@ -365,7 +382,7 @@ void gl_instance_destroy(cs_instance *instance)
          * whole process, and eglTerminate would end the contexts of the
          * other instances on it too */
         eglDestroyContext(dev->display, dev->context);
-        mtx_destroy(&dev->lock);
+        cs_mutex_destroy(&dev->lock);
         free(dev);
         instance->devices[i].impl = NULL;
     }
@@ -374,7 +391,7 @@ void gl_instance_destroy(cs_instance *instance)
 void gl_device_simulate_lost(cs_device *device)
 {
     gl_device *dev = gl_device_of(device);
-    mtx_lock(&dev->lock);
+    cs_mutex_lock(&dev->lock);
     if (eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                        dev->context)) {
         glFinish();
@@ -382,5 +399,5 @@ void gl_device_simulate_lost(cs_device *device)
                        EGL_NO_CONTEXT);
     }
     atomic_store(&dev->lost, true);
-    mtx_unlock(&dev->lock);
+    cs_mutex_unlock(&dev->lock);
 }

@@ -28,7 +28,7 @@ typedef struct gl_limits {
 typedef struct gl_device {
     EGLDisplay display;
     EGLContext context;
-    mtx_t lock;
+    cs_mutex lock;
     gl_limits limits;
     bool has_spirv;          /* GL_ARB_gl_spirv */
     bool has_bindless;       /* GL_ARB_bindless_texture */

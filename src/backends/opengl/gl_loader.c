@@ -3,11 +3,8 @@
  * a machine without them gets an error saying what to install. */
 #include "gl_loader.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #define CS_GL_DEFINE_POINTER(name, type) type cs_##name;
 CS_EGL_FUNCTIONS(CS_GL_DEFINE_POINTER)
@@ -21,28 +18,28 @@ static const char install_hint[] =
     "for NVIDIA, the NVIDIA driver's libEGL_nvidia), or set "
     "COMPUSHADY_EGL_LIBRARY to libEGL's path";
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static cs_once load_once = CS_ONCE_INIT;
 static cs_status load_status;
 static char load_error[1024];
-static pid_t load_pid; /* the process that opened EGL */
+static int load_pid; /* the process that opened EGL */
 
 static void load(void)
 {
-    load_pid = getpid();
+    load_pid = cs_process_id();
     const char *path = getenv("COMPUSHADY_EGL_LIBRARY");
     if (!path || !*path)
         path = "libEGL.so.1";
-    void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    char reason[512] = "not found";
+    void *library = cs_library_open(path, reason, sizeof reason);
     if (!library) {
-        const char *reason = dlerror();
         load_status = CS_ERROR_NO_DEVICE;
         snprintf(load_error, sizeof load_error, "cannot load %s (%s): %s", path,
-                 reason ? reason : "not found", install_hint);
+                 reason, install_hint);
         return;
     }
     const char *missing = NULL;
 #define CS_GL_LOAD_EGL(name, type)                                             \
-    cs_##name = (type)dlsym(library, #name);                                   \
+    cs_##name = (type)cs_library_symbol(library, #name);                       \
     if (!cs_##name && !missing)                                                \
         missing = #name;
     CS_EGL_FUNCTIONS(CS_GL_LOAD_EGL)
@@ -64,8 +61,7 @@ static void load(void)
 
 cs_status gl_loader_load(void)
 {
-    if (pthread_once(&load_once, load) != 0)
-        return cs_fail(CS_ERROR_BACKEND, "pthread_once failed");
+    cs_call_once(&load_once, load);
     if (load_status != CS_OK)
         return cs_fail(load_status, "%s", load_error);
     return CS_OK;
@@ -73,19 +69,19 @@ cs_status gl_loader_load(void)
 
 bool gl_loader_forked(void)
 {
-    return getpid() != load_pid;
+    return cs_process_id() != load_pid;
 }
 
-static pthread_mutex_t gl_lock = PTHREAD_MUTEX_INITIALIZER;
+static cs_mutex gl_lock = CS_MUTEX_INIT;
 static bool gl_loaded;
 
 cs_status gl_loader_load_gl(void)
 {
     /* EGL gives every context of the process the same entry points: the
      * first context that has them all fills the pointers, once */
-    pthread_mutex_lock(&gl_lock);
+    cs_mutex_lock(&gl_lock);
     if (gl_loaded) {
-        pthread_mutex_unlock(&gl_lock);
+        cs_mutex_unlock(&gl_lock);
         return CS_OK;
     }
     const char *missing = NULL;
@@ -100,7 +96,7 @@ cs_status gl_loader_load_gl(void)
     CS_GL_FUNCTIONS(CS_GL_LOAD_GL)
 #undef CS_GL_LOAD_GL
     gl_loaded = missing == NULL;
-    pthread_mutex_unlock(&gl_lock);
+    cs_mutex_unlock(&gl_lock);
     if (missing)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "the OpenGL driver has no %s: the OpenGL backend needs "

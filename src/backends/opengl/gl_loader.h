@@ -3,9 +3,9 @@
  * at run time.
  *
  * The library does not link libEGL nor libGL: gl_loader.c opens libEGL.so.1
- * (dlopen; glvnd's dispatcher, which finds Mesa's or NVIDIA's EGL) when the
- * first OpenGL instance is created, and asks eglGetProcAddress for every GL
- * function once a context exists (EGL_KHR_get_all_proc_addresses: core
+ * (cs_library_open; glvnd's dispatcher, which finds Mesa's or NVIDIA's EGL)
+ * when the first OpenGL instance is created, and asks eglGetProcAddress for
+ * every GL function once a context exists (EGL_KHR_get_all_proc_addresses: core
  * functions too). As in vk_loader.h each name is a macro for a pointer
  * named cs_..., so that a program linking libGL itself sees no clash. A
  * function used outside these lists is a compile error: add it here.

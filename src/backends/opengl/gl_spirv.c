@@ -17,7 +17,7 @@
  *   object on the texture's unit. */
 #include "gl_internal.h"
 
-#include "../../shader/shader_internal.h"
+#include "../../shader/shader.h"
 
 #include <spirv/unified1/spirv.h>
 

@@ -270,9 +270,9 @@ cs_status vk_command_list_submit(cs_command_list *list)
         .commandBufferCount = 1,
         .pCommandBuffers = &impl->commands,
     };
-    pthread_mutex_lock(&dev->queue_lock);
+    cs_mutex_lock(&dev->queue_lock);
     result = vkQueueSubmit(dev->queue, 1, &submit, impl->fence);
-    pthread_mutex_unlock(&dev->queue_lock);
+    cs_mutex_unlock(&dev->queue_lock);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkQueueSubmit",
                        "submitting a command list of %u commands",

@@ -3,6 +3,8 @@
  * pipeline layout with push constants, and dispatch. */
 #include "vk_internal.h"
 
+#include "../../shader/shader.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +72,7 @@ static void destroy_impl(VkDevice device, vk_compute *impl)
         vkDestroyDescriptorPool(device, impl->pool, NULL);
     /* module, layouts and pipeline: shared, released to the cache */
     vk_pipeline_release(&impl->shared);
-    pthread_rwlock_destroy(&impl->set_lock);
+    cs_rwlock_destroy(&impl->set_lock);
     free(impl);
 }
 
@@ -325,7 +327,7 @@ cs_status vk_compute_create(cs_compute *compute)
     if (!impl)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while creating a compute");
-    if (pthread_rwlock_init(&impl->set_lock, NULL) != 0) {
+    if (!cs_rwlock_init(&impl->set_lock, false)) {
         free(impl);
         return cs_fail(CS_ERROR_BACKEND, "cannot create a compute's lock");
     }
@@ -530,7 +532,7 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
             return status;
     }
     vk_pending_poll(dev); /* this compute's cached buffer may be parked */
-    pthread_rwlock_rdlock(&impl->set_lock);
+    cs_rwlock_read_lock(&impl->set_lock);
     if (!indirect && !out_gpu_ns &&
         !atomic_flag_test_and_set_explicit(&impl->cache_busy,
                                            memory_order_acquire)) {
@@ -539,7 +541,7 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
             vk_park(dev, impl->cache, compute, NULL);
         else
             atomic_flag_clear_explicit(&impl->cache_busy, memory_order_release);
-        pthread_rwlock_unlock(&impl->set_lock);
+        cs_rwlock_read_unlock(&impl->set_lock);
         if (status == CS_OK)
             vk_pending_poll(dev);
         return status;
@@ -557,7 +559,7 @@ cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
         status = vk_submit_and_wait(dev, context, "running a compute dispatch",
                                     &holds);
     }
-    pthread_rwlock_unlock(&impl->set_lock);
+    cs_rwlock_read_unlock(&impl->set_lock);
     if (status == CS_OK)
         vk_pending_poll(dev); /* earlier work is likely done now */
     return status;
@@ -590,14 +592,14 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
     }
     /* Exclusive: no dispatch of this compute is in flight while a
      * descriptor changes (nor parked after a wait timeout). */
-    pthread_rwlock_wrlock(&impl->set_lock);
+    cs_rwlock_write_lock(&impl->set_lock);
     if (atomic_load(&impl->parked) > 0) {
-        pthread_rwlock_unlock(&impl->set_lock);
+        cs_rwlock_write_unlock(&impl->set_lock);
         uint64_t timeout = vk_wait_timeout(compute->device);
         vk_pending_wait(dev, &impl->parked, timeout);
-        pthread_rwlock_wrlock(&impl->set_lock);
+        cs_rwlock_write_lock(&impl->set_lock);
         if (atomic_load(&impl->parked) > 0) {
-            pthread_rwlock_unlock(&impl->set_lock);
+            cs_rwlock_write_unlock(&impl->set_lock);
             if (vk_device_is_lost(dev))
                 return vk_device_lost_error(dev);
             return cs_fail(CS_TIMEOUT,
@@ -610,6 +612,6 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
     }
     write_descriptor(dev, impl->set, binding, index, resource, NULL, view);
     atomic_fetch_add(&impl->bind_generation, 1);
-    pthread_rwlock_unlock(&impl->set_lock);
+    cs_rwlock_write_unlock(&impl->set_lock);
     return CS_OK;
 }

@@ -203,14 +203,14 @@ cs_status vk_device_acquire(cs_device *device, vk_device **out_device)
     if (vk_device_is_lost(dev))
         return vk_device_lost_error(dev);
     if (!atomic_load_explicit(&dev->ready, memory_order_acquire)) {
-        pthread_mutex_lock(&dev->create_lock);
+        cs_mutex_lock(&dev->create_lock);
         cs_status status = CS_OK;
         if (!atomic_load_explicit(&dev->ready, memory_order_relaxed)) {
             status = create_logical_device(dev);
             if (status == CS_OK)
                 atomic_store_explicit(&dev->ready, true, memory_order_release);
         }
-        pthread_mutex_unlock(&dev->create_lock);
+        cs_mutex_unlock(&dev->create_lock);
         if (status != CS_OK)
             return status;
     }

@@ -167,9 +167,9 @@ static void fill_info(const vk_device *dev, cs_device_info *info)
 
 static void free_device(vk_device *dev)
 {
-    pthread_mutex_destroy(&dev->create_lock);
-    pthread_mutex_destroy(&dev->queue_lock);
-    pthread_mutex_destroy(&dev->context_lock);
+    cs_mutex_destroy(&dev->create_lock);
+    cs_mutex_destroy(&dev->queue_lock);
+    cs_mutex_destroy(&dev->context_lock);
     free(dev);
 }
 
@@ -189,9 +189,8 @@ static cs_status new_device(VkInstance instance, VkPhysicalDevice physical,
     if (!dev)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while discovering Vulkan devices");
-    if (pthread_mutex_init(&dev->create_lock, NULL) != 0 ||
-        pthread_mutex_init(&dev->queue_lock, NULL) != 0 ||
-        pthread_mutex_init(&dev->context_lock, NULL) != 0) {
+    if (!cs_mutex_init(&dev->create_lock) || !cs_mutex_init(&dev->queue_lock) ||
+        !cs_mutex_init(&dev->context_lock)) {
         free(dev); /* mutexes that did init own no memory on Linux */
         return cs_fail(CS_ERROR_BACKEND, "cannot create a device mutex");
     }
@@ -234,6 +233,8 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
             vki->surface = true;
         else if (strcmp(name, "VK_KHR_xlib_surface") == 0)
             vki->xlib_surface = true;
+        else if (strcmp(name, "VK_KHR_win32_surface") == 0)
+            vki->win32_surface = true;
         else if (strcmp(name, "VK_KHR_wayland_surface") == 0)
             /* only in Wayland sessions: with it, Mesa's drivers connect to
              * the compositor at device creation, and print to stderr when
@@ -242,7 +243,7 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
     }
     free(properties);
     if (!vki->surface) {
-        vki->xlib_surface = vki->wayland_surface = false;
+        vki->xlib_surface = vki->wayland_surface = vki->win32_surface = false;
         return;
     }
     names[(*count)++] = "VK_KHR_surface";
@@ -250,6 +251,8 @@ static void add_surface_extensions(vk_instance *vki, const char **names,
         names[(*count)++] = "VK_KHR_xlib_surface";
     if (vki->wayland_surface)
         names[(*count)++] = "VK_KHR_wayland_surface";
+    if (vki->win32_surface)
+        names[(*count)++] = "VK_KHR_win32_surface";
 }
 
 static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
@@ -286,7 +289,7 @@ static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
         .pEnabledValidationFeatures = enables,
     };
     const char *layers[] = {validation_layer};
-    const char *extensions[4];
+    const char *extensions[5];
     uint32_t extension_count = 0;
     if (debug)
         extensions[extension_count++] = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
@@ -303,7 +306,8 @@ static cs_status create_vk_instance(cs_instance *instance, vk_instance *vki)
     VkResult result = vkCreateInstance(&info, NULL, &vki->instance);
     if (result == VK_ERROR_EXTENSION_NOT_PRESENT && vki->surface) {
         /* offered but refused: start without presenting */
-        vki->surface = vki->xlib_surface = vki->wayland_surface = false;
+        vki->surface = vki->xlib_surface = vki->wayland_surface =
+            vki->win32_surface = false;
         info.enabledExtensionCount = debug ? 1 : 0;
         result = vkCreateInstance(&info, NULL, &vki->instance);
     }

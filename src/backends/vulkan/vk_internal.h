@@ -25,15 +25,9 @@
 #ifndef CS_VK_INTERNAL_H
 #define CS_VK_INTERNAL_H
 
-/* pthread rwlocks and clock_gettime under -std=c11 */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
-
 #include "../../core/backend.h"
 #include "vk_loader.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -43,7 +37,7 @@ typedef struct vk_instance {
     VkInstance instance;
     VkDebugUtilsMessengerEXT messenger; /* VK_NULL_HANDLE without debug */
     /* instance extensions enabled because the loader offers them */
-    bool surface, xlib_surface, wayland_surface;
+    bool surface, xlib_surface, wayland_surface, win32_surface;
 } vk_instance;
 
 /* >>device */
@@ -100,7 +94,7 @@ typedef struct vk_device {
     /* The logical device is created on first use: `ready` is set (release)
      * once `device` and `queue` are valid; `create_lock` makes creation run
      * once. */
-    pthread_mutex_t create_lock;
+    cs_mutex create_lock;
     atomic_bool ready;
     /* Set once by vk_device_mark_lost(); lost_call names the Vulkan call
      * that reported VK_ERROR_DEVICE_LOST (a string literal). */
@@ -108,10 +102,10 @@ typedef struct vk_device {
     _Atomic(const char *) lost_call;
     VkDevice device;
     VkQueue queue;
-    pthread_mutex_t queue_lock; /* held only around vkQueueSubmit and
+    cs_mutex queue_lock; /* held only around vkQueueSubmit and
                                    vkQueueBindSparse */
 
-    pthread_mutex_t context_lock;
+    cs_mutex context_lock;
     vk_command_context *free_contexts;
     uint32_t free_context_count; /* at most VK_MAX_FREE_CONTEXTS */
     /* submissions that timed out (under context_lock); has_pending lets
@@ -197,7 +191,7 @@ typedef struct vk_compute {
     uint32_t extra_view_count;
     /* Dispatches hold it shared while the GPU may read the set, binds hold
      * it exclusive while they write it. */
-    pthread_rwlock_t set_lock;
+    cs_rwlock set_lock;
     /* module, set_layout, pipeline_layout and pipeline belong to it */
     vk_pipeline_ref shared;
     /* The dispatch cache: a command buffer of this compute's own, recorded
@@ -259,8 +253,7 @@ static inline vk_resource *vk_resource_of(const cs_resource *resource)
  * and returns the matching status. A VK_ERROR_DEVICE_LOST marks device lost
  * (device may be NULL). */
 cs_status vk_fail(vk_device *device, VkResult result, const char *call,
-                  const char *context_format, ...)
-    __attribute__((format(printf, 4, 5)));
+                  const char *context_format, ...) CS_PRINTF_FORMAT(4, 5);
 const char *vk_result_name(VkResult result);
 
 /* vk_instance.c */

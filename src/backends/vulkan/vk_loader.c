@@ -1,12 +1,11 @@
-/* vk_loader.c - opens the Vulkan loader (libvulkan.so.1) at run time and
+/* vk_loader.c - opens the Vulkan loader (libvulkan.so.1, vulkan-1.dll on
+ * Windows) at run time and
  * fills the function pointers of vk_loader.h, so that the library and the
  * Python extension need no libvulkan at build or link time, and a machine
  * without Vulkan gets an error saying what to install instead of a failed
  * import. */
 #include "vk_internal.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +14,16 @@
 CS_VK_FUNCTIONS(CS_VK_DEFINE_POINTER)
 
 static const char install_hint[] =
+#ifdef CS_PLATFORM_WINDOWS
+    "install a GPU driver with Vulkan (it installs vulkan-1.dll) or the "
+    "Vulkan Runtime of the LunarG Vulkan SDK, or set "
+    "COMPUSHADY_VULKAN_LIBRARY to the loader's path";
+#else
     "install the Vulkan loader and a driver (Debian/Ubuntu: apt-get install "
     "libvulkan1 mesa-vulkan-drivers; Fedora: dnf install vulkan-loader "
     "mesa-vulkan-drivers; Arch: pacman -S vulkan-icd-loader vulkan-swrast), "
     "or set COMPUSHADY_VULKAN_LIBRARY to the loader's path";
+#endif
 
 static const char driver_hint[] =
     "no Vulkan driver was found: install one (Debian/Ubuntu: apt-get install "
@@ -26,9 +31,15 @@ static const char driver_hint[] =
     "AMD and Intel GPUs; for NVIDIA, the NVIDIA driver) and check with "
     "'vulkaninfo --summary'";
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static cs_once load_once = CS_ONCE_INIT;
 static cs_status load_status;
 static char load_error[1024]; /* the failure's message, for every caller */
+
+#ifdef CS_PLATFORM_WINDOWS
+#define VULKAN_LOADER_NAME "vulkan-1.dll"
+#else
+#define VULKAN_LOADER_NAME "libvulkan.so.1"
+#endif
 
 /* The loader exports every command of the list (see vk_loader.h), so dlsym
  * gives what linking libvulkan would have bound: the loader's dispatching
@@ -37,19 +48,19 @@ static void load(void)
 {
     const char *path = getenv("COMPUSHADY_VULKAN_LIBRARY");
     if (!path || !*path)
-        path = "libvulkan.so.1";
-    void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        path = VULKAN_LOADER_NAME;
+    char reason[512] = "not found";
+    void *library = cs_library_open(path, reason, sizeof reason);
     if (!library) {
-        const char *reason = dlerror();
         load_status = CS_ERROR_NO_DEVICE;
         snprintf(load_error, sizeof load_error,
-                 "cannot load the Vulkan loader %s (%s): %s", path,
-                 reason ? reason : "not found", install_hint);
+                 "cannot load the Vulkan loader %s (%s): %s", path, reason,
+                 install_hint);
         return;
     }
     const char *missing = NULL;
 #define CS_VK_LOAD_POINTER(name)                                               \
-    cs_##name = (PFN_##name)dlsym(library, #name);                             \
+    cs_##name = (PFN_##name)cs_library_symbol(library, #name);                 \
     if (!cs_##name && !missing)                                                \
         missing = #name;
     CS_VK_FUNCTIONS(CS_VK_LOAD_POINTER)
@@ -69,8 +80,7 @@ static void load(void)
 
 cs_status vk_loader_load(void)
 {
-    if (pthread_once(&load_once, load) != 0)
-        return cs_fail(CS_ERROR_BACKEND, "pthread_once failed");
+    cs_call_once(&load_once, load);
     if (load_status != CS_OK)
         return cs_fail(load_status, "%s", load_error);
     return CS_OK;

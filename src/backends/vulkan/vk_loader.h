@@ -223,8 +223,7 @@
     X(vkAcquireNextImage2KHR)
 /* clang-format on */
 
-#define CS_VK_DECLARE_POINTER(name)                                            \
-    extern __attribute__((visibility("hidden"))) PFN_##name cs_##name;
+#define CS_VK_DECLARE_POINTER(name) extern CS_HIDDEN PFN_##name cs_##name;
 CS_VK_FUNCTIONS(CS_VK_DECLARE_POINTER)
 
 /* Loads libvulkan.so.1 and every function above, once per process (later

@@ -16,13 +16,12 @@
  * through it (NVIDIA keeps each pipeline's binary there), by
  * CS_CACHE_DRIVER: past its entries (pipelines made into it) or bytes (its
  * data), it is saved and replaced by an empty one. */
-#include "../../core/cache.h"
+#include "../../common/cache.h"
 #include "vk_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum {
     MAX_FILE_BYTES = 256 << 20,
@@ -33,10 +32,10 @@ struct vk_pipelines {
     VkDevice device;
     VkPipelineCache cache; /* VK_NULL_HANDLE when it could not be made */
     /* cache is used under the read side, replaced under the write side */
-    pthread_rwlock_t cache_lock;
+    cs_rwlock cache_lock;
     atomic_uint_fast64_t cache_pipelines; /* made into cache */
     cs_cache *entries;
-    pthread_mutex_t save_lock;
+    cs_mutex save_lock;
     size_t saved_size; /* of the data last loaded or written */
     /* pipelines were made since the last save; when it was (ns) */
     atomic_bool dirty;
@@ -108,13 +107,13 @@ static struct vk_pipelines *create_pipelines(vk_device *dev)
         return NULL;
     p->device = dev->device;
     p->entries = cs_cache_create_for(CS_CACHE_PIPELINE, destroy_shared, p);
-    if (!p->entries || pthread_mutex_init(&p->save_lock, NULL) != 0) {
+    if (!p->entries || !cs_mutex_init(&p->save_lock)) {
         cs_cache_destroy(p->entries);
         free(p);
         return NULL;
     }
-    if (pthread_rwlock_init(&p->cache_lock, NULL) != 0) {
-        pthread_mutex_destroy(&p->save_lock);
+    if (!cs_rwlock_init(&p->cache_lock, false)) {
+        cs_mutex_destroy(&p->save_lock);
         cs_cache_destroy(p->entries);
         free(p);
         return NULL;
@@ -177,8 +176,8 @@ static struct vk_pipelines *pipelines_of(vk_device *dev)
     cs_cache_destroy(made->entries);
     if (made->cache != VK_NULL_HANDLE)
         vkDestroyPipelineCache(dev->device, made->cache, NULL);
-    pthread_mutex_destroy(&made->save_lock);
-    pthread_rwlock_destroy(&made->cache_lock);
+    cs_mutex_destroy(&made->save_lock);
+    cs_rwlock_destroy(&made->cache_lock);
     free(made);
     return expected;
 }
@@ -192,7 +191,7 @@ static void save_locked(struct vk_pipelines *p)
     char path[2048];
     if (!cs_cache_dir(path, sizeof path))
         return;
-    pthread_mutex_lock(&p->save_lock);
+    cs_mutex_lock(&p->save_lock);
     size_t size = 0;
     if (vkGetPipelineCacheData(p->device, p->cache, &size, NULL) ==
             VK_SUCCESS &&
@@ -206,14 +205,14 @@ static void save_locked(struct vk_pipelines *p)
         }
         free(data);
     }
-    pthread_mutex_unlock(&p->save_lock);
+    cs_mutex_unlock(&p->save_lock);
 }
 
 static void save(struct vk_pipelines *p)
 {
-    pthread_rwlock_rdlock(&p->cache_lock);
+    cs_rwlock_read_lock(&p->cache_lock);
     save_locked(p);
-    pthread_rwlock_unlock(&p->cache_lock);
+    cs_rwlock_read_unlock(&p->cache_lock);
 }
 
 /* Past the CS_CACHE_DRIVER limits, the VkPipelineCache is saved and
@@ -223,7 +222,7 @@ static void bound_driver_cache(struct vk_pipelines *p)
     size_t max_entries, max_bytes;
     cs_cache_limits_of(CS_CACHE_DRIVER, &max_entries, &max_bytes);
     size_t size = 0;
-    pthread_rwlock_rdlock(&p->cache_lock);
+    cs_rwlock_read_lock(&p->cache_lock);
     bool over = false;
     if (p->cache != VK_NULL_HANDLE) {
         over = atomic_load(&p->cache_pipelines) > max_entries;
@@ -231,10 +230,10 @@ static void bound_driver_cache(struct vk_pipelines *p)
                          VK_SUCCESS)
             over = size > max_bytes;
     }
-    pthread_rwlock_unlock(&p->cache_lock);
+    cs_rwlock_read_unlock(&p->cache_lock);
     if (!over)
         return;
-    pthread_rwlock_wrlock(&p->cache_lock);
+    cs_rwlock_write_lock(&p->cache_lock);
     if (p->cache != VK_NULL_HANDLE &&
         atomic_load(&p->cache_pipelines) > 0) { /* not replaced meanwhile */
         save_locked(p);
@@ -250,14 +249,12 @@ static void bound_driver_cache(struct vk_pipelines *p)
         atomic_store(&p->cache_pipelines, 0);
         cs_cache_count_event(CS_COUNT_PIPELINE_CACHE_RECYCLED);
     }
-    pthread_rwlock_unlock(&p->cache_lock);
+    cs_rwlock_write_unlock(&p->cache_lock);
 }
 
 static int64_t now_ns(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+    return (int64_t)cs_time_monotonic_ns();
 }
 
 /* Saves when pipelines were made since the last save, at most once a
@@ -285,8 +282,8 @@ void vk_pipelines_destroy(vk_device *dev)
     cs_cache_destroy(p->entries);
     if (p->cache != VK_NULL_HANDLE)
         vkDestroyPipelineCache(dev->device, p->cache, NULL);
-    pthread_mutex_destroy(&p->save_lock);
-    pthread_rwlock_destroy(&p->cache_lock);
+    cs_mutex_destroy(&p->save_lock);
+    cs_rwlock_destroy(&p->cache_lock);
     free(p);
 }
 
@@ -381,13 +378,13 @@ static cs_status create_shared(vk_device *dev, struct vk_pipelines *p,
         .layout = shared->pipeline_layout,
     };
     if (p)
-        pthread_rwlock_rdlock(&p->cache_lock);
+        cs_rwlock_read_lock(&p->cache_lock);
     result =
         vkCreateComputePipelines(dev->device, p ? p->cache : VK_NULL_HANDLE, 1,
                                  &pipeline_info, NULL, &shared->pipeline);
     if (p) {
         atomic_fetch_add(&p->cache_pipelines, 1);
-        pthread_rwlock_unlock(&p->cache_lock);
+        cs_rwlock_read_unlock(&p->cache_lock);
     }
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkCreateComputePipelines",

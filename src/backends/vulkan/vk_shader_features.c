@@ -2,6 +2,8 @@
  * needs beyond the core's checks: storage images without a format. */
 #include "vk_internal.h"
 
+#include "../../shader/shader.h"
+
 #include <spirv/unified1/spirv.h>
 
 #include <stdio.h>

@@ -37,7 +37,7 @@ typedef struct vk_block {
 } vk_block;
 
 typedef struct vk_pool {
-    pthread_mutex_t lock;
+    cs_mutex lock;
     vk_block *blocks;
     uint32_t empty_blocks;
     uint32_t type;
@@ -56,7 +56,7 @@ cs_status vk_suballocator_init(vk_device *dev)
                        "out of host memory while opening a device");
     for (uint32_t i = 0; i < VK_MAX_MEMORY_TYPES * 2; i++) {
         vk_pool *pool = &sub->pools[i / 2][i % 2];
-        if (pthread_mutex_init(&pool->lock, NULL) != 0) {
+        if (!cs_mutex_init(&pool->lock)) {
             dev->suballocator = sub;
             vk_suballocator_destroy(dev);
             return cs_fail(CS_ERROR_BACKEND, "cannot create a memory mutex");
@@ -89,7 +89,7 @@ void vk_suballocator_destroy(vk_device *dev)
             free_block(dev, block);
             block = next;
         }
-        pthread_mutex_destroy(&pool->lock);
+        cs_mutex_destroy(&pool->lock);
     }
     free(sub);
     dev->suballocator = NULL;
@@ -307,7 +307,7 @@ cs_status vk_suballocate(vk_device *dev, uint32_t type, bool optimal,
         return CS_OK; /* dedicated memory */
 
     vk_pool *pool = &dev->suballocator->pools[type][optimal ? 1 : 0];
-    pthread_mutex_lock(&pool->lock);
+    cs_mutex_lock(&pool->lock);
     VkDeviceSize offset = UINT64_MAX;
     vk_block *block = pool->blocks;
     for (; block; block = block->next) {
@@ -321,13 +321,13 @@ cs_status vk_suballocate(vk_device *dev, uint32_t type, bool optimal,
         if (block)
             offset = take_range(block, size, alignment);
         if (offset == UINT64_MAX) {
-            pthread_mutex_unlock(&pool->lock);
+            cs_mutex_unlock(&pool->lock);
             return status; /* CS_OK: try dedicated memory */
         }
     }
     if (block->allocations++ == 0)
         pool->empty_blocks--;
-    pthread_mutex_unlock(&pool->lock);
+    cs_mutex_unlock(&pool->lock);
 
     out->block = block;
     out->memory = block->memory;
@@ -343,7 +343,7 @@ void vk_suballocation_free(vk_device *dev, vk_block *block, VkDeviceSize offset,
 {
     vk_pool *pool = block->pool;
     vk_block *release = NULL;
-    pthread_mutex_lock(&pool->lock);
+    cs_mutex_lock(&pool->lock);
     if (!give_range(block, offset, size)) {
         /* No room to record the range (out of host memory): it stays lost
          * until the block is freed with the device. */
@@ -357,7 +357,7 @@ void vk_suballocation_free(vk_device *dev, vk_block *block, VkDeviceSize offset,
             pool->empty_blocks++;
         }
     }
-    pthread_mutex_unlock(&pool->lock);
+    cs_mutex_unlock(&pool->lock);
     if (release)
         free_block(dev, release);
 }
@@ -370,13 +370,13 @@ void vk_suballocator_stats(const vk_device *dev, vk_memory_stats *stats)
         return;
     for (uint32_t i = 0; i < sub->pool_count; i++) {
         vk_pool *pool = &sub->pools[i / 2][i % 2];
-        pthread_mutex_lock(&pool->lock);
+        cs_mutex_lock(&pool->lock);
         for (vk_block *block = pool->blocks; block; block = block->next) {
             stats->blocks++;
             stats->block_bytes += block->size;
             stats->used_bytes += block->used;
             stats->allocations += block->allocations;
         }
-        pthread_mutex_unlock(&pool->lock);
+        cs_mutex_unlock(&pool->lock);
     }
 }

@@ -4,9 +4,7 @@
  * instructions; nothing is allocated once every thread has a context. */
 #include "vk_internal.h"
 
-#include <sched.h>
 #include <stdlib.h>
-#include <time.h>
 
 /* How long to poll the fence before sleeping in vkWaitForFences: short
  * dispatches finish within the busy spin, and polling avoids the wake-up
@@ -75,13 +73,13 @@ cs_status vk_context_create(vk_device *dev, vk_command_context **out_context)
 cs_status vk_submit_take(vk_device *dev, vk_command_context **out_context)
 {
     vk_pending_poll(dev);
-    pthread_mutex_lock(&dev->context_lock);
+    cs_mutex_lock(&dev->context_lock);
     vk_command_context *context = dev->free_contexts;
     if (context) {
         dev->free_contexts = context->next;
         dev->free_context_count--;
     }
-    pthread_mutex_unlock(&dev->context_lock);
+    cs_mutex_unlock(&dev->context_lock);
     if (context) {
         *out_context = context;
         return CS_OK;
@@ -91,14 +89,14 @@ cs_status vk_submit_take(vk_device *dev, vk_command_context **out_context)
 
 void vk_submit_give_back(vk_device *dev, vk_command_context *context)
 {
-    pthread_mutex_lock(&dev->context_lock);
+    cs_mutex_lock(&dev->context_lock);
     bool keep = dev->free_context_count < VK_MAX_FREE_CONTEXTS;
     if (keep) {
         context->next = dev->free_contexts;
         dev->free_contexts = context;
         dev->free_context_count++;
     }
-    pthread_mutex_unlock(&dev->context_lock);
+    cs_mutex_unlock(&dev->context_lock);
     if (!keep)
         vk_context_destroy(dev->device, context);
 }
@@ -170,18 +168,14 @@ void vk_submit_abandon(vk_device *dev, vk_command_context *context)
     vk_submit_give_back(dev, context);
 }
 
-static double elapsed_ns(const struct timespec *start)
+static double elapsed_ns(const uint64_t *start)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) * 1e9 +
-           (double)(now.tv_nsec - start->tv_nsec);
+    return (double)(cs_time_monotonic_ns() - *start);
 }
 
 VkResult vk_wait_for_fence(vk_device *dev, VkFence fence, uint64_t timeout_ns)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t start = cs_time_monotonic_ns();
     double spin =
         timeout_ns < SPIN_NANOSECONDS ? (double)timeout_ns : SPIN_NANOSECONDS;
     double polling =
@@ -193,7 +187,7 @@ VkResult vk_wait_for_fence(vk_device *dev, VkFence fence, uint64_t timeout_ns)
             return status;
         spent = elapsed_ns(&start);
         if (spent >= spin)
-            sched_yield();
+            cs_thread_yield();
     } while (spent < polling);
     if (timeout_ns == 0)
         return VK_TIMEOUT;
@@ -256,9 +250,9 @@ cs_status vk_context_run(vk_device *dev, vk_command_context *context,
             .commandBufferCount = 1,
             .pCommandBuffers = &context->commands,
         };
-        pthread_mutex_lock(&dev->queue_lock);
+        cs_mutex_lock(&dev->queue_lock);
         result = vkQueueSubmit(dev->queue, 1, &submit, context->fence);
-        pthread_mutex_unlock(&dev->queue_lock);
+        cs_mutex_unlock(&dev->queue_lock);
         call = "vkQueueSubmit";
         if (result == VK_SUCCESS) {
             result = vk_wait_for_fence(dev, context->fence, timeout_ns);
@@ -326,11 +320,11 @@ void vk_park(vk_device *dev, vk_command_context *context, cs_compute *cache_of,
         for (int i = 0; i < 2; i++)
             entry->resources[i] = holds->resources[i];
     }
-    pthread_mutex_lock(&dev->context_lock);
+    cs_mutex_lock(&dev->context_lock);
     entry->next = dev->pending;
     dev->pending = entry;
     atomic_store(&dev->has_pending, true);
-    pthread_mutex_unlock(&dev->context_lock);
+    cs_mutex_unlock(&dev->context_lock);
 }
 
 /* Gives the context back and drops what the entry held. */
@@ -358,7 +352,7 @@ void vk_pending_poll(vk_device *dev)
     if (!atomic_load_explicit(&dev->has_pending, memory_order_relaxed))
         return;
     vk_pending *done = NULL;
-    pthread_mutex_lock(&dev->context_lock);
+    cs_mutex_lock(&dev->context_lock);
     vk_pending **link = &dev->pending;
     while (*link) {
         vk_pending *entry = *link;
@@ -373,7 +367,7 @@ void vk_pending_poll(vk_device *dev)
         }
     }
     atomic_store(&dev->has_pending, dev->pending != NULL);
-    pthread_mutex_unlock(&dev->context_lock);
+    cs_mutex_unlock(&dev->context_lock);
     while (done) {
         vk_pending *next = done->next;
         reclaim(dev, done);
@@ -383,8 +377,7 @@ void vk_pending_poll(vk_device *dev)
 
 bool vk_pending_wait(vk_device *dev, atomic_int *parked, uint64_t timeout_ns)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t start = cs_time_monotonic_ns();
     for (;;) {
         vk_pending_poll(dev);
         if (atomic_load(parked) == 0)
@@ -395,8 +388,7 @@ bool vk_pending_wait(vk_device *dev, atomic_int *parked, uint64_t timeout_ns)
             return false;
         /* not vkWaitForFences: another thread's poll may reclaim (and
          * reuse or destroy) a parked context at any time */
-        struct timespec nap = {.tv_nsec = 1000 * 1000};
-        nanosleep(&nap, NULL);
+        cs_sleep_ns(1000 * 1000);
     }
 }
 
@@ -411,9 +403,9 @@ cs_status vk_submit_bind_sparse(vk_device *dev, const VkBindSparseInfo *info,
     VkResult result = vkResetFences(dev->device, 1, &context->fence);
     const char *call = "vkResetFences";
     if (result == VK_SUCCESS) {
-        pthread_mutex_lock(&dev->queue_lock);
+        cs_mutex_lock(&dev->queue_lock);
         result = vkQueueBindSparse(dev->queue, 1, info, context->fence);
-        pthread_mutex_unlock(&dev->queue_lock);
+        cs_mutex_unlock(&dev->queue_lock);
         call = "vkQueueBindSparse";
         if (result == VK_SUCCESS) {
             /* binds are not parked: wait for them (after earlier work) */

@@ -19,9 +19,15 @@
  * are done with their semaphores. */
 #include "vk_internal.h"
 
+#ifdef CS_PLATFORM_WINDOWS
+/* the names, for messages: vulkan_xlib.h needs Xlib's headers */
+#define VK_KHR_XLIB_SURFACE_EXTENSION_NAME "VK_KHR_xlib_surface"
+#define VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME "VK_KHR_wayland_surface"
+#else
 #include <X11/Xlib.h>
 #include <vulkan/vulkan_wayland.h>
 #include <vulkan/vulkan_xlib.h>
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +76,9 @@ static cs_status swapchain_fail(vk_device *dev, VkResult result,
 
 static void lock_queue_and_wait_idle(vk_device *dev)
 {
-    pthread_mutex_lock(&dev->queue_lock);
+    cs_mutex_lock(&dev->queue_lock);
     vkQueueWaitIdle(dev->queue);
-    pthread_mutex_unlock(&dev->queue_lock);
+    cs_mutex_unlock(&dev->queue_lock);
 }
 
 static void destroy_images(vk_device *dev, vk_swapchain *sc)
@@ -107,25 +113,61 @@ static void destroy_swapchain(vk_device *dev, vk_instance *vki,
     free(sc);
 }
 
+/* VkWin32SurfaceCreateInfoKHR of vulkan_win32.h, which needs <windows.h>:
+ * HINSTANCE and HWND are pointers. */
+typedef struct win32_surface_info {
+    VkStructureType sType;
+    const void *pNext;
+    VkFlags flags;
+    void *hinstance;
+    void *hwnd;
+} win32_surface_info;
+
+static VkResult create_win32_surface(vk_instance *vki,
+                                     const cs_swapchain_desc *desc,
+                                     VkSurfaceKHR *out_surface)
+{
+    typedef VkResult(VKAPI_PTR *
+                     create_fn)(VkInstance, const win32_surface_info *,
+                                const VkAllocationCallbacks *, VkSurfaceKHR *);
+    create_fn create = (create_fn)vkGetInstanceProcAddr(
+        vki->instance, "vkCreateWin32SurfaceKHR");
+    win32_surface_info info = {
+        .sType = VK_STRUCTURE_TYPE_WIN32_SURFACE_CREATE_INFO_KHR,
+        .hinstance = desc->display ? desc->display : cs_program_instance(),
+        .hwnd = (void *)(uintptr_t)desc->window,
+    };
+    return create ? create(vki->instance, &info, NULL, out_surface)
+                  : VK_ERROR_EXTENSION_NOT_PRESENT;
+}
+
 static cs_status create_surface(vk_instance *vki, vk_device *dev,
                                 const cs_swapchain_desc *desc,
                                 VkSurfaceKHR *out_surface)
 {
     bool xlib = desc->platform == CS_WINDOW_XLIB;
-    const char *extension = xlib ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
-                                 : VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME;
-    if (!xlib && vki->surface && !vki->wayland_surface &&
+    bool win32 = desc->platform == CS_WINDOW_WIN32;
+    const char *extension = xlib    ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
+                            : win32 ? "VK_KHR_win32_surface"
+                                    : VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME;
+    if (!xlib && !win32 && vki->surface && !vki->wayland_surface &&
         !getenv("WAYLAND_DISPLAY"))
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "cannot present to Wayland windows: %s is enabled "
                        "only when WAYLAND_DISPLAY is set as the instance is "
                        "created (a Wayland session)",
                        extension);
-    if (!vki->surface || !(xlib ? vki->xlib_surface : vki->wayland_surface))
+    bool offered = xlib    ? vki->xlib_surface
+                   : win32 ? vki->win32_surface
+                           : vki->wayland_surface;
+    if (!vki->surface || !offered)
         return cs_fail(CS_ERROR_UNSUPPORTED,
                        "cannot present to %s windows: the Vulkan loader and "
                        "drivers do not offer the instance extension%s %s%s%s",
-                       xlib ? "X11" : "Wayland", vki->surface ? "" : "s",
+                       xlib    ? "X11"
+                       : win32 ? "Win32"
+                               : "Wayland",
+                       vki->surface ? "" : "s",
                        vki->surface ? "" : VK_KHR_SURFACE_EXTENSION_NAME,
                        vki->surface ? "" : " and ", extension);
     if (!dev->swapchain_extension)
@@ -139,6 +181,19 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
         return checked;
     VkResult result;
     const char *call;
+    if (win32) {
+        result = create_win32_surface(vki, desc, out_surface);
+        if (result != VK_SUCCESS)
+            return swapchain_fail(dev, result, "vkCreateWin32SurfaceKHR",
+                                  "creating a window surface");
+        return CS_OK;
+    }
+#ifdef CS_PLATFORM_WINDOWS
+    /* unreachable: the loader offers no X11 or Wayland surfaces there */
+    (void)out_surface;
+    call = xlib ? "vkCreateXlibSurfaceKHR" : "vkCreateWaylandSurfaceKHR";
+    result = VK_ERROR_EXTENSION_NOT_PRESENT;
+#else
     if (xlib) {
         call = "vkCreateXlibSurfaceKHR";
         PFN_vkCreateXlibSurfaceKHR create =
@@ -164,6 +219,7 @@ static cs_status create_surface(vk_instance *vki, vk_device *dev,
         result = create ? create(vki->instance, &info, NULL, out_surface)
                         : VK_ERROR_EXTENSION_NOT_PRESENT;
     }
+#endif
     if (result != VK_SUCCESS)
         return swapchain_fail(dev, result, call, "creating a window surface");
     return CS_OK;
@@ -798,11 +854,11 @@ cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
         .pImageIndices = &index,
     };
     VkResult present_result = VK_SUCCESS;
-    pthread_mutex_lock(&dev->queue_lock);
+    cs_mutex_lock(&dev->queue_lock);
     result = vkQueueSubmit(dev->queue, 1, &submit, sc->fence);
     if (result == VK_SUCCESS && recorded == VK_SUCCESS)
         present_result = vkQueuePresentKHR(dev->queue, &present);
-    pthread_mutex_unlock(&dev->queue_lock);
+    cs_mutex_unlock(&dev->queue_lock);
     if (result != VK_SUCCESS)
         return vk_fail(dev, result, "vkQueueSubmit", "presenting");
     result = vk_wait_for_fence(dev, sc->fence, UINT64_MAX);

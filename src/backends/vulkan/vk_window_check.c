@@ -16,49 +16,38 @@
  *   readable memory is checked. A readable pointer to something else can
  *   still crash inside libwayland (docs/decisions.md).
  */
-#define _GNU_SOURCE /* process_vm_readv */
 #include "vk_internal.h"
+
+#ifdef CS_PLATFORM_WINDOWS
+
+/* A Win32 window is asked of the system (IsWindow); no X11 or Wayland
+ * window exists on Windows (the Vulkan loader offers neither surface
+ * extension there, so create_surface refuses first). */
+cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
+{
+    if (desc->platform != CS_WINDOW_WIN32)
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "X11 and Wayland windows do not exist on Windows");
+    if (!cs_window_exists(desc->window))
+        return cs_fail(CS_ERROR_INVALID_ARGUMENT,
+                       "the HWND 0x%llx is not a window: pass the handle of "
+                       "an existing window, e.g. glfw.get_win32_window()",
+                       (unsigned long long)desc->window);
+    return CS_OK;
+}
+
+#else
 
 #include <X11/Xlib.h>
 
-#include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <threads.h>
-#include <unistd.h>
 
 /* Copies size bytes at address into out; false when any of them is not
  * readable memory of this process (never faults). */
 static bool read_memory(uintptr_t address, void *out, size_t size)
 {
-    struct iovec local = {out, size};
-    struct iovec remote = {(void *)address, size};
-    ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
-    if (got == (ssize_t)size)
-        return true;
-    if (got >= 0 || (errno != ENOSYS && errno != EPERM))
-        return false;
-    /* process_vm_readv refused (seccomp): a pipe write fails with EFAULT on
-     * unreadable memory, also without a fault */
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
-        return false;
-    bool readable = true;
-    for (size_t done = 0; readable && done < size;) {
-        size_t chunk = size - done < 4096 ? size - done : 4096;
-        ssize_t wrote = write(pipe_fds[1], (const char *)address + done, chunk);
-        readable = wrote > 0 && read(pipe_fds[0], (char *)out + done,
-                                     (size_t)wrote) == wrote;
-        if (readable)
-            done += (size_t)wrote;
-    }
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    return readable;
+    return cs_memory_read_safely((const void *)address, out, size);
 }
 
 static cs_status not_a_display(const void *display, const char *why)
@@ -78,9 +67,7 @@ static cs_status check_xlib_display(const void *display)
     __typeof__(*(_XPrivDisplay)0) copy;
     if (!read_memory(address, &copy, sizeof copy))
         return not_a_display(display, "not readable memory");
-    struct stat connection;
-    if (copy.fd < 0 || fstat(copy.fd, &connection) != 0 ||
-        !S_ISSOCK(connection.st_mode))
+    if (!cs_fd_is_socket(copy.fd))
         return not_a_display(display, "no connection socket");
     if (copy.proto_major_version != 11)
         return not_a_display(display, "not the X11 protocol");
@@ -101,13 +88,13 @@ static cs_status check_xlib_display(const void *display)
 
 typedef int (*error_handler)(Display *, XErrorEvent *);
 
-static mtx_t window_check_lock;
-static once_flag window_check_once = ONCE_FLAG_INIT;
+static cs_mutex window_check_lock;
+static cs_once window_check_once = CS_ONCE_INIT;
 static _Thread_local int window_error; /* the error code the handler saw */
 
 static void make_window_check_lock(void)
 {
-    mtx_init(&window_check_lock, mtx_plain);
+    cs_mutex_init(&window_check_lock);
 }
 
 static int remember_error(Display *display, XErrorEvent *event)
@@ -121,14 +108,13 @@ static cs_status check_xlib_window(Display *display, uint64_t window)
 {
     /* libX11 is loaded (a Display exists); without its symbols there is
      * nothing to ask with */
-    error_handler (*set_handler)(error_handler) =
-        (error_handler(*)(error_handler))dlsym(RTLD_DEFAULT,
-                                               "XSetErrorHandler");
+    error_handler (*set_handler)(error_handler) = (error_handler(*)(
+        error_handler))cs_library_symbol_anywhere("XSetErrorHandler");
     Status (*get_attributes)(Display *, Window, XWindowAttributes *) =
-        (Status(*)(Display *, Window, XWindowAttributes *))dlsym(
-            RTLD_DEFAULT, "XGetWindowAttributes");
+        (Status(*)(Display *, Window, XWindowAttributes *))
+            cs_library_symbol_anywhere("XGetWindowAttributes");
     int (*sync)(Display *, Bool) =
-        (int (*)(Display *, Bool))dlsym(RTLD_DEFAULT, "XSync");
+        (int (*)(Display *, Bool))cs_library_symbol_anywhere("XSync");
     if (!set_handler || !get_attributes || !sync)
         return CS_OK;
     if (window > UINT32_MAX)
@@ -137,8 +123,8 @@ static cs_status check_xlib_window(Display *display, uint64_t window)
                        (unsigned long long)window);
     /* the error handler is process-wide: one check at a time, and other
      * threads' X errors meanwhile are only remembered, not reported */
-    call_once(&window_check_once, make_window_check_lock);
-    mtx_lock(&window_check_lock);
+    cs_call_once(&window_check_once, make_window_check_lock);
+    cs_mutex_lock(&window_check_lock);
     window_error = 0;
     sync(display, False);
     error_handler previous = set_handler(remember_error);
@@ -147,7 +133,7 @@ static cs_status check_xlib_window(Display *display, uint64_t window)
     sync(display, False);
     set_handler(previous);
     int error = window_error;
-    mtx_unlock(&window_check_lock);
+    cs_mutex_unlock(&window_check_lock);
     if (!found || error != 0)
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "the X11 window 0x%llx is not a window of this "
@@ -159,6 +145,9 @@ static cs_status check_xlib_window(Display *display, uint64_t window)
 
 cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
 {
+    if (desc->platform == CS_WINDOW_WIN32) /* the extension is never there */
+        return cs_fail(CS_ERROR_UNSUPPORTED,
+                       "Win32 windows exist only on Windows");
     if (desc->platform == CS_WINDOW_XLIB) {
         cs_status status = check_xlib_display(desc->display);
         if (status != CS_OK)
@@ -180,3 +169,5 @@ cs_status vk_check_window_handles(const cs_swapchain_desc *desc)
                        (unsigned long long)desc->window);
     return CS_OK;
 }
+
+#endif

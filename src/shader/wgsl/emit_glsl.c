@@ -51,8 +51,7 @@ static void puts_(sbuf *b, const char *text)
     put(b, text, strlen(text));
 }
 
-__attribute__((format(printf, 2, 3))) static void putf(sbuf *b,
-                                                       const char *format, ...)
+CS_PRINTF_FORMAT(2, 3) static void putf(sbuf *b, const char *format, ...)
 {
     char text[512];
     va_list args;

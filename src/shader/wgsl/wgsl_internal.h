@@ -12,6 +12,7 @@
 #ifndef CS_WGSL_INTERNAL_H
 #define CS_WGSL_INTERNAL_H
 
+#include "../../platform/platform.h"
 #include <compushady.h>
 
 #include <setjmp.h>
@@ -65,8 +66,7 @@ void wgsl_arena_free(wgsl_ctx *ctx);
 /* Fails the compile at (line, column): "<file>:<line>:<col>: error: <msg>",
  * the source line, a caret under the column. Never returns. */
 _Noreturn void wgsl_error(wgsl_ctx *ctx, int line, int column,
-                          const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
+                          const char *format, ...) CS_PRINTF_FORMAT(4, 5);
 _Noreturn void wgsl_out_of_memory(wgsl_ctx *ctx);
 
 /* >>tokens ----------------------------------------------------------------- */

@@ -2,14 +2,10 @@
  * hit/miss counters and the on-disk cache directory. */
 #include "cache.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 struct cs_cache_entry {
     cs_cache_entry *bucket_next;
@@ -23,7 +19,7 @@ struct cs_cache_entry {
 };
 
 struct cs_cache {
-    mtx_t lock;
+    cs_mutex lock;
     cs_cache_entry **buckets;
     size_t bucket_count; /* a power of two */
     cs_cache_entry *lru_head, *lru_tail;
@@ -60,32 +56,6 @@ void cs_cache_get_counters(cs_cache_counters *out)
         *fields[i] = atomic_load(&counters[i]);
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-}
-
-uint64_t cs_hash64(const void *bytes, size_t size, uint64_t seed)
-{
-    const unsigned char *p = bytes;
-    uint64_t h = mix64(seed ^ (size * 0x9e3779b97f4a7c15ull));
-    size_t at = 0;
-    for (; at + 8 <= size; at += 8) {
-        uint64_t word;
-        memcpy(&word, p + at, 8);
-        h = (h ^ mix64(word + at)) * 0x100000001b3ull;
-        h = (h << 29) | (h >> 35);
-    }
-    uint64_t tail = 0;
-    memcpy(&tail, p + at, size - at);
-    return mix64(h ^ tail ^ (uint64_t)(size - at) << 56);
-}
-
 cs_cache *cs_cache_create(size_t max_entries, size_t max_bytes,
                           cs_cache_destroy_fn destroy, void *context)
 {
@@ -96,7 +66,7 @@ cs_cache *cs_cache_create(size_t max_entries, size_t max_bytes,
     while (cache->bucket_count < max_entries)
         cache->bucket_count *= 2;
     cache->buckets = calloc(cache->bucket_count, sizeof *cache->buckets);
-    if (!cache->buckets || mtx_init(&cache->lock, mtx_plain) != thrd_success) {
+    if (!cache->buckets || !cs_mutex_init(&cache->lock)) {
         free(cache->buckets);
         free(cache);
         return NULL;
@@ -205,14 +175,14 @@ cs_cache_entry *cs_cache_find(cs_cache *cache, const void *key, size_t key_size)
     if (!cache)
         return NULL;
     uint64_t hash = cs_hash64(key, key_size, 0);
-    mtx_lock(&cache->lock);
+    cs_mutex_lock(&cache->lock);
     cs_cache_entry *entry = lookup(cache, hash, key, key_size);
     if (entry) {
         atomic_fetch_add(&entry->refs, 1);
         lru_unlink(cache, entry);
         lru_push_front(cache, entry);
     }
-    mtx_unlock(&cache->lock);
+    cs_mutex_unlock(&cache->lock);
     return entry;
 }
 
@@ -237,11 +207,11 @@ cs_cache_entry *cs_cache_insert(cs_cache *cache, const void *key,
     enum { MAX_EVICT = 64 };
     cs_cache_entry *evicted[MAX_EVICT];
     size_t evicted_count = 0;
-    mtx_lock(&cache->lock);
+    cs_mutex_lock(&cache->lock);
     cs_cache_entry *existing = lookup(cache, entry->hash, key, key_size);
     if (existing) {
         atomic_fetch_add(&existing->refs, 1);
-        mtx_unlock(&cache->lock);
+        cs_mutex_unlock(&cache->lock);
         atomic_init(&entry->refs, 1);
         unreference(cache, entry);
         return existing;
@@ -257,7 +227,7 @@ cs_cache_entry *cs_cache_insert(cs_cache *cache, const void *key,
     while (evicted_count < MAX_EVICT && cache->lru_tail != entry &&
            over_limits(cache))
         evicted[evicted_count++] = unstore(cache, cache->lru_tail);
-    mtx_unlock(&cache->lock);
+    cs_mutex_unlock(&cache->lock);
     for (size_t i = 0; i < evicted_count; i++)
         unreference(cache, evicted[i]);
     return entry;
@@ -276,17 +246,17 @@ void cs_cache_release(cs_cache *cache, cs_cache_entry *entry)
 
 size_t cs_cache_count(cs_cache *cache)
 {
-    mtx_lock(&cache->lock);
+    cs_mutex_lock(&cache->lock);
     size_t count = cache->count;
-    mtx_unlock(&cache->lock);
+    cs_mutex_unlock(&cache->lock);
     return count;
 }
 
 size_t cs_cache_bytes(cs_cache *cache)
 {
-    mtx_lock(&cache->lock);
+    cs_mutex_lock(&cache->lock);
     size_t bytes = cache->bytes;
-    mtx_unlock(&cache->lock);
+    cs_mutex_unlock(&cache->lock);
     return bytes;
 }
 
@@ -295,12 +265,12 @@ void cs_cache_trim(cs_cache *cache)
     if (!cache)
         return;
     for (;;) {
-        mtx_lock(&cache->lock);
+        cs_mutex_lock(&cache->lock);
         current_limits(cache);
         cs_cache_entry *entry = cache->lru_tail && over_limits(cache)
                                     ? unstore(cache, cache->lru_tail)
                                     : NULL;
-        mtx_unlock(&cache->lock);
+        cs_mutex_unlock(&cache->lock);
         if (!entry)
             return;
         unreference(cache, entry);
@@ -310,10 +280,10 @@ void cs_cache_trim(cs_cache *cache)
 void cs_cache_clear(cs_cache *cache)
 {
     for (;;) {
-        mtx_lock(&cache->lock);
+        cs_mutex_lock(&cache->lock);
         cs_cache_entry *entry =
             cache->lru_head ? unstore(cache, cache->lru_head) : NULL;
-        mtx_unlock(&cache->lock);
+        cs_mutex_unlock(&cache->lock);
         if (!entry)
             return;
         unreference(cache, entry);
@@ -326,7 +296,7 @@ void cs_cache_destroy(cs_cache *cache)
         return;
     while (cache->lru_head)
         unreference(cache, unstore(cache, cache->lru_head));
-    mtx_destroy(&cache->lock);
+    cs_mutex_destroy(&cache->lock);
     free(cache->buckets);
     free(cache);
 }
@@ -336,15 +306,14 @@ void cs_cache_destroy(cs_cache *cache)
 bool cs_cache_dir(char *out, size_t capacity)
 {
     const char *dir = getenv("COMPUSHADY_CACHE_DIR");
+    char home[2048];
     int written;
     if (dir) {
         if (!*dir || strcmp(dir, "0") == 0)
             return false;
         written = snprintf(out, capacity, "%s", dir);
-    } else if ((dir = getenv("XDG_CACHE_HOME")) && *dir == '/') {
-        written = snprintf(out, capacity, "%s/compushady", dir);
-    } else if ((dir = getenv("HOME")) && *dir) {
-        written = snprintf(out, capacity, "%s/.cache/compushady", dir);
+    } else if (cs_user_cache_home(home, sizeof home)) {
+        written = snprintf(out, capacity, "%s/compushady", home);
     } else {
         return false;
     }
@@ -358,62 +327,7 @@ bool cs_cache_read_file(const char *name, size_t max_size, void **out_bytes,
     if (!cs_cache_dir(dir, sizeof dir))
         return false;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    void *bytes = NULL;
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-              (size_t)st.st_size <= max_size &&
-              (bytes = malloc(st.st_size ? (size_t)st.st_size : 1)) != NULL;
-    size_t done = 0;
-    while (ok && done < (size_t)st.st_size) {
-        ssize_t got = read(fd, (char *)bytes + done, (size_t)st.st_size - done);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            ok = false;
-        else
-            done += (size_t)got;
-    }
-    close(fd);
-    if (!ok) {
-        free(bytes);
-        return false;
-    }
-    *out_bytes = bytes;
-    *out_size = done;
-    return true;
-}
-
-static bool make_dirs(char *path)
-{
-    for (char *slash = strchr(path + 1, '/');; slash = strchr(slash + 1, '/')) {
-        if (slash)
-            *slash = '\0';
-        bool ok = mkdir(path, 0700) == 0 || errno == EEXIST;
-        if (slash)
-            *slash = '/';
-        if (!ok)
-            return false;
-        if (!slash)
-            return true;
-    }
-}
-
-static bool write_all(int fd, const void *bytes, size_t size)
-{
-    const char *at = bytes;
-    while (size) {
-        ssize_t done = write(fd, at, size);
-        if (done < 0 && errno == EINTR)
-            continue;
-        if (done <= 0)
-            return false;
-        at += done;
-        size -= (size_t)done;
-    }
-    return true;
+    return cs_file_read_all(path, max_size, out_bytes, out_size);
 }
 
 void cs_cache_write_file(const char *name, const void *head, size_t head_size,
@@ -421,16 +335,17 @@ void cs_cache_write_file(const char *name, const void *head, size_t head_size,
 {
     static atomic_uint sequence;
     char dir[2048], path[2560], temporary[2700];
-    if (!cs_cache_dir(dir, sizeof dir) || !make_dirs(dir))
+    if (!cs_cache_dir(dir, sizeof dir) || !cs_dir_make_all(dir))
         return;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(temporary, sizeof temporary, "%s.tmp.%ld.%u", path, (long)getpid(),
-             atomic_fetch_add(&sequence, 1));
-    int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
+    snprintf(temporary, sizeof temporary, "%s.tmp.%ld.%u", path,
+             (long)cs_process_id(), atomic_fetch_add(&sequence, 1));
+    cs_file *file = cs_file_create_new(temporary);
+    if (file == NULL)
         return;
-    bool ok = write_all(fd, head, head_size) && write_all(fd, body, body_size);
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(temporary, path) != 0)
-        unlink(temporary);
+    bool ok = cs_file_write(file, head, head_size) &&
+              cs_file_write(file, body, body_size);
+    ok = cs_file_close(file) && ok;
+    if (!ok || !cs_file_replace(temporary, path))
+        cs_file_remove(temporary);
 }

@@ -1,5 +1,5 @@
 /* errors.c - the per-thread failure message behind cs_last_error(). */
-#include "internal.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * Used for what depends only on bytes the caller gives again and again:
  * compiled SPIR-V (src/shader/compile_cache.c), the reflection and
  * validation of a module and its storage image format patches
- * (src/core/compute.c), and per device the Vulkan shader module, layouts
- * and pipeline (src/backends/vulkan/vk_pipeline_cache.c).
+ * (src/shader/module_cache.c), and per device the Vulkan shader module,
+ * layouts and pipeline (src/backends/vulkan/vk_pipeline_cache.c).
  *
  * Keys are compared in full (the hash only picks the bucket), so a hash
  * collision can never hand back another shader's value. A value found or
@@ -16,7 +16,7 @@
 #ifndef CS_CACHE_H
 #define CS_CACHE_H
 
-#include "internal.h"
+#include "common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,10 +58,10 @@ typedef enum cs_pipeline_cache_mode {
     CS_PIPELINE_CACHE_DRIVER,
 } cs_pipeline_cache_mode;
 cs_pipeline_cache_mode cs_pipeline_cache_mode_of(void);
-/* Trim the process-wide caches to their limits (compile_cache.c,
- * module_cache.c). */
-void cs_compile_cache_trim(void);
-void cs_module_cache_trim(void);
+/* A process-wide cache of kind registers how to trim it to its limits
+ * (compile_cache.c, module_cache.c): cs_cache_set_limits() calls it at
+ * once; per-device caches trim at their next insert. One per kind. */
+void cs_cache_on_new_limits(cs_cache_kind kind, void (*trim)(void));
 /* Destroys every value; no reference may be held any more. */
 void cs_cache_destroy(cs_cache *cache);
 

@@ -1,7 +1,8 @@
 /* shader_format.c - a compute's code from the format it is given in to
- * SPIR-V (what the library reflects and checks), and from SPIR-V to a
- * format a backend takes. */
-#include "shader_internal.h"
+ * SPIR-V (what the core reflects and checks), and from SPIR-V to a format
+ * a device takes, through the shader part's public functions
+ * (cs_shader_compile, cs_shader_cross_compile). */
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,6 @@ const char *cs_shader_format_name(cs_shader_format format)
     return "unknown";
 }
 
-/* "SPIR-V, GLSL" for a set of format bits */
 void cs_shader_format_list(uint32_t formats, char *text, size_t size)
 {
     size_t used = 0;
@@ -91,10 +91,10 @@ static const struct {
     {CS_SHADER_FORMAT_MSL, CS_CROSS_MSL},
 };
 
-cs_status cs_shader_from_spirv(const void *spirv, size_t spirv_size,
-                               uint32_t taken, const char *entry_point,
-                               const char *taker, cs_shader_format *out_format,
-                               char **out_code, size_t *out_size)
+cs_status cs_shader_from_spirv(const cs_shader_cross_desc *module,
+                               uint32_t taken, const char *taker,
+                               cs_shader_format *out_format, char **out_code,
+                               size_t *out_size)
 {
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++) {
         if (!(taken & reachable[i].format))
@@ -102,15 +102,11 @@ cs_status cs_shader_from_spirv(const void *spirv, size_t spirv_size,
         *out_format = reachable[i].format;
         if (reachable[i].format == CS_SHADER_FORMAT_SPIRV) {
             *out_code = NULL; /* the module itself */
-            *out_size = spirv_size;
+            *out_size = module->spirv_size;
             return CS_OK;
         }
-        cs_shader_cross_desc cross = {
-            .language = reachable[i].cross,
-            .spirv = spirv,
-            .spirv_size = spirv_size,
-            .entry_point = entry_point,
-        };
+        cs_shader_cross_desc cross = *module;
+        cross.language = reachable[i].cross;
         return cs_shader_cross_compile(&cross, out_code, out_size, NULL);
     }
     char formats[96];

@@ -5,6 +5,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@ static const limit_spec specs[CS_CACHE_KIND_COUNT] = {
 
 static _Atomic uint64_t limits[CS_CACHE_KIND_COUNT][2];
 static cs_pipeline_cache_mode pipeline_cache_mode = CS_PIPELINE_CACHE_AUTO;
-static once_flag env_once = ONCE_FLAG_INIT;
+static cs_once env_once = CS_ONCE_INIT;
+/* the trim of each kind's process-wide cache (cs_cache_on_new_limits) */
+typedef void (*trim_fn)(void);
+static _Atomic(trim_fn) trims[CS_CACHE_KIND_COUNT];
 static cs_status env_status = CS_OK;
 static char env_message[512];
 
@@ -82,7 +86,7 @@ static void load_pipeline_cache_mode(void)
 
 cs_pipeline_cache_mode cs_pipeline_cache_mode_of(void)
 {
-    call_once(&env_once, load_env);
+    cs_call_once(&env_once, load_env);
     return pipeline_cache_mode;
 }
 
@@ -126,7 +130,7 @@ cs_status cs_cache_check_environment(void)
 
 cs_status cs_cache_limits_check_env(void)
 {
-    call_once(&env_once, load_env);
+    cs_call_once(&env_once, load_env);
     if (env_status != CS_OK)
         return cs_fail(env_status, "%s", env_message);
     return CS_OK;
@@ -135,7 +139,7 @@ cs_status cs_cache_limits_check_env(void)
 void cs_cache_limits_of(cs_cache_kind kind, size_t *out_entries,
                         size_t *out_bytes)
 {
-    call_once(&env_once, load_env);
+    cs_call_once(&env_once, load_env);
     uint64_t entries = atomic_load(&limits[kind][0]);
     uint64_t bytes = atomic_load(&limits[kind][1]);
     *out_entries = entries > SIZE_MAX ? SIZE_MAX : (size_t)entries;
@@ -156,13 +160,12 @@ cs_status cs_cache_set_limits(cs_cache_kind kind, uint64_t max_entries,
                        "got %llu entries and %llu bytes",
                        (unsigned long long)max_entries,
                        (unsigned long long)max_bytes);
-    call_once(&env_once, load_env);
+    cs_call_once(&env_once, load_env);
     atomic_store(&limits[kind][0], max_entries);
     atomic_store(&limits[kind][1], max_bytes);
-    if (kind == CS_CACHE_COMPILE)
-        cs_compile_cache_trim();
-    else if (kind == CS_CACHE_MODULE)
-        cs_module_cache_trim();
+    void (*trim)(void) = atomic_load(&trims[kind]);
+    if (trim)
+        trim();
     return CS_OK;
 }
 
@@ -174,8 +177,14 @@ cs_status cs_cache_get_limits(cs_cache_kind kind, uint64_t *out_max_entries,
         return cs_fail(CS_ERROR_INVALID_ARGUMENT,
                        "cs_cache_get_limits: unknown kind %d or NULL output",
                        (int)kind);
-    call_once(&env_once, load_env);
+    cs_call_once(&env_once, load_env);
     *out_max_entries = atomic_load(&limits[kind][0]);
     *out_max_bytes = atomic_load(&limits[kind][1]);
     return CS_OK;
+}
+
+void cs_cache_on_new_limits(cs_cache_kind kind, void (*trim)(void))
+{
+    if ((unsigned)kind < CS_CACHE_KIND_COUNT)
+        atomic_store(&trims[kind], trim);
 }

@@ -1,0 +1,169 @@
+/* shader_libraries.c - loads shaderc, SPIRV-Tools and SPIRV-Cross from
+ * their DLLs when built with CS_SHADER_LIBRARIES_AT_RUN_TIME (see
+ * shader_libraries.h). Each is searched at its environment variable (a
+ * file path), then in the Vulkan SDK (%VULKAN_SDK%/Bin), then by the
+ * system's search (the program's folder, PATH). */
+#define CS_SHADER_LIBRARIES_DEFINE
+#include "shader_internal.h"
+
+#include <shaderc/shaderc.h>
+/* libspirv.h defines (not declares) kDefaultMaxIdBound, as validate.c's
+ * copy does: this one gets another name */
+#define kDefaultMaxIdBound cs_loader_unused_max_id_bound
+#include <spirv-tools/libspirv.h>
+#undef kDefaultMaxIdBound
+#include <spirv_cross/spirv_cross_c.h>
+
+#include "shader_libraries.h"
+
+#ifdef CS_SHADER_LIBRARIES_AT_RUN_TIME
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cs_shaderc_functions cs_shaderc;
+cs_spirv_tools_functions cs_spirv_tools;
+cs_spirv_cross_functions cs_spirv_cross;
+
+typedef struct library {
+    const char *file;     /* the DLL's name */
+    const char *variable; /* the environment variable naming its path */
+    const char *what;     /* what it does, for the error message */
+    const char *const *symbols;
+    void **pointers; /* as many as symbols, in the same order */
+    size_t count;
+    cs_once once;
+    cs_status status;
+    char error[1024];
+} library;
+
+/* Loads one: fills every pointer or none. */
+static void load(library *lib)
+{
+    char why[512] = "not found", path[1024];
+    void *handle = NULL;
+    const char *explicit_path = getenv(lib->variable);
+    const char *sdk = getenv("VULKAN_SDK");
+    if (explicit_path && *explicit_path) {
+        handle = cs_library_open(explicit_path, why, sizeof why);
+    } else {
+        if (sdk && *sdk) {
+            snprintf(path, sizeof path, "%s/Bin/%s", sdk, lib->file);
+            handle = cs_library_open(path, why, sizeof why);
+        }
+        if (handle == NULL)
+            handle = cs_library_open(lib->file, why, sizeof why);
+    }
+    if (handle == NULL) {
+        lib->status = CS_ERROR_UNSUPPORTED;
+        snprintf(lib->error, sizeof lib->error,
+                 "%s needs %s, which cannot be loaded (%s): install the "
+                 "Vulkan SDK (its Bin folder holds it) and put that folder "
+                 "on PATH, or set %s to the DLL's path; SPIR-V input needs "
+                 "no compiler",
+                 lib->what, lib->file, why, lib->variable);
+        return;
+    }
+    for (size_t i = 0; i < lib->count; i++) {
+        void *symbol = cs_library_symbol(handle, lib->symbols[i]);
+        if (symbol == NULL) {
+            memset(lib->pointers, 0, lib->count * sizeof *lib->pointers);
+            lib->status = CS_ERROR_UNSUPPORTED;
+            snprintf(lib->error, sizeof lib->error,
+                     "%s needs %s, whose copy has no %s (too old): install "
+                     "a newer Vulkan SDK or set %s to a newer DLL",
+                     lib->what, lib->file, lib->symbols[i], lib->variable);
+            /* kept loaded: unloading what ran its constructors is not
+             * always safe */
+            return;
+        }
+        lib->pointers[i] = symbol;
+    }
+    lib->status = CS_OK;
+}
+
+static cs_status load_once(library *lib, void (*run)(void))
+{
+    cs_call_once(&lib->once, run);
+    if (lib->status != CS_OK)
+        return cs_fail(lib->status, "%s", lib->error);
+    return CS_OK;
+}
+
+#define CS_LIBRARY_NAME(name) #name,
+#define CS_LIBRARY_COUNT(name) +1
+
+/* The tables are structs of function pointers only, all the same size:
+ * filled as arrays of void * (what GetProcAddress gives). */
+_Static_assert(sizeof(cs_shaderc_functions) ==
+                   (0 CS_SHADERC_FUNCTIONS(CS_LIBRARY_COUNT)) * sizeof(void *),
+               "shaderc table");
+
+static const char *const shaderc_symbols[] = {
+    CS_SHADERC_FUNCTIONS(CS_LIBRARY_NAME)};
+static library shaderc = {
+    .file = "shaderc_shared.dll",
+    .variable = "COMPUSHADY_SHADERC",
+    .what = "compiling HLSL, GLSL or WGSL",
+    .symbols = shaderc_symbols,
+    .pointers = (void **)&cs_shaderc,
+    .count = 0 CS_SHADERC_FUNCTIONS(CS_LIBRARY_COUNT),
+    .once = CS_ONCE_INIT,
+};
+
+static void load_shaderc(void)
+{
+    load(&shaderc);
+}
+
+cs_status cs_shaderc_load(void)
+{
+    return load_once(&shaderc, load_shaderc);
+}
+
+static const char *const spirv_tools_symbols[] = {
+    CS_SPIRV_TOOLS_FUNCTIONS(CS_LIBRARY_NAME)};
+static library spirv_tools = {
+    .file = "SPIRV-Tools-shared.dll",
+    .variable = "COMPUSHADY_SPIRV_TOOLS",
+    .what = "validating SPIR-V",
+    .symbols = spirv_tools_symbols,
+    .pointers = (void **)&cs_spirv_tools,
+    .count = 0 CS_SPIRV_TOOLS_FUNCTIONS(CS_LIBRARY_COUNT),
+    .once = CS_ONCE_INIT,
+};
+
+static void load_spirv_tools(void)
+{
+    load(&spirv_tools);
+}
+
+cs_status cs_spirv_tools_load(void)
+{
+    return load_once(&spirv_tools, load_spirv_tools);
+}
+
+static const char *const spirv_cross_symbols[] = {
+    CS_SPIRV_CROSS_FUNCTIONS(CS_LIBRARY_NAME)};
+static library spirv_cross = {
+    .file = "spirv-cross-c-shared.dll",
+    .variable = "COMPUSHADY_SPIRV_CROSS",
+    .what = "cross-compiling SPIR-V to GLSL, MSL or HLSL",
+    .symbols = spirv_cross_symbols,
+    .pointers = (void **)&cs_spirv_cross,
+    .count = 0 CS_SPIRV_CROSS_FUNCTIONS(CS_LIBRARY_COUNT),
+    .once = CS_ONCE_INIT,
+};
+
+static void load_spirv_cross(void)
+{
+    load(&spirv_cross);
+}
+
+cs_status cs_spirv_cross_load(void)
+{
+    return load_once(&spirv_cross, load_spirv_cross);
+}
+
+#endif
