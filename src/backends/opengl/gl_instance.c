@@ -79,19 +79,16 @@ static uint32_t vendor_id_of(const char *vendor, bool software)
  * 0 when unknown. */
 static uint64_t system_memory(void)
 {
-    void *bytes = NULL;
-    size_t size = 0;
-    if (!cs_file_read_all("/proc/meminfo", 1 << 16, &bytes, &size))
+    /* stdio: /proc files tell no size to read by */
+    FILE *file = fopen("/proc/meminfo", "r");
+    if (!file)
         return 0;
-    char text[256];
-    size_t length = size < sizeof text - 1 ? size : sizeof text - 1;
-    memcpy(text, bytes, length);
-    text[length] = '\0';
-    free(bytes);
     unsigned long long kib = 0;
-    const char *total = strstr(text, "MemTotal:");
-    if (!total || sscanf(total, "MemTotal: %llu kB", &kib) != 1)
-        return 0;
+    char line[256];
+    while (fgets(line, sizeof line, file))
+        if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+            break;
+    fclose(file);
     return (uint64_t)kib * 1024;
 }
 
