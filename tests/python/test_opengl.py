@@ -142,6 +142,12 @@ def test_device_reports_what_gl_lacks():
     device = compushady.get_current_device()
     assert device.supports_sparse is False
     assert device.supports_bindless is False
+    assert device.supports_heaps is False
+    # what it offers, read from GL and the machine
+    assert device.dedicated_video_memory + device.shared_system_memory > 0
+    assert device.max_push_constants_size >= 128
+    assert all(count >= 65535 for count in device.max_compute_workgroup_count)
+    assert device.max_compute_workgroup_invocations >= 1024
 
 
 def test_a_texture_with_two_samplers_is_refused():
