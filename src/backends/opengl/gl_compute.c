@@ -180,9 +180,7 @@ static void glsl_shader(cs_compute *compute, const uint32_t *words,
     *out_shader = shader;
 }
 
-/* The compute shader: the SPIR-V through GL_ARB_gl_spirv, or GLSL when the
- * device has no such extension or its driver refuses the module. */
-static cs_status compile_shader(gl_device *dev, cs_compute *compute,
+static cs_status compile_either(gl_device *dev, cs_compute *compute,
                                 const uint32_t *words, size_t word_count,
                                 GLuint *out_shader)
 {
@@ -210,6 +208,21 @@ static cs_status compile_shader(gl_device *dev, cs_compute *compute,
                    "device '%s' has no GL_ARB_gl_spirv, and the shader "
                    "cannot be expressed in GLSL for it: %s",
                    compute->device->info.name, why);
+}
+
+/* The compute shader: the SPIR-V through GL_ARB_gl_spirv, or GLSL when the
+ * device has no such extension or its driver refuses the module; the
+ * driver's words on a refused module go into the message, not the debug
+ * messages (a refusal the GLSL way repairs is no error). */
+static cs_status compile_shader(gl_device *dev, cs_compute *compute,
+                                const uint32_t *words, size_t word_count,
+                                GLuint *out_shader)
+{
+    dev->muted = true;
+    cs_status status =
+        compile_either(dev, compute, words, word_count, out_shader);
+    dev->muted = false;
+    return status;
 }
 
 static cs_status build_program(gl_device *dev, cs_compute *compute,

@@ -55,6 +55,8 @@ static void APIENTRY debug_callback(GLenum source, GLenum type, GLuint id,
     if (message && strstr(message, "GL_OUT_OF_MEMORY"))
         return;
     const gl_device *dev = user;
+    if (dev->muted)
+        return;
     char text[1024];
     snprintf(text, sizeof text,
              "OpenGL debug output (id %u, severity 0x%x): %s", id,

@@ -37,7 +37,11 @@ typedef struct gl_device {
     bool debug;              /* the context reports through KHR_debug */
     atomic_bool lost;        /* device_simulate_lost */
     bool forked;             /* discovered in a fork()ed child of EGL's user */
-    cs_instance *instance;   /* for debug messages */
+    /* set while compiling: what the driver says about a module it refuses
+     * is the call's exception (or the GLSL way's), not a debug message;
+     * read by the synchronous debug callback under the lock */
+    bool muted;
+    cs_instance *instance; /* for debug messages */
 } gl_device;
 
 typedef struct gl_resource {
