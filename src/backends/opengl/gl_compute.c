@@ -180,19 +180,46 @@ static void glsl_shader(cs_compute *compute, const uint32_t *words,
     *out_shader = shader;
 }
 
+/* The words through glShaderBinary + glSpecializeShader; false with the
+ * driver's log when it refuses them. */
+static bool specialized(cs_compute *compute, const uint32_t *words,
+                        size_t word_count, GLuint *out_shader, char *log,
+                        size_t log_size)
+{
+    GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
+    glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
+                   (GLsizei)(word_count * 4));
+    glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
+    if (!compiled(shader, log, log_size))
+        return false;
+    *out_shader = shader;
+    return true;
+}
+
 static cs_status compile_either(gl_device *dev, cs_compute *compute,
                                 const uint32_t *words, size_t word_count,
                                 GLuint *out_shader)
 {
     char spirv_log[1024] = "";
     if (dev->has_spirv) {
-        GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
-        glShaderBinary(1, &shader, GL_SHADER_BINARY_FORMAT_SPIR_V, words,
-                       (GLsizei)(word_count * 4));
-        glSpecializeShader(shader, compute->entry_point, 0, NULL, NULL);
-        if (compiled(shader, spirv_log, sizeof spirv_log)) {
-            *out_shader = shader;
+        if (specialized(compute, words, word_count, out_shader, spirv_log,
+                        sizeof spirv_log))
             return CS_OK;
+        /* GL_ARB_gl_spirv names SPIR-V 1.0; the compilers write 1.3
+         * modules that mostly use nothing newer: a driver that holds to
+         * 1.0 may take the same words as 1.0 */
+        uint32_t *as_1_0 = malloc(word_count * sizeof *as_1_0);
+        if (as_1_0 && words[1] > 0x00010000u) {
+            memcpy(as_1_0, words, word_count * sizeof *as_1_0);
+            as_1_0[1] = 0x00010000u;
+            char ignored[1024] = "";
+            bool taken = specialized(compute, as_1_0, word_count, out_shader,
+                                     ignored, sizeof ignored);
+            free(as_1_0);
+            if (taken)
+                return CS_OK;
+        } else {
+            free(as_1_0);
         }
     }
     char why[1024] = "";
