@@ -66,12 +66,6 @@ deselect=(
     # llvmpipe's GL runs a dispatch to its end inside the call: nothing is
     # left running for a wait timeout to interrupt
     "test_device_lost.py::test_wait_timeout_raises_quickly"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[R32G32B32_FLOAT-float]"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[R32G32B32_UINT-uint]"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[R32G32B32_SINT-int]"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[R8G8B8A8_UNORM_SRGB-float]"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[B8G8R8A8_UNORM-float]"
-    "test_shader_limits.py::test_texture_uav_and_typed_buffer_component_types[B8G8R8A8_UNORM_SRGB-float]"
     # llvmpipe's GL has R32G32B32 buffer textures, the case expects a
     # device without them
     "test_bad_input.py::test_bad_input[buffer-format-unsupported]"

@@ -71,14 +71,10 @@ static cs_status create_buffer(gl_device *dev, cs_resource *resource,
                            cs_heap_type_name(info->heap_type));
         }
     }
-    if (info->format) {
-        gl_format format = gl_format_of(info->format);
-        if (!format.texture_buffer)
-            return cs_fail(CS_ERROR_UNSUPPORTED,
-                           "format %s: OpenGL has no typed buffers (buffer "
-                           "textures) of it; the OpenGL backend cannot make "
-                           "this typed buffer",
-                           cs_format_name(info->format));
+    gl_format format = gl_format_of(info->format);
+    /* a format GL has no buffer texture of: a plain buffer, refused when a
+     * shader binds it as typed (gl_compute.c) */
+    if (info->format && format.texture_buffer) {
         glCreateTextures(GL_TEXTURE_BUFFER, 1, &impl->texture);
         glTextureBufferRange(impl->texture, format.internal_format,
                              impl->buffer, 0, (GLsizeiptr)info->size);
