@@ -17,6 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
+PYTHON=${PYTHON:-$PWD/.venv/bin/python}
+export PYTHON
 # NVIDIA's EGL where the container has libEGL_nvidia but not glvnd's vendor
 # file for it (docs/opengl.md)
 if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] &&
@@ -28,7 +30,7 @@ if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] &&
         >"$vendor_dir/10_nvidia.json"
     export __EGL_VENDOR_LIBRARY_FILENAMES="$vendor_dir/10_nvidia.json"
 fi
-.venv/bin/python -c "import compushady; print('OpenGL device:', compushady.get_current_device().name)"
+"$PYTHON" -c "import compushady; print('OpenGL device:', compushady.get_current_device().name)"
 # left out: what tests Vulkan itself or presents to a window, what does
 # not depend on the backend, and the slow stress/cluster runs
 ignore=(swapchain swapchain_wayland pipeline_cache_mode typing docs
@@ -71,7 +73,7 @@ deselect=(
     "test_bad_input.py::test_bad_input[buffer-format-unsupported]"
 )
 for test in "${deselect[@]}"; do args+=(--deselect "tests/python/$test"); done
-.venv/bin/python -m pytest -q "${args[@]}" "$@"
+"$PYTHON" -m pytest -q "${args[@]}" "$@"
 
 echo "== C tests on the OpenGL backend (those not about heaps, sparse, Vulkan)"
 make -s -j2 build/tests/test_command_list build/tests/test_host_copy \
