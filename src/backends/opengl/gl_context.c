@@ -45,6 +45,39 @@ GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
     return glClientWaitSync(sync, 0, left);
 }
 
+/* EGL's current API is per thread and starts as OpenGL ES on every thread
+ * but the one that created the contexts; releasing with EGL_NO_CONTEXT
+ * releases the context of the thread's current API only. On NVIDIA a
+ * thread that never bound EGL_OPENGL_API kept the device's desktop GL
+ * context current after gl_leave, and every other thread's eglMakeCurrent
+ * then failed (EGL_BAD_ACCESS) for the rest of the process (a dask thread
+ * pool's idle worker was enough). Mesa releases whatever is current, which
+ * hid it (tests/python/test_opengl_threads.py runs an EGL that behaves as
+ * NVIDIA's). */
+static _Thread_local bool opengl_api_bound;
+
+bool gl_bind_api(void)
+{
+    if (!opengl_api_bound)
+        opengl_api_bound = eglBindAPI(EGL_OPENGL_API) == EGL_TRUE;
+    return opengl_api_bound;
+}
+
+static cs_status make_current(const cs_device *device, gl_device *dev)
+{
+    if (gl_bind_api() && eglMakeCurrent(dev->display, EGL_NO_SURFACE,
+                                        EGL_NO_SURFACE, dev->context))
+        return CS_OK;
+    EGLint error = eglGetError();
+    return cs_fail(CS_ERROR_BACKEND,
+                   "eglMakeCurrent failed (EGL error 0x%04x) for device "
+                   "'%s'%s",
+                   (unsigned)error, device->info.name,
+                   error == EGL_BAD_ACCESS
+                       ? ": its context is current on another thread"
+                       : "");
+}
+
 cs_status gl_enter(cs_device *device, gl_device **out_dev)
 {
     gl_device *dev = gl_device_of(device);
@@ -63,14 +96,10 @@ cs_status gl_enter(cs_device *device, gl_device **out_dev)
                        "'forkserver' method (multiprocessing, Dask) instead",
                        device->info.name);
     }
-    if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                        dev->context)) {
-        EGLint error = eglGetError();
+    cs_status status = make_current(device, dev);
+    if (status != CS_OK) {
         cs_mutex_unlock(&dev->lock);
-        return cs_fail(CS_ERROR_BACKEND,
-                       "eglMakeCurrent failed (EGL error 0x%04x) for device "
-                       "'%s'",
-                       (unsigned)error, device->info.name);
+        return status;
     }
     *out_dev = dev;
     return CS_OK;
@@ -80,8 +109,7 @@ gl_device *gl_enter_to_destroy(cs_device *device)
 {
     gl_device *dev = gl_device_of(device);
     cs_mutex_lock(&dev->lock);
-    if (!eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                        dev->context)) {
+    if (make_current(device, dev) != CS_OK) {
         cs_mutex_unlock(&dev->lock);
         return NULL;
     }
@@ -90,7 +118,9 @@ gl_device *gl_enter_to_destroy(cs_device *device)
 
 void gl_leave(gl_device *dev)
 {
-    /* another thread may be next: the context must not stay current here */
+    /* another thread may be next: the context must not stay current here
+     * (the thread's API is EGL_OPENGL_API since gl_enter, so this
+     * releases the GL context) */
     eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                    EGL_NO_CONTEXT);
     cs_mutex_unlock(&dev->lock);

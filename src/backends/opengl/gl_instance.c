@@ -200,7 +200,7 @@ static cs_status open_context(EGLDisplay display, bool debug,
                  "the EGL display lacks EGL_KHR_surfaceless_context");
         return CS_ERROR_NO_DEVICE;
     }
-    if (!eglBindAPI(EGL_OPENGL_API)) {
+    if (!gl_bind_api()) {
         snprintf(why, why_size, "the EGL display has no desktop OpenGL");
         return CS_ERROR_NO_DEVICE;
     }
@@ -391,8 +391,8 @@ void gl_device_simulate_lost(cs_device *device)
 {
     gl_device *dev = gl_device_of(device);
     cs_mutex_lock(&dev->lock);
-    if (eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                       dev->context)) {
+    if (gl_bind_api() && eglMakeCurrent(dev->display, EGL_NO_SURFACE,
+                                        EGL_NO_SURFACE, dev->context)) {
         glFinish();
         eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                        EGL_NO_CONTEXT);

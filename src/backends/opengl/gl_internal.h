@@ -82,6 +82,9 @@ typedef struct gl_compute {
  * cannot be made current. */
 cs_status gl_enter(cs_device *device, gl_device **out_dev);
 void gl_leave(gl_device *dev);
+/* Binds EGL_OPENGL_API on the calling thread (once per thread); false when
+ * EGL refuses. Before any eglMakeCurrent of the backend's contexts. */
+bool gl_bind_api(void);
 /* For destroy functions: as gl_enter, lost devices too; NULL when the
  * context cannot be made current (the GL objects are then left). */
 gl_device *gl_enter_to_destroy(cs_device *device);
