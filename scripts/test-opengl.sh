@@ -30,6 +30,14 @@ if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] &&
         >"$vendor_dir/10_nvidia.json"
     export __EGL_VENDOR_LIBRARY_FILENAMES="$vendor_dir/10_nvidia.json"
 fi
+# EGL as strict as NVIDIA's where Mesa is lenient (the current API per
+# thread: tests/opengl/strict_egl.c), so that llvmpipe catches what only
+# failed on NVIDIA; COMPUSHADY_GL_STRICT_EGL=0 runs the plain libEGL
+if [ "${COMPUSHADY_GL_STRICT_EGL:-1}" != 0 ] && [ -z "${COMPUSHADY_EGL_LIBRARY:-}" ]; then
+    mkdir -p build
+    ${CC:-cc} -std=gnu11 -shared -fPIC -o build/libstrict_egl.so tests/opengl/strict_egl.c -ldl
+    export COMPUSHADY_EGL_LIBRARY=$PWD/build/libstrict_egl.so
+fi
 "$PYTHON" -c "import compushady; print('OpenGL device:', compushady.get_current_device().name)"
 # left out: what tests Vulkan itself or presents to a window, what does
 # not depend on the backend, and the slow stress/cluster runs
