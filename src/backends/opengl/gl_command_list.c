@@ -62,7 +62,7 @@ void gl_command_list_destroy(cs_command_list *list)
     gl_device *dev = gl_enter_to_destroy(list->device);
     if (dev) {
         free_submission(impl);
-        gl_leave(dev);
+        gl_leave_after_destroy(dev);
     }
     forget_commands(impl);
     free(impl->commands);
@@ -184,6 +184,11 @@ cs_status gl_command_list_submit(cs_command_list *list)
         impl->fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
         glFlush(); /* the fence must reach the GPU for others to wait on */
         status = gl_check(dev, "submitting a command list");
+    }
+    if (status != CS_OK) {
+        /* what was issued finishes before anything issued later; nothing
+         * is left to wait for nor timestamps to read */
+        free_submission(impl);
     }
     gl_leave(dev);
     return status;

@@ -151,8 +151,7 @@ static bool compiled(GLuint shader, char *log, size_t capacity)
     if (!log[0])
         snprintf(log, capacity, "no message");
     glDeleteShader(shader);
-    while (glGetError() != GL_NO_ERROR) {
-    } /* the refusal is the message, not a GL error to report */
+    gl_discard_errors(); /* the refusal is the message, not a GL error */
     return false;
 }
 
@@ -281,8 +280,7 @@ static cs_status build_program(gl_device *dev, cs_compute *compute,
         char log[1024] = "";
         glGetProgramInfoLog(program, sizeof log, NULL, log);
         glDeleteProgram(program);
-        while (glGetError() != GL_NO_ERROR) {
-        }
+        gl_discard_errors();
         return cs_fail(CS_ERROR_INVALID_SHADER,
                        "the OpenGL driver of device '%s' cannot link the "
                        "shader: %s",
@@ -385,7 +383,7 @@ void gl_compute_destroy(cs_compute *compute)
     gl_device *dev = gl_enter_to_destroy(compute->device);
     if (dev) {
         free_compute(impl);
-        gl_leave(dev);
+        gl_leave_after_destroy(dev);
     }
     free(impl->bindings);
     free(impl);

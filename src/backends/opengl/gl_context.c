@@ -3,6 +3,7 @@
 #include "gl_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* As the Vulkan backend waits: poll the fence for 50 us (a short dispatch
  * ends within it and the thread wakes at once), then poll and yield up to
@@ -116,6 +117,13 @@ gl_device *gl_enter_to_destroy(cs_device *device)
     return dev;
 }
 
+void gl_leave_after_destroy(gl_device *dev)
+{
+    /* nothing checks a destroy: what it raised is not the next call's */
+    gl_discard_errors();
+    gl_leave(dev);
+}
+
 void gl_leave(gl_device *dev)
 {
     /* another thread may be next: the context must not stay current here
@@ -141,14 +149,43 @@ static const char *error_name(GLenum error)
     }
 }
 
+void gl_discard_errors(void)
+{
+    /* GL keeps one flag per kind of error until glGetError reads it: read
+     * until none is left */
+    for (int i = 0; i < 16 && glGetError() != GL_NO_ERROR; i++) {
+    }
+}
+
+/* COMPUSHADY_GL_FAIL_EVERY=N: every Nth check reports a GL error that did
+ * not happen, for tests of what a failed call leaves behind
+ * (test_opengl_faults.py); read once. */
+static cs_once fail_once = CS_ONCE_INIT;
+static unsigned fail_every;
+static atomic_uint check_count;
+
+static void read_fail_every(void)
+{
+    const char *value = getenv("COMPUSHADY_GL_FAIL_EVERY");
+    fail_every = value ? (unsigned)strtoul(value, NULL, 10) : 0;
+}
+
 cs_status gl_check(gl_device *dev, const char *what)
 {
     (void)dev;
+    cs_call_once(&fail_once, read_fail_every);
+    if (fail_every &&
+        (atomic_fetch_add(&check_count, 1) + 1) % fail_every == 0) {
+        gl_discard_errors();
+        return cs_fail(CS_ERROR_BACKEND,
+                       "OpenGL reported an error %s (injected: "
+                       "COMPUSHADY_GL_FAIL_EVERY=%u)",
+                       what, fail_every);
+    }
     GLenum error = glGetError();
     if (error == GL_NO_ERROR)
         return CS_OK;
-    while (glGetError() != GL_NO_ERROR) {
-    } /* clear the rest: the next check starts clean */
+    gl_discard_errors(); /* the rest: the next check starts clean */
     return cs_fail(error == GL_OUT_OF_MEMORY ? CS_ERROR_OUT_OF_DEVICE_MEMORY
                                              : CS_ERROR_BACKEND,
                    "OpenGL reported %s (0x%04x) %s", error_name(error),

@@ -88,6 +88,10 @@ bool gl_bind_api(void);
 /* For destroy functions: as gl_enter, lost devices too; NULL when the
  * context cannot be made current (the GL objects are then left). */
 gl_device *gl_enter_to_destroy(cs_device *device);
+/* gl_leave for gl_enter_to_destroy: drops the GL errors the destroy raised. */
+void gl_leave_after_destroy(gl_device *dev);
+/* Reads every pending GL error flag, dropping them. */
+void gl_discard_errors(void);
 /* Waits for sync up to timeout_ns (UINT64_MAX: forever; 0: only looks),
  * polling first as the Vulkan backend does: glClientWaitSync's result. */
 GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns);

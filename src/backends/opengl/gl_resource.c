@@ -180,7 +180,7 @@ void gl_resource_destroy(cs_resource *resource)
     gl_device *dev = gl_enter_to_destroy(resource->device);
     if (dev) {
         free_objects(impl);
-        gl_leave(dev);
+        gl_leave_after_destroy(dev);
     }
     free(impl);
     resource->impl = NULL;

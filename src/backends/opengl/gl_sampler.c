@@ -52,7 +52,7 @@ void gl_sampler_destroy(cs_sampler *sampler)
     gl_device *dev = gl_enter_to_destroy(sampler->device);
     if (dev) {
         glDeleteSamplers(1, impl);
-        gl_leave(dev);
+        gl_leave_after_destroy(dev);
     }
     free(impl);
     sampler->impl = NULL;
