@@ -1,5 +1,6 @@
 """Test setup: debug mode on before anything creates the Vulkan instance, and
-every test fails when the validation layer reported something during it."""
+every test fails when the validation layer (Vulkan) or the driver's debug
+output (OpenGL) reported something during it."""
 
 import os
 import re
@@ -50,6 +51,16 @@ def pytest_runtest_makereport(item, call):
                                found.group(2), found.group(1).strip()))
 
 
+def _reporter():
+    """who reports the device's debug messages on the backend in use"""
+    name = compushady.get_backend().name
+    if name == "vulkan":
+        return "the Vulkan validation layer"
+    if name == "opengl":
+        return "the OpenGL driver's debug output (GL_KHR_debug)"
+    return "the {0} backend's debug layer".format(name)
+
+
 @pytest.fixture(autouse=True)
 def no_validation_messages():
     # messages left by an earlier test belong to that test, which already
@@ -60,7 +71,8 @@ def no_validation_messages():
     if messages:
         unique = list(dict.fromkeys(messages))
         pytest.fail(
-            "the Vulkan validation layer reported {0} message(s), {1} distinct:\n"
-            "{2}".format(len(messages), len(unique), "\n".join(unique)),
+            "{0} reported {1} message(s), {2} distinct:\n{3}".format(
+                _reporter(), len(messages), len(unique), "\n".join(unique)
+            ),
             pytrace=False,
         )
