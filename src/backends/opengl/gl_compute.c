@@ -184,7 +184,9 @@ static void glsl_shader(cs_compute *compute, const uint32_t *words,
     cs_free(source);
     char log[1024] = "";
     if (!compiled(shader, log, sizeof log)) {
-        snprintf(why, why_size, "the driver refused the GLSL: %s", log);
+        /* the log is cut to what why holds (%.900s: the message is
+         * shorter than both buffers, whatever the driver wrote) */
+        snprintf(why, why_size, "the driver refused the GLSL: %.900s", log);
         return;
     }
     *out_shader = shader;
