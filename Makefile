@@ -148,7 +148,11 @@ test-python-asan:
 	rm -rf $(ASAN_PY)/pkg && mkdir -p $(ASAN_PY)/pkg
 	cp -r python/compushady $(ASAN_PY)/pkg/
 	cp $(ASAN_PY)/lib/compushady/_native*.so $(ASAN_PY)/pkg/compushady/
-	LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
+	# libstdc++ preloaded beside ASan: its __cxa_throw interceptor binds the
+	# real function when ASan starts, before the extension loads libstdc++
+	# (else the first C++ exception, e.g. SPIRV-Cross refusing a shader,
+	# stops the process with "real___cxa_throw != 0")
+	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libstdc++.so.6)" \
 		ASAN_OPTIONS=detect_leaks=0:new_delete_type_mismatch=0:quarantine_size_mb=0:thread_local_quarantine_size_kb=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 PYTHONPATH=$(ASAN_PY)/pkg \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests/python
