@@ -148,7 +148,11 @@ test-python-asan:
 	rm -rf $(ASAN_PY)/pkg && mkdir -p $(ASAN_PY)/pkg
 	cp -r python/compushady $(ASAN_PY)/pkg/
 	cp $(ASAN_PY)/lib/compushady/_native*.so $(ASAN_PY)/pkg/compushady/
-	LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
+	# libstdc++ preloaded beside ASan: its __cxa_throw interceptor binds the
+	# real function when ASan starts, before the extension loads libstdc++
+	# (else the first C++ exception, e.g. SPIRV-Cross refusing a shader,
+	# stops the process with "real___cxa_throw != 0")
+	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libstdc++.so.6)" \
 		ASAN_OPTIONS=detect_leaks=0:new_delete_type_mismatch=0:quarantine_size_mb=0:thread_local_quarantine_size_kb=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 PYTHONPATH=$(ASAN_PY)/pkg \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests/python
@@ -284,10 +288,18 @@ WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_AR ?= x86_64-w64-mingw32-ar
 WIN_BUILD = $(BUILD)/windows
 WIN_HEADERS = vulkan vk_video spirv shaderc spirv-tools spirv_cross
+# The backends built for Windows: Vulkan (OpenGL goes through EGL, which
+# neither Windows' drivers nor MinGW's headers offer; WGL would be another
+# backend folder).
+WIN_BACKENDS ?= vulkan
+WIN_BACKEND_FLAGS = $(foreach l,$(BACKEND_LINES),-D$(word 2,$(subst :, ,$(l)))=$\
+	$(if $(filter $(word 1,$(subst :, ,$(l))),$(WIN_BACKENDS)),1,0))
+WIN_LIB_SOURCES = $(wildcard src/common/*.c src/core/*.c src/shader/*.c \
+	src/shader/wgsl/*.c src/platform/*.c $(WIN_BACKENDS:%=src/backends/%/*.c))
 WIN_CFLAGS = -std=c11 $(WARNINGS) -Iinclude -I$(WIN_BUILD)/include \
 	-D__USE_MINGW_ANSI_STDIO=1 -DCS_BUILD_DLL -DCS_SHADER_LIBRARIES_AT_RUN_TIME \
-	$(BACKEND_FLAGS) -O2 -g
-WIN_OBJECTS = $(LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
+	$(WIN_BACKEND_FLAGS) -O2 -g
+WIN_OBJECTS = $(WIN_LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 # The C tests that build for Windows; the others need fork() (test_fork,
 # test_loader), X11 (test_swapchain) or SPIRV-Tools' C API and a compiler
 # for every check (test_shader).
