@@ -41,8 +41,11 @@ fi
 "$PYTHON" -c "import compushady; print('OpenGL device:', compushady.get_current_device().name)"
 # left out: what tests Vulkan itself or presents to a window, what does
 # not depend on the backend, and the slow stress/cluster runs
+# test_dxc: which compiler made the SPIR-V is the Vulkan pass's business, and
+# the prebuilt DXC library's exit handler (llvm_shutdown) was seen to hang
+# the process at exit 2 times in 4 with llvmpipe's GL loaded beside it
 ignore=(swapchain swapchain_wayland pipeline_cache_mode typing docs
-    build_check stress dask_cluster)
+    build_check stress dask_cluster dxc)
 args=(tests/python)
 for file in "${ignore[@]}"; do args+=(--ignore "tests/python/test_$file.py"); done
 deselect=(
