@@ -79,6 +79,28 @@ static size_t identifier_end(const char *s, size_t size, size_t at)
     return at;
 }
 
+/* The start of the first identifier at or after `at` that is code (not
+ * inside a comment or literal, nor the tail of another identifier), with
+ * *end past it; size when there is none. */
+static size_t next_identifier(const char *s, size_t size, size_t at,
+                              size_t *end)
+{
+    while (at < size) {
+        size_t skipped = skip_opaque(s, size, at);
+        if (skipped != at) {
+            at = skipped;
+            continue;
+        }
+        if (cs_source_identifier_start(s[at]) &&
+            (at == 0 || !cs_source_identifier_char(s[at - 1]))) {
+            *end = identifier_end(s, size, at);
+            return at;
+        }
+        at++;
+    }
+    return size;
+}
+
 /* Index of the byte matching the opener at `at` ('[' or '<'), skipping
  * comments and literals, or size when unmatched. */
 static size_t matching(const char *s, size_t size, size_t at)
@@ -116,19 +138,8 @@ static size_t find_rw_images(const char *s, size_t size, rw_image *images,
                              size_t capacity)
 {
     size_t count = 0;
-    size_t at = 0;
-    while (at < size) {
-        size_t end = skip_opaque(s, size, at);
-        if (end != at) {
-            at = end;
-            continue;
-        }
-        if (!cs_source_identifier_start(s[at]) ||
-            (at > 0 && cs_source_identifier_char(s[at - 1]))) {
-            at++;
-            continue;
-        }
-        end = identifier_end(s, size, at);
+    size_t at = 0, end = 0;
+    while ((at = next_identifier(s, size, at, &end)) < size) {
         bool rw = false;
         for (size_t i = 0; rw_image_types[i] && !rw; i++)
             rw = is_word(s, at, end, rw_image_types[i]);
@@ -255,20 +266,12 @@ cs_status cs_hlsl_expand_partial_writes(const char *s, size_t size,
     size_t count = find_rw_images(s, size, images, MAX_RW_IMAGES);
     cs_text out = {0};
     cs_text_append(&out, "", 0);
-    size_t copied = 0, at = 0;
-    while (count > 0 && at < size) {
-        size_t end = skip_opaque(s, size, at);
-        if (end != at) {
+    size_t copied = 0, at = 0, end = 0;
+    while (count > 0 && (at = next_identifier(s, size, at, &end)) < size) {
+        if (at > 0 && s[at - 1] == '.') { /* a member, not an image */
             at = end;
             continue;
         }
-        if (!cs_source_identifier_start(s[at]) ||
-            (at > 0 && cs_source_identifier_char(s[at - 1])) ||
-            (at > 0 && s[at - 1] == '.')) {
-            at++;
-            continue;
-        }
-        end = identifier_end(s, size, at);
         const rw_image *image = image_named(s, images, count, at, end);
         partial_write w;
         if (image == NULL || !starts_statement(s, at) ||
@@ -357,19 +360,8 @@ cs_status cs_hlsl_split_shared_constant_buffers(const char *s, size_t size,
 {
     cs_text out = {0};
     cs_text_append(&out, "", 0);
-    size_t copied = 0, at = 0;
-    while (at < size) {
-        size_t end = skip_opaque(s, size, at);
-        if (end != at) {
-            at = end;
-            continue;
-        }
-        if (!cs_source_identifier_start(s[at]) ||
-            (at > 0 && cs_source_identifier_char(s[at - 1]))) {
-            at++;
-            continue;
-        }
-        end = identifier_end(s, size, at);
+    size_t copied = 0, at = 0, end = 0;
+    while ((at = next_identifier(s, size, at, &end)) < size) {
         if (!is_word(s, at, end, "ConstantBuffer")) {
             at = end;
             continue;
