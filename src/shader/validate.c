@@ -51,24 +51,27 @@ static bool find_known(uint64_t hash, const uint32_t *words, size_t count)
     return false;
 }
 
-static bool is_known_valid(const uint32_t *words, size_t count)
+/* Whether words may be in the set (the set works, the module is neither
+ * empty nor too large), with their hash: computed once per module. */
+static bool rememberable(const uint32_t *words, size_t count, uint64_t *hash)
 {
     cs_call_once(&known_once, init_known);
     if (!known_ready || count == 0 || count > KNOWN_MAX_WORDS)
         return false;
-    uint64_t hash = cs_hash64(words, count * 4, 11);
+    *hash = cs_hash64(words, count * 4, 11);
+    return true;
+}
+
+static bool is_known_valid(uint64_t hash, const uint32_t *words, size_t count)
+{
     cs_mutex_lock(&known_lock);
     bool found = find_known(hash, words, count);
     cs_mutex_unlock(&known_lock);
     return found;
 }
 
-void cs_spirv_remember_valid(const uint32_t *words, size_t count)
+static void remember(uint64_t hash, const uint32_t *words, size_t count)
 {
-    cs_call_once(&known_once, init_known);
-    if (!known_ready || count == 0 || count > KNOWN_MAX_WORDS)
-        return;
-    uint64_t hash = cs_hash64(words, count * 4, 11);
     cs_mutex_lock(&known_lock);
     if (!find_known(hash, words, count)) {
         /* round robin, and past the byte budget the next ones go too */
@@ -92,6 +95,13 @@ void cs_spirv_remember_valid(const uint32_t *words, size_t count)
         }
     }
     cs_mutex_unlock(&known_lock);
+}
+
+void cs_spirv_remember_valid(const uint32_t *words, size_t count)
+{
+    uint64_t hash;
+    if (rememberable(words, count, &hash))
+        remember(hash, words, count);
 }
 
 void cs_spirv_known_valid_stats(size_t *out_count, size_t *out_bytes)
@@ -187,12 +197,14 @@ cs_status cs_spirv_validate(const uint32_t *words, size_t word_count)
      * gives it to the driver (docs/decisions.md) */
     if (cs_spirv_tools_load() != CS_OK)
         return CS_OK;
-    if (is_known_valid(words, word_count))
+    uint64_t hash = 0;
+    bool known_kind = rememberable(words, word_count, &hash);
+    if (known_kind && is_known_valid(hash, words, word_count))
         return CS_OK;
     validate_job job = {words, word_count};
     cs_status status = cs_compiler_thread_run(validate_here, &job);
-    if (status == CS_OK)
-        cs_spirv_remember_valid(words, word_count);
+    if (status == CS_OK && known_kind)
+        remember(hash, words, word_count);
     return status;
 }
 
