@@ -2,7 +2,7 @@
  * (validate.c remembers the valid ones): remembering never changes a
  * verdict, for generated mutations of compiled modules; what the compiler
  * produced is known valid without another validation; the set stays within
- * its bounds. No device needed. */
+ * its bounds; cs_shader_prewarm and its refusals. No device needed. */
 #include "harness.h"
 
 #include "shader/shader_internal.h"
@@ -142,6 +142,18 @@ static void test_bounded(void)
     cs_free(words);
 }
 
+/* cs_shader_prewarm: each language, then refusals of what is not one. */
+static void test_prewarm(void)
+{
+    CHECK(cs_shader_prewarm(CS_SHADER_HLSL) == CS_OK);
+    CHECK(cs_shader_prewarm(CS_SHADER_GLSL) == CS_OK);
+    CHECK(cs_shader_prewarm(CS_SHADER_WGSL) == CS_OK);
+    CHECK_FAILS(cs_shader_prewarm((cs_shader_language)99),
+                CS_ERROR_INVALID_ARGUMENT, "unknown shader language 99");
+    CHECK_FAILS(cs_shader_prewarm((cs_shader_language)-1),
+                CS_ERROR_INVALID_ARGUMENT, "unknown shader language -1");
+}
+
 int main(void)
 {
     /* the disk cache stays out of it: results depend on this run only */
@@ -150,5 +162,6 @@ int main(void)
         test_remembering_never_changes_a_verdict);
     run("compiled_modules_are_known", test_compiled_modules_are_known);
     run("bounded", test_bounded);
+    run("prewarm", test_prewarm);
     return harness_finish();
 }
