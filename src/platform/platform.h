@@ -130,6 +130,9 @@ bool cs_thread_create(cs_thread *thread, cs_thread_main main, void *arg,
 bool cs_thread_join(cs_thread thread, int *result);
 void cs_thread_detach(cs_thread thread);
 void cs_thread_yield(void);
+/* A hint to the CPU inside a polling loop (x86's pause): the core spins
+ * more gently and a sibling hyperthread gets the cycles. */
+void cs_cpu_relax(void);
 /* The calling thread's stack, [*low, *high); false when unknown. */
 bool cs_thread_stack_bounds(uintptr_t *low, uintptr_t *high);
 /* Gives back the memory of [start, start + size) of the calling thread's

@@ -204,6 +204,15 @@ void cs_thread_detach(cs_thread thread)
     pthread_detach(thread);
 }
 
+void cs_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 void cs_thread_yield(void)
 {
     sched_yield();

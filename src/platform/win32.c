@@ -213,6 +213,11 @@ void cs_thread_detach(cs_thread thread)
     CloseHandle(thread.handle);
 }
 
+void cs_cpu_relax(void)
+{
+    YieldProcessor();
+}
+
 void cs_thread_yield(void)
 {
     SwitchToThread();
