@@ -56,14 +56,18 @@ static void free_submission(gl_command_list *impl)
     impl->query_count = 0;
 }
 
+static cs_status destroy_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev;
+    free_submission(arg);
+    gl_discard_errors();
+    return CS_OK;
+}
+
 void gl_command_list_destroy(cs_command_list *list)
 {
     gl_command_list *impl = list->impl;
-    gl_device *dev = gl_enter_to_destroy(list->device);
-    if (dev) {
-        free_submission(impl);
-        gl_leave_after_destroy(dev);
-    }
+    gl_run_to_destroy(list->device, destroy_on_owner, impl);
     forget_commands(impl);
     free(impl->commands);
     free(impl);
@@ -160,26 +164,21 @@ static cs_status replay(gl_device *dev, gl_command_list *impl, bool timed)
     return CS_OK;
 }
 
-cs_status gl_command_list_submit(cs_command_list *list)
+static cs_status submit_on_owner(gl_device *dev, void *arg)
 {
+    cs_command_list *list = arg;
     gl_command_list *impl = list->impl;
-    gl_device *dev;
-    cs_status status = gl_enter(list->device, &dev);
-    if (status != CS_OK)
-        return status;
     free_submission(impl);
     bool timed = (list->flags & CS_COMMAND_LIST_TIMESTAMPS) != 0;
     if (timed) {
         impl->queries = calloc(impl->count + 1, sizeof *impl->queries);
-        if (!impl->queries) {
-            gl_leave(dev);
+        if (!impl->queries)
             return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                            "out of host memory for timestamps");
-        }
         impl->query_count = impl->count + 1;
         glGenQueries((GLsizei)impl->query_count, impl->queries);
     }
-    status = replay(dev, impl, timed);
+    cs_status status = replay(dev, impl, timed);
     if (status == CS_OK) {
         impl->fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
         glFlush(); /* the fence must reach the GPU for others to wait on */
@@ -190,8 +189,45 @@ cs_status gl_command_list_submit(cs_command_list *list)
          * is left to wait for nor timestamps to read */
         free_submission(impl);
     }
-    gl_leave(dev);
     return status;
+}
+
+cs_status gl_command_list_submit(cs_command_list *list)
+{
+    return gl_run(list->device, submit_on_owner, list);
+}
+
+typedef struct wait_job {
+    cs_command_list *list;
+    uint64_t timeout_ns;
+} wait_job;
+
+static cs_status wait_on_owner(gl_device *dev, void *arg)
+{
+    const wait_job *job = arg;
+    cs_command_list *list = job->list;
+    gl_command_list *impl = list->impl;
+    if (!impl->fence)
+        return CS_OK;
+    /* forever means the device's wait timeout, when it has one */
+    uint64_t timeout_ns = job->timeout_ns;
+    uint64_t device_timeout = cs_device_get_wait_timeout(list->device);
+    bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
+    if (capped)
+        timeout_ns = device_timeout;
+    GLenum result = gl_wait_sync(impl->fence, timeout_ns);
+    if (result == GL_TIMEOUT_EXPIRED && capped)
+        return cs_fail(CS_TIMEOUT,
+                       "waiting for a command list of %u commands: the GPU "
+                       "work did not finish within the wait timeout of "
+                       "%.3f s and is still running (it cannot be "
+                       "preempted); wait again, or set a longer timeout",
+                       list->command_count, (double)timeout_ns / 1e9);
+    if (result == GL_TIMEOUT_EXPIRED)
+        return CS_TIMEOUT;
+    if (result == GL_WAIT_FAILED)
+        return gl_check(dev, "waiting for a command list");
+    return CS_OK;
 }
 
 cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
@@ -199,28 +235,34 @@ cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
     gl_command_list *impl = list->impl;
     if (!impl->fence)
         return CS_OK;
-    gl_device *dev;
-    cs_status status = gl_enter(list->device, &dev);
-    if (status != CS_OK)
-        return status;
-    /* forever means the device's wait timeout, when it has one */
-    uint64_t device_timeout = cs_device_get_wait_timeout(list->device);
-    bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
-    if (capped)
-        timeout_ns = device_timeout;
-    GLenum result = gl_wait_sync(impl->fence, timeout_ns);
-    if (result == GL_TIMEOUT_EXPIRED && capped)
-        status = cs_fail(CS_TIMEOUT,
-                         "waiting for a command list of %u commands: the GPU "
-                         "work did not finish within the wait timeout of "
-                         "%.3f s and is still running (it cannot be "
-                         "preempted); wait again, or set a longer timeout",
-                         list->command_count, (double)timeout_ns / 1e9);
-    else if (result == GL_TIMEOUT_EXPIRED)
-        status = CS_TIMEOUT;
-    else if (result == GL_WAIT_FAILED)
-        status = gl_check(dev, "waiting for a command list");
-    gl_leave(dev);
+    wait_job job = {list, timeout_ns};
+    return gl_run(list->device, wait_on_owner, &job);
+}
+
+typedef struct times_job {
+    gl_command_list *impl;
+    uint64_t *out_total_ns, *out_command_ns;
+    uint32_t count;
+} times_job;
+
+static cs_status read_times_on_owner(gl_device *dev, void *arg)
+{
+    const times_job *job = arg;
+    gl_command_list *impl = job->impl;
+    uint32_t stamps = impl->query_count;
+    GLuint64 *values = calloc(stamps, sizeof *values);
+    if (!values)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory reading timestamps");
+    for (uint32_t i = 0; i < stamps; i++)
+        glGetQueryObjectui64v(impl->queries[i], GL_QUERY_RESULT, &values[i]);
+    cs_status status = gl_check(dev, "reading timestamps");
+    if (status == CS_OK) {
+        *job->out_total_ns = values[stamps - 1] - values[0];
+        for (uint32_t i = 0; i < job->count && i + 1 < stamps; i++)
+            job->out_command_ns[i] = values[i + 1] - values[i];
+    }
+    free(values);
     return status;
 }
 
@@ -232,28 +274,8 @@ cs_status gl_command_list_read_times(cs_command_list *list,
     if (!impl->query_count)
         return cs_fail(CS_ERROR_INVALID_OPERATION,
                        "the command list has no timestamps to read");
-    gl_device *dev;
-    cs_status status = gl_enter(list->device, &dev);
-    if (status != CS_OK)
-        return status;
-    uint32_t stamps = impl->query_count;
-    GLuint64 *values = calloc(stamps, sizeof *values);
-    if (!values) {
-        gl_leave(dev);
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "out of host memory reading timestamps");
-    }
-    for (uint32_t i = 0; i < stamps; i++)
-        glGetQueryObjectui64v(impl->queries[i], GL_QUERY_RESULT, &values[i]);
-    status = gl_check(dev, "reading timestamps");
-    gl_leave(dev);
-    if (status == CS_OK) {
-        *out_total_ns = values[stamps - 1] - values[0];
-        for (uint32_t i = 0; i < count && i + 1 < stamps; i++)
-            out_command_ns[i] = values[i + 1] - values[i];
-    }
-    free(values);
-    return status;
+    times_job job = {impl, out_total_ns, out_command_ns, count};
+    return gl_run(list->device, read_times_on_owner, &job);
 }
 
 cs_status gl_command_list_reset(cs_command_list *list)

@@ -300,25 +300,20 @@ static void free_compute(gl_compute *impl)
         glDeleteBuffers(1, &impl->push_buffer);
 }
 
-cs_status gl_compute_create(cs_compute *compute)
+static cs_status create_on_owner(gl_device *dev, void *arg)
 {
-    if (compute->bindless)
-        return gl_unsupported("bindless computes (descriptor arrays)");
-    gl_device *dev;
-    cs_status status = gl_enter(compute->device, &dev);
-    if (status != CS_OK)
-        return status;
+    cs_compute *compute = arg;
     gl_compute *impl = calloc(1, sizeof *impl);
     gl_binding *bindings = calloc(compute->slot_count + 1, sizeof *bindings);
     if (!impl || !bindings) {
         free(impl);
         free(bindings);
-        gl_leave(dev);
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory creating a compute");
     }
     impl->bindings = bindings;
-    status = choose_bindings(compute, dev, bindings, &impl->push_unit);
+    cs_status status =
+        choose_bindings(compute, dev, bindings, &impl->push_unit);
     /* storage images declare the format of the resource bound (GL's image
      * unit format must match it), then the rewrite for GL */
     cs_storage_binding *storage = NULL;
@@ -375,18 +370,28 @@ cs_status gl_compute_create(cs_compute *compute)
     } else {
         compute->impl = impl;
     }
-    gl_leave(dev);
     return status;
+}
+
+cs_status gl_compute_create(cs_compute *compute)
+{
+    if (compute->bindless)
+        return gl_unsupported("bindless computes (descriptor arrays)");
+    return gl_run(compute->device, create_on_owner, compute);
+}
+
+static cs_status destroy_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev;
+    free_compute(arg);
+    gl_discard_errors();
+    return CS_OK;
 }
 
 void gl_compute_destroy(cs_compute *compute)
 {
     gl_compute *impl = compute->impl;
-    gl_device *dev = gl_enter_to_destroy(compute->device);
-    if (dev) {
-        free_compute(impl);
-        gl_leave_after_destroy(dev);
-    }
+    gl_run_to_destroy(compute->device, destroy_on_owner, impl);
     free(impl->bindings);
     free(impl);
     compute->impl = NULL;
@@ -462,38 +467,53 @@ cs_status gl_compute_record(gl_device *dev, cs_compute *compute,
     return gl_check(dev, "dispatching a compute");
 }
 
-cs_status gl_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
-                              cs_resource *indirect, uint64_t indirect_offset,
-                              const void *push, uint64_t *out_gpu_ns)
+typedef struct dispatch_job {
+    cs_compute *compute;
+    const uint32_t *groups;
+    cs_resource *indirect;
+    uint64_t indirect_offset;
+    const void *push;
+    uint64_t *out_gpu_ns;
+} dispatch_job;
+
+static cs_status dispatch_on_owner(gl_device *dev, void *arg)
 {
-    gl_device *dev;
-    cs_status status = gl_enter(compute->device, &dev);
-    if (status != CS_OK)
-        return status;
+    const dispatch_job *job = arg;
+    cs_compute *compute = job->compute;
     const gl_compute *impl = compute->impl;
-    if (push)
-        glNamedBufferSubData(impl->push_buffer, 0, compute->push_size, push);
+    if (job->push)
+        glNamedBufferSubData(impl->push_buffer, 0, compute->push_size,
+                             job->push);
     GLuint queries[2] = {0, 0};
-    if (out_gpu_ns) {
+    if (job->out_gpu_ns) {
         glGenQueries(2, queries);
         glQueryCounter(queries[0], GL_TIMESTAMP);
     }
-    status = gl_compute_record(dev, compute, groups, indirect, indirect_offset,
-                               push ? impl->push_buffer : 0, 0);
-    if (out_gpu_ns)
+    cs_status status = gl_compute_record(dev, compute, job->groups,
+                                         job->indirect, job->indirect_offset,
+                                         job->push ? impl->push_buffer : 0, 0);
+    if (job->out_gpu_ns)
         glQueryCounter(queries[1], GL_TIMESTAMP);
     if (status == CS_OK)
         status = gl_finish(compute->device, dev, "dispatch");
-    if (out_gpu_ns) {
+    if (job->out_gpu_ns) {
         if (status == CS_OK) {
             GLuint64 start = 0, end = 0;
             glGetQueryObjectui64v(queries[0], GL_QUERY_RESULT, &start);
             glGetQueryObjectui64v(queries[1], GL_QUERY_RESULT, &end);
-            *out_gpu_ns = end > start ? end - start : 0;
+            *job->out_gpu_ns = end > start ? end - start : 0;
             status = gl_check(dev, "reading the dispatch's timestamps");
         }
         glDeleteQueries(2, queries);
     }
-    gl_leave(dev);
     return status;
+}
+
+cs_status gl_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
+                              cs_resource *indirect, uint64_t indirect_offset,
+                              const void *push, uint64_t *out_gpu_ns)
+{
+    dispatch_job job = {compute,         groups, indirect,
+                        indirect_offset, push,   out_gpu_ns};
+    return gl_run(compute->device, dispatch_on_owner, &job);
 }

@@ -1,5 +1,5 @@
-/* gl_context.c - the threading model (one context per device, made current
- * under the device's lock around each call), waits and GL error checks. */
+/* gl_context.c - what the device's thread needs around GL calls: binding
+ * EGL's API, waits and GL error checks. */
 #include "gl_internal.h"
 
 #include <stdio.h>
@@ -62,76 +62,6 @@ bool gl_bind_api(void)
     if (!opengl_api_bound)
         opengl_api_bound = eglBindAPI(EGL_OPENGL_API) == EGL_TRUE;
     return opengl_api_bound;
-}
-
-static cs_status make_current(const cs_device *device, gl_device *dev)
-{
-    if (gl_bind_api() && eglMakeCurrent(dev->display, EGL_NO_SURFACE,
-                                        EGL_NO_SURFACE, dev->context))
-        return CS_OK;
-    EGLint error = eglGetError();
-    return cs_fail(CS_ERROR_BACKEND,
-                   "eglMakeCurrent failed (EGL error 0x%04x) for device "
-                   "'%s'%s",
-                   (unsigned)error, device->info.name,
-                   error == EGL_BAD_ACCESS
-                       ? ": its context is current on another thread"
-                       : "");
-}
-
-cs_status gl_enter(cs_device *device, gl_device **out_dev)
-{
-    gl_device *dev = gl_device_of(device);
-    cs_mutex_lock(&dev->lock);
-    if (atomic_load(&dev->lost)) {
-        cs_mutex_unlock(&dev->lock);
-        return gl_lost(device);
-    }
-    if (dev->forked) {
-        /* Mesa's llvmpipe hangs on the first dispatch there */
-        cs_mutex_unlock(&dev->lock);
-        return cs_fail(CS_ERROR_BACKEND,
-                       "using OpenGL device '%s' in a process made by fork() "
-                       "from one that used EGL: this driver does not allow "
-                       "it; start such processes with the 'spawn' or "
-                       "'forkserver' method (multiprocessing, Dask) instead",
-                       device->info.name);
-    }
-    cs_status status = make_current(device, dev);
-    if (status != CS_OK) {
-        cs_mutex_unlock(&dev->lock);
-        return status;
-    }
-    *out_dev = dev;
-    return CS_OK;
-}
-
-gl_device *gl_enter_to_destroy(cs_device *device)
-{
-    gl_device *dev = gl_device_of(device);
-    cs_mutex_lock(&dev->lock);
-    if (make_current(device, dev) != CS_OK) {
-        cs_mutex_unlock(&dev->lock);
-        return NULL;
-    }
-    return dev;
-}
-
-void gl_leave_after_destroy(gl_device *dev)
-{
-    /* nothing checks a destroy: what it raised is not the next call's */
-    gl_discard_errors();
-    gl_leave(dev);
-}
-
-void gl_leave(gl_device *dev)
-{
-    /* another thread may be next: the context must not stay current here
-     * (the thread's API is EGL_OPENGL_API since gl_enter, so this
-     * releases the GL context) */
-    eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                   EGL_NO_CONTEXT);
-    cs_mutex_unlock(&dev->lock);
 }
 
 static const char *error_name(GLenum error)

@@ -137,15 +137,22 @@ cs_status gl_copy_record(gl_device *dev, cs_resource *src, cs_resource *dst,
     return gl_check(dev, "copying");
 }
 
+typedef struct copy_job {
+    cs_resource *src, *dst;
+    const cs_copy_desc *desc;
+} copy_job;
+
+static cs_status copy_on_owner(gl_device *dev, void *arg)
+{
+    const copy_job *job = arg;
+    cs_status status = gl_copy_record(dev, job->src, job->dst, job->desc);
+    if (status == CS_OK)
+        status = gl_finish(job->src->device, dev, "copy");
+    return status;
+}
+
 cs_status gl_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc)
 {
-    gl_device *dev;
-    cs_status status = gl_enter(src->device, &dev);
-    if (status != CS_OK)
-        return status;
-    status = gl_copy_record(dev, src, dst, desc);
-    if (status == CS_OK)
-        status = gl_finish(src->device, dev, "copy");
-    gl_leave(dev);
-    return status;
+    copy_job job = {src, dst, desc};
+    return gl_run(src->device, copy_on_owner, &job);
 }

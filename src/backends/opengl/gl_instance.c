@@ -276,17 +276,22 @@ static cs_status add_device(cs_instance *instance, device_list *list,
         glDebugMessageCallback(debug_callback, dev);
         dev->debug = true;
     }
+    snprintf(dev->name, sizeof dev->name, "%s", info.name);
+    /* from now on the context is current on the device's thread only */
     eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     cs_device *grown =
         realloc(list->devices, (list->count + 1) * sizeof *grown);
-    if (!grown) {
+    status = grown ? gl_owner_start(dev)
+                   : cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                             "out of host memory discovering devices");
+    if (grown)
+        list->devices = grown;
+    if (status != CS_OK) {
         cs_mutex_destroy(&dev->lock);
         eglDestroyContext(display, context);
         free(dev);
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "out of host memory discovering devices");
+        return status;
     }
-    list->devices = grown;
     cs_device *device = &list->devices[list->count++];
     memset(device, 0, sizeof *device);
     device->instance = instance;
@@ -380,6 +385,7 @@ void gl_instance_destroy(cs_instance *instance)
         /* the display stays initialized: EGL displays are shared by the
          * whole process, and eglTerminate would end the contexts of the
          * other instances on it too */
+        gl_owner_stop(dev); /* which releases the context */
         eglDestroyContext(dev->display, dev->context);
         cs_mutex_destroy(&dev->lock);
         free(dev);
@@ -387,16 +393,16 @@ void gl_instance_destroy(cs_instance *instance)
     }
 }
 
+static cs_status finish_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev, (void)arg;
+    glFinish();
+    return CS_OK;
+}
+
 void gl_device_simulate_lost(cs_device *device)
 {
-    gl_device *dev = gl_device_of(device);
-    cs_mutex_lock(&dev->lock);
-    if (gl_bind_api() && eglMakeCurrent(dev->display, EGL_NO_SURFACE,
-                                        EGL_NO_SURFACE, dev->context)) {
-        glFinish();
-        eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                       EGL_NO_CONTEXT);
-    }
-    atomic_store(&dev->lost, true);
-    cs_mutex_unlock(&dev->lock);
+    /* idle first, as the Vulkan backend's simulation waits */
+    gl_run_to_destroy(device, finish_on_owner, NULL);
+    atomic_store(&gl_device_of(device)->lost, true);
 }

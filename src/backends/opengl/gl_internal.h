@@ -3,12 +3,12 @@
  * share.
  *
  * Threads: a GL context is current on one thread at a time. Each device
- * owns one context (created at discovery); every backend call that touches
- * GL takes the device's lock, makes the context current on the calling
- * thread (gl_enter) and releases it again before unlocking (gl_leave), so
- * any thread may call at any time and GL calls of one device never overlap.
- * Every operation the core asks for is waited for before the call returns
- * (a fence after the commands), as the Vulkan backend does.
+ * owns one context (created at discovery) and one thread that keeps it
+ * current (gl_owner.c); every backend call that touches GL hands its work
+ * to that thread (gl_run) and waits for it, under the device's lock, so
+ * any thread may call at any time and GL calls of one device never
+ * overlap. Every operation the core asks for is waited for before the call
+ * returns (a fence after the commands), as the Vulkan backend does.
  */
 #ifndef CS_GL_INTERNAL_H
 #define CS_GL_INTERNAL_H
@@ -31,10 +31,14 @@ typedef struct gl_limits {
     GLint texture_buffer_alignment;
 } gl_limits;
 
+typedef struct gl_owner gl_owner;
+
 typedef struct gl_device {
+    char name[256]; /* the device's, for messages made on its thread */
     EGLDisplay display;
     EGLContext context;
-    cs_mutex lock;
+    cs_mutex lock;   /* one call at a time hands work to the owner */
+    gl_owner *owner; /* the thread the context is current on */
     gl_limits limits;
     bool has_spirv;          /* GL_ARB_gl_spirv */
     bool has_bindless;       /* GL_ARB_bindless_texture */
@@ -82,20 +86,25 @@ typedef struct gl_compute {
     GLuint push_unit;     /* its uniform buffer binding */
 } gl_compute;
 
+/* >>the device's thread (gl_owner.c) */
+/* Work that touches GL: run on the device's thread, its context current. */
+typedef cs_status (*gl_job)(gl_device *dev, void *arg);
+/* Runs job(dev, arg) on the device's thread and waits for it: its status,
+ * and its failure's message on the calling thread. Fails without running
+ * it when the device is lost or the process is a fork() child. */
+cs_status gl_run(cs_device *device, gl_job job, void *arg);
+/* For destroy functions: as gl_run, lost devices too; the job discards
+ * the GL errors it raised (gl_discard_errors). */
+void gl_run_to_destroy(cs_device *device, gl_job job, void *arg);
+/* At discovery (the context not current anywhere) / when the instance
+ * goes (before the context is destroyed). */
+cs_status gl_owner_start(gl_device *dev);
+void gl_owner_stop(gl_device *dev);
+
 /* >>context (gl_context.c) */
-/* Locks the device and makes its context current on this thread; fails
- * (and leaves nothing locked) when the device is lost or the context
- * cannot be made current. */
-cs_status gl_enter(cs_device *device, gl_device **out_dev);
-void gl_leave(gl_device *dev);
 /* Binds EGL_OPENGL_API on the calling thread (once per thread); false when
  * EGL refuses. Before any eglMakeCurrent of the backend's contexts. */
 bool gl_bind_api(void);
-/* For destroy functions: as gl_enter, lost devices too; NULL when the
- * context cannot be made current (the GL objects are then left). */
-gl_device *gl_enter_to_destroy(cs_device *device);
-/* gl_leave for gl_enter_to_destroy: drops the GL errors the destroy raised. */
-void gl_leave_after_destroy(gl_device *dev);
 /* Reads every pending GL error flag, dropping them. */
 void gl_discard_errors(void);
 /* Waits for sync up to timeout_ns (UINT64_MAX: forever; 0: only looks),

@@ -144,25 +144,16 @@ static void free_objects(gl_resource *impl)
         glDeleteBuffers(1, &impl->buffer); /* unmaps it */
 }
 
-cs_status gl_resource_create(cs_resource *resource)
+static cs_status create_on_owner(gl_device *dev, void *arg)
 {
-    if (resource->sparse)
-        return gl_unsupported("sparse (tiled) resources");
-    if (resource->heap)
-        return gl_unsupported("placing resources in heaps");
-    gl_device *dev;
-    cs_status status = gl_enter(resource->device, &dev);
-    if (status != CS_OK)
-        return status;
+    cs_resource *resource = arg;
     gl_resource *impl = calloc(1, sizeof *impl);
-    if (!impl) {
-        gl_leave(dev);
+    if (!impl)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory while creating a resource");
-    }
-    status = resource->info.kind == CS_RESOURCE_BUFFER
-                 ? create_buffer(dev, resource, impl)
-                 : create_texture(dev, resource, impl);
+    cs_status status = resource->info.kind == CS_RESOURCE_BUFFER
+                           ? create_buffer(dev, resource, impl)
+                           : create_texture(dev, resource, impl);
     if (status != CS_OK) {
         free_objects(impl);
         free(impl);
@@ -170,18 +161,30 @@ cs_status gl_resource_create(cs_resource *resource)
     } else {
         resource->impl = impl;
     }
-    gl_leave(dev);
     return status;
+}
+
+cs_status gl_resource_create(cs_resource *resource)
+{
+    if (resource->sparse)
+        return gl_unsupported("sparse (tiled) resources");
+    if (resource->heap)
+        return gl_unsupported("placing resources in heaps");
+    return gl_run(resource->device, create_on_owner, resource);
+}
+
+static cs_status destroy_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev;
+    free_objects(arg);
+    gl_discard_errors();
+    return CS_OK;
 }
 
 void gl_resource_destroy(cs_resource *resource)
 {
     gl_resource *impl = resource->impl;
-    gl_device *dev = gl_enter_to_destroy(resource->device);
-    if (dev) {
-        free_objects(impl);
-        gl_leave_after_destroy(dev);
-    }
+    gl_run_to_destroy(resource->device, destroy_on_owner, impl);
     free(impl);
     resource->impl = NULL;
     resource->mapped = NULL;

@@ -12,18 +12,13 @@ static GLint wrap_of(cs_address_mode mode)
     }
 }
 
-cs_status gl_sampler_create(cs_sampler *sampler)
+static cs_status create_on_owner(gl_device *dev, void *arg)
 {
-    gl_device *dev;
-    cs_status status = gl_enter(sampler->device, &dev);
-    if (status != CS_OK)
-        return status;
+    cs_sampler *sampler = arg;
     GLuint *impl = calloc(1, sizeof *impl);
-    if (!impl) {
-        gl_leave(dev);
+    if (!impl)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
                        "out of host memory creating a sampler");
-    }
     const cs_sampler_desc *desc = &sampler->desc;
     glCreateSamplers(1, impl);
     glSamplerParameteri(*impl, GL_TEXTURE_WRAP_S, wrap_of(desc->address_u));
@@ -35,25 +30,33 @@ cs_status gl_sampler_create(cs_sampler *sampler)
     glSamplerParameteri(*impl, GL_TEXTURE_MAG_FILTER,
                         desc->filter_mag == CS_FILTER_LINEAR ? GL_LINEAR
                                                              : GL_NEAREST);
-    status = gl_check(dev, "creating a sampler");
+    cs_status status = gl_check(dev, "creating a sampler");
     if (status != CS_OK) {
         glDeleteSamplers(1, impl);
         free(impl);
     } else {
         sampler->impl = impl;
     }
-    gl_leave(dev);
     return status;
+}
+
+cs_status gl_sampler_create(cs_sampler *sampler)
+{
+    return gl_run(sampler->device, create_on_owner, sampler);
+}
+
+static cs_status destroy_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev;
+    glDeleteSamplers(1, arg);
+    gl_discard_errors();
+    return CS_OK;
 }
 
 void gl_sampler_destroy(cs_sampler *sampler)
 {
     GLuint *impl = sampler->impl;
-    gl_device *dev = gl_enter_to_destroy(sampler->device);
-    if (dev) {
-        glDeleteSamplers(1, impl);
-        gl_leave_after_destroy(dev);
-    }
+    gl_run_to_destroy(sampler->device, destroy_on_owner, impl);
     free(impl);
     sampler->impl = NULL;
 }

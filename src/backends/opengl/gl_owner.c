@@ -1,0 +1,277 @@
+/* gl_owner.c - the threading model: each device's context belongs to a
+ * thread of its own, its owner, and every backend call that touches GL runs
+ * there (gl_run), whatever thread called.
+ *
+ * Why: a GL context is current on one thread at a time. Making it current
+ * on the calling thread and releasing it around every call (the first
+ * model) cost about 8 us a call on NVIDIA (bench/raw_gl_roundtrip.c: a
+ * dispatch round trip of 17.2 us direct, 25.6 us made current around each);
+ * handing the call to a thread that keeps the context current costs about
+ * 1 us (18.2 us), and no thread idle in user code can ever hold the context
+ * that another needs.
+ *
+ * The hand-over: the caller holds the device's lock (one call at a time),
+ * writes the job and moves `posted`; the owner runs it and moves `answered`.
+ * Both poll first, as waits for the GPU do (a short call ends within the
+ * polling and neither thread sleeps), then sleep on a condition variable.
+ * An owner idle for OWNER_POLL_NS releases the context before it sleeps
+ * (and takes it again for the next job): an idle process holds nothing
+ * current, so the drivers' exit handlers find the context released. That
+ * release is the one EGL call made outside a call of the backend's table,
+ * which fork() waits for (core/fork.c): it happens only under
+ * release_lock, which fork() takes, and only when that lock is free at once
+ * (the owner must never wait for a fork() that waits for its job). A
+ * failure's message is made on the owner's thread and handed back with
+ * the status. */
+#include "gl_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    /* the owner polls for the next job this long after one, then sleeps */
+    OWNER_POLL_NS = 200 * 1000,
+    /* the caller polls for the answer this long, then sleeps */
+    CALLER_POLL_NS = 100 * 1000,
+    MESSAGE_CAPACITY = 4096,
+};
+
+struct gl_owner {
+    gl_device *dev;
+    cs_thread thread;
+    cs_mutex mutex; /* for the sleeps */
+    cs_cond wake_owner, wake_caller;
+    atomic_uint posted, answered;
+    atomic_bool owner_sleeping, caller_sleeping, stopping;
+    /* the job: written by the caller before posted moves */
+    gl_job job;
+    void *job_arg;
+    /* its answer: written by the owner before answered moves */
+    cs_status status;
+    char message[MESSAGE_CAPACITY];
+};
+
+/* on an owner thread, its device: gl_run from there runs the job inline */
+static _Thread_local gl_device *owned_device;
+
+/* held by fork() (no EGL call is half made in the child) and by an idle
+ * owner releasing its context */
+static cs_mutex release_lock = CS_MUTEX_INIT;
+static cs_once release_lock_once = CS_ONCE_INIT;
+
+static void lock_release(void)
+{
+    cs_mutex_lock(&release_lock);
+}
+
+static void unlock_release(void)
+{
+    cs_mutex_unlock(&release_lock);
+}
+
+static void guard_release_from_fork(void)
+{
+    cs_process_atfork(lock_release, unlock_release, unlock_release);
+}
+
+/* Releases the context of an owner going idle, when fork() is not under
+ * way; true when it did. */
+static bool release_when_idle(gl_device *dev)
+{
+    if (!cs_mutex_trylock(&release_lock))
+        return false;
+    eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
+                   EGL_NO_CONTEXT);
+    cs_mutex_unlock(&release_lock);
+    return true;
+}
+
+static bool make_current(gl_device *dev, EGLContext context)
+{
+    return gl_bind_api() && eglMakeCurrent(dev->display, EGL_NO_SURFACE,
+                                           EGL_NO_SURFACE, context);
+}
+
+/* Polls `value` until it differs from `seen`, for up to poll_ns; true when
+ * it did. */
+static bool poll_changed(atomic_uint *value, unsigned seen, uint64_t poll_ns)
+{
+    uint64_t start = cs_time_monotonic_ns();
+    for (unsigned spins = 0;; spins++) {
+        if (atomic_load(value) != seen)
+            return true;
+        cs_cpu_relax();
+        if ((spins & 63) == 63 && cs_time_monotonic_ns() - start > poll_ns)
+            return atomic_load(value) != seen;
+    }
+}
+
+static void run_job(gl_owner *owner, bool *current)
+{
+    gl_device *dev = owner->dev;
+    cs_fail(CS_OK, "%s", ""); /* a bare status hands back no message */
+    cs_status status;
+    if (!*current && !(*current = make_current(dev, dev->context))) {
+        EGLint error = eglGetError();
+        status = cs_fail(CS_ERROR_BACKEND,
+                         "eglMakeCurrent failed (EGL error 0x%04x) on the "
+                         "thread of OpenGL device '%s'",
+                         (unsigned)error, dev->name);
+    } else {
+        status = owner->job(dev, owner->job_arg);
+    }
+    owner->status = status;
+    owner->message[0] = '\0';
+    if (status != CS_OK) {
+        strncpy(owner->message, cs_last_error(), MESSAGE_CAPACITY - 1);
+        owner->message[MESSAGE_CAPACITY - 1] = '\0';
+    }
+}
+
+static int owner_main(void *arg)
+{
+    gl_owner *owner = arg;
+    owned_device = owner->dev;
+    bool current = false;
+    unsigned done = 0;
+    for (;;) {
+        if (!poll_changed(&owner->posted, done, OWNER_POLL_NS) &&
+            !atomic_load(&owner->stopping)) {
+            if (current && release_when_idle(owner->dev))
+                current = false;
+            cs_mutex_lock(&owner->mutex);
+            atomic_store(&owner->owner_sleeping, true);
+            while (atomic_load(&owner->posted) == done &&
+                   !atomic_load(&owner->stopping))
+                cs_cond_wait(&owner->wake_owner, &owner->mutex);
+            atomic_store(&owner->owner_sleeping, false);
+            cs_mutex_unlock(&owner->mutex);
+        }
+        if (atomic_load(&owner->posted) == done) {
+            if (atomic_load(&owner->stopping))
+                break;
+            continue;
+        }
+        run_job(owner, &current);
+        done++;
+        atomic_store(&owner->answered, done);
+        if (atomic_load(&owner->caller_sleeping)) {
+            cs_mutex_lock(&owner->mutex);
+            cs_cond_broadcast(&owner->wake_caller);
+            cs_mutex_unlock(&owner->mutex);
+        }
+    }
+    if (current)
+        eglMakeCurrent(owner->dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
+                       EGL_NO_CONTEXT);
+    eglReleaseThread();
+    return 0;
+}
+
+cs_status gl_owner_start(gl_device *dev)
+{
+    cs_call_once(&release_lock_once, guard_release_from_fork);
+    gl_owner *owner = calloc(1, sizeof *owner);
+    if (!owner)
+        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                       "out of host memory discovering devices");
+    owner->dev = dev;
+    bool mutex = cs_mutex_init(&owner->mutex);
+    bool wake_owner = mutex && cs_cond_init(&owner->wake_owner);
+    bool wake_caller = wake_owner && cs_cond_init(&owner->wake_caller);
+    if (wake_caller &&
+        cs_thread_create(&owner->thread, owner_main, owner, 0)) {
+        dev->owner = owner;
+        return CS_OK;
+    }
+    if (wake_caller)
+        cs_cond_destroy(&owner->wake_caller);
+    if (wake_owner)
+        cs_cond_destroy(&owner->wake_owner);
+    if (mutex)
+        cs_mutex_destroy(&owner->mutex);
+    free(owner);
+    return cs_fail(CS_ERROR_BACKEND,
+                   "cannot start the thread of OpenGL device '%s'", dev->name);
+}
+
+void gl_owner_stop(gl_device *dev)
+{
+    gl_owner *owner = dev->owner;
+    if (!owner)
+        return;
+    cs_mutex_lock(&owner->mutex);
+    atomic_store(&owner->stopping, true);
+    cs_cond_broadcast(&owner->wake_owner);
+    cs_mutex_unlock(&owner->mutex);
+    cs_thread_join(owner->thread, NULL);
+    cs_cond_destroy(&owner->wake_caller);
+    cs_cond_destroy(&owner->wake_owner);
+    cs_mutex_destroy(&owner->mutex);
+    free(owner);
+    dev->owner = NULL;
+}
+
+/* Hands the job to the owner and waits for its answer; the device's lock
+ * is held. */
+static cs_status hand_over(gl_owner *owner, gl_job job, void *arg)
+{
+    owner->job = job;
+    owner->job_arg = arg;
+    unsigned ticket = atomic_load(&owner->posted) + 1;
+    atomic_store(&owner->posted, ticket);
+    if (atomic_load(&owner->owner_sleeping)) {
+        cs_mutex_lock(&owner->mutex);
+        cs_cond_signal(&owner->wake_owner);
+        cs_mutex_unlock(&owner->mutex);
+    }
+    if (!poll_changed(&owner->answered, ticket - 1, CALLER_POLL_NS)) {
+        cs_mutex_lock(&owner->mutex);
+        atomic_store(&owner->caller_sleeping, true);
+        while (atomic_load(&owner->answered) != ticket)
+            cs_cond_wait(&owner->wake_caller, &owner->mutex);
+        atomic_store(&owner->caller_sleeping, false);
+        cs_mutex_unlock(&owner->mutex);
+    }
+    if (owner->status != CS_OK && owner->message[0])
+        return cs_fail(owner->status, "%s", owner->message);
+    return owner->status;
+}
+
+static cs_status run(cs_device *device, gl_job job, void *arg, bool destroying)
+{
+    gl_device *dev = gl_device_of(device);
+    if (owned_device == dev)
+        return job(dev, arg);
+    cs_mutex_lock(&dev->lock);
+    cs_status status = CS_OK;
+    if (!destroying && atomic_load(&dev->lost))
+        status = gl_lost(device);
+    else if (dev->forked)
+        /* Mesa's llvmpipe hangs on the first dispatch there, and the owner
+         * thread is the parent's */
+        status = cs_fail(CS_ERROR_BACKEND,
+                         "using OpenGL device '%s' in a process made by "
+                         "fork() from one that used EGL: this driver does "
+                         "not allow it; start such processes with the "
+                         "'spawn' or 'forkserver' method (multiprocessing, "
+                         "Dask) instead",
+                         device->info.name);
+    else
+        status = hand_over(dev->owner, job, arg);
+    cs_mutex_unlock(&dev->lock);
+    return status;
+}
+
+cs_status gl_run(cs_device *device, gl_job job, void *arg)
+{
+    return run(device, job, arg, false);
+}
+
+void gl_run_to_destroy(cs_device *device, gl_job job, void *arg)
+{
+    /* a lost device's objects are still freed; a device whose thread
+     * cannot take the context leaves them (the job discards the GL errors
+     * it raised: nothing checks a destroy) */
+    (void)run(device, job, arg, true);
+}
