@@ -65,10 +65,12 @@ struct cs_backend {
     cs_status (*copy)(cs_resource *src, cs_resource *dst,
                       const cs_copy_desc *desc);
 
-    /* Whether the device can sample textures of format with a LINEAR
-     * filter (Vulkan: SAMPLED_IMAGE_FILTER_LINEAR of the optimal tiling
-     * features). Cheap; needs no logical device. */
-    bool (*format_filters_linearly)(const cs_device *device, cs_format format);
+    /* *out_support = what the device can do with format, as
+     * cs_format_support bits (Vulkan: its format features; OpenGL: what
+     * 4.5 allows and the driver says). format is known. Cheap and
+     * thread-safe; needs no logical device. */
+    cs_status (*format_support)(const cs_device *device, cs_format format,
+                                uint32_t *out_support);
 
     cs_status (*sampler_create)(cs_sampler *sampler);
     void (*sampler_destroy)(cs_sampler *sampler);

@@ -110,12 +110,12 @@ static cs_status inherited_copy(cs_resource *src, cs_resource *dst,
     (void)dst, (void)desc;
     return refuse(of_device(src->device));
 }
-/* no driver call: "can filter", so compute_create gives the refusal */
-static bool inherited_format_filters_linearly(const cs_device *device,
-                                              cs_format format)
+static cs_status inherited_format_support(const cs_device *device,
+                                          cs_format format,
+                                          uint32_t *out_support)
 {
-    (void)device, (void)format;
-    return true;
+    (void)format, (void)out_support;
+    return refuse(of_device(device));
 }
 static cs_status inherited_sampler_create(cs_sampler *sampler)
 {
@@ -233,7 +233,7 @@ static const cs_backend inherited_backend = {
     .buffer_flush = inherited_buffer_sync,
     .buffer_invalidate = inherited_buffer_sync,
     .copy = inherited_copy,
-    .format_filters_linearly = inherited_format_filters_linearly,
+    .format_support = inherited_format_support,
     .sampler_create = inherited_sampler_create,
     .sampler_destroy = inherited_sampler_destroy,
     .compute_create = inherited_compute_create,
@@ -261,7 +261,7 @@ static const cs_backend inherited_backend = {
  * instance's own table (instance->own_backend) through its first argument.
  * An entry a backend leaves NULL is a capability it lacks: the call fails
  * with CS_ERROR_UNSUPPORTED naming the backend and the capability, a NULL
- * destroy does nothing, a NULL format_filters_linearly says "no". */
+ * destroy does nothing. */
 
 static cs_rwlock driver_lock;
 static _Thread_local int driver_depth; /* calls of this thread in flight */
@@ -377,17 +377,9 @@ GUARDED(copy, "GPU copies", src,
         (cs_resource * src, cs_resource *dst, const cs_copy_desc *desc),
         (src, dst, desc))
 GUARDED(sampler_create, "samplers", sampler, (cs_sampler * sampler), (sampler))
-static bool guarded_format_filters_linearly(const cs_device *device,
-                                            cs_format format)
-{
-    const cs_backend *own = OWN_BACKEND(device);
-    if (!own->format_filters_linearly)
-        return false;
-    enter_driver();
-    bool filters = own->format_filters_linearly(device, format);
-    leave_driver();
-    return filters;
-}
+GUARDED(format_support, "format support queries", device,
+        (const cs_device *device, cs_format format, uint32_t *out_support),
+        (device, format, out_support))
 GUARDED_VOID(sampler_destroy, sampler, (cs_sampler * sampler), (sampler))
 GUARDED(compute_create, "computes", compute, (cs_compute * compute), (compute))
 GUARDED_VOID(compute_destroy, compute, (cs_compute * compute), (compute))
@@ -447,7 +439,7 @@ static const cs_backend guarded_backend = {
     ENTRY(buffer_flush),
     ENTRY(buffer_invalidate),
     ENTRY(copy),
-    ENTRY(format_filters_linearly),
+    ENTRY(format_support),
     ENTRY(sampler_create),
     ENTRY(sampler_destroy),
     ENTRY(compute_create),

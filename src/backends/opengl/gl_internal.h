@@ -17,6 +17,9 @@
 
 #include <stdbool.h>
 
+/* format_support's size: past the largest format value */
+#define GL_FORMAT_VALUES 128
+
 /* What the device's driver offers, read once at discovery. */
 typedef struct gl_limits {
     GLint uniform_buffers, storage_buffers, images, textures; /* compute */
@@ -42,6 +45,8 @@ typedef struct gl_device {
      * read by the synchronous debug callback under the lock */
     bool muted;
     cs_instance *instance; /* for debug messages */
+    /* cs_format_support bits by format value, read at discovery */
+    uint8_t format_support[GL_FORMAT_VALUES];
 } gl_device;
 
 typedef struct gl_resource {
@@ -126,11 +131,16 @@ typedef struct gl_format {
     GLenum format, type;    /* for uploads and readbacks */
     bool image_unit;        /* usable with glBindImageTexture */
     bool texture_buffer;    /* usable with glTexBuffer */
+    bool bgra;              /* stored as RGBA bytes and swizzled when sampled */
 } gl_format;
+/* internal_format 0: not a format of the list */
 gl_format gl_format_of(cs_format format);
-/* Stored as RGBA bytes and swizzled when sampled (gl_formats.c). */
-bool gl_format_is_bgra(cs_format format);
-bool gl_format_filters_linearly(const cs_device *device, cs_format format);
+/* Fills dev->format_support (context current): what OpenGL 4.5 allows,
+ * narrowed by glGetInternalformativ's answers when ask_driver. */
+void gl_format_read_support(gl_device *dev, bool ask_driver);
+/* The cs_format_support bits of format on device, from format_support. */
+cs_status gl_format_support(const cs_device *device, cs_format format,
+                            uint32_t *out_support);
 
 /* >>resources (gl_resource.c, gl_copy.c) */
 cs_status gl_heap_create(cs_heap *heap);

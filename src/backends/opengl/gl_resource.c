@@ -128,7 +128,7 @@ static cs_status create_texture(gl_device *dev, cs_resource *resource,
     }
     glTextureParameteri(impl->texture, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTextureParameteri(impl->texture, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    if (gl_format_is_bgra(info->format)) {
+    if (format.bgra) {
         glTextureParameteri(impl->texture, GL_TEXTURE_SWIZZLE_R, GL_BLUE);
         glTextureParameteri(impl->texture, GL_TEXTURE_SWIZZLE_B, GL_RED);
     }

@@ -343,7 +343,9 @@ cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
 bool vk_texture_view_is_arrayed(const cs_resource *resource);
 /* Fails, naming the format, when the device cannot use the texture's
  * format as a storage image (storage) or a sampled image (!storage). */
-bool vk_format_filters_linearly(const cs_device *device, cs_format format);
+/* The cs_format_support bits of format on device (its format features). */
+cs_status vk_format_support(const cs_device *device, cs_format format,
+                            uint32_t *out_support);
 cs_status vk_texture_check_use(vk_device *device, const cs_resource *resource,
                                bool storage);
 
