@@ -266,12 +266,14 @@ CS_API void cs_device_get_info(const cs_device *device,
 /* What a device can do with a texel format, as bits (cs_device_format_support;
  * as SDL3's SDL_GPUTextureSupportsFormat and Vulkan's format features). A
  * texture is created when its format has TEXTURE_SRV or TEXTURE_UAV, a typed
- * buffer when it has both BUFFER_SRV and BUFFER_UAV; binding a resource
- * where its format lacks that use fails (CS_ERROR_UNSUPPORTED). */
+ * buffer when it has BUFFER_SRV or BUFFER_UAV; binding one for a use its
+ * format lacks fails (CS_ERROR_UNSUPPORTED, naming the format and use). */
 typedef enum cs_format_support {
     /* Texture1D/2D/3D<T> (srv): Load, [] and sampling with POINT filters */
     CS_FORMAT_SUPPORT_TEXTURE_SRV = 1u << 0,
-    /* RWTexture1D/2D/3D<T> (uav): storage images, read and written */
+    /* RWTexture1D/2D/3D<T> (uav): storage images, written, and read too
+     * unless the format has no SPIR-V image format and the device lacks
+     * supports_storage_image_without_format (B8G8R8A8, sRGB) */
     CS_FORMAT_SUPPORT_TEXTURE_UAV = 1u << 1,
     /* sampled with a LINEAR sampler (never integer formats) */
     CS_FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR = 1u << 2,

@@ -229,8 +229,9 @@ class Device:
         (RWTexture*), TEXTURE_FILTER_LINEAR (a LINEAR sampler), BUFFER_SRV
         (Buffer<T>), BUFFER_UAV (RWBuffer<T>). A texture is created when its
         format has TEXTURE_SRV or TEXTURE_UAV, a typed buffer when it has
-        both BUFFER bits; binding one where its format lacks that use raises
-        ValueError. ValueError for an unknown format."""
+        BUFFER_SRV or BUFFER_UAV (else a ValueError subclass); binding one
+        for a use its format lacks raises ComputeException. ValueError for
+        an unknown format."""
         return self.handle.get_format_support(format)
 
     def __getattr__(self, name):

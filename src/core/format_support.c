@@ -4,6 +4,8 @@
 #include "backend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The backend's answer; format is known. */
 static cs_status support_of(const cs_device *device, cs_format format,
@@ -47,6 +49,10 @@ const char *cs_format_support_name(uint32_t bit)
     case CS_FORMAT_SUPPORT_BUFFER_UAV:
         return "read-write typed buffer (RWBuffer<T>, uav; "
                "FORMAT_SUPPORT_BUFFER_UAV)";
+    case CS_FORMAT_SUPPORT_BUFFER_SRV | CS_FORMAT_SUPPORT_BUFFER_UAV:
+        return "typed buffer, neither read-only (Buffer<T>, srv) nor "
+               "read-write (RWBuffer<T>, uav) (FORMAT_SUPPORT_BUFFER_SRV / "
+               "_UAV)";
     case CS_FORMAT_SUPPORT_TEXTURE_SRV | CS_FORMAT_SUPPORT_TEXTURE_UAV:
         return "texture, neither read-only (Texture*, srv) nor read-write "
                "(RWTexture*, uav) (FORMAT_SUPPORT_TEXTURE_SRV / _UAV)";
@@ -54,9 +60,45 @@ const char *cs_format_support_name(uint32_t bit)
     }
 }
 
-/* A format of the list of format's component type, with at least its
- * components, each as wide, that the device has every bit of wanted for,
- * fewest bytes first: "use <it>" in messages; NULL when none. */
+/* The part of a format's name after its channels: "_UNORM_SRGB". */
+static const char *kind_of(cs_format format)
+{
+    const char *name = cs_format_name(format);
+    const char *kind = strchr(name, '_');
+    return kind ? kind : "";
+}
+
+/* The bits of a format's first channel: the number after its first
+ * letter (R10G10B10A2_UNORM: 10). */
+static int channel_bits(cs_format format)
+{
+    return atoi(cs_format_name(format) + 1);
+}
+
+/* How well other stands in for format in messages ("use <it>"): 0 not at
+ * all (another component type, fewer components or narrower ones, or the
+ * device lacks a wanted bit of it); else 3 when its kind leads format's
+ * (_UNORM for _UNORM_SRGB), 2 for a float one (it holds what UNORM and
+ * SNORM do), 1 for the others. */
+static int stand_in_rank(const cs_device *device, cs_format format,
+                         cs_format other, uint32_t wanted)
+{
+    uint32_t support;
+    if (other == format ||
+        cs_format_component_type(other) != cs_format_component_type(format) ||
+        cs_format_component_count(other) < cs_format_component_count(format) ||
+        channel_bits(other) < channel_bits(format) ||
+        support_of(device, other, &support) != CS_OK ||
+        (support & wanted) != wanted)
+        return 0;
+    const char *kind = kind_of(other);
+    if (strncmp(kind_of(format), kind, strlen(kind)) == 0)
+        return 3;
+    return strcmp(kind, "_FLOAT") == 0 ? 2 : 1;
+}
+
+/* The best stand-in for format that the device has every bit of wanted
+ * for, the smallest of the best rank; NULL when none. */
 static const char *alternative(const cs_device *device, cs_format format,
                                uint32_t wanted)
 {
@@ -65,29 +107,18 @@ static const char *alternative(const cs_device *device, cs_format format,
         CS_FORMAT_LIST(FORMAT_VALUE)
 #undef FORMAT_VALUE
     };
-    const char *best = NULL;
-    uint32_t best_size = 0;
+    cs_format best = 0;
+    int best_rank = 0;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        cs_format other = known[i];
-        uint32_t support;
-        if (other == format ||
-            cs_format_component_type(other) !=
-                cs_format_component_type(format) ||
-            cs_format_component_count(other) <
-                cs_format_component_count(format) ||
-            cs_format_texel_size(other) * cs_format_component_count(format) <
-                cs_format_texel_size(format) *
-                    cs_format_component_count(other) ||
-            support_of(device, other, &support) != CS_OK ||
-            (support & wanted) != wanted)
-            continue;
-        uint32_t size = cs_format_texel_size(other);
-        if (!best || size < best_size) {
-            best = cs_format_name(other);
-            best_size = size;
+        int rank = stand_in_rank(device, format, known[i], wanted);
+        if (rank > best_rank ||
+            (rank && rank == best_rank &&
+             cs_format_texel_size(known[i]) < cs_format_texel_size(best))) {
+            best = known[i];
+            best_rank = rank;
         }
     }
-    return best;
+    return best ? cs_format_name(best) : NULL;
 }
 
 /* The failure for format lacking bit on device, what names the object
@@ -116,19 +147,17 @@ cs_status cs_format_check_resource(const cs_device *device,
     if (status != CS_OK)
         return status;
     if (info->kind == CS_RESOURCE_BUFFER) {
-        /* a typed buffer is bound both ways, as in the original (its
-         * uniform and storage texel buffer usages) */
-        const char *what = "a typed buffer (Buffer with format=)";
-        if (!(support & CS_FORMAT_SUPPORT_BUFFER_SRV))
-            return lacking(device, info->format, CS_FORMAT_SUPPORT_BUFFER_SRV,
-                           what);
-        if (!(support & CS_FORMAT_SUPPORT_BUFFER_UAV))
-            return lacking(device, info->format, CS_FORMAT_SUPPORT_BUFFER_UAV,
-                           what);
-        return CS_OK;
+        /* a typed buffer is made when it can be read or written; the
+         * other use is refused where a compute binds it */
+        if (support &
+            (CS_FORMAT_SUPPORT_BUFFER_SRV | CS_FORMAT_SUPPORT_BUFFER_UAV))
+            return CS_OK;
+        return lacking(device, info->format,
+                       CS_FORMAT_SUPPORT_BUFFER_SRV |
+                           CS_FORMAT_SUPPORT_BUFFER_UAV,
+                       "a typed buffer (Buffer with format=)");
     }
-    /* a texture is made when it can be read or written; the other use is
-     * refused where a compute binds it */
+    /* the same for textures */
     if (support &
         (CS_FORMAT_SUPPORT_TEXTURE_SRV | CS_FORMAT_SUPPORT_TEXTURE_UAV))
         return CS_OK;

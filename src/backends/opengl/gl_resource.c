@@ -72,8 +72,8 @@ static cs_status create_buffer(gl_device *dev, cs_resource *resource,
         }
     }
     gl_format format = gl_format_of(info->format);
-    /* a format GL has no buffer texture of: a plain buffer, refused when a
-     * shader binds it as typed (gl_compute.c) */
+    /* typed buffers: their format has a buffer texture (both its uses
+     * need one: the core refused the others, gl_formats.c) */
     if (info->format && format.texture_buffer) {
         glCreateTextures(GL_TEXTURE_BUFFER, 1, &impl->texture);
         glTextureBufferRange(impl->texture, format.internal_format,

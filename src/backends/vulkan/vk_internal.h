@@ -346,8 +346,6 @@ bool vk_texture_view_is_arrayed(const cs_resource *resource);
 /* The cs_format_support bits of format on device (its format features). */
 cs_status vk_format_support(const cs_device *device, cs_format format,
                             uint32_t *out_support);
-cs_status vk_texture_check_use(vk_device *device, const cs_resource *resource,
-                               bool storage);
 
 /* vk_sparse.c: after vkCreateBuffer / vkCreateImage of a sparse resource,
  * fill the tiling (info.tiles_*, info.tile_*, tile_size, heap_size) and
