@@ -111,9 +111,12 @@ static const char *alternative(const cs_device *device, cs_format format,
     int best_rank = 0;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         int rank = stand_in_rank(device, format, known[i], wanted);
+        /* the smallest, of the narrowest channels, of the best rank */
         if (rank > best_rank ||
             (rank && rank == best_rank &&
-             cs_format_texel_size(known[i]) < cs_format_texel_size(best))) {
+             (cs_format_texel_size(known[i]) < cs_format_texel_size(best) ||
+              (cs_format_texel_size(known[i]) == cs_format_texel_size(best) &&
+               channel_bits(known[i]) < channel_bits(best))))) {
             best = known[i];
             best_rank = rank;
         }
