@@ -11,9 +11,9 @@
 # use (RGB32, sRGB and BGRA images; SNORM, packed 10-bit, sRGB and BGRA
 # texel buffers) are not deselected: their tests ask
 # Device.get_format_support, assert the refusal and skip saying why.
-# Then the C tests that are not about heaps, sparse resources or Vulkan (tests/c/harness.h opens the backend
-# COMPUSHADY_BACKEND names), and the original compushady's suite without
-# its heap, sparse and bindless tests. About 35 s on llvmpipe.
+# Then the C tests that are not about heaps, sparse resources or Vulkan
+# (tests/c/harness.h opens the backend COMPUSHADY_BACKEND names), and the
+# original compushady's suite without its heap, sparse and bindless tests. About 35 s on llvmpipe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
