@@ -64,8 +64,9 @@ for test in "${deselect[@]}"; do args+=(--deselect "tests/python/$test"); done
 
 echo "== C tests on the OpenGL backend (those not about heaps, sparse, Vulkan)"
 make -s -j2 build/tests/test_command_list build/tests/test_host_copy \
-    build/tests/test_fork build/tests/test_public_api
-for test in command_list host_copy fork public_api; do
+    build/tests/test_fork build/tests/test_public_api \
+    build/tests/test_format_support
+for test in command_list host_copy fork public_api format_support; do
     echo "== build/tests/test_$test (opengl)"
     "build/tests/test_$test"
 done
