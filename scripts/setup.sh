@@ -5,6 +5,8 @@
 # package into .venv. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/apt-install-missing.sh
+. scripts/apt-install-missing.sh
 
 APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
@@ -12,19 +14,7 @@ APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
     libx11-dev xvfb weston libspirv-cross-c-shared-dev
     libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri)
 
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
-        grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install_missing setup "${APT_PACKAGES[@]}"
 
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

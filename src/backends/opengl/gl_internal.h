@@ -20,6 +20,12 @@
 /* format_support's size: past the largest format value */
 #define GL_FORMAT_VALUES 128
 
+/* gl_instance_create, gl_resource_create, ...: every entry of the table
+ * (src/core/backend.h), each in the gl_*.c file of its object; the ones
+ * of capabilities GL lacks fail with gl_unsupported() (swapchains:
+ * gl_swapchain.c; heaps and sparse resources: gl_resource.c). */
+CS_BACKEND_DECLARE(gl)
+
 /* What the device's driver offers, read once at discovery. */
 typedef struct gl_limits {
     GLint uniform_buffers, storage_buffers, images, textures; /* compute */
@@ -120,11 +126,6 @@ static inline gl_resource *gl_resource_of(const cs_resource *resource)
     return resource->impl;
 }
 
-/* >>instance (gl_instance.c) */
-cs_status gl_instance_create(cs_instance *instance);
-void gl_instance_destroy(cs_instance *instance);
-void gl_device_simulate_lost(cs_device *device);
-
 /* >>formats (gl_formats.c) */
 typedef struct gl_format {
     GLenum internal_format; /* 0: GL has no such format */
@@ -136,31 +137,14 @@ typedef struct gl_format {
 /* internal_format 0: not a format of the list */
 gl_format gl_format_of(cs_format format);
 /* Fills dev->format_support (context current): what OpenGL 4.5 allows,
- * narrowed by glGetInternalformativ's answers when ask_driver. */
+ * narrowed by glGetInternalformativ's answers when ask_driver
+ * (gl_format_support answers from it). */
 void gl_format_read_support(gl_device *dev, bool ask_driver);
-/* The cs_format_support bits of format on device, from format_support. */
-cs_status gl_format_support(const cs_device *device, cs_format format,
-                            uint32_t *out_support);
 
 /* >>resources (gl_resource.c, gl_copy.c) */
-cs_status gl_heap_create(cs_heap *heap);
-void gl_heap_destroy(cs_heap *heap);
-cs_status gl_resource_create(cs_resource *resource);
-void gl_resource_destroy(cs_resource *resource);
-cs_status gl_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
-                                uint32_t z, uint32_t slice, cs_heap *heap,
-                                uint64_t heap_offset);
-cs_status gl_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size);
-cs_status gl_buffer_invalidate(cs_resource *buffer, uint64_t offset,
-                               uint64_t size);
 /* Issues a copy (context current, nothing waited for). */
 cs_status gl_copy_record(gl_device *dev, cs_resource *src, cs_resource *dst,
                          const cs_copy_desc *desc);
-cs_status gl_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc);
-
-/* >>samplers (gl_sampler.c) */
-cs_status gl_sampler_create(cs_sampler *sampler);
-void gl_sampler_destroy(cs_sampler *sampler);
 
 /* >>computes (gl_compute.c, gl_spirv.c) */
 /* The module's words with the bindings renumbered per GL kind (bindings[i]
@@ -170,8 +154,6 @@ cs_status gl_spirv_rewrite(const cs_compute *compute, const uint32_t *words,
                            size_t word_count, const gl_binding *bindings,
                            GLuint push_unit, uint32_t **out_words,
                            size_t *out_word_count);
-cs_status gl_compute_create(cs_compute *compute);
-void gl_compute_destroy(cs_compute *compute);
 /* Binds the compute's resources and push data and issues the dispatch
  * (context current, nothing waited for). push_buffer/push_offset: where
  * the push data already is (0: none). */
@@ -179,29 +161,5 @@ cs_status gl_compute_record(gl_device *dev, cs_compute *compute,
                             const uint32_t groups[3], cs_resource *indirect,
                             uint64_t indirect_offset, GLuint push_buffer,
                             GLintptr push_offset);
-cs_status gl_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
-                              cs_resource *indirect, uint64_t indirect_offset,
-                              const void *push, uint64_t *out_gpu_ns);
-cs_status gl_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
-                          uint32_t index, cs_resource *resource);
-
-/* >>command lists (gl_command_list.c) */
-cs_status gl_command_list_create(cs_command_list *list);
-void gl_command_list_destroy(cs_command_list *list);
-cs_status gl_command_list_dispatch(cs_command_list *list, cs_compute *compute,
-                                   const uint32_t groups[3],
-                                   cs_resource *indirect,
-                                   uint64_t indirect_offset, const void *push,
-                                   size_t push_size);
-cs_status gl_command_list_copy(cs_command_list *list, cs_resource *src,
-                               cs_resource *dst, const cs_copy_desc *desc);
-cs_status gl_command_list_submit(cs_command_list *list);
-cs_status gl_command_list_wait(cs_command_list *list, uint64_t timeout_ns);
-cs_status gl_command_list_read_times(cs_command_list *list,
-                                     uint64_t *out_total_ns,
-                                     uint64_t *out_command_ns, uint32_t count);
-cs_status gl_command_list_reset(cs_command_list *list);
-
-/* >>swapchains: not done by this backend (gl_backend.c) */
 
 #endif

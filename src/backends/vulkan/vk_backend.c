@@ -1,36 +1,5 @@
-/* vk_backend.c - the Vulkan backend's table for the core. */
+/* vk_backend.c - the Vulkan backend's table for the core: every entry
+ * vk_<entry> (src/core/backend.h, vk_internal.h). */
 #include "vk_internal.h"
 
-const cs_backend cs_vulkan_backend = {
-    .name = "vulkan",
-    .instance_create = vk_loader_instance_create,
-    .instance_destroy = vk_instance_destroy,
-    .heap_create = vk_heap_create,
-    .heap_destroy = vk_heap_destroy,
-    .resource_create = vk_resource_create,
-    .resource_destroy = vk_resource_destroy,
-    .resource_bind_tile = vk_resource_bind_tile,
-    .buffer_flush = vk_buffer_flush,
-    .buffer_invalidate = vk_buffer_invalidate,
-    .copy = vk_copy,
-    .format_support = vk_format_support,
-    .sampler_create = vk_sampler_create,
-    .sampler_destroy = vk_sampler_destroy,
-    .compute_create = vk_compute_create,
-    .compute_destroy = vk_compute_destroy,
-    .compute_dispatch = vk_compute_dispatch,
-    .compute_bind = vk_compute_bind,
-    .command_list_create = vk_command_list_create,
-    .command_list_destroy = vk_command_list_destroy,
-    .command_list_dispatch = vk_command_list_dispatch,
-    .command_list_copy = vk_command_list_copy,
-    .command_list_submit = vk_command_list_submit,
-    .command_list_wait = vk_command_list_wait,
-    .command_list_read_times = vk_command_list_read_times,
-    .command_list_reset = vk_command_list_reset,
-    .swapchain_create = vk_swapchain_create,
-    .swapchain_destroy = vk_swapchain_destroy,
-    .swapchain_present = vk_swapchain_present,
-    .swapchain_recreate = vk_swapchain_recreate,
-    .device_simulate_lost = vk_device_simulate_lost,
-};
+const cs_backend cs_vulkan_backend = {.name = "vulkan", CS_BACKEND_TABLE(vk)};

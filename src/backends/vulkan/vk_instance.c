@@ -397,7 +397,7 @@ static cs_status discover_devices(cs_instance *instance, VkInstance vk)
     return CS_OK;
 }
 
-cs_status vk_instance_create(cs_instance *instance)
+cs_status vk_instance_open(cs_instance *instance)
 {
     vk_instance *vki = calloc(1, sizeof *vki);
     if (!vki)

@@ -20,7 +20,10 @@
  *   vk_sampler.c   samplers
  *   vk_swapchain.c surfaces, swapchains, present (X11, Wayland)
  *   vk_errors.c    VkResult -> cs_status with a readable message
+ *   vk_loader.c    libvulkan loaded at run time; vk_instance_create
  *   vk_backend.c   the cs_backend table
+ * The table's entries are vk_<entry> (vk_resource_create, ...), declared
+ * by CS_BACKEND_DECLARE(vk) below and documented in src/core/backend.h.
  */
 #ifndef CS_VK_INTERNAL_H
 #define CS_VK_INTERNAL_H
@@ -30,6 +33,9 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+
+/* vk_instance_create, vk_resource_create, ...: every entry of the table */
+CS_BACKEND_DECLARE(vk)
 
 /* >>instance */
 
@@ -256,18 +262,15 @@ cs_status vk_fail(vk_device *device, VkResult result, const char *call,
                   const char *context_format, ...) CS_PRINTF_FORMAT(4, 5);
 const char *vk_result_name(VkResult result);
 
-/* vk_instance.c */
+/* vk_instance.c: the instance, once Vulkan is loaded (vk_instance_create
+ * loads it first). */
+cs_status vk_instance_open(cs_instance *instance);
 /* vk_window_check.c: refuses window handles the driver would crash on
  * (what can be checked: docs/decisions.md). */
 cs_status vk_check_window_handles(const cs_swapchain_desc *desc);
 
-cs_status vk_instance_create(cs_instance *instance);
-void vk_instance_destroy(cs_instance *instance);
-
 /* vk_device.c: the logical device of `device`, created on first call; fails
  * fast with CS_ERROR_DEVICE_LOST once the device was lost. */
-/* cs_debug_simulate_device_lost's backend side: tests only. */
-void vk_device_simulate_lost(cs_device *device);
 cs_status vk_device_acquire(cs_device *device, vk_device **out_device);
 void vk_device_destroy(vk_device *device);
 /* Marks the device lost (call: the Vulkan call that reported it, a string
@@ -297,8 +300,6 @@ bool vk_memory_type_is_coherent(const vk_device *device, uint32_t type);
 cs_status vk_memory_place_resource(vk_device *device, cs_resource *resource,
                                    const VkMemoryRequirements *requirements,
                                    const char *what);
-cs_status vk_heap_create(cs_heap *heap);
-void vk_heap_destroy(cs_heap *heap);
 
 /* vk_suballocator.c */
 cs_status vk_suballocator_init(vk_device *device);
@@ -331,9 +332,6 @@ VkFormat vk_format_from_cs(cs_format format);
 
 /* vk_buffer.c */
 cs_status vk_buffer_create(vk_device *device, cs_resource *resource);
-cs_status vk_buffer_flush(cs_resource *buffer, uint64_t offset, uint64_t size);
-cs_status vk_buffer_invalidate(cs_resource *buffer, uint64_t offset,
-                               uint64_t size);
 
 /* vk_texture.c */
 cs_status vk_texture_create(vk_device *device, cs_resource *resource);
@@ -341,11 +339,6 @@ cs_status vk_texture_create(vk_device *device, cs_resource *resource);
 cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
                                  bool arrayed, VkImageView *out_view);
 bool vk_texture_view_is_arrayed(const cs_resource *resource);
-/* Fails, naming the format, when the device cannot use the texture's
- * format as a storage image (storage) or a sampled image (!storage). */
-/* The cs_format_support bits of format on device (its format features). */
-cs_status vk_format_support(const cs_device *device, cs_format format,
-                            uint32_t *out_support);
 
 /* vk_sparse.c: after vkCreateBuffer / vkCreateImage of a sparse resource,
  * fill the tiling (info.tiles_*, info.tile_*, tile_size, heap_size) and
@@ -357,13 +350,8 @@ cs_status vk_sparse_setup_image(vk_device *device, cs_resource *resource,
 /* The create flags of sparse buffers / images on this device. */
 VkBufferCreateFlags vk_sparse_buffer_flags(const vk_device *device);
 VkImageCreateFlags vk_sparse_image_flags(const vk_device *device);
-cs_status vk_resource_bind_tile(cs_resource *resource, uint32_t x, uint32_t y,
-                                uint32_t z, uint32_t slice, cs_heap *heap,
-                                uint64_t heap_offset);
 
 /* vk_resource.c */
-cs_status vk_resource_create(cs_resource *resource);
-void vk_resource_destroy(cs_resource *resource);
 /* Destroys what exists of a vk_resource (also a half-made one) and frees it. */
 void vk_resource_free(vk_device *device, vk_resource *impl);
 
@@ -443,14 +431,9 @@ void vk_submit_abandon(vk_device *device, vk_command_context *context);
 void vk_submit_destroy_contexts(vk_device *device);
 
 /* vk_copy.c */
-cs_status vk_copy(cs_resource *src, cs_resource *dst, const cs_copy_desc *desc);
 /* Records the copy (no barriers) into commands. */
 cs_status vk_copy_record(VkCommandBuffer commands, const cs_resource *src,
                          const cs_resource *dst, const cs_copy_desc *desc);
-
-/* vk_sampler.c */
-cs_status vk_sampler_create(cs_sampler *sampler);
-void vk_sampler_destroy(cs_sampler *sampler);
 
 /* vk_pipeline_cache.c: the shared pipeline for desc, from the device's
  * cache or made (with the device's VkPipelineCache) and cached. */
@@ -473,11 +456,6 @@ void vk_pipeline_release(vk_pipeline_ref *ref);
 void vk_pipelines_destroy(vk_device *device);
 
 /* vk_compute.c */
-cs_status vk_compute_create(cs_compute *compute);
-void vk_compute_destroy(cs_compute *compute);
-cs_status vk_compute_dispatch(cs_compute *compute, const uint32_t groups[3],
-                              cs_resource *indirect, uint64_t indirect_offset,
-                              const void *push, uint64_t *out_gpu_ns);
 /* Records bind (pipeline and set, unless the caller knows they are
  * bound) + push constants (compute->push_size bytes, padded by the core)
  * + dispatch into commands, no barriers. */
@@ -500,29 +478,5 @@ void vk_compute_record(const cs_compute *compute, VkCommandBuffer commands,
 cs_status vk_timestamps_check(vk_device *device);
 /* Ticks between two timestamps in ns. */
 uint64_t vk_timestamp_ns(const vk_device *device, uint64_t start, uint64_t end);
-cs_status vk_command_list_create(cs_command_list *list);
-void vk_command_list_destroy(cs_command_list *list);
-cs_status vk_command_list_dispatch(cs_command_list *list, cs_compute *compute,
-                                   const uint32_t groups[3],
-                                   cs_resource *indirect,
-                                   uint64_t indirect_offset, const void *push,
-                                   size_t push_size);
-cs_status vk_command_list_copy(cs_command_list *list, cs_resource *src,
-                               cs_resource *dst, const cs_copy_desc *desc);
-cs_status vk_command_list_submit(cs_command_list *list);
-cs_status vk_command_list_wait(cs_command_list *list, uint64_t timeout_ns);
-cs_status vk_command_list_read_times(cs_command_list *list,
-                                     uint64_t *out_total_ns,
-                                     uint64_t *out_command_ns, uint32_t count);
-cs_status vk_command_list_reset(cs_command_list *list);
-cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
-                          uint32_t index, cs_resource *resource);
-
-/* vk_swapchain.c */
-cs_status vk_swapchain_create(cs_swapchain *swapchain);
-void vk_swapchain_destroy(cs_swapchain *swapchain);
-cs_status vk_swapchain_present(cs_swapchain *swapchain, cs_resource *texture,
-                               uint32_t x, uint32_t y);
-cs_status vk_swapchain_recreate(cs_swapchain *swapchain);
 
 #endif

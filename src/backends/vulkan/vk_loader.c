@@ -86,12 +86,12 @@ cs_status vk_loader_load(void)
     return CS_OK;
 }
 
-cs_status vk_loader_instance_create(cs_instance *instance)
+cs_status vk_instance_create(cs_instance *instance)
 {
     cs_status status = vk_loader_load();
     if (status != CS_OK)
         return status;
-    status = vk_instance_create(instance);
+    status = vk_instance_open(instance);
     if (status == CS_ERROR_NO_DEVICE) {
         /* VK_ERROR_INCOMPATIBLE_DRIVER: the loader found no driver (none
          * installed, or VK_DRIVER_FILES/VK_ICD_FILENAMES point nowhere) */

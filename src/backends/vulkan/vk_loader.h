@@ -232,9 +232,9 @@ CS_VK_FUNCTIONS(CS_VK_DECLARE_POINTER)
  * COMPUSHADY_VULKAN_LIBRARY, when set, is the file opened instead. */
 cs_status vk_loader_load(void);
 
-/* The backend's instance_create: loads Vulkan, then vk_instance_create();
- * a failure to find a driver says what to install. */
-cs_status vk_loader_instance_create(cs_instance *instance);
+/* vk_instance_create (the table's entry, vk_loader.c) loads Vulkan, then
+ * opens the instance (vk_instance_open); a failure to find a driver says
+ * what to install. */
 
 /* The Vulkan names, for the backend's files: vkCreateBuffer(...) calls
  * cs_vkCreateBuffer. */
