@@ -263,6 +263,33 @@ CS_API void cs_debug_simulate_device_lost(cs_device *device);
 CS_API void cs_device_get_info(const cs_device *device,
                                cs_device_info *out_info);
 
+/* What a device can do with a texel format, as bits (cs_device_format_support;
+ * as SDL3's SDL_GPUTextureSupportsFormat and Vulkan's format features). A
+ * texture is created when its format has TEXTURE_SRV or TEXTURE_UAV, a typed
+ * buffer when it has BUFFER_SRV or BUFFER_UAV; binding one for a use its
+ * format lacks fails (CS_ERROR_UNSUPPORTED, naming the format and use). */
+typedef enum cs_format_support {
+    /* Texture1D/2D/3D<T> (srv): Load, [] and sampling with POINT filters */
+    CS_FORMAT_SUPPORT_TEXTURE_SRV = 1u << 0,
+    /* RWTexture1D/2D/3D<T> (uav): storage images, written, and read too
+     * unless the format has no SPIR-V image format and the device lacks
+     * supports_storage_image_without_format (B8G8R8A8, sRGB) */
+    CS_FORMAT_SUPPORT_TEXTURE_UAV = 1u << 1,
+    /* sampled with a LINEAR sampler (never integer formats) */
+    CS_FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR = 1u << 2,
+    /* Buffer<T> (srv): uniform texel buffers */
+    CS_FORMAT_SUPPORT_BUFFER_SRV = 1u << 3,
+    /* RWBuffer<T> (uav): storage texel buffers */
+    CS_FORMAT_SUPPORT_BUFFER_UAV = 1u << 4,
+} cs_format_support;
+
+/* *out_support = the cs_format_support bits of format on device (0: none).
+ * Cheap and thread-safe (answers are read from the driver once, or its
+ * format table). CS_ERROR_INVALID_ARGUMENT for an unknown format, NULL
+ * device or out_support. */
+CS_API cs_status cs_device_format_support(cs_device *device, cs_format format,
+                                          uint32_t *out_support);
+
 /* Moves the validation messages collected for this device's instance into a
  * new NULL-terminated array of strings (*out_messages) and returns their
  * count. The caller frees the array with cs_free_strings(). When there are

@@ -15,7 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "compushady_formats.h")
 OUTPUT = os.path.join(ROOT, "python", "compushady", "formats.py")
 
-ROW = re.compile(r"^\s*X\((\w+), (\d+), (\d+), (\w+), (\d+), (\w+), (\w+), (\w+)\)")
+# name, value, texel_size and the columns after them (backends' tokens)
+ROW = re.compile(r"^\s*X\((\w+), (\d+), (\d+), (\w+), (\d+)(?:, \w+)*\)")
 
 
 def read_formats(path=HEADER):

@@ -173,7 +173,25 @@ static PyObject *device_get_wait_timeout(DeviceObject *self,
     return PyFloat_FromDouble((double)timeout_ns / 1e9);
 }
 
+static PyObject *device_get_format_support(DeviceObject *self, PyObject *arg)
+{
+    uint32_t format = 0;
+    if (native_as_u32(arg, "format", NULL, &format) < 0)
+        return NULL;
+    uint32_t support = 0;
+    cs_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = cs_device_format_support(self->device, format, &support);
+    Py_END_ALLOW_THREADS
+    if (status != CS_OK)
+        return native_raise(status, NULL);
+    return PyLong_FromUnsignedLong(support);
+}
+
 static PyMethodDef device_methods[] = {
+    {"get_format_support", (PyCFunction)device_get_format_support, METH_O,
+     "get_format_support(format) -> FORMAT_SUPPORT_* bits: what the device "
+     "can do with a compushady.formats constant"},
     {"get_debug_messages", (PyCFunction)device_get_debug_messages, METH_NOARGS,
      "get_debug_messages() -> list of str; the messages are taken"},
     {"set_wait_timeout", (PyCFunction)device_set_wait_timeout, METH_O,

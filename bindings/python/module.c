@@ -444,6 +444,17 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__native(void)
         PyModule_AddIntConstant(module, "SHADER_FORMAT_WGSL",
                                 CS_SHADER_FORMAT_WGSL) < 0)
         goto fail;
+    if (PyModule_AddIntConstant(module, "FORMAT_SUPPORT_TEXTURE_SRV",
+                                CS_FORMAT_SUPPORT_TEXTURE_SRV) < 0 ||
+        PyModule_AddIntConstant(module, "FORMAT_SUPPORT_TEXTURE_UAV",
+                                CS_FORMAT_SUPPORT_TEXTURE_UAV) < 0 ||
+        PyModule_AddIntConstant(module, "FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR",
+                                CS_FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR) < 0 ||
+        PyModule_AddIntConstant(module, "FORMAT_SUPPORT_BUFFER_SRV",
+                                CS_FORMAT_SUPPORT_BUFFER_SRV) < 0 ||
+        PyModule_AddIntConstant(module, "FORMAT_SUPPORT_BUFFER_UAV",
+                                CS_FORMAT_SUPPORT_BUFFER_UAV) < 0)
+        goto fail;
     if (native_command_list_init(module) < 0)
         goto fail;
     return module;

@@ -61,6 +61,13 @@ SHADER_BINARY_TYPE_GLSL = 4
 SAMPLER_FILTER_POINT = 0
 SAMPLER_FILTER_LINEAR = 1
 
+# what Device.get_format_support(format) answers, as bits
+FORMAT_SUPPORT_TEXTURE_SRV = _native.FORMAT_SUPPORT_TEXTURE_SRV
+FORMAT_SUPPORT_TEXTURE_UAV = _native.FORMAT_SUPPORT_TEXTURE_UAV
+FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR = _native.FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR
+FORMAT_SUPPORT_BUFFER_SRV = _native.FORMAT_SUPPORT_BUFFER_SRV
+FORMAT_SUPPORT_BUFFER_UAV = _native.FORMAT_SUPPORT_BUFFER_UAV
+
 SAMPLER_ADDRESS_MODE_WRAP = 0
 SAMPLER_ADDRESS_MODE_MIRROR = 1
 SAMPLER_ADDRESS_MODE_CLAMP = 2
@@ -215,6 +222,17 @@ class Device:
     def get_debug_messages(self):
         """The validation messages collected so far (the list is emptied)."""
         return self.handle.get_debug_messages()
+
+    def get_format_support(self, format):
+        """What the device can do with a compushady.formats constant, as
+        FORMAT_SUPPORT_* bits: TEXTURE_SRV (Texture*), TEXTURE_UAV
+        (RWTexture*), TEXTURE_FILTER_LINEAR (a LINEAR sampler), BUFFER_SRV
+        (Buffer<T>), BUFFER_UAV (RWBuffer<T>). A texture is created when its
+        format has TEXTURE_SRV or TEXTURE_UAV, a typed buffer when it has
+        BUFFER_SRV or BUFFER_UAV (else a ValueError subclass); binding one
+        for a use its format lacks raises ComputeException. ValueError for
+        an unknown format."""
+        return self.handle.get_format_support(format)
 
     def __getattr__(self, name):
         if name == "handle":

@@ -43,6 +43,12 @@ SHADER_BINARY_TYPE_GLSL: Final = 4
 SAMPLER_FILTER_POINT: Final = 0
 SAMPLER_FILTER_LINEAR: Final = 1
 
+FORMAT_SUPPORT_TEXTURE_SRV: Final[int]
+FORMAT_SUPPORT_TEXTURE_UAV: Final[int]
+FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR: Final[int]
+FORMAT_SUPPORT_BUFFER_SRV: Final[int]
+FORMAT_SUPPORT_BUFFER_UAV: Final[int]
+
 SAMPLER_ADDRESS_MODE_WRAP: Final = 0
 SAMPLER_ADDRESS_MODE_MIRROR: Final = 1
 SAMPLER_ADDRESS_MODE_CLAMP: Final = 2
@@ -92,6 +98,7 @@ class Device:
     supports_storage_image_without_format: bool
     supports_storage_image_write_without_format: bool
     def get_debug_messages(self) -> list[str]: ...
+    def get_format_support(self, format: _Int) -> int: ...
     def __getattr__(self, name: str) -> Any: ...
 
 def get_discovered_devices() -> list[Device]: ...

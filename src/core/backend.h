@@ -29,7 +29,7 @@
  *     X(with, returns, name, params, args, object, capability)
  *
  *   with        passed through (the backend prefix of CS_BACKEND_DECLARE)
- *   returns     the return type: cs_status, void or bool
+ *   returns     the return type: cs_status or void
  *   name        the member of struct cs_backend; a backend's function is
  *               <prefix>_<name> (vk_resource_create, in vk_resource.c)
  *   params      the parameter list, as in a prototype
@@ -51,8 +51,8 @@
  * with CS_ERROR_UNSUPPORTED and "<what>: not supported by the <name>
  * backend" (the OpenGL backend's swapchains), a destroy that does nothing.
  * (A table written by hand, as tests do, may leave an entry NULL: fork.c's
- * guarded table then gives that message itself, does nothing for a void
- * entry and answers false for a bool one.)
+ * guarded table then gives that message itself, or does nothing for a
+ * void entry.)
  *
  * Adding an entry: one X(...) below, with its doc comment; then each
  * backend defines <prefix>_<name>. fork.c follows by itself for cs_status
@@ -109,12 +109,14 @@
       (cs_resource *src, cs_resource *dst, const cs_copy_desc *desc),          \
       (src, dst, desc), src, "GPU copies")                                     \
                                                                                \
-    /* Whether the device can sample textures of format with a LINEAR          \
-     * filter (Vulkan: SAMPLED_IMAGE_FILTER_LINEAR of the optimal tiling       \
-     * features). Cheap; needs no logical device. */                           \
-    X(with, bool, format_filters_linearly,                                     \
-      (const cs_device *device, cs_format format), (device, format),           \
-      device, "")                                                              \
+    /* *out_support = what the device can do with format, as                  \
+     * cs_format_support bits (Vulkan: its format features; OpenGL: what      \
+     * 4.5 allows and the driver says). format is known. Cheap and            \
+     * thread-safe; needs no logical device. The core's one check of          \
+     * formats asks it (format_support.c). */                                 \
+    X(with, cs_status, format_support,                                         \
+      (const cs_device *device, cs_format format, uint32_t *out_support),      \
+      (device, format, out_support), device, "format support queries")        \
                                                                                \
     X(with, cs_status, sampler_create, (cs_sampler *sampler), (sampler),       \
       sampler, "samplers")                                                     \

@@ -159,6 +159,30 @@ static cs_status check_resource_fits(const cs_shader_binding *binding,
     return mismatch(binding, resource, "");
 }
 
+/* The use the binding makes of the resource's format is one the device
+ * has (cs_device_format_support; the one check, format_support.c). */
+static cs_status check_format_use(const cs_device *device,
+                                  const cs_shader_binding *binding,
+                                  const cs_resource *resource)
+{
+    uint32_t bit;
+    switch (binding->type) {
+    case CS_BINDING_SAMPLED_IMAGE: bit = CS_FORMAT_SUPPORT_TEXTURE_SRV; break;
+    case CS_BINDING_STORAGE_IMAGE: bit = CS_FORMAT_SUPPORT_TEXTURE_UAV; break;
+    case CS_BINDING_UNIFORM_TEXEL_BUFFER:
+        bit = CS_FORMAT_SUPPORT_BUFFER_SRV;
+        break;
+    case CS_BINDING_STORAGE_TEXEL_BUFFER:
+        bit = CS_FORMAT_SUPPORT_BUFFER_UAV;
+        break;
+    default: return CS_OK;
+    }
+    char what[48];
+    snprintf(what, sizeof what, "register %s",
+             name_register(binding->binding).text);
+    return cs_format_check_use(device, resource, bit, what);
+}
+
 /* The device's limits on one workgroup, from the module's reflection. */
 static cs_status check_workgroup_limits(const cs_device *device,
                                         const cs_shader_reflection *shader)
@@ -226,8 +250,12 @@ static cs_status check_linear_sampling(const cs_compute *compute)
                                      image->binding.binding))
                     continue;
                 cs_format format = image->resource->info.format;
-                if (device->instance->backend->format_filters_linearly(device,
-                                                                       format))
+                uint32_t support;
+                cs_status status = device->instance->backend->format_support(
+                    device, format, &support);
+                if (status != CS_OK)
+                    return status;
+                if (support & CS_FORMAT_SUPPORT_TEXTURE_FILTER_LINEAR)
                     continue;
                 return cs_fail(
                     CS_ERROR_UNSUPPORTED,
@@ -327,6 +355,8 @@ static cs_status fill_slot(const cs_device *device, const resource_lists *given,
                        list_names[register_class], index,
                        resource->device->info.name, device->info.name);
     cs_status status = check_resource_fits(binding, resource);
+    if (status == CS_OK)
+        status = check_format_use(device, binding, resource);
     if (status != CS_OK)
         return status;
     slot->resource = resource;
@@ -870,6 +900,8 @@ cs_status cs_compute_bind(cs_compute *compute, cs_bind_kind kind,
                        "register class %c",
                        list_names[kind], "btu"[kind]);
     cs_status status = check_resource_fits(target, resource);
+    if (status == CS_OK)
+        status = check_format_use(compute->device, target, resource);
     if (status != CS_OK)
         return status;
     cs_mutex_lock(&compute->bind_lock);

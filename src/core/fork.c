@@ -106,20 +106,11 @@ static cs_status refuse(const cs_instance *instance)
     }
 #define INHERITED_void(name, params, object)                                   \
     static void inherited_##name params {}
-#define INHERITED_bool(name, params, object) /* written below */
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 CS_BACKEND_ENTRIES(INHERITED, )
 #pragma GCC diagnostic pop
-
-/* no driver call: "can filter", so compute_create gives the refusal */
-static bool inherited_format_filters_linearly(const cs_device *device,
-                                              cs_format format)
-{
-    (void)device, (void)format;
-    return true;
-}
 
 /* the name is unused: cs_instance_backend_name() reads own_backend's */
 static const cs_backend inherited_backend = {.name = "inherited",
@@ -131,7 +122,7 @@ static const cs_backend inherited_backend = {.name = "inherited",
  * instance's own table (instance->own_backend) through its object.
  * An entry a backend leaves NULL is a capability it lacks: the call fails
  * with CS_ERROR_UNSUPPORTED naming the backend and the capability, a NULL
- * destroy does nothing, a NULL format_filters_linearly says "no". */
+ * destroy does nothing. */
 
 static cs_rwlock driver_lock;
 static _Thread_local int driver_depth; /* calls of this thread in flight */
@@ -157,8 +148,8 @@ static cs_status lacks(const cs_backend *backend, const char *capability)
                    capability, backend->name);
 }
 
-/* Generated from CS_BACKEND_ENTRIES by return type; another return type
- * is written by hand below. */
+/* Generated from CS_BACKEND_ENTRIES by return type (an entry of another
+ * return type needs GUARDED_<type> and INHERITED_<type> here). */
 #define GUARDED(with, returns, name, params, args, object, capability)         \
     GUARDED_##returns(name, params, args, object, capability)
 #define GUARDED_cs_status(name, params, args, object, capability)              \
@@ -182,21 +173,8 @@ static cs_status lacks(const cs_backend *backend, const char *capability)
         own->name args;                                                        \
         leave_driver();                                                        \
     }
-#define GUARDED_bool(name, params, args, object, capability) /* below */
 
 CS_BACKEND_ENTRIES(GUARDED, )
-
-static bool guarded_format_filters_linearly(const cs_device *device,
-                                            cs_format format)
-{
-    const cs_backend *own = INSTANCE_OF(device)->own_backend;
-    if (!own->format_filters_linearly)
-        return false;
-    enter_driver();
-    bool filters = own->format_filters_linearly(device, format);
-    leave_driver();
-    return filters;
-}
 
 /* the name is unused: cs_instance_backend_name() reads own_backend's */
 static const cs_backend guarded_backend = {.name = "guarded",

@@ -272,6 +272,21 @@ const char *cs_resource_kind_name(cs_resource_kind kind);
  * how many components it has (R32G32_UINT: 2). */
 cs_component_type cs_format_component_type(cs_format format);
 uint32_t cs_format_component_count(cs_format format);
+
+/* >>format support (format_support.c) */
+/* What one cs_format_support bit is, for messages. */
+const char *cs_format_support_name(uint32_t bit);
+/* A resource (info filled, format known) may be created: its format can
+ * be read or written (a texture: TEXTURE_SRV or _UAV, a typed buffer:
+ * BUFFER_SRV or _UAV); else the failure naming the format, the use, the
+ * device and what to do. */
+cs_status cs_format_check_resource(const cs_device *device,
+                                   const cs_resource_info *info);
+/* resource's format has the cs_format_support bit on device; else the
+ * failure, what naming where it is used ("register u0"). */
+cs_status cs_format_check_use(const cs_device *device,
+                              const cs_resource *resource, uint32_t bit,
+                              const char *what);
 const char *cs_component_type_name(cs_component_type type);
 
 #endif

@@ -227,6 +227,11 @@ cs_status cs_resource_create(cs_device *device, const cs_resource_desc *desc,
                        "sparse resources need sparse binding, which device "
                        "'%s' does not support",
                        device->info.name);
+    if (info.format) {
+        status = cs_format_check_resource(device, &info);
+        if (status != CS_OK)
+            return status;
+    }
 
     cs_resource *resource = calloc(1, sizeof *resource);
     if (!resource)

@@ -75,7 +75,8 @@ CASES = [
     ("buffer-format", "Buffer", "unknown format",
      lambda e: C.Buffer(64, format=9999), C.BufferException, "invalid format 9999 for a typed buffer"),
     ("buffer-format-unsupported", "Buffer", "unsupported format (typed buffer)",
-     lambda e: C.Buffer(64, format=F.R32G32B32_FLOAT), C.BufferException, "format R32G32B32_FLOAT is not supported by this device"),
+     lambda e: C.Buffer(64, format=F.R32G32B32_FLOAT), C.BufferException,
+     "a typed buffer (Buffer with format=): format R32G32B32_FLOAT is not supported as a typed buffer, neither"),
     ("buffer-heap-wrong-type", "Buffer", "wrong heap type",
      lambda e: C.Buffer(64, C.HEAP_UPLOAD, heap=C.Heap(C.HEAP_DEFAULT, 65536)), C.BufferException, "buffer: the heap is HEAP_DEFAULT, expected HEAP_UPLOAD"),
     ("buffer-heap-offset-past-end", "Buffer", "past-the-end heap_offset",
@@ -345,7 +346,33 @@ CASES = [
      lambda e: C.set_current_device("0"), TypeError, "device index must be a device index (int), got str"),
     ("get-debug-messages-args", "Device.get_debug_messages", "wrong arguments",
      lambda e: C.get_current_device().get_debug_messages(1), TypeError, "Device.get_debug_messages() takes 1 positional argument"),
+    ("format-support-unknown", "Device.get_format_support", "unknown format",
+     lambda e: C.get_current_device().get_format_support(9999), ValueError,
+     "invalid format 9999: expected one of compushady.formats"),
+    ("format-support-type", "Device.get_format_support", "wrong type (str)",
+     lambda e: C.get_current_device().get_format_support("R8_UNORM"), TypeError, "format must be an int, got str"),
+    ("compute-typed-buffer-uav-unsupported", "Compute", "typed buffer format without UAV support",
+     lambda e: C.Compute(hlsl.compile("RWBuffer<float4> b : register(u0);\n[numthreads(1, 1, 1)] void main() { b[0] = 1; }"),
+                         uav=[C.Buffer(64, format=F.R32G32B32_FLOAT)]),
+     C.ComputeException, "register u0: format R32G32B32_FLOAT is not supported as a read-write typed buffer"),
+    ("compute-format-uav-unsupported", "Compute", "texture format without UAV support",
+     lambda e: C.Compute(hlsl.compile("RWTexture2D<float4> t : register(u0);\n[numthreads(1, 1, 1)] void main() { t[uint2(0, 0)] = 1; }"),
+                         uav=[C.Texture2D(1, 1, F.R32G32B32_FLOAT)]),
+     C.ComputeException, "register u0: format R32G32B32_FLOAT is not supported as a read-write texture"),
 ]
+
+# cases about a format the device lacks for a use: (format, the
+# FORMAT_SUPPORT_* bits the case needs the device to lack, the use, the
+# bits it needs it to have to get that far); they skip on other devices
+# (what a format supports: tests/python/test_format_support.py)
+UNSUPPORTED_FORMAT_CASES = {
+    "buffer-format-unsupported": (F.R32G32B32_FLOAT, C.FORMAT_SUPPORT_BUFFER_SRV | C.FORMAT_SUPPORT_BUFFER_UAV,
+                                  "a typed buffer (Buffer<T> or RWBuffer<T>)", 0),
+    "compute-typed-buffer-uav-unsupported": (F.R32G32B32_FLOAT, C.FORMAT_SUPPORT_BUFFER_UAV,
+                                             "a read-write typed buffer (RWBuffer<T>)", C.FORMAT_SUPPORT_BUFFER_SRV),
+    "compute-format-uav-unsupported": (F.R32G32B32_FLOAT, C.FORMAT_SUPPORT_TEXTURE_UAV,
+                                       "a read-write texture (RWTexture*)", C.FORMAT_SUPPORT_TEXTURE_SRV),
+}
 
 IDS = [case[0] for case in CASES]
 assert len(IDS) == len(set(IDS)), "duplicate case ids"
@@ -369,6 +396,16 @@ def test_bad_input(env, other_device_clean, case):
     _, _, _, action, exception, message = case
     if "Heap" in action.__code__.co_names and not C.get_current_device().supports_heaps:
         pytest.skip("the device cannot place resources in heaps (supports_heaps is False)")
+    if case[0] in UNSUPPORTED_FORMAT_CASES:
+        fmt, bits, use, needed = UNSUPPORTED_FORMAT_CASES[case[0]]
+        device = C.get_current_device()
+        support = device.get_format_support(fmt)
+        if support & bits:
+            pytest.skip("device '{0}' supports {1} as {2} (get_format_support): nothing to refuse".format(
+                device.name, F.get_format_name(fmt), use))
+        if support & needed != needed:
+            pytest.skip("device '{0}' lacks more uses of {1} than the case is about (get_format_support)".format(
+                device.name, F.get_format_name(fmt)))
     with pytest.raises(exception) as info:
         action(env)
     assert str(info.value).startswith(message), str(info.value)[:500]

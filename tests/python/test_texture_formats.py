@@ -2,6 +2,8 @@
 compared with values decoded in numpy, UAV writes read back as bytes; every
 dimension (1D, 2D, 3D, 1D/2D arrays) with slices chosen in copies."""
 
+import re
+
 import numpy
 import pytest
 
@@ -125,21 +127,37 @@ def read_texture(texture, texel, slice_=0):
     return b"".join(data[row * texture.row_pitch : row * texture.row_pitch + texture.width * texel] for row in range(rows))
 
 
-def unsupported(exception, name, capability):
-    """A format the device lacks: the error names it and the capability."""
-    message = str(exception)
-    assert name in message and capability in message, message
-    pytest.skip("device: " + message)
+USES = {
+    # bit: (what the refusal says, the register it names)
+    compushady.FORMAT_SUPPORT_TEXTURE_SRV: ("read-only texture", "t0"),
+    compushady.FORMAT_SUPPORT_TEXTURE_UAV: ("read-write texture", "u0"),
+}
+
+
+def texture_or_refusal(name, bit, width=WIDTH, height=HEIGHT):
+    """A texture of format name when the device has the use bit of it (its
+    get_format_support); else asserts that the texture, or the compute
+    that binds it for that use (bind()), is refused as documented, and
+    skips naming the format and the use."""
+    device = compushady.get_current_device()
+    fmt = getattr(formats, name)
+    support = device.get_format_support(fmt)
+    use, register = USES[bit]
+    reason = "device '{0}' does not support {1} as a {2} (get_format_support)".format(device.name, name, use)
+    if not support & (compushady.FORMAT_SUPPORT_TEXTURE_SRV | compushady.FORMAT_SUPPORT_TEXTURE_UAV):
+        with pytest.raises(Texture2DException, match="Texture2D: format {0} is not supported as a texture".format(name)):
+            Texture2D(width, height, fmt)
+        pytest.skip(reason)
+    texture = Texture2D(width, height, fmt)
+    return texture, (support & bit) != 0, reason, "register {0}: format {1} is not supported as a {2}".format(
+        register, name, use)
 
 
 @pytest.mark.parametrize("name", ALL_FORMATS)
 def test_srv_load_every_format(name):
     fmt = getattr(formats, name)
     texel = formats.get_pixel_size(fmt)
-    try:
-        texture = Texture2D(WIDTH, HEIGHT, fmt)
-    except Texture2DException as e:
-        unsupported(e, name, "texture")
+    texture, supported, reason, refusal = texture_or_refusal(name, compushady.FORMAT_SUPPORT_TEXTURE_SRV)
     data = sample_bytes(name, WIDTH * HEIGHT)
     upload_texture(texture, data, texel)
     t = hlsl_type(name)
@@ -155,10 +173,11 @@ def test_srv_load_every_format(name):
             output[i + {1} * {2}] = input[tid.xy];
         }}
         """.format(t, WIDTH, HEIGHT)
-    try:
-        compute = compushady.Compute(hlsl.compile(source), srv=[texture], uav=[out])
-    except ValueError as e:
-        unsupported(e, name, "SAMPLED")
+    if not supported:
+        with pytest.raises(compushady.ComputeException, match=re.escape(refusal)):
+            compushady.Compute(hlsl.compile(source), srv=[texture], uav=[out])
+        pytest.skip(reason)
+    compute = compushady.Compute(hlsl.compile(source), srv=[texture], uav=[out])
     compute.dispatch(1, 1, 1)
     dtype = {"uint4": numpy.uint32, "int4": numpy.int32, "float4": numpy.float32}[t]
     got = numpy.frombuffer(read_buffer(out), dtype).reshape(2, WIDTH * HEIGHT, 4).astype(numpy.float64)
@@ -173,10 +192,7 @@ def test_srv_load_every_format(name):
 def test_uav_write_every_format(name):
     fmt = getattr(formats, name)
     texel = formats.get_pixel_size(fmt)
-    try:
-        texture = Texture2D(WIDTH, HEIGHT, fmt)
-    except Texture2DException as e:
-        unsupported(e, name, "texture")
+    texture, supported, reason, refusal = texture_or_refusal(name, compushady.FORMAT_SUPPORT_TEXTURE_UAV)
     data = sample_bytes(name, WIDTH * HEIGHT)
     t = hlsl_type(name)
     dtype = {"uint4": numpy.uint32, "int4": numpy.int32, "float4": numpy.float32}[t]
@@ -191,10 +207,11 @@ def test_uav_write_every_format(name):
             output[tid.xy] = input[tid.y * {1} + tid.x];
         }}
         """.format(t, WIDTH, HEIGHT)
-    try:
-        compute = compushady.Compute(hlsl.compile(source), srv=[src], uav=[texture])
-    except ValueError as e:
-        unsupported(e, name, "STORAGE" if "STORAGE" in str(e) else "without a format")
+    if not supported:
+        with pytest.raises(compushady.ComputeException, match=re.escape(refusal)):
+            compushady.Compute(hlsl.compile(source), srv=[src], uav=[texture])
+        pytest.skip(reason)
+    compute = compushady.Compute(hlsl.compile(source), srv=[src], uav=[texture])
     compute.dispatch(1, 1, 1)
     got = read_texture(texture, texel)
     if "SRGB" in name:
@@ -206,19 +223,23 @@ def test_uav_write_every_format(name):
 
 def test_uav_without_format_write_works_read_fails_clearly():
     """B8G8R8A8_UNORM has no SPIR-V image format: the storage image is
-    declared without one. Writes need shaderStorageImageWriteWithoutFormat,
-    reads shaderStorageImageReadWithoutFormat (lavapipe lacks it)."""
+    declared without one. Writes need shaderStorageImageWriteWithoutFormat
+    (without it the device has no FORMAT_SUPPORT_TEXTURE_UAV of the
+    format), reads shaderStorageImageReadWithoutFormat (lavapipe lacks
+    it)."""
     device = compushady.get_current_device()
-    texture = Texture2D(2, 2, formats.B8G8R8A8_UNORM)
+    texture, supported, reason, refusal = texture_or_refusal("B8G8R8A8_UNORM", compushady.FORMAT_SUPPORT_TEXTURE_UAV, 2, 2)
     write = """
         RWTexture2D<float4> output : register(u0);
         [numthreads(2, 2, 1)]
         void main(uint3 tid : SV_DispatchThreadID) { output[tid.xy] = float4(1, 0, tid.x, 1); }
         """
-    if not device.supports_storage_image_write_without_format:
-        with pytest.raises(ValueError, match="shaderStorageImageWriteWithoutFormat"):
+    if not supported:
+        with pytest.raises(compushady.ComputeException, match=re.escape(refusal)):
             compushady.Compute(hlsl.compile(write), uav=[texture])
-        return
+        pytest.skip(reason)
+    # (a device without shaderStorageImageWriteWithoutFormat has no
+    # FORMAT_SUPPORT_TEXTURE_UAV of it: refused above)
     compushady.Compute(hlsl.compile(write), uav=[texture]).dispatch(1, 1, 1)
     got = numpy.frombuffer(read_texture(texture, 4), numpy.uint8).reshape(4, 4)
     # memory order B, G, R, A

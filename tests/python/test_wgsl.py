@@ -666,6 +666,13 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 """
     texture = Texture2D(2, 2, B8G8R8A8_UNORM)
+    device = compushady.get_current_device()
+    if not device.get_format_support(B8G8R8A8_UNORM) & compushady.FORMAT_SUPPORT_TEXTURE_UAV:
+        with pytest.raises(compushady.ComputeException,
+                           match="register u0: format B8G8R8A8_UNORM is not supported as a read-write texture"):
+            Compute(wgsl.compile(source), uav=[texture])
+        pytest.skip("device '{0}' does not support B8G8R8A8_UNORM as a read-write texture "
+                    "(get_format_support)".format(device.name))
     Compute(wgsl.compile(source), uav=[texture]).dispatch(1, 1, 1)
     readback = Buffer(texture.size, HEAP_READBACK)
     texture.copy_to(readback)

@@ -95,26 +95,8 @@ static cs_status choose_bindings(const cs_compute *compute, gl_device *dev,
         gl_binding_kind kind = kind_of(binding->type);
         if (binding->array_size != 1)
             return gl_unsupported("arrays of descriptors (bindless)");
-        const cs_resource *resource = compute->slots[i].resource;
-        if ((binding->type == CS_BINDING_UNIFORM_TEXEL_BUFFER ||
-             binding->type == CS_BINDING_STORAGE_TEXEL_BUFFER) &&
-            resource && !gl_resource_of(resource)->texture)
-            return cs_fail(CS_ERROR_UNSUPPORTED,
-                           "register %c%u: device '%s' does not support "
-                           "format %s in a typed buffer in OpenGL (it has no "
-                           "buffer texture of it); use a format with one",
-                           binding->binding / 1024 == 2 ? 'u' : 't',
-                           binding->binding % 1024, compute->device->info.name,
-                           cs_format_name(resource->info.format));
-        if (kind == GL_KIND_IMAGE && resource &&
-            !gl_format_of(resource->info.format).image_unit)
-            return cs_fail(CS_ERROR_UNSUPPORTED,
-                           "register u%u: device '%s' does not support "
-                           "format %s in a read-write texture or typed "
-                           "buffer in OpenGL (no image unit format of it); "
-                           "use a format with one",
-                           binding->binding % 1024, compute->device->info.name,
-                           cs_format_name(resource->info.format));
+        /* each resource's format has the use its binding makes of it:
+         * the core checked (format_support.c, from format_support) */
         bindings[i].kind = kind;
         bindings[i].unit = kind == GL_KIND_SAMPLER ? 0 : next[kind]++;
         bindings[i].sampler_slot = -1;

@@ -181,6 +181,18 @@ static void read_info(gl_device *dev, bool software, cs_device_info *info)
     info->max_image_array_layers = get_int(GL_MAX_ARRAY_TEXTURE_LAYERS);
     info->max_texel_buffer_elements = get_int(GL_MAX_TEXTURE_BUFFER_SIZE);
     info->max_uniform_buffer_range = uniform_block;
+
+    /* ARB_internalformat_query2 is core in 4.3: asked where the context
+     * has it; COMPUSHADY_GL_FORMAT_QUERY=0 answers from OpenGL 4.5's rules
+     * alone (tests of that way) */
+    const char *query = getenv("COMPUSHADY_GL_FORMAT_QUERY");
+    GLint major = 0, minor = 0;
+    glGetIntegerv(GL_MAJOR_VERSION, &major);
+    glGetIntegerv(GL_MINOR_VERSION, &minor);
+    bool has_query = major > 4 || (major == 4 && minor >= 3) ||
+                     gl_has_extension("GL_ARB_internalformat_query2");
+    gl_format_read_support(dev,
+                           has_query && !(query && strcmp(query, "0") == 0));
 }
 
 /* A 4.5 core context on display, current on this thread on success. */

@@ -17,6 +17,9 @@
 
 #include <stdbool.h>
 
+/* format_support's size: past the largest format value */
+#define GL_FORMAT_VALUES 128
+
 /* gl_instance_create, gl_resource_create, ...: every entry of the table
  * (src/core/backend.h), each in the gl_*.c file of its object; the ones
  * of capabilities GL lacks fail with gl_unsupported() (swapchains:
@@ -52,6 +55,8 @@ typedef struct gl_device {
      * read by the synchronous debug callback under the lock */
     bool muted;
     cs_instance *instance; /* for debug messages */
+    /* cs_format_support bits by format value, read at discovery */
+    uint8_t format_support[GL_FORMAT_VALUES];
 } gl_device;
 
 typedef struct gl_resource {
@@ -136,10 +141,14 @@ typedef struct gl_format {
     GLenum format, type;    /* for uploads and readbacks */
     bool image_unit;        /* usable with glBindImageTexture */
     bool texture_buffer;    /* usable with glTexBuffer */
+    bool bgra;              /* stored as RGBA bytes and swizzled when sampled */
 } gl_format;
+/* internal_format 0: not a format of the list */
 gl_format gl_format_of(cs_format format);
-/* Stored as RGBA bytes and swizzled when sampled (gl_formats.c). */
-bool gl_format_is_bgra(cs_format format);
+/* Fills dev->format_support (context current): what OpenGL 4.5 allows,
+ * narrowed by glGetInternalformativ's answers when ask_driver
+ * (gl_format_support answers from it). */
+void gl_format_read_support(gl_device *dev, bool ask_driver);
 
 /* >>resources (gl_resource.c, gl_copy.c) */
 /* Issues a copy (context current, nothing waited for). */

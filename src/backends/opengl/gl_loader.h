@@ -47,6 +47,7 @@
     X(glGetIntegerv, PFNGLGETINTEGERVPROC) \
     X(glGetInteger64v, PFNGLGETINTEGER64VPROC) \
     X(glGetIntegeri_v, PFNGLGETINTEGERI_VPROC) \
+    X(glGetInternalformativ, PFNGLGETINTERNALFORMATIVPROC) \
     X(glGetInteger64i_v, PFNGLGETINTEGER64I_VPROC) \
     X(glEnable, PFNGLENABLEPROC) \
     X(glDisable, PFNGLDISABLEPROC) \
@@ -144,6 +145,7 @@ CS_GL_FUNCTIONS(CS_GL_DECLARE_POINTER)
 #define glGetIntegerv cs_glGetIntegerv
 #define glGetInteger64v cs_glGetInteger64v
 #define glGetIntegeri_v cs_glGetIntegeri_v
+#define glGetInternalformativ cs_glGetInternalformativ
 #define glGetInteger64i_v cs_glGetInteger64i_v
 #define glEnable cs_glEnable
 #define glDisable cs_glDisable

@@ -72,8 +72,8 @@ static cs_status create_buffer(gl_device *dev, cs_resource *resource,
         }
     }
     gl_format format = gl_format_of(info->format);
-    /* a format GL has no buffer texture of: a plain buffer, refused when a
-     * shader binds it as typed (gl_compute.c) */
+    /* typed buffers: their format has a buffer texture (both its uses
+     * need one: the core refused the others, gl_formats.c) */
     if (info->format && format.texture_buffer) {
         glCreateTextures(GL_TEXTURE_BUFFER, 1, &impl->texture);
         glTextureBufferRange(impl->texture, format.internal_format,
@@ -128,7 +128,7 @@ static cs_status create_texture(gl_device *dev, cs_resource *resource,
     }
     glTextureParameteri(impl->texture, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTextureParameteri(impl->texture, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    if (gl_format_is_bgra(info->format)) {
+    if (format.bgra) {
         glTextureParameteri(impl->texture, GL_TEXTURE_SWIZZLE_R, GL_BLUE);
         glTextureParameteri(impl->texture, GL_TEXTURE_SWIZZLE_B, GL_RED);
     }

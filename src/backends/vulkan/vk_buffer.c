@@ -4,24 +4,18 @@
 
 #include <stdio.h>
 
-static cs_status check_texel_format(vk_device *dev, cs_format format,
-                                    VkFormat vk_format)
+/* The texel buffer usages the format has on this device (the core
+ * checked that it has one: format_support.c). */
+static VkBufferUsageFlags texel_usage(vk_device *dev, VkFormat vk_format)
 {
-    const char *name = cs_format_name(format);
-    if (vk_format == VK_FORMAT_UNDEFINED)
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "format %s (%u) has no Vulkan equivalent",
-                       name ? name : "?", format);
     VkFormatProperties properties;
     vkGetPhysicalDeviceFormatProperties(dev->physical, vk_format, &properties);
-    VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT |
-                                  VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
-    if ((properties.bufferFeatures & needed) != needed)
-        return cs_fail(CS_ERROR_UNSUPPORTED,
-                       "format %s is not supported by this device for typed "
-                       "buffers (uniform and storage texel buffer)",
-                       name ? name : "?");
-    return CS_OK;
+    VkBufferUsageFlags usage = 0;
+    if (properties.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT)
+        usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
+    if (properties.bufferFeatures & VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT)
+        usage |= VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
+    return usage;
 }
 
 static cs_status create_texel_view(vk_device *dev, cs_resource *resource)
@@ -61,11 +55,7 @@ cs_status vk_buffer_create(vk_device *dev, cs_resource *resource)
                                VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT;
     if (info->format != 0) {
         impl->format = vk_format_from_cs(info->format);
-        cs_status status = check_texel_format(dev, info->format, impl->format);
-        if (status != CS_OK)
-            return status;
-        usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
-                 VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
+        usage |= texel_usage(dev, impl->format);
     }
     if (resource->sparse && !dev->supported.core.features.sparseResidencyBuffer)
         return cs_fail(CS_ERROR_UNSUPPORTED,

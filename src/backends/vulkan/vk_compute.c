@@ -276,12 +276,9 @@ static cs_status write_slots(vk_device *dev, const cs_compute *compute,
         if (!slot->resource && !slot->sampler)
             continue; /* bindless: filled by compute_bind */
         VkImageView view = VK_NULL_HANDLE;
+        /* the core checked the format's use (format_support.c) */
         if (is_image_binding(slot->binding.type) && slot->resource) {
-            cs_status status = vk_texture_check_use(
-                dev, slot->resource,
-                slot->binding.type == CS_BINDING_STORAGE_IMAGE);
-            if (status == CS_OK)
-                status = view_for_slot(dev, impl, slot, &view);
+            cs_status status = view_for_slot(dev, impl, slot, &view);
             if (status != CS_OK)
                 return status;
         }
@@ -583,13 +580,8 @@ cs_status vk_compute_bind(cs_compute *compute, const cs_shader_binding *binding,
                        "index %u is past the %u descriptors of binding %u",
                        index, count, binding->binding);
     VkImageView view = VK_NULL_HANDLE;
-    if (is_image_binding(binding->type)) {
-        status = vk_texture_check_use(
-            dev, resource, binding->type == CS_BINDING_STORAGE_IMAGE);
-        if (status != CS_OK)
-            return status;
+    if (is_image_binding(binding->type))
         view = vk_resource_of(resource)->image_view;
-    }
     /* Exclusive: no dispatch of this compute is in flight while a
      * descriptor changes (nor parked after a wait timeout). */
     cs_rwlock_write_lock(&impl->set_lock);

@@ -339,10 +339,6 @@ cs_status vk_texture_create(vk_device *device, cs_resource *resource);
 cs_status vk_texture_create_view(vk_device *device, const cs_resource *resource,
                                  bool arrayed, VkImageView *out_view);
 bool vk_texture_view_is_arrayed(const cs_resource *resource);
-/* Fails, naming the format, when the device cannot use the texture's
- * format as a storage image (storage) or a sampled image (!storage). */
-cs_status vk_texture_check_use(vk_device *device, const cs_resource *resource,
-                               bool storage);
 
 /* vk_sparse.c: after vkCreateBuffer / vkCreateImage of a sparse resource,
  * fill the tiling (info.tiles_*, info.tile_*, tile_size, heap_size) and

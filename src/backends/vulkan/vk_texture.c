@@ -60,28 +60,6 @@ cs_status vk_texture_create_view(vk_device *dev, const cs_resource *resource,
     return CS_OK;
 }
 
-cs_status vk_texture_check_use(vk_device *dev, const cs_resource *resource,
-                               bool storage)
-{
-    VkFormatProperties properties;
-    vkGetPhysicalDeviceFormatProperties(
-        dev->physical, vk_resource_of(resource)->format, &properties);
-    VkFormatFeatureFlags wanted = storage ? VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT
-                                          : VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
-    if (properties.optimalTilingFeatures & wanted)
-        return CS_OK;
-    return cs_fail(CS_ERROR_UNSUPPORTED,
-                   "format %s: device \"%s\" does not support it as a %s "
-                   "(%s); the texture can only be used as a %s",
-                   cs_format_name(resource->info.format),
-                   dev->properties.deviceName,
-                   storage ? "read-write texture (RWTexture*, UAV)"
-                           : "read-only texture (Texture*, SRV)",
-                   storage ? "VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT"
-                           : "VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT",
-                   storage ? "SRV" : "UAV");
-}
-
 static cs_status choose_usage(vk_device *dev, const cs_resource *resource,
                               VkFormat format, VkImageUsageFlags *out_usage)
 {
