@@ -48,13 +48,13 @@ GLenum gl_wait_sync(GLsync sync, uint64_t timeout_ns)
 
 /* EGL's current API is per thread and starts as OpenGL ES on every thread
  * but the one that created the contexts; releasing with EGL_NO_CONTEXT
- * releases the context of the thread's current API only. On NVIDIA a
- * thread that never bound EGL_OPENGL_API kept the device's desktop GL
- * context current after gl_leave, and every other thread's eglMakeCurrent
- * then failed (EGL_BAD_ACCESS) for the rest of the process (a dask thread
- * pool's idle worker was enough). Mesa releases whatever is current, which
- * hid it (tests/python/test_opengl_threads.py runs an EGL that behaves as
- * NVIDIA's). */
+ * releases the context of the thread's current API only. When the context
+ * was made current on each calling thread (before gl_owner.c), a thread
+ * that never bound EGL_OPENGL_API kept it current on NVIDIA after its
+ * release, and every other thread's eglMakeCurrent then failed
+ * (EGL_BAD_ACCESS). Mesa releases whatever is current, which hid it
+ * (tests/python/test_opengl_threads.py runs an EGL that behaves as
+ * NVIDIA's). Discovery's thread and each device's thread bind it. */
 static _Thread_local bool opengl_api_bound;
 
 bool gl_bind_api(void)
