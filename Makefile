@@ -306,7 +306,7 @@ WIN_OBJECTS = $(WIN_LIB_SOURCES:%.c=$(WIN_BUILD)/obj/%.o)
 WIN_TEST_NAMES = test_core test_vulkan_backend test_memory test_command_list \
 	test_device_lost test_sparse test_host_copy test_platform test_cache \
 	test_compiler_limits test_wgsl test_cross test_swapchain_win32 \
-	test_public_api
+	test_public_api test_format_support
 WIN_TESTS = $(WIN_TEST_NAMES:%=$(WIN_BUILD)/tests/%.exe)
 
 windows: $(WIN_BUILD)/compushady.dll $(WIN_BUILD)/libcompushady.a $(WIN_TESTS)
