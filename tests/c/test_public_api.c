@@ -1,7 +1,9 @@
 /*
  * test_public_api.c - a program that uses include/compushady.h only, with
  * precompiled SPIR-V (tests/c/shaders): devices, buffers, a dispatch with
- * push constants, copies and readback, each result checked. On Linux it
+ * push constants, copies and readback, each result checked, and instances
+ * made and released again and again (a backend's threads, such as the
+ * OpenGL device's own, go with them). On Linux it
  * links the static library like the other tests; make windows links it
  * against compushady.dll's import library instead, so that under Wine it
  * checks the DLL itself: its exports, and the library working from it.
@@ -78,6 +80,73 @@ static void test_refusals_carry_messages(void)
                 CS_ERROR_INVALID_SHADER, "");
 }
 
+/* The threads of the process (Linux: /proc/self/status), or -1. */
+static int thread_count(void)
+{
+    int threads = -1;
+#ifdef __linux__
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    while (status && fgets(line, sizeof line, status))
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    if (status)
+        fclose(status);
+#endif
+    return threads;
+}
+
+/* One instance's life: its first device runs a dispatch, read back. */
+static void instance_life(void)
+{
+    cs_instance *other = NULL;
+    cs_device *other_device = NULL;
+    CHECK_OR_RETURN(harness_open_device(&other, &other_device));
+    cs_resource_desc out_desc = {.size = GROUP * 4, .stride = 4};
+    cs_resource_desc readback_desc = {.heap_type = CS_HEAP_READBACK,
+                                      .size = GROUP * 4};
+    cs_resource *out = NULL, *readback = NULL;
+    cs_compute *compute = NULL;
+    CHECK_OK(cs_resource_create(other_device, &out_desc, &out));
+    CHECK_OK(cs_resource_create(other_device, &readback_desc, &readback));
+    cs_compute_desc desc = {.spirv = write_index_spirv,
+                            .spirv_size = sizeof write_index_spirv,
+                            .uav = &out,
+                            .uav_count = out ? 1 : 0,
+                            .push_size = 4};
+    if (out && readback)
+        CHECK_OK(cs_compute_create(other_device, &desc, &compute));
+    if (compute) {
+        uint32_t value = 5;
+        CHECK_OK(cs_compute_dispatch(compute, 1, 1, 1, &value, sizeof value));
+        CHECK_OK(cs_resource_copy(out, readback, NULL));
+        uint32_t got[GROUP];
+        CHECK_OK(cs_buffer_readback(readback, 0, got, sizeof got));
+        int wrong = 0;
+        for (uint32_t i = 0; i < GROUP; i++)
+            wrong += got[i] != i * 2 + value;
+        CHECK(wrong == 0);
+    }
+    cs_compute_release(compute);
+    cs_resource_release(readback);
+    cs_resource_release(out);
+    cs_instance_release(other);
+}
+
+static void test_instances_come_and_go(void)
+{
+    /* the drivers' own threads (kept per process) start in the first */
+    instance_life();
+    instance_life();
+    int before = thread_count();
+    for (int i = 0; i < 20; i++)
+        instance_life();
+    int after = thread_count();
+    /* a thread left per instance would be 20 more */
+    if (before >= 0)
+        CHECK(after <= before + 2);
+}
+
 int main(void)
 {
     if (!harness_open_device(&instance, &device))
@@ -86,6 +155,7 @@ int main(void)
         {"device_info", test_device_info},
         {"dispatch_and_readback", test_dispatch_and_readback},
         {"refusals_carry_messages", test_refusals_carry_messages},
+        {"instances_come_and_go", test_instances_come_and_go},
     };
     HARNESS_RUN_TESTS(tests, device);
     cs_instance_release(instance);

@@ -6,6 +6,7 @@ scripts/test.sh)."""
 
 import struct
 import threading
+import time
 
 import pytest
 
@@ -129,6 +130,67 @@ def test_many_threads_share_the_device_context():
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_failures_on_the_device_thread_reach_the_thread_that_called():
+    # the work runs on the device's own thread; each caller must get its own
+    # call's exception and message, also when many fail at once
+    def source(count):
+        bindings = "".join(
+            "RWStructuredBuffer<uint> o%d : register(u%d);" % (i, i)
+            for i in range(count)
+        )
+        body = "".join("o%d[0] = %d;" % (i, i) for i in range(count))
+        return bindings + "[numthreads(1, 1, 1)] void main() {%s}" % body
+
+    counts = list(range(40, 48))
+    modules = {count: hlsl.compile(source(count)) for count in counts}
+    outs = [Buffer(4, stride=4) for _ in range(max(counts))]
+    messages, errors = {}, []
+    start = threading.Barrier(len(counts))
+
+    def work(count):
+        try:
+            start.wait()
+            for _ in range(3):
+                try:
+                    Compute(modules[count], uav=outs[:count])
+                except compushady.ComputeException as refusal:
+                    messages.setdefault(count, set()).add(str(refusal))
+                else:
+                    raise AssertionError("not refused")
+        except Exception as problem:  # reported by the main thread
+            errors.append(problem)
+
+    threads = [threading.Thread(target=work, args=(count,)) for count in counts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for count in counts:
+        (message,) = messages[count]
+        assert "the shader needs %d shader storage buffers" % count in message
+
+
+def test_calls_after_the_device_thread_went_idle():
+    # the device's thread sleeps (and lets the context go) after 200 us
+    # without work, and takes it again for the next call
+    source = """
+    struct Push { uint x; };
+    [[vk::push_constant]] ConstantBuffer<Push> p;
+    RWStructuredBuffer<uint> o : register(u0);
+    [numthreads(64, 1, 1)] void main(uint3 id : SV_DispatchThreadID) {
+        o[id.x] = id.x + p.x;
+    }
+    """
+    out = Buffer(64 * 4, stride=4)
+    compute = Compute(hlsl.compile(source), uav=[out], push_size=4)
+    for round, pause in enumerate([0, 0.001, 0.01, 0, 0.05, 0.002]):
+        time.sleep(pause)
+        compute.dispatch(1, 1, 1, push=struct.pack("<I", round * 1000))
+        got = struct.unpack("<64I", read_buffer(out))
+        assert got == tuple(i + round * 1000 for i in range(64))
 
 
 def test_heaps_are_refused_clearly():
