@@ -34,36 +34,43 @@ static void test_device_info(void)
                  "CS_ERROR_INVALID_ARGUMENT") == 0);
 }
 
-static void test_dispatch_and_readback(void)
+/* On dev: write_index over count values with push values 7, 1007, ...
+ * (rounds of them), each read back and checked. */
+static void dispatch_and_check(cs_device *dev, uint32_t count, uint32_t rounds)
 {
-    cs_resource_desc out_desc = {.size = COUNT * 4, .stride = 4};
+    cs_resource_desc out_desc = {.size = count * 4, .stride = 4};
     cs_resource_desc readback_desc = {.heap_type = CS_HEAP_READBACK,
-                                      .size = COUNT * 4};
+                                      .size = count * 4};
     cs_resource *out = NULL, *readback = NULL;
     cs_compute *compute = NULL;
-    CHECK_OK_OR_RETURN(cs_resource_create(device, &out_desc, &out));
-    CHECK_OK(cs_resource_create(device, &readback_desc, &readback));
+    CHECK_OK_OR_RETURN(cs_resource_create(dev, &out_desc, &out));
+    CHECK_OK(cs_resource_create(dev, &readback_desc, &readback));
     cs_compute_desc desc = {.spirv = write_index_spirv,
                             .spirv_size = sizeof write_index_spirv,
                             .uav = &out,
                             .uav_count = 1,
                             .push_size = 4};
-    CHECK_OK(cs_compute_create(device, &desc, &compute));
-    for (uint32_t push = 0; compute && readback && push < 3; push++) {
+    CHECK_OK(cs_compute_create(dev, &desc, &compute));
+    static uint32_t got[COUNT];
+    for (uint32_t push = 0; compute && readback && push < rounds; push++) {
         uint32_t value = push * 1000 + 7;
-        CHECK_OK(cs_compute_dispatch(compute, (COUNT + GROUP - 1) / GROUP, 1, 1,
+        CHECK_OK(cs_compute_dispatch(compute, (count + GROUP - 1) / GROUP, 1, 1,
                                      &value, sizeof value));
         CHECK_OK(cs_resource_copy(out, readback, NULL));
-        uint32_t got[COUNT];
-        CHECK_OK(cs_buffer_readback(readback, 0, got, sizeof got));
+        CHECK_OK(cs_buffer_readback(readback, 0, got, count * 4));
         int wrong = 0;
-        for (uint32_t i = 0; i < COUNT; i++)
+        for (uint32_t i = 0; i < count; i++)
             wrong += got[i] != i * 2 + value;
         CHECK(wrong == 0);
     }
     cs_compute_release(compute);
     cs_resource_release(readback);
     cs_resource_release(out);
+}
+
+static void test_dispatch_and_readback(void)
+{
+    dispatch_and_check(device, COUNT, 3);
 }
 
 static void test_refusals_carry_messages(void)
@@ -102,34 +109,7 @@ static void instance_life(void)
     cs_instance *other = NULL;
     cs_device *other_device = NULL;
     CHECK_OR_RETURN(harness_open_device(&other, &other_device));
-    cs_resource_desc out_desc = {.size = GROUP * 4, .stride = 4};
-    cs_resource_desc readback_desc = {.heap_type = CS_HEAP_READBACK,
-                                      .size = GROUP * 4};
-    cs_resource *out = NULL, *readback = NULL;
-    cs_compute *compute = NULL;
-    CHECK_OK(cs_resource_create(other_device, &out_desc, &out));
-    CHECK_OK(cs_resource_create(other_device, &readback_desc, &readback));
-    cs_compute_desc desc = {.spirv = write_index_spirv,
-                            .spirv_size = sizeof write_index_spirv,
-                            .uav = &out,
-                            .uav_count = out ? 1 : 0,
-                            .push_size = 4};
-    if (out && readback)
-        CHECK_OK(cs_compute_create(other_device, &desc, &compute));
-    if (compute) {
-        uint32_t value = 5;
-        CHECK_OK(cs_compute_dispatch(compute, 1, 1, 1, &value, sizeof value));
-        CHECK_OK(cs_resource_copy(out, readback, NULL));
-        uint32_t got[GROUP];
-        CHECK_OK(cs_buffer_readback(readback, 0, got, sizeof got));
-        int wrong = 0;
-        for (uint32_t i = 0; i < GROUP; i++)
-            wrong += got[i] != i * 2 + value;
-        CHECK(wrong == 0);
-    }
-    cs_compute_release(compute);
-    cs_resource_release(readback);
-    cs_resource_release(out);
+    dispatch_and_check(other_device, GROUP, 1);
     cs_instance_release(other);
 }
 
