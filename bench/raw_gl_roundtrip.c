@@ -124,7 +124,8 @@ static EGLDisplay open_display(void)
         EGLDeviceEXT chosen = devices[0];
         for (EGLint i = 0; i < count; i++) {
             const char *extensions = device_string(devices[i], EGL_EXTENSIONS);
-            if (!extensions || !strstr(extensions, "EGL_MESA_device_software")) {
+            if (!extensions ||
+                !strstr(extensions, "EGL_MESA_device_software")) {
                 chosen = devices[i];
                 break;
             }
@@ -141,10 +142,15 @@ static EGLDisplay open_display(void)
 static EGLContext create_context(bool no_flush)
 {
     EGLint attributes[9] = {
-        EGL_CONTEXT_MAJOR_VERSION, 4,
-        EGL_CONTEXT_MINOR_VERSION, 5,
-        EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-        EGL_NONE, EGL_NONE, EGL_NONE,
+        EGL_CONTEXT_MAJOR_VERSION,
+        4,
+        EGL_CONTEXT_MINOR_VERSION,
+        5,
+        EGL_CONTEXT_OPENGL_PROFILE_MASK,
+        EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+        EGL_NONE,
+        EGL_NONE,
+        EGL_NONE,
     };
     if (no_flush) {
         attributes[6] = EGL_CONTEXT_RELEASE_BEHAVIOR_KHR;

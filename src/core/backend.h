@@ -186,8 +186,10 @@
      * submission is finished (the core waited for it). */                     \
     X(with, cs_status, command_list_submit, (cs_command_list *list), (list),   \
       list, "submitting command lists")                                        \
-    /* Waits up to timeout_ns for the last submission: CS_OK, CS_TIMEOUT or    \
-     * a failure. timeout 0 only looks. */                                     \
+    /* Waits up to timeout_ns for the last submission: CS_OK, CS_TIMEOUT     \
+     * (bare: the core words it) or a failure. timeout 0 only looks;          \
+     * UINT64_MAX waits forever (the core has put the device's wait timeout   \
+     * in its place where there is one). */                                  \
     X(with, cs_status, command_list_wait,                                      \
       (cs_command_list *list, uint64_t timeout_ns), (list, timeout_ns), list,  \
       "waiting for command lists")                                             \

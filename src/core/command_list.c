@@ -87,9 +87,20 @@ static cs_status wait_locked(cs_command_list *list, uint64_t timeout_ns)
 {
     if (list->completed == list->submitted)
         return CS_OK;
-    cs_status status = backend_of(list)->command_list_wait(list, timeout_ns);
+    /* forever means the device's wait timeout, when it has one */
+    uint64_t device_timeout = cs_device_get_wait_timeout(list->device);
+    bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
+    cs_status status = backend_of(list)->command_list_wait(
+        list, capped ? device_timeout : timeout_ns);
     if (status == CS_OK)
         finish_locked(list);
+    if (status == CS_TIMEOUT && capped)
+        return cs_fail(CS_TIMEOUT,
+                       "waiting for a command list of %u commands: the GPU "
+                       "work did not finish within the wait timeout of "
+                       "%.3f s and is still running (it cannot be "
+                       "preempted); wait again, or set a longer timeout",
+                       list->command_count, (double)device_timeout / 1e9);
     return status;
 }
 

@@ -206,7 +206,11 @@ def test_wait_timeout_raises_quickly(long_dispatch):
     commands.dispatch(compute, *groups, push=push)
     fence = commands.submit(wait=False)
     assert fence.wait(0.01) is False
-    with pytest.raises(compushady.GPUTimeout):
+    with pytest.raises(
+        compushady.GPUTimeout,
+        match=r"waiting for a command list of 1 commands: .* wait timeout of "
+        r"0\.050 s and is still running",
+    ):
         fence.wait()
 
     compushady.config.set_wait_timeout(None)

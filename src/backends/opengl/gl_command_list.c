@@ -209,20 +209,7 @@ static cs_status wait_on_owner(gl_device *dev, void *arg)
     gl_command_list *impl = list->impl;
     if (!impl->fence)
         return CS_OK;
-    /* forever means the device's wait timeout, when it has one */
-    uint64_t timeout_ns = job->timeout_ns;
-    uint64_t device_timeout = cs_device_get_wait_timeout(list->device);
-    bool capped = timeout_ns == UINT64_MAX && device_timeout != 0;
-    if (capped)
-        timeout_ns = device_timeout;
-    GLenum result = gl_wait_sync(impl->fence, timeout_ns);
-    if (result == GL_TIMEOUT_EXPIRED && capped)
-        return cs_fail(CS_TIMEOUT,
-                       "waiting for a command list of %u commands: the GPU "
-                       "work did not finish within the wait timeout of "
-                       "%.3f s and is still running (it cannot be "
-                       "preempted); wait again, or set a longer timeout",
-                       list->command_count, (double)timeout_ns / 1e9);
+    GLenum result = gl_wait_sync(impl->fence, job->timeout_ns);
     if (result == GL_TIMEOUT_EXPIRED)
         return CS_TIMEOUT;
     if (result == GL_WAIT_FAILED)

@@ -179,8 +179,7 @@ cs_status gl_owner_start(gl_device *dev)
     bool mutex = cs_mutex_init(&owner->mutex);
     bool wake_owner = mutex && cs_cond_init(&owner->wake_owner);
     bool wake_caller = wake_owner && cs_cond_init(&owner->wake_caller);
-    if (wake_caller &&
-        cs_thread_create(&owner->thread, owner_main, owner, 0)) {
+    if (wake_caller && cs_thread_create(&owner->thread, owner_main, owner, 0)) {
         dev->owner = owner;
         return CS_OK;
     }

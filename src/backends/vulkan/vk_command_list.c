@@ -285,18 +285,7 @@ cs_status vk_command_list_wait(cs_command_list *list, uint64_t timeout_ns)
     vk_device *dev = vk_device_of(list->device);
     if (vk_device_is_lost(dev))
         return vk_device_lost_error(dev);
-    /* "forever" is the device's wait timeout */
-    bool capped = timeout_ns == UINT64_MAX;
-    if (capped)
-        timeout_ns = vk_wait_timeout(list->device);
     VkResult result = vk_wait_for_fence(dev, impl_of(list)->fence, timeout_ns);
-    if ((result == VK_TIMEOUT || result == VK_NOT_READY) && capped)
-        return cs_fail(CS_TIMEOUT,
-                       "waiting for a command list of %u commands: the GPU "
-                       "work did not finish within the wait timeout of "
-                       "%.3f s and is still running (it cannot be "
-                       "preempted); wait again, or set a longer timeout",
-                       list->command_count, (double)timeout_ns / 1e9);
     if (result == VK_TIMEOUT || result == VK_NOT_READY)
         return CS_TIMEOUT;
     if (result != VK_SUCCESS)
