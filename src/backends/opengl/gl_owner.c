@@ -33,6 +33,8 @@ enum {
     OWNER_POLL_NS = 200 * 1000,
     /* the caller polls for the answer this long, then sleeps */
     CALLER_POLL_NS = 100 * 1000,
+    /* of which the first are spent spinning, the rest yielding */
+    SPIN_NS = 20 * 1000,
     MESSAGE_CAPACITY = 4096,
 };
 
@@ -93,16 +95,25 @@ static bool make_current(gl_device *dev, EGLContext context)
 }
 
 /* Polls `value` until it differs from `seen`, for up to poll_ns; true when
- * it did. */
+ * it did. Past SPIN_NS it yields the CPU between looks, so that on a
+ * machine with few cores the thread it waits for gets to run. */
 static bool poll_changed(atomic_uint *value, unsigned seen, uint64_t poll_ns)
 {
     uint64_t start = cs_time_monotonic_ns();
+    bool yielding = false;
     for (unsigned spins = 0;; spins++) {
         if (atomic_load(value) != seen)
             return true;
-        cs_cpu_relax();
-        if ((spins & 63) == 63 && cs_time_monotonic_ns() - start > poll_ns)
-            return atomic_load(value) != seen;
+        if (yielding)
+            cs_thread_yield();
+        else
+            cs_cpu_relax();
+        if ((spins & 63) == 63 || yielding) {
+            uint64_t spent = cs_time_monotonic_ns() - start;
+            if (spent > poll_ns)
+                return atomic_load(value) != seen;
+            yielding = spent > SPIN_NS;
+        }
     }
 }
 
