@@ -174,8 +174,8 @@ def test_failures_on_the_device_thread_reach_the_thread_that_called():
 
 
 def test_calls_after_the_device_thread_went_idle():
-    # the device's thread sleeps (and lets the context go) after 200 us
-    # without work, and takes it again for the next call
+    # the device's thread sleeps after 200 us without work, and wakes
+    # for the next call
     source = """
     struct Push { uint x; };
     [[vk::push_constant]] ConstantBuffer<Push> p;

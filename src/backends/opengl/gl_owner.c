@@ -14,15 +14,14 @@
  * writes the job and moves `posted`; the owner runs it and moves `answered`.
  * Both poll first, as waits for the GPU do (a short call ends within the
  * polling and neither thread sleeps), then sleep on a condition variable.
- * An owner idle for OWNER_POLL_NS releases the context before it sleeps
- * (and takes it again for the next job): an idle process holds nothing
- * current, so the drivers' exit handlers find the context released. That
- * release is the one EGL call made outside a call of the backend's table,
- * which fork() waits for (core/fork.c): it happens only under
- * release_lock, which fork() takes, and only when that lock is free at once
- * (the owner must never wait for a fork() that waits for its job). A
- * failure's message is made on the owner's thread and handed back with
- * the status. */
+ * The owner makes the context current once, when it starts, and releases
+ * it when the device goes: no EGL call per job. (Making it current again
+ * and again, per call in the first model, after idle spells in a later
+ * one, ended on the H100 in eglMakeCurrent failing with EGL_NOT_INITIALIZED
+ * for the rest of the process, some hundreds of calls in.) Its EGL calls
+ * are thus made inside calls of the backend's table, which fork() waits
+ * for (core/fork.c). A failure's message is made on the owner's thread and
+ * handed back with the status. */
 #include "gl_internal.h"
 
 #include <stdlib.h>
@@ -55,38 +54,6 @@ struct gl_owner {
 
 /* on an owner thread, its device: gl_run from there runs the job inline */
 static _Thread_local gl_device *owned_device;
-
-/* held by fork() (no EGL call is half made in the child) and by an idle
- * owner releasing its context */
-static cs_mutex release_lock = CS_MUTEX_INIT;
-static cs_once release_lock_once = CS_ONCE_INIT;
-
-static void lock_release(void)
-{
-    cs_mutex_lock(&release_lock);
-}
-
-static void unlock_release(void)
-{
-    cs_mutex_unlock(&release_lock);
-}
-
-static void guard_release_from_fork(void)
-{
-    cs_process_atfork(lock_release, unlock_release, unlock_release);
-}
-
-/* Releases the context of an owner going idle, when fork() is not under
- * way; true when it did. */
-static bool release_when_idle(gl_device *dev)
-{
-    if (!cs_mutex_trylock(&release_lock))
-        return false;
-    eglMakeCurrent(dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
-                   EGL_NO_CONTEXT);
-    cs_mutex_unlock(&release_lock);
-    return true;
-}
 
 static bool make_current(gl_device *dev, EGLContext context)
 {
@@ -143,13 +110,11 @@ static int owner_main(void *arg)
 {
     gl_owner *owner = arg;
     owned_device = owner->dev;
-    bool current = false;
+    bool current = make_current(owner->dev, owner->dev->context);
     unsigned done = 0;
     for (;;) {
         if (!poll_changed(&owner->posted, done, OWNER_POLL_NS) &&
             !atomic_load(&owner->stopping)) {
-            if (current && release_when_idle(owner->dev))
-                current = false;
             cs_mutex_lock(&owner->mutex);
             atomic_store(&owner->owner_sleeping, true);
             while (atomic_load(&owner->posted) == done &&
@@ -181,7 +146,6 @@ static int owner_main(void *arg)
 
 cs_status gl_owner_start(gl_device *dev)
 {
-    cs_call_once(&release_lock_once, guard_release_from_fork);
     gl_owner *owner = calloc(1, sizeof *owner);
     if (!owner)
         return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
