@@ -7,13 +7,14 @@
 # not depend on the backend (typing, docs, build check), and the slow
 # stress and Dask cluster runs (both pass on it; run them with
 # COMPUSHADY_BACKEND=opengl by hand). Deselected below: the Vulkan loader's
-# messages and a case about llvmpipe's behaviour. Formats GL lacks for a
+# messages and the default backend. Formats GL lacks for a
 # use (RGB32, sRGB and BGRA images; SNORM, packed 10-bit, sRGB and BGRA
 # texel buffers) are not deselected: their tests ask
 # Device.get_format_support, assert the refusal and skip saying why.
 # Then the C tests that are not about heaps, sparse resources or Vulkan
 # (tests/c/harness.h opens the backend COMPUSHADY_BACKEND names), and the
-# original compushady's suite without its heap, sparse and bindless tests. About 35 s on llvmpipe.
+# original compushady's suite without its heap, sparse and bindless
+# tests. About 35 s on llvmpipe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COMPUSHADY_BACKEND=opengl
@@ -55,9 +56,6 @@ deselect=(
     "test_environment.py::test_no_loader_says_which_package_to_install"
     "test_environment.py::test_debug_without_validation_layer_warns_once"
     "test_package.py::test_get_backend_is_vulkan"
-    # llvmpipe's GL runs a dispatch to its end inside the call: nothing is
-    # left running for a wait timeout to interrupt
-    "test_device_lost.py::test_wait_timeout_raises_quickly"
 )
 for test in "${deselect[@]}"; do args+=(--deselect "tests/python/$test"); done
 "$PYTHON" -m pytest -q "${args[@]}" "$@"

@@ -82,7 +82,10 @@ static cs_status create_buffer(gl_device *dev, cs_resource *resource,
         impl->internal_format = format.internal_format;
     }
     resource->info.heap_size = info->size;
-    return gl_finish(resource->device, dev, "creating a buffer");
+    /* nothing to wait for: the buffer is GL's to order behind the work
+     * already issued (on one context), and waiting would make a creation
+     * wait for a long dispatch still running */
+    return gl_check(dev, "creating a buffer");
 }
 
 static cs_status create_texture(gl_device *dev, cs_resource *resource,
