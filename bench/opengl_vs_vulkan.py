@@ -1,8 +1,10 @@
 """The OpenGL backend beside the Vulkan backend and beside a raw GL loop,
 same machine, same run: dispatch round trip, a device-to-readback copy,
 saxpy. Each backend runs in its own process (COMPUSHADY_BACKEND picks it);
-the raw GL loop drives EGL + GL through ctypes (no compushady), the raw
-Vulkan loop is bench/raw_vulkan_roundtrip.c when it can be built.
+the raw GL loop drives EGL + GL through ctypes (no compushady), then
+bench/raw_gl_roundtrip.c (C) gives the raw GL round trip under each
+threading model, and the raw Vulkan loop is bench/raw_vulkan_roundtrip.c,
+each when it can be built.
 
     python3 bench/opengl_vs_vulkan.py [--quick] [--json out.json]
 
@@ -216,6 +218,42 @@ def raw_vulkan_round_trip(quick):
     return {"backend": "raw Vulkan (C)", "output": run.stdout.strip()[-400:]}
 
 
+def raw_gl_models(quick):
+    """bench/raw_gl_roundtrip.c: the raw EGL + GL round trip (C) under each
+    threading model, as rows."""
+    binary = os.path.join(ROOT, "build", "bench_raw_gl")
+    source = os.path.join(HERE, "raw_gl_roundtrip.c")
+    if not os.path.exists(binary):
+        os.makedirs(os.path.dirname(binary), exist_ok=True)
+        built = subprocess.run(
+            ["cc", "-O2", "-std=gnu11", source, "-lEGL", "-lpthread", "-o", binary],
+            capture_output=True,
+        )
+        if built.returncode != 0:
+            return []
+    args = [binary, "--iterations", "300" if quick else "2000"]
+    run = subprocess.run(args, capture_output=True, text=True)
+    if run.returncode != 0 or not run.stdout.strip():
+        return []
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    names = {
+        "direct_us": "raw GL (C) direct",
+        "made_current_us": "raw GL (C) current",
+        "no_flush_us": "raw GL (C) noflush",
+        "owner_thread_us": "raw GL (C) owner",
+    }
+    return [
+        {"backend": names[key], "round_trip_us": value}
+        for key, value in figures.items()
+        if key in names and value > 0
+    ]
+
+
+def same_device(vulkan_name, gl_name):
+    """NVIDIA's GL renderer string adds "/PCIe/SSE2" to the Vulkan name."""
+    return gl_name == vulkan_name or gl_name.startswith(vulkan_name + "/")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -241,6 +279,7 @@ def main():
         results.extend(raw_gl_round_trip(options.quick))
     except (OSError, RuntimeError) as problem:
         print("raw GL loop: not run ({0})".format(problem))
+    results.extend(raw_gl_models(options.quick))
     raw_vulkan = raw_vulkan_round_trip(options.quick)
     print("{0:<18} {1:<40} {2:>14} {3:>11} {4:>12}".format(
         "backend", "device", "round trip us", "copy GB/s", "saxpy GB/s"))
@@ -252,7 +291,7 @@ def main():
     by_name = {row["backend"]: row for row in results}
     if "vulkan" in by_name and "opengl" in by_name:
         vk, gl = by_name["vulkan"], by_name["opengl"]
-        if vk["device"] != gl["device"]:
+        if not same_device(vk["device"], gl["device"]):
             print("warning: the backends ran on different devices ({0!r} and "
                   "{1!r}): set COMPUSHADY_DEVICE, or make NVIDIA's EGL "
                   "reachable (docs/opengl.md)".format(vk["device"], gl["device"]))
