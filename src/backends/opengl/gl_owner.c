@@ -144,6 +144,14 @@ static int owner_main(void *arg)
     return 0;
 }
 
+static cs_status hand_over(gl_owner *owner, gl_job job, void *arg);
+
+static cs_status nothing(gl_device *dev, void *arg)
+{
+    (void)dev, (void)arg;
+    return CS_OK;
+}
+
 cs_status gl_owner_start(gl_device *dev)
 {
     gl_owner *owner = calloc(1, sizeof *owner);
@@ -156,7 +164,13 @@ cs_status gl_owner_start(gl_device *dev)
     bool wake_caller = wake_owner && cs_cond_init(&owner->wake_caller);
     if (wake_caller && cs_thread_create(&owner->thread, owner_main, owner, 0)) {
         dev->owner = owner;
-        return CS_OK;
+        /* a first job: the context is current there when this returns, and
+         * that eglMakeCurrent was made inside the caller's call of the
+         * table, which fork() waits for */
+        cs_status status = hand_over(owner, nothing, NULL);
+        if (status != CS_OK)
+            gl_owner_stop(dev);
+        return status;
     }
     if (wake_caller)
         cs_cond_destroy(&owner->wake_caller);
