@@ -293,9 +293,12 @@ static cs_status add_device(cs_instance *instance, device_list *list,
     eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     cs_device *grown =
         realloc(list->devices, (list->count + 1) * sizeof *grown);
-    status = grown ? gl_owner_start(dev)
-                   : cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                             "out of host memory discovering devices");
+    if (!grown)
+        status = cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                         "out of host memory discovering devices");
+    else if (!dev->forked) /* in a fork() child of EGL's user the device
+                              refuses every call (gl_run): no thread */
+        status = gl_owner_start(dev);
     if (grown)
         list->devices = grown;
     if (status != CS_OK) {
