@@ -44,8 +44,11 @@ static void forget_commands(gl_command_list *impl)
     impl->count = 0;
 }
 
-static void free_submission(gl_command_list *impl)
+/* Forgets the last submission's fence and timestamps (a gl_destroy_job
+ * too). */
+static void free_submission(void *arg)
 {
+    gl_command_list *impl = arg;
     if (impl->fence)
         glDeleteSync(impl->fence);
     impl->fence = NULL;
@@ -56,37 +59,36 @@ static void free_submission(gl_command_list *impl)
     impl->query_count = 0;
 }
 
-static cs_status destroy_on_owner(gl_device *dev, void *arg)
-{
-    (void)dev;
-    free_submission(arg);
-    gl_discard_errors();
-    return CS_OK;
-}
-
 void gl_command_list_destroy(cs_command_list *list)
 {
     gl_command_list *impl = list->impl;
-    gl_run_to_destroy(list->device, destroy_on_owner, impl);
+    gl_run_to_destroy(list->device, free_submission, impl);
     forget_commands(impl);
     free(impl->commands);
     free(impl);
     list->impl = NULL;
 }
 
-static gl_command *add_command(gl_command_list *impl)
+/* A new, zeroed command at the end of the list (counted by the caller
+ * once filled), or the failure: a lost device, or no memory for `what`. */
+static cs_status add_command(cs_command_list *list, const char *what,
+                             gl_command **out_command)
 {
+    gl_command_list *impl = list->impl;
+    if (atomic_load(&gl_device_of(list->device)->lost))
+        return gl_lost(list->device);
     if (impl->count == impl->capacity) {
         uint32_t capacity = impl->capacity ? impl->capacity * 2 : 8;
         gl_command *grown = realloc(impl->commands, capacity * sizeof *grown);
         if (!grown)
-            return NULL;
+            return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
+                           "out of host memory recording %s", what);
         impl->commands = grown;
         impl->capacity = capacity;
     }
-    gl_command *command = &impl->commands[impl->count];
-    memset(command, 0, sizeof *command);
-    return command;
+    *out_command = &impl->commands[impl->count];
+    memset(*out_command, 0, sizeof **out_command);
+    return CS_OK;
 }
 
 cs_status gl_command_list_dispatch(cs_command_list *list, cs_compute *compute,
@@ -96,12 +98,10 @@ cs_status gl_command_list_dispatch(cs_command_list *list, cs_compute *compute,
                                    size_t push_size)
 {
     gl_command_list *impl = list->impl;
-    if (atomic_load(&gl_device_of(list->device)->lost))
-        return gl_lost(list->device);
-    gl_command *command = add_command(impl);
-    if (!command)
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "out of host memory recording a dispatch");
+    gl_command *command = NULL;
+    cs_status status = add_command(list, "a dispatch", &command);
+    if (status != CS_OK)
+        return status;
     if (compute->push_size) {
         command->push = calloc(1, compute->push_size);
         if (!command->push)
@@ -122,12 +122,10 @@ cs_status gl_command_list_copy(cs_command_list *list, cs_resource *src,
                                cs_resource *dst, const cs_copy_desc *desc)
 {
     gl_command_list *impl = list->impl;
-    if (atomic_load(&gl_device_of(list->device)->lost))
-        return gl_lost(list->device);
-    gl_command *command = add_command(impl);
-    if (!command)
-        return cs_fail(CS_ERROR_OUT_OF_HOST_MEMORY,
-                       "out of host memory recording a copy");
+    gl_command *command = NULL;
+    cs_status status = add_command(list, "a copy", &command);
+    if (status != CS_OK)
+        return status;
     command->src = src;
     command->dst = dst;
     command->copy = *desc;

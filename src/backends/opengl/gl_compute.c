@@ -274,8 +274,10 @@ static cs_status build_program(gl_device *dev, cs_compute *compute,
     return gl_check(dev, "building a compute program");
 }
 
-static void free_compute(gl_compute *impl)
+/* Deletes the compute's GL objects (a gl_destroy_job too). */
+static void free_compute(void *arg)
 {
+    gl_compute *impl = arg;
     if (impl->program)
         glDeleteProgram(impl->program);
     if (impl->push_buffer)
@@ -362,18 +364,10 @@ cs_status gl_compute_create(cs_compute *compute)
     return gl_run(compute->device, create_on_owner, compute);
 }
 
-static cs_status destroy_on_owner(gl_device *dev, void *arg)
-{
-    (void)dev;
-    free_compute(arg);
-    gl_discard_errors();
-    return CS_OK;
-}
-
 void gl_compute_destroy(cs_compute *compute)
 {
     gl_compute *impl = compute->impl;
-    gl_run_to_destroy(compute->device, destroy_on_owner, impl);
+    gl_run_to_destroy(compute->device, free_compute, impl);
     free(impl->bindings);
     free(impl);
     compute->impl = NULL;

@@ -408,16 +408,15 @@ void gl_instance_destroy(cs_instance *instance)
     }
 }
 
-static cs_status finish_on_owner(gl_device *dev, void *arg)
+static void finish(void *arg)
 {
-    (void)dev, (void)arg;
+    (void)arg;
     glFinish();
-    return CS_OK;
 }
 
 void gl_device_simulate_lost(cs_device *device)
 {
     /* idle first, as the Vulkan backend's simulation waits */
-    gl_run_to_destroy(device, finish_on_owner, NULL);
+    gl_run_to_destroy(device, finish, NULL);
     atomic_store(&gl_device_of(device)->lost, true);
 }

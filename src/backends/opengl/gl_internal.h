@@ -98,9 +98,11 @@ typedef cs_status (*gl_job)(gl_device *dev, void *arg);
  * and its failure's message on the calling thread. Fails without running
  * it when the device is lost or the process is a fork() child. */
 cs_status gl_run(cs_device *device, gl_job job, void *arg);
-/* For destroy functions: as gl_run, lost devices too; the job discards
- * the GL errors it raised (gl_discard_errors). */
-void gl_run_to_destroy(cs_device *device, gl_job job, void *arg);
+/* Work that frees GL objects: nothing checks it. */
+typedef void (*gl_destroy_job)(void *arg);
+/* For destroy functions: job(arg) on the device's thread, lost devices
+ * too, and the GL errors it raised dropped. */
+void gl_run_to_destroy(cs_device *device, gl_destroy_job job, void *arg);
 /* At discovery (the context not current anywhere) / when the instance
  * goes (before the context is destroyed). */
 cs_status gl_owner_start(gl_device *dev);

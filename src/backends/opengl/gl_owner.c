@@ -256,10 +256,25 @@ cs_status gl_run(cs_device *device, gl_job job, void *arg)
     return run(device, job, arg, false);
 }
 
-void gl_run_to_destroy(cs_device *device, gl_job job, void *arg)
+typedef struct destroy_call {
+    gl_destroy_job job;
+    void *arg;
+} destroy_call;
+
+static cs_status destroy_on_owner(gl_device *dev, void *arg)
+{
+    (void)dev;
+    const destroy_call *call = arg;
+    call->job(call->arg);
+    /* nothing checks a destroy: what it raised is not the next call's */
+    gl_discard_errors();
+    return CS_OK;
+}
+
+void gl_run_to_destroy(cs_device *device, gl_destroy_job job, void *arg)
 {
     /* a lost device's objects are still freed; a device whose thread
-     * cannot take the context leaves them (the job discards the GL errors
-     * it raised: nothing checks a destroy) */
-    (void)run(device, job, arg, true);
+     * cannot take the context leaves them */
+    destroy_call call = {job, arg};
+    (void)run(device, destroy_on_owner, &call, true);
 }

@@ -139,8 +139,10 @@ static cs_status create_texture(gl_device *dev, cs_resource *resource,
     return gl_check(dev, "creating a texture");
 }
 
-static void free_objects(gl_resource *impl)
+/* Deletes the resource's GL objects (a gl_destroy_job too). */
+static void free_objects(void *arg)
 {
+    gl_resource *impl = arg;
     if (impl->texture)
         glDeleteTextures(1, &impl->texture);
     if (impl->buffer)
@@ -176,18 +178,10 @@ cs_status gl_resource_create(cs_resource *resource)
     return gl_run(resource->device, create_on_owner, resource);
 }
 
-static cs_status destroy_on_owner(gl_device *dev, void *arg)
-{
-    (void)dev;
-    free_objects(arg);
-    gl_discard_errors();
-    return CS_OK;
-}
-
 void gl_resource_destroy(cs_resource *resource)
 {
     gl_resource *impl = resource->impl;
-    gl_run_to_destroy(resource->device, destroy_on_owner, impl);
+    gl_run_to_destroy(resource->device, free_objects, impl);
     free(impl);
     resource->impl = NULL;
     resource->mapped = NULL;

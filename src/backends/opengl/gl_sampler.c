@@ -45,18 +45,15 @@ cs_status gl_sampler_create(cs_sampler *sampler)
     return gl_run(sampler->device, create_on_owner, sampler);
 }
 
-static cs_status destroy_on_owner(gl_device *dev, void *arg)
+static void delete_sampler(void *arg)
 {
-    (void)dev;
     glDeleteSamplers(1, arg);
-    gl_discard_errors();
-    return CS_OK;
 }
 
 void gl_sampler_destroy(cs_sampler *sampler)
 {
     GLuint *impl = sampler->impl;
-    gl_run_to_destroy(sampler->device, destroy_on_owner, impl);
+    gl_run_to_destroy(sampler->device, delete_sampler, impl);
     free(impl);
     sampler->impl = NULL;
 }
