@@ -103,23 +103,21 @@ FORMAT_NAMES = {globals()[name]: name for name in _PIXEL_SIZES}
 PIXEL_SIZES = {globals()[name]: size for name, size in _PIXEL_SIZES.items()}
 
 
-def get_pixel_size(format: int) -> int:
-    """Bytes per texel of a format constant; ValueError for an unknown one."""
+def _look_up(table, format):
     try:
-        return PIXEL_SIZES[format]
+        return table[format]
     except (KeyError, TypeError):
         raise ValueError(
             "unknown format {0!r}: expected one of the "
             "compushady.formats constants".format(format)
         ) from None
+
+
+def get_pixel_size(format: int) -> int:
+    """Bytes per texel of a format constant; ValueError for an unknown one."""
+    return _look_up(PIXEL_SIZES, format)
 
 
 def get_format_name(format: int) -> str:
     """The constant's name ("R8G8B8A8_UNORM"); ValueError for an unknown one."""
-    try:
-        return FORMAT_NAMES[format]
-    except (KeyError, TypeError):
-        raise ValueError(
-            "unknown format {0!r}: expected one of the "
-            "compushady.formats constants".format(format)
-        ) from None
+    return _look_up(FORMAT_NAMES, format)
