@@ -94,76 +94,40 @@ static cs_status load_once(library *lib, void (*run)(void))
 #define CS_LIBRARY_NAME(name) #name,
 #define CS_LIBRARY_COUNT(name) +1
 
-/* The tables are structs of function pointers only, all the same size:
- * filled as arrays of void * (what GetProcAddress gives). */
-_Static_assert(sizeof(cs_shaderc_functions) ==
-                   (0 CS_SHADERC_FUNCTIONS(CS_LIBRARY_COUNT)) * sizeof(void *),
-               "shaderc table");
+/* One library: its symbols' names, its loading state, and
+ * cs_<name>_load() filling the table cs_<name> (shader_libraries.h). The
+ * tables are structs of function pointers only, all the same size: filled
+ * as arrays of void * (what GetProcAddress gives). */
+#define CS_DEFINE_LIBRARY(name, list, dll, env, purpose)                       \
+    _Static_assert(sizeof cs_##name ==                                         \
+                       (0 list(CS_LIBRARY_COUNT)) * sizeof(void *),            \
+                   #name " table");                                            \
+    static const char *const name##_symbols[] = {list(CS_LIBRARY_NAME)};       \
+    static library name = {                                                    \
+        .file = dll,                                                           \
+        .variable = env,                                                       \
+        .what = purpose,                                                       \
+        .symbols = name##_symbols,                                             \
+        .pointers = (void **)&cs_##name,                                       \
+        .count = 0 list(CS_LIBRARY_COUNT),                                     \
+        .once = CS_ONCE_INIT,                                                  \
+    };                                                                         \
+    static void load_##name(void)                                              \
+    {                                                                          \
+        load(&name);                                                           \
+    }                                                                          \
+    cs_status cs_##name##_load(void)                                           \
+    {                                                                          \
+        return load_once(&name, load_##name);                                  \
+    }
 
-static const char *const shaderc_symbols[] = {
-    CS_SHADERC_FUNCTIONS(CS_LIBRARY_NAME)};
-static library shaderc = {
-    .file = "shaderc_shared.dll",
-    .variable = "COMPUSHADY_SHADERC",
-    .what = "compiling HLSL, GLSL or WGSL",
-    .symbols = shaderc_symbols,
-    .pointers = (void **)&cs_shaderc,
-    .count = 0 CS_SHADERC_FUNCTIONS(CS_LIBRARY_COUNT),
-    .once = CS_ONCE_INIT,
-};
-
-static void load_shaderc(void)
-{
-    load(&shaderc);
-}
-
-cs_status cs_shaderc_load(void)
-{
-    return load_once(&shaderc, load_shaderc);
-}
-
-static const char *const spirv_tools_symbols[] = {
-    CS_SPIRV_TOOLS_FUNCTIONS(CS_LIBRARY_NAME)};
-static library spirv_tools = {
-    .file = "SPIRV-Tools-shared.dll",
-    .variable = "COMPUSHADY_SPIRV_TOOLS",
-    .what = "validating SPIR-V",
-    .symbols = spirv_tools_symbols,
-    .pointers = (void **)&cs_spirv_tools,
-    .count = 0 CS_SPIRV_TOOLS_FUNCTIONS(CS_LIBRARY_COUNT),
-    .once = CS_ONCE_INIT,
-};
-
-static void load_spirv_tools(void)
-{
-    load(&spirv_tools);
-}
-
-cs_status cs_spirv_tools_load(void)
-{
-    return load_once(&spirv_tools, load_spirv_tools);
-}
-
-static const char *const spirv_cross_symbols[] = {
-    CS_SPIRV_CROSS_FUNCTIONS(CS_LIBRARY_NAME)};
-static library spirv_cross = {
-    .file = "spirv-cross-c-shared.dll",
-    .variable = "COMPUSHADY_SPIRV_CROSS",
-    .what = "cross-compiling SPIR-V to GLSL, MSL or HLSL",
-    .symbols = spirv_cross_symbols,
-    .pointers = (void **)&cs_spirv_cross,
-    .count = 0 CS_SPIRV_CROSS_FUNCTIONS(CS_LIBRARY_COUNT),
-    .once = CS_ONCE_INIT,
-};
-
-static void load_spirv_cross(void)
-{
-    load(&spirv_cross);
-}
-
-cs_status cs_spirv_cross_load(void)
-{
-    return load_once(&spirv_cross, load_spirv_cross);
-}
+CS_DEFINE_LIBRARY(shaderc, CS_SHADERC_FUNCTIONS, "shaderc_shared.dll",
+                  "COMPUSHADY_SHADERC", "compiling HLSL, GLSL or WGSL")
+CS_DEFINE_LIBRARY(spirv_tools, CS_SPIRV_TOOLS_FUNCTIONS,
+                  "SPIRV-Tools-shared.dll", "COMPUSHADY_SPIRV_TOOLS",
+                  "validating SPIR-V")
+CS_DEFINE_LIBRARY(spirv_cross, CS_SPIRV_CROSS_FUNCTIONS,
+                  "spirv-cross-c-shared.dll", "COMPUSHADY_SPIRV_CROSS",
+                  "cross-compiling SPIR-V to GLSL, MSL or HLSL")
 
 #endif
