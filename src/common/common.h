@@ -28,6 +28,23 @@ cs_status cs_fail(cs_status status, const char *format, ...)
     CS_PRINTF_FORMAT(2, 3);
 cs_status cs_failv(cs_status status, const char *format, va_list args);
 
+/* The capacity of cs_last_error()'s buffer (longer messages are cut). */
+enum { CS_ERROR_MESSAGE_CAPACITY = 8192 };
+
+/* A job's outcome carried from the thread that ran it (whose
+ * cs_last_error() is its own) to the thread that waits for it. */
+typedef struct cs_carried_status {
+    cs_status status;
+    char message[CS_ERROR_MESSAGE_CAPACITY]; /* "" for a bare status */
+} cs_carried_status;
+/* On the running thread: runs job(arg) with a clean cs_last_error() and
+ * keeps its status and message in *carried. */
+void cs_carry_status(cs_carried_status *carried, cs_status (*job)(void *),
+                     void *arg);
+/* On the waiting thread: the status, its message made this thread's
+ * cs_last_error() (a bare status leaves it as it is). */
+cs_status cs_deliver_status(const cs_carried_status *carried);
+
 /* Register classes of the binding convention. */
 enum {
     CS_REGISTER_B_BASE = 0,

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { CS_ERROR_MESSAGE_CAPACITY = 8192 };
-
 static _Thread_local char last_error[CS_ERROR_MESSAGE_CAPACITY];
 
 cs_status cs_failv(cs_status status, const char *format, va_list args)
@@ -26,6 +24,22 @@ cs_status cs_fail(cs_status status, const char *format, ...)
 const char *cs_last_error(void)
 {
     return last_error;
+}
+
+void cs_carry_status(cs_carried_status *carried, cs_status (*job)(void *),
+                     void *arg)
+{
+    last_error[0] = '\0';
+    carried->status = job(arg);
+    snprintf(carried->message, sizeof carried->message, "%s",
+             carried->status != CS_OK ? last_error : "");
+}
+
+cs_status cs_deliver_status(const cs_carried_status *carried)
+{
+    if (carried->status != CS_OK && carried->message[0])
+        return cs_fail(carried->status, "%s", carried->message);
+    return carried->status;
 }
 
 const char *cs_status_name(cs_status status)

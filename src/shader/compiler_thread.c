@@ -27,8 +27,6 @@
 
 enum {
     CS_COMPILER_IDLE_THREADS = 4,
-    /* the same capacity as cs_last_error()'s buffer */
-    CS_COMPILER_MESSAGE_CAPACITY = 8192,
     /* kept resident under the resting depth: what the next ordinary
      * compile touches anyway */
     CS_COMPILER_STACK_KEPT = 1 << 20,
@@ -44,8 +42,7 @@ typedef struct compiler_thread {
     cs_status (*job)(void *); /* non-NULL: a job waits to run */
     void *arg;
     bool done, quit;
-    cs_status status;
-    char message[CS_COMPILER_MESSAGE_CAPACITY];
+    cs_carried_status outcome; /* the job's, for the caller's thread */
     size_t stack_size;
     struct compiler_thread *next_idle;
 } compiler_thread;
@@ -130,13 +127,9 @@ static int compiler_thread_main(void *argument)
         cs_status (*job)(void *) = self->job;
         void *arg = self->arg;
         cs_mutex_unlock(&self->lock);
-        cs_status status = job(arg);
-        if (status != CS_OK)
-            snprintf(self->message, sizeof self->message, "%s",
-                     cs_last_error());
+        cs_carry_status(&self->outcome, job, arg);
         release_deep_stack_pages();
         cs_mutex_lock(&self->lock);
-        self->status = status;
         self->job = NULL;
         self->done = true;
         cs_cond_broadcast(&self->changed);
@@ -225,12 +218,10 @@ cs_status cs_compiler_thread_run(cs_status (*job)(void *), void *arg)
     cs_cond_broadcast(&thread->changed);
     while (!thread->done)
         cs_cond_wait(&thread->changed, &thread->lock);
-    cs_status status = thread->status;
     cs_mutex_unlock(&thread->lock);
     /* the message moves to the caller's thread, where cs_last_error()
      * reads it */
-    if (status != CS_OK)
-        cs_fail(status, "%s", thread->message);
+    cs_status status = cs_deliver_status(&thread->outcome);
     give_back_compiler_thread(thread);
     return status;
 }

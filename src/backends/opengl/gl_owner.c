@@ -21,11 +21,10 @@
  * for the rest of the process, some hundreds of calls in.) Its EGL calls
  * are thus made inside calls of the backend's table, which fork() waits
  * for (core/fork.c). A failure's message is made on the owner's thread and
- * handed back with the status. */
+ * handed back with the status (cs_carry_status). */
 #include "gl_internal.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum {
     /* the owner polls for the next job this long after one, then sleeps */
@@ -34,7 +33,6 @@ enum {
     CALLER_POLL_NS = 100 * 1000,
     /* of which the first are spent spinning, the rest yielding */
     SPIN_NS = 20 * 1000,
-    MESSAGE_CAPACITY = 4096,
 };
 
 struct gl_owner {
@@ -48,8 +46,8 @@ struct gl_owner {
     gl_job job;
     void *job_arg;
     /* its answer: written by the owner before answered moves */
-    cs_status status;
-    char message[MESSAGE_CAPACITY];
+    cs_carried_status outcome;
+    bool current; /* the owner's: the context is current there */
 };
 
 /* on an owner thread, its device: gl_run from there runs the job inline */
@@ -84,33 +82,24 @@ static bool poll_changed(atomic_uint *value, unsigned seen, uint64_t poll_ns)
     }
 }
 
-static void run_job(gl_owner *owner, bool *current)
+/* The posted job, on the owner's thread (through cs_carry_status). */
+static cs_status run_posted_job(void *arg)
 {
+    gl_owner *owner = arg;
     gl_device *dev = owner->dev;
-    cs_fail(CS_OK, "%s", ""); /* a bare status hands back no message */
-    cs_status status;
-    if (!*current && !(*current = make_current(dev, dev->context))) {
-        EGLint error = eglGetError();
-        status = cs_fail(CS_ERROR_BACKEND,
-                         "eglMakeCurrent failed (EGL error 0x%04x) on the "
-                         "thread of OpenGL device '%s'",
-                         (unsigned)error, dev->name);
-    } else {
-        status = owner->job(dev, owner->job_arg);
-    }
-    owner->status = status;
-    owner->message[0] = '\0';
-    if (status != CS_OK) {
-        strncpy(owner->message, cs_last_error(), MESSAGE_CAPACITY - 1);
-        owner->message[MESSAGE_CAPACITY - 1] = '\0';
-    }
+    if (!owner->current && !(owner->current = make_current(dev, dev->context)))
+        return cs_fail(CS_ERROR_BACKEND,
+                       "eglMakeCurrent failed (EGL error 0x%04x) on the "
+                       "thread of OpenGL device '%s'",
+                       (unsigned)eglGetError(), dev->name);
+    return owner->job(dev, owner->job_arg);
 }
 
 static int owner_main(void *arg)
 {
     gl_owner *owner = arg;
     owned_device = owner->dev;
-    bool current = make_current(owner->dev, owner->dev->context);
+    owner->current = make_current(owner->dev, owner->dev->context);
     unsigned done = 0;
     for (;;) {
         if (!poll_changed(&owner->posted, done, OWNER_POLL_NS) &&
@@ -128,7 +117,7 @@ static int owner_main(void *arg)
                 break;
             continue;
         }
-        run_job(owner, &current);
+        cs_carry_status(&owner->outcome, run_posted_job, owner);
         done++;
         atomic_store(&owner->answered, done);
         if (atomic_load(&owner->caller_sleeping)) {
@@ -137,7 +126,7 @@ static int owner_main(void *arg)
             cs_mutex_unlock(&owner->mutex);
         }
     }
-    if (current)
+    if (owner->current)
         eglMakeCurrent(owner->dev->display, EGL_NO_SURFACE, EGL_NO_SURFACE,
                        EGL_NO_CONTEXT);
     eglReleaseThread();
@@ -221,9 +210,7 @@ static cs_status hand_over(gl_owner *owner, gl_job job, void *arg)
         atomic_store(&owner->caller_sleeping, false);
         cs_mutex_unlock(&owner->mutex);
     }
-    if (owner->status != CS_OK && owner->message[0])
-        return cs_fail(owner->status, "%s", owner->message);
-    return owner->status;
+    return cs_deliver_status(&owner->outcome);
 }
 
 static cs_status run(cs_device *device, gl_job job, void *arg, bool destroying)
